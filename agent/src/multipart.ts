@@ -1,0 +1,178 @@
+/**
+ * The resumable multipart engine. The journal holds the UploadId and every part S3 acknowledged,
+ * so an interrupted upload continues from its last finished part, also after a restart. Parts are
+ * read in order, so the whole file is re-hashed on the way out and must match its SHA-256.
+ */
+import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  type S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { RetryableError } from "@photo-relay/core";
+import { ObjectConflictError, SpoolCorruptError } from "./errors.ts";
+import type { FinishedPart, Journal, JournalRecord } from "./journal.ts";
+import { expectedMultipartEtag, objectMetadata, verifyObject } from "./object-check.ts";
+import { isConditionalConflict, isNoSuchUpload, isPreconditionFailed } from "./s3-errors.ts";
+import type { Semaphore } from "./semaphore.ts";
+
+export interface UploadContext {
+  client: S3Client;
+  bucket: string;
+  journal: Journal;
+  partSize: number;
+  /** Parts in flight across all files; bounds memory to `size × partSize`. */
+  slots: Semaphore;
+  /** Sends one command with the agent's per-request timeout and stop signal. */
+  send: <T>(command: Parameters<S3Client["send"]>[0]) => Promise<T>;
+  /** Bytes confirmed by S3 for this record so far. */
+  onProgress: (record: JournalRecord, sent: number) => void;
+}
+
+const MAX_RESTARTS = 3;
+
+/** Uploads the spooled file of `record` and verifies it; returns with `record.state === "verified"` persisted. */
+export async function uploadRecord(record: JournalRecord, spoolPath: string, ctx: UploadContext): Promise<void> {
+  for (let restart = 0; ; restart++) {
+    if (restart > MAX_RESTARTS) throw new RetryableError("upload_restarts", `gave up restarting ${record.key} for now`);
+    if (!record.upload) {
+      // The same bytes may already be there (an earlier run, another source): then nothing is sent.
+      if ((await verifyObject(ctx, record)) === "match") return markVerified(record, ctx);
+      const created = await ctx.send<{ UploadId?: string }>(
+        new CreateMultipartUploadCommand({
+          Bucket: ctx.bucket,
+          Key: record.key,
+          ContentType: record.contentType,
+          Metadata: objectMetadata(record),
+        }),
+      );
+      if (!created.UploadId) throw new RetryableError("no_upload_id", "CreateMultipartUpload returned no UploadId");
+      record.upload = { uploadId: created.UploadId, partSize: ctx.partSize, parts: [] };
+      record.state = "uploading";
+      await ctx.journal.save(record); // before the first part, so a crash never orphans the upload
+    }
+    try {
+      await sendParts(record, spoolPath, ctx);
+      await complete(record, ctx);
+    } catch (error) {
+      if (isNoSuchUpload(error) || isConditionalConflict(error)) {
+        // The upload is gone (expired, aborted, or completed by a request whose answer we lost).
+        if ((await verifyObject(ctx, record)) === "match") return markVerified(record, ctx);
+        delete record.upload;
+        record.state = "spooled";
+        await ctx.journal.save(record);
+        continue;
+      }
+      if (isPreconditionFailed(error)) {
+        const found = await verifyObject(ctx, record);
+        if (found === "match") return markVerified(record, ctx);
+        throw new ObjectConflictError(record.key, found);
+      }
+      throw error;
+    }
+    const found = await verifyObject(ctx, record, expectedMultipartEtag(record));
+    if (found === "match") return markVerified(record, ctx);
+    if (found === "missing") throw new RetryableError("not_visible", `${record.key} not visible after completion`);
+    throw new ObjectConflictError(record.key, found);
+  }
+}
+
+async function markVerified(record: JournalRecord, ctx: UploadContext): Promise<void> {
+  record.state = "verified";
+  delete record.upload;
+  ctx.onProgress(record, record.bytes);
+  await ctx.journal.save(record);
+}
+
+async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadContext): Promise<void> {
+  const upload = record.upload;
+  if (!upload) return;
+  const { partSize } = upload;
+  const count = Math.max(1, Math.ceil(record.bytes / partSize));
+  const done = new Map(upload.parts.map((p) => [p.n, p]));
+  const hash = createHash("sha256");
+  const pending: Promise<void>[] = [];
+  let failure: unknown;
+  let sent = 0;
+  const advance = (bytes: number) => {
+    sent += bytes;
+    ctx.onProgress(record, sent);
+  };
+  const handle = await open(spoolPath, "r");
+  try {
+    for (let n = 1; n <= count && failure === undefined; n++) {
+      const release = await ctx.slots.acquire();
+      const size = Math.min(partSize, record.bytes - (n - 1) * partSize);
+      const body = Buffer.allocUnsafe(size);
+      const { bytesRead } = await handle.read(body, 0, size, (n - 1) * partSize);
+      if (bytesRead !== size) {
+        release();
+        throw new SpoolCorruptError(record.key);
+      }
+      hash.update(body);
+      const md5 = createHash("md5").update(body).digest("base64");
+      const previous = done.get(n);
+      if (previous && previous.md5 === md5 && previous.size === size) {
+        release();
+        advance(size);
+        continue;
+      }
+      const part = ctx
+        .send<{ ETag?: string }>(
+          new UploadPartCommand({
+            Bucket: ctx.bucket,
+            Key: record.key,
+            UploadId: upload.uploadId,
+            PartNumber: n,
+            Body: body,
+            ContentLength: size,
+            ContentMD5: md5, // S3 rejects a part whose bytes were damaged on the way
+          }),
+        )
+        .then(async (out) => {
+          if (!out.ETag) throw new RetryableError("no_etag", `part ${n} of ${record.key} returned no ETag`);
+          recordPart(upload.parts, { n, etag: out.ETag, md5, size });
+          await ctx.journal.save(record);
+          advance(size);
+        })
+        .catch((error: unknown) => {
+          failure ??= error;
+        })
+        .finally(release);
+      pending.push(part);
+    }
+    await Promise.all(pending);
+  } finally {
+    await handle.close();
+  }
+  if (failure !== undefined) throw failure;
+  if (hash.digest("hex") !== record.sha256) throw new SpoolCorruptError(record.key);
+}
+
+function recordPart(parts: FinishedPart[], part: FinishedPart): void {
+  const at = parts.findIndex((p) => p.n === part.n);
+  if (at >= 0) parts[at] = part;
+  else parts.push(part);
+  parts.sort((a, b) => a.n - b.n);
+}
+
+async function complete(record: JournalRecord, ctx: UploadContext): Promise<void> {
+  const upload = record.upload;
+  if (!upload) return;
+  const count = Math.max(1, Math.ceil(record.bytes / upload.partSize));
+  if (upload.parts.length !== count) {
+    throw new RetryableError("parts_missing", `${record.key}: ${upload.parts.length}/${count} parts recorded`);
+  }
+  await ctx.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: ctx.bucket,
+      Key: record.key,
+      UploadId: upload.uploadId,
+      MultipartUpload: { Parts: upload.parts.map((p) => ({ PartNumber: p.n, ETag: p.etag })) },
+      // Sent everywhere; fauxqs ignores it, AWS answers 412 and we decide with HeadObject.
+      IfNoneMatch: "*",
+    }),
+  );
+}

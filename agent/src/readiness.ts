@@ -1,0 +1,144 @@
+/**
+ * Decides when an inbox file is ready: size and mtime unchanged for `stableMs`, it opens for
+ * reading, and its format check passes. Watcher events and scans only nominate candidates.
+ */
+import { type Stats, stat } from "node:fs";
+import { open } from "node:fs/promises";
+import { promisify } from "node:util";
+import { basename } from "node:path";
+import { isCode } from "./durable-fs.ts";
+import { type Detection, detectMedia, isTemporaryName, type MediaKind } from "./media-kind.ts";
+
+const statAsync = promisify(stat);
+
+export type Ready = Extract<Detection, { ok: true }>;
+
+export interface Rejection {
+  path: string;
+  outcome: "ignored" | "failed";
+  code: string;
+  reason: string;
+}
+
+export interface ReadinessOptions {
+  stableMs: number;
+  /** How long a stable file may stay unreadable or incomplete before it is rejected. */
+  graceMs: number;
+  include?: MediaKind[];
+  exclude?: MediaKind[];
+  /** Whether this exact file (path + size + mtime) is already spooled. */
+  isKnown: (path: string, stats: Stats) => boolean;
+  onReady: (path: string, stats: Stats, media: Ready) => Promise<"done" | "retry">;
+  onReject: (rejection: Rejection) => void;
+  now?: () => number;
+}
+
+interface Candidate {
+  size: number;
+  mtimeMs: number;
+  stableSince: number;
+  complete: boolean;
+  busy: boolean;
+}
+
+const signature = (s: Stats) => `${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+
+export class Readiness {
+  readonly #options: ReadinessOptions;
+  readonly #now: () => number;
+  readonly #candidates = new Map<string, Candidate>();
+  /** Rejected files by signature, so a scan does not report them again until they change. */
+  readonly #rejected = new Map<string, string>();
+
+  constructor(options: ReadinessOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get pending(): number {
+    return this.#candidates.size;
+  }
+
+  /** Nominates a path. `complete` (gphoto2's hook, after its atomic rename) skips the stability wait. */
+  hint(path: string, complete = false): void {
+    if (isTemporaryName(basename(path))) return;
+    const existing = this.#candidates.get(path);
+    if (existing) {
+      existing.complete ||= complete;
+      return;
+    }
+    this.#candidates.set(path, { size: -1, mtimeMs: -1, stableSince: this.#now(), complete, busy: false });
+  }
+
+  /** Re-examines every candidate once; overlapping calls are fine (busy candidates are skipped). */
+  async tick(): Promise<void> {
+    await Promise.all([...this.#candidates.entries()].map(([path, c]) => (c.busy ? undefined : this.#check(path, c))));
+  }
+
+  async #check(path: string, c: Candidate): Promise<void> {
+    c.busy = true;
+    try {
+      let stats: Stats;
+      try {
+        stats = await statAsync(path);
+      } catch (error) {
+        this.#candidates.delete(path);
+        if (isCode(error, "ENOENT") && c.size >= 0) {
+          this.#reject(path, undefined, "ignored", "vanished", "deleted before it could be spooled");
+        }
+        return;
+      }
+      if (!stats.isFile() || this.#rejected.get(path) === signature(stats) || this.#options.isKnown(path, stats)) {
+        this.#candidates.delete(path);
+        return;
+      }
+      const now = this.#now();
+      if (stats.size !== c.size || stats.mtimeMs !== c.mtimeMs) {
+        Object.assign(c, { size: stats.size, mtimeMs: stats.mtimeMs, stableSince: now });
+        if (!c.complete) return;
+      }
+      const stableFor = now - c.stableSince;
+      if (!c.complete && stableFor < this.#options.stableMs) return;
+      const graceOver = stableFor >= this.#options.graceMs;
+      const media = await this.#inspect(path, stats);
+      if (media.ok) {
+        if (!this.#allowed(media.kind)) {
+          return this.#reject(path, stats, "ignored", "excluded_kind", `${media.kind} is excluded by the include/exclude rules`);
+        }
+        if ((await this.#options.onReady(path, stats, media)) === "done") this.#candidates.delete(path);
+        return;
+      }
+      if (media.reason === "unsupported") return this.#reject(path, stats, "ignored", "unsupported", media.detail);
+      if (!graceOver) return; // maybe still being written (or preallocated and being filled)
+      const code = media.reason === "unreadable" ? "unreadable" : stats.size === 0 ? "empty" : "incomplete";
+      this.#reject(path, stats, media.reason === "unreadable" ? "failed" : "ignored", code, media.detail);
+    } finally {
+      c.busy = false;
+    }
+  }
+
+  async #inspect(path: string, stats: Stats): Promise<Detection | { ok: false; reason: "unreadable"; detail: string }> {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(path, "r");
+    } catch (error) {
+      return { ok: false, reason: "unreadable", detail: `cannot open for reading: ${(error as Error).message}` };
+    }
+    try {
+      return await detectMedia(handle, stats.size, basename(path));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  #allowed(kind: MediaKind): boolean {
+    const { include, exclude } = this.#options;
+    return (!include || include.includes(kind)) && !exclude?.includes(kind);
+  }
+
+  #reject(path: string, stats: Stats | undefined, outcome: Rejection["outcome"], code: string, reason: string): void {
+    this.#candidates.delete(path);
+    if (stats) this.#rejected.set(path, signature(stats));
+    this.#options.onReject({ path, outcome, code, reason });
+  }
+}

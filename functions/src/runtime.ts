@@ -1,0 +1,29 @@
+/**
+ * The runtime of a deployed function: configuration from SST's linked resources (`Resource.X`)
+ * plus environment settings, built once per Lambda container and reused across invocations.
+ */
+import { loadConfig } from "@photo-relay/core";
+import { createRuntime, type Runtime } from "@photo-relay/pipeline";
+import { Resource } from "sst";
+
+let runtime: Runtime | undefined;
+
+export function lambdaRuntime(): Runtime {
+  runtime ??= createRuntime(loadConfig({ overrides: linkedResources() }));
+  return runtime;
+}
+
+/** The values SST links into the function; names match `infra/`. */
+function linkedResources() {
+  return {
+    s3: { bucket: Resource.Media.name },
+    sqs: {
+      convertQueueUrl: Resource.ConvertQueue.url,
+      mirrorQueueUrl: Resource.MirrorQueue.url,
+      publishQueueUrl: Resource.PublishQueue.url,
+    },
+    dynamodb: { table: Resource.Photos.name },
+    api: { token: Resource.ApiToken.value },
+    instagram: { accessToken: Resource.InstagramToken.value },
+  };
+}

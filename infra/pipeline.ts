@@ -1,0 +1,38 @@
+import { STAGE_SETTINGS } from "../packages/pipeline/src/stages";
+import { convert, mirror, publish } from "./queues";
+import { apiToken, instagramToken } from "./secrets";
+import { bucket } from "./storage";
+import { photos } from "./table";
+
+const link = [bucket, photos, convert.queue, mirror.queue, publish.queue, apiToken, instagramToken];
+
+/** Settings that are not linked resources (Graph API user, mirror targets, …) come from the stage's environment. */
+const environment = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name.startsWith("PHOTO_RELAY_")),
+) as Record<string, string>;
+
+function subscriber(stage: keyof typeof STAGE_SETTINGS, nodejs: sst.aws.FunctionArgs["nodejs"] = {}) {
+  const settings = STAGE_SETTINGS[stage];
+  return {
+    handler: `functions/src/${stage}.handler`,
+    timeout: `${settings.timeoutSeconds} seconds` as const,
+    memory: `${settings.memoryMb} MB` as const,
+    architecture: "x86_64" as const,
+    link,
+    environment,
+    nodejs,
+  };
+}
+
+// sharp and ssh2 carry native binaries: installed for the Lambda platform, never bundled.
+convert.queue.subscribe(subscriber("convert", { install: ["sharp"] }), {
+  batch: { size: STAGE_SETTINGS.convert.batchSize, partialResponses: true },
+});
+mirror.queue.subscribe(subscriber("mirror", { install: ["ssh2"] }), {
+  batch: { size: STAGE_SETTINGS.mirror.batchSize, partialResponses: true },
+});
+publish.queue.subscribe(subscriber("publish"), {
+  batch: { size: STAGE_SETTINGS.publish.batchSize, partialResponses: true },
+});
+
+export { link, environment };

@@ -1,0 +1,114 @@
+/**
+ * The HTTP API: one small Hono app that runs in Lambda (behind API Gateway) and on Node (the local
+ * stack). Every route but `/health` needs the bearer token; errors are translated in `onError` only.
+ */
+import { timingSafeEqual } from "node:crypto";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { describeError, isPhotoId, PhotoRelayError, redactConfig, ValidationError } from "@photo-relay/core";
+import { PHOTO_STATUSES, type PhotoRecord, publishPending, requestPublish, type Runtime } from "@photo-relay/pipeline";
+import { Hono } from "hono";
+import { z } from "zod";
+import { queueDepth } from "./queue-depths.ts";
+import { presignUpload, uploadRequest } from "./uploads.ts";
+
+export function createApi(runtime: () => Runtime): Hono {
+  const app = new Hono();
+
+  app.get("/health", (c) => c.json({ ok: true }));
+
+  app.use("*", async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const token = header.startsWith("Bearer ") ? header.slice(7) : "";
+    if (!safeEqual(token, runtime().config.api.token)) {
+      throw new PhotoRelayError("unauthorized", "a valid bearer token is required", { status: 401 });
+    }
+    await next();
+  });
+
+  app.get("/status", async (c) => {
+    const rt = runtime();
+    const { sqs } = rt.config;
+    const [counts, convert, mirror, publish] = await Promise.all([
+      rt.photos.countByStatus(),
+      queueDepth(rt.clients.sqs, sqs.convertQueueUrl),
+      queueDepth(rt.clients.sqs, sqs.mirrorQueueUrl),
+      queueDepth(rt.clients.sqs, sqs.publishQueueUrl),
+    ]);
+    return c.json({
+      config: { ok: true, settings: redactConfig(rt.config) },
+      counts,
+      queues: { convert, mirror, publish },
+    });
+  });
+
+  app.get("/photos", async (c) => {
+    const rt = runtime();
+    const { status, limit, cursor } = listQuery.parse(c.req.query());
+    const page = await rt.photos.list({ ...(status && { status }), ...(limit && { limit }), ...(cursor && { cursor }) });
+    const photos = await Promise.all(page.photos.map((p) => present(rt, p)));
+    return c.json({ photos, ...(page.cursor && { cursor: page.cursor }) });
+  });
+
+  app.get("/photos/:id", async (c) => {
+    const rt = runtime();
+    return c.json(await present(rt, await rt.photos.require(photoId(c.req.param("id")))));
+  });
+
+  app.post("/photos/:id/publish", async (c) => {
+    const outcome = await requestPublish(runtime(), photoId(c.req.param("id")));
+    return c.json({ outcome }, outcome === "queued" ? 202 : 200);
+  });
+
+  app.post("/publish", async (c) => c.json(await publishPending(runtime())));
+
+  app.post("/uploads", async (c) => {
+    const body = uploadRequest.safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) throw new ValidationError("bad_request", z.prettifyError(body.error));
+    return c.json(await presignUpload(runtime(), body.data), 201);
+  });
+
+  app.notFound((c) => c.json({ error: { code: "not_found", message: "no such route" } }, 404));
+  app.onError((error, c) => {
+    if (error instanceof z.ZodError) {
+      return c.json({ error: { code: "bad_request", message: z.prettifyError(error) } }, 400);
+    }
+    if (error instanceof PhotoRelayError && error.status < 500) {
+      return c.json({ error: describeError(error) }, error.status as 400);
+    }
+    runtime().logger.error("request failed", { error, path: c.req.path });
+    const code = error instanceof PhotoRelayError ? error.code : "internal";
+    return c.json({ error: { code, message: "internal error; see the API logs" } }, 500);
+  });
+  return app;
+}
+
+const listQuery = z.object({
+  status: z.enum(PHOTO_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().optional(),
+});
+
+function photoId(value: string): string {
+  if (!isPhotoId(value)) throw new ValidationError("bad_request", "photo id must be a SHA-256 hex string");
+  return value;
+}
+
+/** The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added. */
+async function present(rt: Runtime, photo: PhotoRecord) {
+  const { version: _v, kind: _k, ...rest } = photo;
+  const { leaseUntil: _l, ...publish } = photo.stages.publish;
+  const thumbKey = photo.renditions?.thumbnail?.key;
+  const thumbnailUrl = thumbKey
+    ? await getSignedUrl(rt.clients.s3, new GetObjectCommand({ Bucket: rt.config.s3.bucket, Key: thumbKey }), {
+        expiresIn: rt.config.s3.presignSeconds,
+      })
+    : undefined;
+  return { ...rest, stages: { ...photo.stages, publish }, ...(thumbnailUrl && { thumbnailUrl }) };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

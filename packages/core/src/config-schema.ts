@@ -1,0 +1,108 @@
+/**
+ * The whole configuration of photo-relay, validated once at the boundary. Every endpoint is here,
+ * so the same code runs against AWS, the local stack or a test harness.
+ */
+import { z } from "zod";
+
+const url = z.url({ protocol: /^https?$/ });
+const secret = z.string().min(1);
+
+/**
+ * One transport of a mirror target (`{ type: "local" | "ftps" | "sftp" | "s3", … }`). Its options are
+ * validated in full by the mirror package's transport registry when the runtime starts.
+ */
+export const transportSchema = z.looseObject({ type: z.string().min(1) });
+
+export const mirrorTargetSchema = z.object({
+  name: z.string().min(1).default("web"),
+  /** Tried in order: the first transport that works takes the file (FTPS, then SFTP, …). */
+  transports: z.array(transportSchema).min(1),
+  /** Remote path template: `{id}`, `{rendition}`, `{yyyy}`, `{mm}`, `{dd}`. */
+  pathTemplate: z.string().default("{yyyy}/{mm}/{id}-{rendition}.jpg"),
+  /** Public URL prefix under which the remote root is served. */
+  publicBaseUrl: url.optional(),
+});
+
+export const configSchema = z.object({
+  region: z.string().default("us-east-1"),
+  s3: z.object({
+    bucket: z.string().min(3),
+    /** Custom S3 endpoint (the local stack, MinIO, …); AWS when absent. */
+    endpoint: url.optional(),
+    forcePathStyle: z.boolean().default(false),
+    /** Lifetime of presigned URLs handed to phones and to Instagram, in seconds. */
+    presignSeconds: z.number().int().min(60).max(604_800).default(900),
+  }),
+  sqs: z.object({
+    endpoint: url.optional(),
+    convertQueueUrl: url,
+    mirrorQueueUrl: url,
+    publishQueueUrl: url,
+  }),
+  dynamodb: z.object({
+    endpoint: url.optional(),
+    table: z.string().min(3),
+  }),
+  api: z.object({
+    /** Bearer token every route but the health check requires. */
+    token: secret.min(16, "must be at least 16 characters"),
+    /** Largest file a phone may upload, in bytes. */
+    maxUploadBytes: z.number().int().positive().default(200 * 1024 * 1024),
+  }),
+  convert: z.object({
+    instagramWidth: z.number().int().min(320).max(1440).default(1080),
+    webLongEdge: z.number().int().min(320).default(2048),
+    thumbnailLongEdge: z.number().int().min(64).default(400),
+    jpegQuality: z.number().int().min(50).max(100).default(88),
+    aspect: z.enum(["pad", "crop"]).default("pad"),
+    /** Inputs larger than this many pixels are refused (decompression bombs). */
+    maxInputPixels: z.number().int().positive().default(200_000_000),
+  }),
+  mirror: z.object({
+    targets: z.array(mirrorTargetSchema).default([]),
+    renditions: z.array(z.enum(["web", "instagram", "thumbnail"])).default(["web"]),
+  }),
+  instagram: z.object({
+    /** Graph API base URL, e.g. https://graph.instagram.com or the local sandbox. */
+    graphBaseUrl: url.default("https://graph.instagram.com"),
+    apiVersion: z.string().regex(/^v\d+\.\d+$/, "must look like v25.0").default("v25.0"),
+    userId: z.string().regex(/^\d+$/, "must be the numeric Instagram user id"),
+    accessToken: secret,
+    mode: z.enum(["auto", "manual"]).default("auto"),
+    /** Delays between container status checks, in seconds; the last one repeats until the deadline. */
+    checkDelaysSeconds: z.array(z.number().int().min(0).max(900)).min(1).default([2, 5, 15, 30, 60]),
+    checkDeadlineSeconds: z.number().int().positive().default(600),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type MirrorTarget = z.infer<typeof mirrorTargetSchema>;
+export type TransportOptions = z.infer<typeof transportSchema>;
+
+/**
+ * Environment variables and the field each one sets. Secrets may also come from `<NAME>_FILE`
+ * (a path whose contents are the value), as in container secret mounts.
+ */
+export const ENV_VARS: Record<string, { path: string; type?: "number" | "boolean" | "list" | "json" }> = {
+  PHOTO_RELAY_REGION: { path: "region" },
+  PHOTO_RELAY_S3_BUCKET: { path: "s3.bucket" },
+  PHOTO_RELAY_S3_ENDPOINT: { path: "s3.endpoint" },
+  PHOTO_RELAY_S3_FORCE_PATH_STYLE: { path: "s3.forcePathStyle", type: "boolean" },
+  PHOTO_RELAY_SQS_ENDPOINT: { path: "sqs.endpoint" },
+  PHOTO_RELAY_CONVERT_QUEUE_URL: { path: "sqs.convertQueueUrl" },
+  PHOTO_RELAY_MIRROR_QUEUE_URL: { path: "sqs.mirrorQueueUrl" },
+  PHOTO_RELAY_PUBLISH_QUEUE_URL: { path: "sqs.publishQueueUrl" },
+  PHOTO_RELAY_DYNAMODB_ENDPOINT: { path: "dynamodb.endpoint" },
+  PHOTO_RELAY_TABLE: { path: "dynamodb.table" },
+  PHOTO_RELAY_API_TOKEN: { path: "api.token" },
+  PHOTO_RELAY_MIRROR_TARGETS: { path: "mirror.targets", type: "json" },
+  PHOTO_RELAY_GRAPH_BASE_URL: { path: "instagram.graphBaseUrl" },
+  PHOTO_RELAY_GRAPH_API_VERSION: { path: "instagram.apiVersion" },
+  PHOTO_RELAY_INSTAGRAM_USER_ID: { path: "instagram.userId" },
+  PHOTO_RELAY_INSTAGRAM_TOKEN: { path: "instagram.accessToken" },
+  PHOTO_RELAY_PUBLISH_MODE: { path: "instagram.mode" },
+};
+
+/** Fields never to print: masked by {@link redactConfig}. */
+export const SECRET_PATHS = ["api.token", "instagram.accessToken"];

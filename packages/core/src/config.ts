@@ -1,0 +1,119 @@
+/**
+ * Reads the configuration once: a JSON file (optional), then environment variables, then values
+ * supplied by the platform (SST `Resource` links in AWS), each later source overriding the earlier.
+ */
+import { readFileSync } from "node:fs";
+import type { z } from "zod";
+import { type Config, type ConfigInput, configSchema, ENV_VARS, SECRET_PATHS } from "./config-schema.ts";
+import { ConfigError } from "./errors.ts";
+
+export * from "./config-schema.ts";
+
+type Tree = Record<string, unknown>;
+
+export interface LoadConfigOptions {
+  /** Defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Path of a JSON config file; defaults to `$PHOTO_RELAY_CONFIG` when set. */
+  file?: string;
+  /** Values from the platform, e.g. SST linked resources, as a partial config tree. */
+  overrides?: Tree;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.PHOTO_RELAY_CONFIG;
+  const tree: Tree = file ? readJsonFile(file) : {};
+  mergeInto(tree, fromEnv(env));
+  if (options.overrides) mergeInto(tree, options.overrides);
+  return parseConfig(tree);
+}
+
+/** Validates a config tree; the error names every bad field and how to set it. */
+export function parseConfig(input: unknown): Config {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map(describeIssue));
+}
+
+/** A copy of the config with every secret replaced, safe to log or return from the API. */
+export function redactConfig(config: Config): Tree {
+  const copy = structuredClone(config) as unknown as Tree;
+  for (const path of SECRET_PATHS) if (getPath(copy, path) !== undefined) setPath(copy, path, "***");
+  return copy;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.join(".");
+  const envName = Object.entries(ENV_VARS).find(([, v]) => v.path === path)?.[0];
+  const hint = envName ? ` (set ${envName} or "${path}" in the config file)` : "";
+  const message = issue.code === "invalid_type" && issue.message.includes("undefined") ? "is required" : issue.message;
+  return `${path || "(root)"}: ${message}${hint}`;
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Tree {
+  const tree: Tree = {};
+  for (const [name, { path, type }] of Object.entries(ENV_VARS)) {
+    const raw = env[name] ?? readSecretFile(env[`${name}_FILE`]);
+    if (raw === undefined || raw === "") continue;
+    setPath(tree, path, coerce(name, raw, type));
+  }
+  return tree;
+}
+
+function coerce(name: string, raw: string, type: (typeof ENV_VARS)[string]["type"]): unknown {
+  switch (type) {
+    case "number":
+      return Number(raw);
+    case "boolean":
+      return raw === "true" || raw === "1";
+    case "list":
+      return raw.split(",").map((s) => s.trim());
+    case "json":
+      try {
+        return JSON.parse(raw);
+      } catch {
+        throw new ConfigError([`${name}: is not valid JSON`]);
+      }
+    default:
+      return raw;
+  }
+}
+
+function readSecretFile(path: string | undefined): string | undefined {
+  return path ? readFileSync(path, "utf8").trim() : undefined;
+}
+
+function readJsonFile(path: string): Tree {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Tree;
+  } catch (error) {
+    throw new ConfigError([`config file ${path}: ${(error as Error).message}`]);
+  }
+}
+
+function mergeInto(target: Tree, source: Tree): void {
+  for (const [key, value] of Object.entries(source)) {
+    const current = target[key];
+    if (isTree(value) && isTree(current)) mergeInto(current, value);
+    else target[key] = value;
+  }
+}
+
+const isTree = (v: unknown): v is Tree => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function getPath(tree: Tree, path: string): unknown {
+  return path.split(".").reduce<unknown>((node, key) => (isTree(node) ? node[key] : undefined), tree);
+}
+
+function setPath(tree: Tree, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let node = tree;
+  for (const key of keys.slice(0, -1)) {
+    if (!isTree(node[key])) node[key] = {};
+    node = node[key] as Tree;
+  }
+  node[keys.at(-1) as string] = value;
+}
+
+export type { Config, ConfigInput };

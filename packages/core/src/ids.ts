@@ -1,0 +1,35 @@
+/**
+ * Photo identity and S3 keys. A photo's id is the SHA-256 of its original bytes, so the same photo
+ * sent twice (the agent after a crash, two phones) is one photo, processed and posted once.
+ */
+import { createHash } from "node:crypto";
+
+export type PhotoId = string;
+
+const ID = /^[0-9a-f]{64}$/;
+
+export const isPhotoId = (value: string): value is PhotoId => ID.test(value);
+
+export function sha256Hex(data: Uint8Array): PhotoId {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** The prefix that S3 ObjectCreated notifications are filtered on. */
+export const ORIGINALS_PREFIX = "originals/";
+
+/** `originals/<id><ext>`, e.g. `originals/9f86…08.jpg`; `ext` includes its dot and is lower-cased. */
+export function originalKey(id: PhotoId, ext: string): string {
+  return `${ORIGINALS_PREFIX}${id}${ext.toLowerCase()}`;
+}
+
+export type RenditionName = "instagram" | "web" | "thumbnail";
+
+const RENDITION_FILES: Record<RenditionName, string> = {
+  instagram: "instagram.jpg",
+  web: "web.jpg",
+  thumbnail: "thumbnail.webp",
+};
+
+export function renditionKey(id: PhotoId, rendition: RenditionName): string {
+  return `renditions/${id}/${RENDITION_FILES[rendition]}`;
+}

@@ -1,0 +1,18 @@
+/**
+ * `@photo-relay/graph-sandbox`: a local Instagram Graph API that behaves like the documented API
+ * (see /work/shared/instagram-api.md, "Simulator contract"), for tests and the local stack.
+ * @example
+ * const sandbox = await startGraphSandbox({ processingMs: 0 });
+ * sandbox.faults.set("rate_limit", { times: 2, code: 80002 });
+ * // … point the client at sandbox.url with token sandbox.defaultToken …
+ * await sandbox.stop();
+ */
+export { VirtualClock, type VirtualClockOptions } from "./clock.ts";
+export { type ArmedFault, FAULT_NAMES, type FaultName, type FaultOptions, FaultSwitches } from "./faults.ts";
+export { GraphError, type GraphErrorInit } from "./graph-error.ts";
+export { LIMITS } from "./media-rules.ts";
+export { makeMp4, type Mp4FixtureOptions } from "./mp4-fixture.ts";
+export { type Mp4Probe, probeMp4 } from "./mp4-probe.ts";
+export { DEFAULT_SANDBOX_TOKEN, type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "./sandbox.ts";
+export type { Account, Container, ContainerKind, Media, SandboxState, StatusCode } from "./state.ts";
+export { type TokenKind, type TokenRecord, TokenStore } from "./tokens.ts";

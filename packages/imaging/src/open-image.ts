@@ -1,0 +1,85 @@
+/**
+ * Turns the bytes of any supported image into something sharp can decode, with its upright size,
+ * and refuses decompression bombs from the declared size before a single pixel is decoded.
+ */
+import sharp, { type Sharp, type SharpOptions } from "sharp";
+import { decodeHeic } from "./decode-heic.ts";
+import { ImagingError } from "./errors.ts";
+import { applyOrientation, swapsAxes } from "./orientation.ts";
+import { extractRawPreview } from "./raw-preview.ts";
+import { sharpFailure } from "./sharp-failure.ts";
+import type { DetectedFormat } from "./types.ts";
+
+export interface OpenedImage {
+  /** A fresh decoder for the image, already turned upright. */
+  open(): Sharp;
+  /** Upright size. */
+  width: number;
+  height: number;
+  /** The orientation tag the file carried, if any. */
+  orientation?: number;
+}
+
+export async function openImage(input: Buffer, format: DetectedFormat, maxInputPixels: number): Promise<OpenedImage> {
+  if (format.format === "heic") {
+    const pixels = await decodeHeic(input, maxInputPixels);
+    const raw = { width: pixels.width, height: pixels.height, channels: pixels.channels };
+    return { open: () => sharp(pixels.data, { raw }), width: pixels.width, height: pixels.height };
+  }
+  if (format.kind === "raw") {
+    let preview: ReturnType<typeof extractRawPreview> | undefined;
+    try {
+      preview = extractRawPreview(input);
+    } catch (error) {
+      // A TIFF/EP file without a JPEG preview may still be a plain (e.g. scanner) TIFF sharp can read.
+      if (!(error instanceof ImagingError && error.code === "no_preview")) throw error;
+    }
+    if (preview) return openRawPreview(preview, maxInputPixels);
+  }
+  return openWithSharp(input, format, maxInputPixels);
+}
+
+function checkPixels(width: number, height: number, maxInputPixels: number, what: string): void {
+  if (width * height > maxInputPixels) {
+    throw new ImagingError("too_many_pixels", `${what} declares ${width}x${height}, more than ${maxInputPixels} pixels`);
+  }
+}
+
+const decodeOptions = (maxInputPixels: number): SharpOptions => ({
+  limitInputPixels: maxInputPixels,
+  // 'error' aborts on truncated or corrupt pixel data but tolerates the harmless warnings that real
+  // camera JPEGs often trigger (e.g. extraneous bytes before a marker).
+  failOn: "error",
+  sequentialRead: true,
+});
+
+async function openRawPreview(preview: ReturnType<typeof extractRawPreview>, maxInputPixels: number) {
+  checkPixels(preview.width, preview.height, maxInputPixels, "the RAW's preview");
+  const swap = swapsAxes(preview.orientation);
+  return {
+    open: () => applyOrientation(sharp(preview.jpeg, decodeOptions(maxInputPixels)), preview.orientation),
+    width: swap ? preview.height : preview.width,
+    height: swap ? preview.width : preview.height,
+    orientation: preview.orientation,
+  };
+}
+
+async function openWithSharp(input: Buffer, format: DetectedFormat, maxInputPixels: number): Promise<OpenedImage> {
+  let meta: sharp.Metadata;
+  try {
+    // Header only: the pixel limit is ours to apply below, with a clearer message than libvips's.
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw sharpFailure(error, input, format);
+  }
+  const { width, height } = meta;
+  if (!width || !height) throw new ImagingError("corrupt_image", `${format.format} header gives no image size`);
+  checkPixels(width, height, maxInputPixels, `the ${format.format} header`);
+  const swap = swapsAxes(meta.orientation);
+  return {
+    open: () => sharp(input, decodeOptions(maxInputPixels)).autoOrient(),
+    width: swap ? height : width,
+    height: swap ? width : height,
+    ...(meta.orientation !== undefined && { orientation: meta.orientation }),
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * Camera RAW → its largest embedded JPEG preview. Every RAW we take (NEF, CR2, ARW, DNG, ORF) is
+ * TIFF/EP: previews hang off IFD0's chain, its SubIFDs (NEF JpgFromRaw, DNG previews), or the maker
+ * note (Olympus CameraSettings, Nikon PreviewIFD). Demosaicing the sensor data would take seconds and
+ * a RAW library; a D800 NEF already carries a full-size JPEG, so we take the biggest decodable one.
+ */
+import { ImagingError } from "./errors.ts";
+import { readJpegInfo } from "./jpeg-info.ts";
+import { type Ifd, readIfd, readTiffHeader, tagNumbers } from "./tiff-reader.ts";
+
+export interface RawPreview {
+  jpeg: Buffer;
+  width: number;
+  height: number;
+  /** The RAW's own EXIF orientation (1…8): previews are stored as the sensor saw them. */
+  orientation: number;
+}
+
+const TAG = {
+  subfileType: 0xfe,
+  compression: 0x103,
+  stripOffsets: 0x111,
+  orientation: 0x112,
+  stripByteCounts: 0x117,
+  subIfds: 0x14a,
+  jpegOffset: 0x201,
+  jpegLength: 0x202,
+  exifIfd: 0x8769,
+  makerNote: 0x927c,
+} as const;
+/** IFDs visited at most: real RAWs have under 20; a loop or a fuzzed file must not run forever. */
+const MAX_IFDS = 64;
+
+interface Candidate {
+  offset: number;
+  length: number;
+}
+
+export function extractRawPreview(input: Buffer): RawPreview {
+  const { littleEndian: le, firstIfd } = readTiffHeader(input);
+  const ifds: Ifd[] = [];
+  const seen = new Set<number>();
+  const visit = (offset: number, base = 0, followChain = true): void => {
+    for (let at = offset; at > 0 && !seen.has(at) && seen.size < MAX_IFDS; ) {
+      seen.add(at);
+      const ifd = readIfd(input, le, at, base);
+      ifds.push(ifd);
+      for (const sub of tagNumbers(input, le, ifd.entries.get(TAG.subIfds), 16)) visit(base + sub, base);
+      const exif = ifd.entries.get(TAG.exifIfd);
+      if (exif) visit(base + exif.value, base, false);
+      at = followChain ? ifd.next : 0;
+    }
+  };
+  visit(firstIfd);
+  const ifd0 = ifds[0];
+  const orientation = ifd0?.entries.get(TAG.orientation)?.value ?? 1;
+
+  const candidates: Candidate[] = [];
+  for (const ifd of ifds) {
+    candidates.push(...ifdCandidates(input, le, ifd));
+    const note = ifd.entries.get(TAG.makerNote);
+    if (note) candidates.push(...makerNoteCandidates(input, note.valueOffset, note.count));
+  }
+
+  let best: RawPreview | undefined;
+  let truncated = false;
+  for (const { offset, length } of candidates) {
+    if (length <= 0 || offset <= 0 || offset >= input.length) continue;
+    if (offset + length > input.length) truncated = true;
+    const end = Math.min(offset + length, input.length);
+    const info = readJpegInfo(input, offset, end);
+    if (!info?.decodable || offset + length > input.length) continue;
+    if (!best || info.width * info.height > best.width * best.height) {
+      best = { jpeg: input.subarray(offset, end), width: info.width, height: info.height, orientation };
+    }
+  }
+  if (best) return best;
+  if (truncated) throw new ImagingError("truncated", "the RAW's embedded preview runs past the end of the file");
+  throw new ImagingError("no_preview", "the RAW file carries no decodable JPEG preview");
+}
+
+function ifdCandidates(input: Buffer, le: boolean, ifd: Ifd): Candidate[] {
+  const found: Candidate[] = [];
+  const jpegOffset = ifd.entries.get(TAG.jpegOffset);
+  const jpegLength = ifd.entries.get(TAG.jpegLength);
+  if (jpegOffset && jpegLength) found.push({ offset: jpegOffset.value, length: jpegLength.value });
+  // CR2's IFD0 and DNG preview SubIFDs hold a JPEG as a single strip (compression 6 or 7).
+  const compression = ifd.entries.get(TAG.compression)?.value;
+  if (compression === 6 || compression === 7) {
+    const offsets = tagNumbers(input, le, ifd.entries.get(TAG.stripOffsets), 2);
+    const counts = tagNumbers(input, le, ifd.entries.get(TAG.stripByteCounts), 2);
+    if (offsets.length === 1 && counts.length === 1) found.push({ offset: offsets[0] ?? 0, length: counts[0] ?? 0 });
+  }
+  return found;
+}
+
+/** Olympus keeps its preview in the maker note's CameraSettings; Nikon has a PreviewIFD there. */
+function makerNoteCandidates(input: Buffer, start: number, length: number): Candidate[] {
+  const head = input.subarray(start, Math.min(start + 16, input.length)).toString("latin1");
+  try {
+    if (head.startsWith("OLYMPUS\0") || head.startsWith("OM SYSTEM")) {
+      const base = start;
+      const tiffAt = head.startsWith("OLYMPUS\0") ? start + 8 : start + 12;
+      const le = input.toString("latin1", tiffAt, tiffAt + 2) === "II";
+      const ifd = readIfd(input, le, tiffAt + 4, base);
+      const settings = ifd.entries.get(0x2020);
+      if (!settings) return [];
+      // Older bodies store the sub-IFD inline as UNDEFINED bytes, newer ones as an IFD pointer.
+      const innerAt = settings.type === 7 ? settings.valueOffset : base + settings.value;
+      const inner = readIfd(input, le, innerAt, base);
+      const offset = inner.entries.get(0x101)?.value;
+      const size = inner.entries.get(0x102)?.value;
+      return offset && size ? [{ offset: base + offset, length: size }] : [];
+    }
+    if (head.startsWith("Nikon\0") && length > 18) {
+      const base = start + 10; // an embedded TIFF header: offsets inside are relative to it
+      const { littleEndian: le, firstIfd } = readTiffHeader(input, base);
+      const ifd = readIfd(input, le, firstIfd, base);
+      const previewIfd = ifd.entries.get(0x11);
+      if (!previewIfd) return [];
+      const preview = readIfd(input, le, base + previewIfd.value, base);
+      const offset = preview.entries.get(TAG.jpegOffset)?.value;
+      const size = preview.entries.get(TAG.jpegLength)?.value;
+      return offset && size ? [{ offset: base + offset, length: size }] : [];
+    }
+  } catch {
+    // A damaged maker note only costs us its preview; the standard IFDs may still have one.
+  }
+  return [];
+}

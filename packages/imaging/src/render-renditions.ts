@@ -1,0 +1,140 @@
+/**
+ * Renders the three renditions from one decode. The source is decoded once, upright, in sRGB, at the
+ * smallest size every rendition can be made from (JPEG shrink-on-load makes that cheap for big
+ * photos); the renditions are then cut from those pixels in parallel.
+ */
+import sharp, { type Sharp } from "sharp";
+import { ImagingError } from "./errors.ts";
+import { INSTAGRAM_LIMITS, type InstagramFrame, instagramScale, planInstagramFrame } from "./instagram-frame.ts";
+import type { OpenedImage } from "./open-image.ts";
+import type { Rendition, RenderedImage, RenditionOptions } from "./types.ts";
+
+/** Pixels in memory: 8-bit sRGB, no alpha (JPEG has none; transparent areas become white). */
+interface Pixels {
+  data: Buffer;
+  raw: { width: number; height: number; channels: 3 };
+}
+
+/** EXIF fields carried into the outputs when the options keep them. */
+export interface KeptExif {
+  Artist?: string;
+  Copyright?: string;
+}
+
+const DECODE_TIMEOUT_SECONDS = 30;
+const ENCODE_TIMEOUT_SECONDS = 10;
+const QUALITY_STEP = 8;
+const MIN_QUALITY = 40;
+const THUMBNAIL_QUALITY = 80;
+
+export async function renderRenditions(
+  image: OpenedImage,
+  options: RenditionOptions,
+  kept: KeptExif,
+): Promise<Record<Rendition, RenderedImage>> {
+  const { width, height } = image;
+  const longEdge = Math.max(width, height);
+  const frame = planInstagramFrame(width, height, options.instagramWidth, options.aspect);
+  const webScale = Math.min(1, options.webLongEdge / longEdge);
+  const thumbnailScale = Math.min(1, options.thumbnailLongEdge / longEdge);
+  const scale = Math.min(1, Math.max(webScale, thumbnailScale, instagramScale(frame, width, height)));
+  const base = await decodeUpright(image, scale);
+
+  const finishJpeg = (img: Sharp, quality: number, progressive: boolean): Sharp => {
+    const out = img.withIccProfile("srgb");
+    const exif = Object.keys(kept).length > 0 ? out.withExif({ IFD0: { ...kept } }) : out;
+    return exif.jpeg({ quality, progressive, chromaSubsampling: "4:2:0" }).timeout({ seconds: ENCODE_TIMEOUT_SECONDS });
+  };
+
+  const web = async (): Promise<RenderedImage> => {
+    const size = scaled(width, height, webScale);
+    const data = await finishJpeg(resized(base, size), options.jpegQuality, true).toBuffer();
+    return { data, contentType: "image/jpeg", ...size };
+  };
+  const thumbnail = async (): Promise<RenderedImage> => {
+    const size = scaled(width, height, thumbnailScale);
+    const data = await resized(base, size)
+      .webp({ quality: THUMBNAIL_QUALITY })
+      .timeout({ seconds: ENCODE_TIMEOUT_SECONDS })
+      .toBuffer();
+    return { data, contentType: "image/webp", ...size };
+  };
+  const instagram = async (): Promise<RenderedImage> => {
+    const pixels = await composeInstagram(base, frame, options.padBackground ?? "blur");
+    const data = await encodeWithinBytes(
+      (quality) => finishJpeg(sharp(pixels.data, { raw: pixels.raw }), quality, false).toBuffer(),
+      options.jpegQuality,
+      INSTAGRAM_LIMITS.maxBytes,
+    );
+    return { data, contentType: "image/jpeg", width: frame.width, height: frame.height };
+  };
+  const [ig, w, t] = await Promise.all([instagram(), web(), thumbnail()]);
+  return { instagram: ig, web: w, thumbnail: t };
+}
+
+/**
+ * Encodes at `quality`, stepping the quality down until the result fits in `maxBytes`; a photo that
+ * does not fit even at the lowest quality we accept fails as too_large.
+ */
+export async function encodeWithinBytes(
+  encode: (quality: number) => Promise<Buffer>,
+  quality: number,
+  maxBytes: number,
+): Promise<Buffer> {
+  for (let q = quality; ; q = Math.max(MIN_QUALITY, q - QUALITY_STEP)) {
+    const data = await encode(q);
+    if (data.length <= maxBytes) return data;
+    if (q <= MIN_QUALITY) {
+      throw new ImagingError("too_large", `still ${data.length} bytes at JPEG quality ${q}; the limit is ${maxBytes}`);
+    }
+  }
+}
+
+const scaled = (width: number, height: number, scale: number) => ({
+  width: Math.max(1, Math.round(width * scale)),
+  height: Math.max(1, Math.round(height * scale)),
+});
+
+function resized(base: Pixels, size: { width: number; height: number }): Sharp {
+  const img = sharp(base.data, { raw: base.raw });
+  if (size.width === base.raw.width && size.height === base.raw.height) return img;
+  return img.resize({ ...size, fit: "fill" });
+}
+
+async function decodeUpright(image: OpenedImage, scale: number): Promise<Pixels> {
+  let img = image.open();
+  if (scale < 1) img = img.resize({ ...scaled(image.width, image.height, scale), fit: "fill" });
+  const { data, info } = await img
+    .flatten({ background: "#ffffff" })
+    .toColourspace("srgb")
+    .raw({ depth: "uchar" })
+    .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new ImagingError("corrupt_image", `decoded to ${info.channels} channels, not RGB`);
+  return { data, raw: { width: info.width, height: info.height, channels: 3 } };
+}
+
+async function composeInstagram(base: Pixels, frame: InstagramFrame, background: "blur" | "white" | "black") {
+  const { width, height, content } = frame;
+  const toPixels = async (img: Sharp): Promise<Pixels> => {
+    const { data, info } = await img.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { data, raw: { width: info.width, height: info.height, channels: 3 } };
+  };
+  const source = sharp(base.data, { raw: base.raw });
+  if (frame.mode === "fit") return toPixels(resized(base, frame));
+  if (frame.mode === "crop") return toPixels(source.resize({ width, height, fit: "cover", position: "attention" }));
+
+  const photo = await toPixels(resized(base, content));
+  let canvas: Sharp;
+  if (background === "blur") {
+    // Blur a small cover-crop and enlarge it: the same look as blurring at full size, at a fraction of the cost.
+    const small = await toPixels(
+      source.resize({ width: Math.ceil(width / 16), height: Math.ceil(height / 16), fit: "cover" }).blur(2),
+    );
+    canvas = sharp(small.data, { raw: small.raw }).resize({ width, height, fit: "fill" });
+  } else {
+    const colour = background === "white" ? "#ffffff" : "#000000";
+    canvas = sharp({ create: { width, height, channels: 3, background: colour } });
+  }
+  return toPixels(canvas.composite([{ input: photo.data, raw: photo.raw, left: content.left, top: content.top }]));
+}

@@ -1,0 +1,4 @@
+export * from "./resources.ts";
+export * from "./s3-notifications.ts";
+export * from "./sqs-runner.ts";
+export * from "./stack.ts";

@@ -1,0 +1,169 @@
+/**
+ * S3 ObjectCreated notifications for the emulator, which has none (research/local-servers.md §2:
+ * `PUT ?notification` is accepted and ignored). The emulator records every stored object on its
+ * message spy; we tap that record and deliver an event in AWS's own format to the queue, so the
+ * convert handler reads exactly what it reads in AWS.
+ *
+ * The spy says *that* an object was stored, not *how*: the event name (Put, Post,
+ * CompleteMultipartUpload, Copy) comes from the HTTP request, seen through Node's public
+ * `http.server.request.start` diagnostics channel.
+ */
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { IncomingMessage } from "node:http";
+import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { Logger } from "@photo-relay/core";
+import type { FauxqsServer, S3SpyEvent, SpyMessage } from "fauxqs";
+
+export interface NotificationRule {
+  bucket: string;
+  prefix: string;
+  queueUrl: string;
+}
+
+export interface NotificationDeps {
+  server: FauxqsServer;
+  s3: S3Client;
+  sqs: SQSClient;
+  region: string;
+  logger: Logger;
+}
+
+type CreatedEventName = "Put" | "Post" | "CompleteMultipartUpload" | "Copy";
+
+/** Starts delivering notifications; returns a function that stops it and waits for deliveries in flight. */
+export function deliverS3Notifications(deps: NotificationDeps, rules: NotificationRule[]): () => Promise<void> {
+  const requestKinds = new Map<string, CreatedEventName>();
+  const pendingPosts = new Map<string, number>();
+  const inFlight = new Set<Promise<void>>();
+  let sequencer = Date.now() * 1000;
+
+  const onRequest = (message: unknown) => {
+    const { request } = message as { request: IncomingMessage };
+    if (request.socket.localPort !== deps.server.port) return;
+    const kind = classify(request);
+    if (!kind) return;
+    if (kind.name === "Post") pendingPosts.set(kind.bucket, (pendingPosts.get(kind.bucket) ?? 0) + 1);
+    else requestKinds.set(`${kind.bucket}/${kind.key}`, kind.name);
+  };
+  subscribe("http.server.request.start", onRequest);
+
+  const spy = deps.server.spy as unknown as { addMessage(message: SpyMessage): void };
+  const addMessage = spy.addMessage.bind(spy);
+  spy.addMessage = (message) => {
+    addMessage(message);
+    if (message.service !== "s3" || message.status !== "uploaded") return;
+    const rule = rules.find((r) => r.bucket === message.bucket && message.key.startsWith(r.prefix));
+    if (!rule) return;
+    const delivery = deliver(deps, rule, message, eventName(message), (++sequencer).toString(16)).finally(() =>
+      inFlight.delete(delivery),
+    );
+    inFlight.add(delivery);
+  };
+
+  function eventName(message: S3SpyEvent): CreatedEventName | undefined {
+    const id = `${message.bucket}/${message.key}`;
+    const known = requestKinds.get(id);
+    requestKinds.delete(id);
+    if (known) return known;
+    const posts = pendingPosts.get(message.bucket) ?? 0;
+    if (posts > 0) {
+      pendingPosts.set(message.bucket, posts - 1);
+      return "Post";
+    }
+    return undefined;
+  }
+
+  return async () => {
+    unsubscribe("http.server.request.start", onRequest);
+    spy.addMessage = addMessage;
+    await Promise.allSettled([...inFlight]);
+  };
+}
+
+function classify(request: IncomingMessage): { name: CreatedEventName; bucket: string; key: string } | undefined {
+  const url = new URL(request.url ?? "/", "http://local");
+  const [bucket = "", ...rest] = url.pathname.slice(1).split("/");
+  const key = decodeURIComponent(rest.join("/"));
+  if (request.method === "PUT" && key && !url.searchParams.has("partNumber")) {
+    return { name: request.headers["x-amz-copy-source"] ? "Copy" : "Put", bucket, key };
+  }
+  if (request.method === "POST" && key && url.searchParams.has("uploadId")) {
+    return { name: "CompleteMultipartUpload", bucket, key };
+  }
+  if (request.method === "POST" && !key && bucket && request.headers["content-type"]?.startsWith("multipart/form-data")) {
+    return { name: "Post", bucket, key: "" };
+  }
+  return undefined;
+}
+
+async function deliver(
+  deps: NotificationDeps,
+  rule: NotificationRule,
+  message: S3SpyEvent,
+  name: CreatedEventName | undefined,
+  sequencer: string,
+): Promise<void> {
+  try {
+    const head = await deps.s3.send(new HeadObjectCommand({ Bucket: message.bucket, Key: message.key }));
+    const eTag = (head.ETag ?? "").replaceAll('"', "");
+    const event = s3Event({
+      region: deps.region,
+      bucket: message.bucket,
+      key: message.key,
+      size: head.ContentLength ?? 0,
+      eTag,
+      // Without a request to go by, a multipart ETag ("…-N") still tells a completed upload apart.
+      eventName: name ?? (eTag.includes("-") ? "CompleteMultipartUpload" : "Put"),
+      sequencer,
+      time: new Date(message.timestamp),
+    });
+    await deps.sqs.send(new SendMessageCommand({ QueueUrl: rule.queueUrl, MessageBody: JSON.stringify(event) }));
+  } catch (error) {
+    deps.logger.error("could not deliver an S3 notification", { error, key: message.key });
+  }
+}
+
+export interface S3EventInput {
+  region: string;
+  bucket: string;
+  key: string;
+  size: number;
+  eTag: string;
+  eventName: CreatedEventName;
+  sequencer: string;
+  time: Date;
+}
+
+/** An `ObjectCreated` notification exactly as S3 writes it (key URL-encoded, spaces as `+`). */
+export function s3Event(input: S3EventInput) {
+  return {
+    Records: [
+      {
+        eventVersion: "2.1",
+        eventSource: "aws:s3",
+        awsRegion: input.region,
+        eventTime: input.time.toISOString(),
+        eventName: `ObjectCreated:${input.eventName}`,
+        userIdentity: { principalId: "AWS:LOCAL" },
+        requestParameters: { sourceIPAddress: "127.0.0.1" },
+        responseElements: { "x-amz-request-id": input.sequencer, "x-amz-id-2": "local" },
+        s3: {
+          s3SchemaVersion: "1.0",
+          configurationId: "originals-to-convert",
+          bucket: {
+            name: input.bucket,
+            ownerIdentity: { principalId: "LOCAL" },
+            arn: `arn:aws:s3:::${input.bucket}`,
+          },
+          object: {
+            key: encodeURIComponent(input.key).replace(/%20/g, "+").replace(/%2F/g, "/"),
+            size: input.size,
+            eTag: input.eTag,
+            sequencer: input.sequencer.padStart(18, "0").toUpperCase(),
+          },
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * The whole cloud side on one machine, no AWS account: S3+SQS (fauxqs) and DynamoDB (dynalite)
+ * with persistence, S3 notifications, the functions as SQS consumers with Lambda semantics, the
+ * HTTP API, a local folder served over HTTP as the mirror target, the Instagram Graph API sandbox,
+ * and the edge agent watching the inbox.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type Agent, startAgent } from "@photo-relay/agent";
+import { type Config, createLogger, type Logger, parseConfig } from "@photo-relay/core";
+import { createHandler as convertHandler } from "@photo-relay/functions/convert";
+import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
+import { createHandler as publishHandler } from "@photo-relay/functions/publish";
+import { type GraphSandbox, startGraphSandbox } from "@photo-relay/graph-sandbox";
+import { closeRuntime, createRuntime, type Runtime, STAGE_SETTINGS } from "@photo-relay/pipeline";
+import { type FauxqsServer, startFauxqs } from "fauxqs";
+import { startApiServer } from "./api-server.ts";
+import { startDynamo } from "./dynamodb-server.ts";
+import { createPhotosTable, createQueuesAndBucket, type QueueOverrides, type StageName } from "./resources.ts";
+import { deliverS3Notifications } from "./s3-notifications.ts";
+import { type Consumer, startConsumer } from "./sqs-runner.ts";
+import { startWebServer } from "./web-server.ts";
+
+export interface LocalStackOptions {
+  /** Everything the stack keeps across restarts lives under this folder. */
+  dataDir: string;
+  /** The agent's watched folder; `false` runs no agent. */
+  inbox?: string | false;
+  processedDir?: string;
+  /** Fixed ports for `npm start`; 0 (the default) picks free ones, as tests want. */
+  ports?: Partial<Record<"aws" | "dynamodb" | "api" | "web" | "graph", number>>;
+  apiToken?: string;
+  publishMode?: "auto" | "manual";
+  queueOverrides?: QueueOverrides;
+  checkDelaysSeconds?: number[];
+  /** Container processing time in the Graph API sandbox. */
+  graphProcessingMs?: number;
+  logger?: Logger;
+}
+
+export interface LocalStack {
+  urls: { aws: string; dynamodb: string; api: string; web: string; graph: string };
+  config: Config;
+  apiToken: string;
+  runtime: Runtime;
+  fauxqs: FauxqsServer;
+  sandbox: GraphSandbox;
+  agent?: Agent;
+  stop(): Promise<void>;
+}
+
+const HOST = "127.0.0.1";
+const REGION = "us-east-1";
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const logger = options.logger ?? createLogger("local-stack");
+  const ports = options.ports ?? {};
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch((error) => logger.error("stop failed", { error }));
+  };
+
+  try {
+    // fauxqs ships `dataDir` (SQLite: queues, messages, bucket metadata) and `s3StorageDir` (object bodies).
+    const fauxqs = await startFauxqs({
+      port: ports.aws ?? 0,
+      logger: false,
+      messageSpies: { bufferSize: 1000 },
+      dataDir: join(dataDir, "fauxqs"),
+      s3StorageDir: join(dataDir, "s3"),
+    });
+    stops.push(() => fauxqs.stop());
+    const awsUrl = `http://${HOST}:${fauxqs.port}`;
+    const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
+    const queues = withLoopbackUrls(createQueuesAndBucket(fauxqs, names, options.queueOverrides), awsUrl);
+
+    const dynamo = await startDynamo(join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
+    stops.push(() => dynamo.stop());
+    const ddb = new DynamoDBClient({ region: REGION, endpoint: dynamo.url, credentials: LOCAL_CREDENTIALS });
+    await createPhotosTable(ddb, names.table);
+    ddb.destroy();
+
+    const apiToken = options.apiToken ?? persistentToken(join(dataDir, "api-token"));
+    const sandbox = await startGraphSandbox({
+      port: ports.graph ?? 0,
+      host: HOST,
+      ...(options.graphProcessingMs !== undefined && { processingMs: options.graphProcessingMs }),
+    });
+    stops.push(() => sandbox.stop());
+
+    const webRoot = join(dataDir, "www");
+    mkdirSync(webRoot, { recursive: true });
+    const web = await startWebServer(webRoot, HOST, ports.web ?? 0);
+    stops.push(() => web.stop());
+
+    setLocalCredentials();
+    const config = parseConfig({
+      region: REGION,
+      s3: { bucket: names.bucket, endpoint: awsUrl, forcePathStyle: true },
+      sqs: {
+        endpoint: awsUrl,
+        convertQueueUrl: queues.convert.url,
+        mirrorQueueUrl: queues.mirror.url,
+        publishQueueUrl: queues.publish.url,
+      },
+      dynamodb: { endpoint: dynamo.url, table: names.table },
+      api: { token: apiToken },
+      mirror: {
+        targets: [{ name: "web", transports: [{ type: "local", root: webRoot }], publicBaseUrl: web.url }],
+      },
+      instagram: {
+        graphBaseUrl: sandbox.url,
+        userId: sandbox.userId,
+        accessToken: sandbox.accessToken,
+        mode: options.publishMode ?? "auto",
+        ...(options.checkDelaysSeconds && { checkDelaysSeconds: options.checkDelaysSeconds }),
+      },
+    });
+    const runtime = createRuntime(config, { logger: logger.createChild({ serviceName: "pipeline" }) });
+    stops.push(async () => closeRuntime(runtime));
+
+    const stopNotifications = deliverS3Notifications(
+      { server: fauxqs, s3: runtime.clients.s3, sqs: runtime.clients.sqs, region: REGION, logger },
+      [{ bucket: names.bucket, prefix: "originals/", queueUrl: queues.convert.url }],
+    );
+    stops.push(stopNotifications);
+
+    const handlers = { convert: convertHandler, mirror: mirrorHandler, publish: publishHandler };
+    const consumers: Consumer[] = (Object.keys(handlers) as StageName[]).map((stage) =>
+      startConsumer({
+        functionName: `photo-relay-${stage}`,
+        queueUrl: queues[stage].url,
+        queueArn: queues[stage].arn,
+        region: REGION,
+        handler: handlers[stage](() => runtime),
+        sqs: runtime.clients.sqs,
+        logger,
+        batchSize: STAGE_SETTINGS[stage].batchSize,
+        timeoutMs: STAGE_SETTINGS[stage].timeoutSeconds * 1000,
+        memoryMb: STAGE_SETTINGS[stage].memoryMb,
+        concurrency: stage === "convert" ? 2 : 1,
+        waitSeconds: 1,
+      }),
+    );
+    stops.push(async () => {
+      await Promise.all(consumers.map((c) => c.stop()));
+    });
+
+    const api = await startApiServer(runtime, HOST, ports.api ?? 0);
+    stops.push(api.stop);
+
+    let agent: Agent | undefined;
+    if (options.inbox !== false) {
+      const inbox = resolve(options.inbox ?? "inbox");
+      mkdirSync(inbox, { recursive: true });
+      agent = startAgent({
+        inbox: [inbox],
+        processedDir: resolve(options.processedDir ?? join(inbox, "..", "processed")),
+        spoolDir: join(dataDir, "spool"),
+        s3: { client: runtime.clients.s3, bucket: names.bucket },
+        logger: logger.createChild({ serviceName: "agent" }),
+      });
+      stops.push(() => (agent as Agent).stop());
+      await agent.ready;
+    }
+
+    return {
+      urls: { aws: awsUrl, dynamodb: dynamo.url, api: api.url, web: web.url, graph: sandbox.url },
+      config,
+      apiToken,
+      runtime,
+      fauxqs,
+      sandbox,
+      ...(agent && { agent }),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+
+/** The emulators accept any credentials; the SDK's default chain just needs some to sign with. */
+function setLocalCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
+}
+
+/** Queue URLs on 127.0.0.1 rather than the emulator's `sqs.<region>.localhost` host name. */
+function withLoopbackUrls<T extends Record<string, { url: string; arn: string }>>(queues: T, awsUrl: string): T {
+  return Object.fromEntries(
+    Object.entries(queues).map(([k, q]) => [k, { ...q, url: `${awsUrl}${new URL(q.url).pathname}` }]),
+  ) as T;
+}
+
+/** A random API token, made on first start and kept with the data. */
+function persistentToken(path: string): string {
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  const token = randomBytes(24).toString("base64url");
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+

@@ -1,0 +1,28 @@
+/**
+ * Mirroring renditions to a web host: small transports (local folder, FTPS, SFTP, S3) behind one
+ * contract, and sessions that fall back from one transport to the next.
+ * @example
+ * const session = Mirror.openSession(target, { logger });
+ * try { const { publicUrl } = await session.put({ data, name: `${id}-web.jpg`, date, id, rendition: "web" }); }
+ * finally { await session.close(); }
+ */
+export { MirrorError, type MirrorAttempt, TransportError, type TransportErrorCode } from "./errors.ts";
+export { publicUrl, renderPath } from "./path-template.ts";
+export {
+  createTransport,
+  parseTransportOptions,
+  type TransportDeps,
+  type TransportOptions,
+  type TransportOptionsInput,
+  transportOptionsSchema,
+} from "./registry.ts";
+export {
+  type MirrorFile,
+  type MirrorResult,
+  type MirrorSession,
+  type MirrorTarget,
+  openSession,
+  type SessionDeps,
+} from "./session.ts";
+export type { Transport } from "./transport.ts";
+export { sshFingerprint } from "./transports/sftp.ts";

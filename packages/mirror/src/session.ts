@@ -1,0 +1,104 @@
+/**
+ * A mirror session: one batch of files to one target over its ordered transports (FTPS, then SFTP,
+ * …). Each transport is opened on first use and its connection kept for the whole batch.
+ */
+import type { Logger } from "@photo-relay/core";
+import { describeError, isRetryable } from "@photo-relay/core";
+import { type MirrorAttempt, MirrorError } from "./errors.ts";
+import { renderPath, publicUrl as toPublicUrl } from "./path-template.ts";
+import { createTransport, parseTransportOptions, type TransportDeps, type TransportOptions } from "./registry.ts";
+import type { Transport } from "./transport.ts";
+
+export interface MirrorTarget {
+  name: string;
+  /** Transport options (see `transportOptionsSchema`), tried in this order. */
+  transports: unknown[];
+  /** Where a file goes, relative to each transport's root, e.g. `{yyyy}/{mm}/` (see `renderPath`). */
+  pathTemplate: string;
+  /** URL at which the transports' root is served; files then get a `publicUrl`. */
+  publicBaseUrl?: string | undefined;
+}
+
+export interface MirrorFile {
+  data: Buffer;
+  /** File name, e.g. "<id>-web.jpg". */
+  name: string;
+  date: Date;
+  id: string;
+  rendition: string;
+}
+
+export interface MirrorResult {
+  transport: string;
+  remotePath: string;
+  publicUrl?: string;
+  /** Every transport tried for this file, in order; the last one (no `error`) took it. */
+  attempts: MirrorAttempt[];
+}
+
+export interface MirrorSession {
+  put(file: MirrorFile): Promise<MirrorResult>;
+  close(): Promise<void>;
+}
+
+export interface SessionDeps extends TransportDeps {
+  logger?: Pick<Logger, "warn" | "info">;
+}
+
+/**
+ * Opens transports lazily in order, one connection per session, and falls back to the next one
+ * when a transport fails (refused, timed out, TLS or host key refused, login failed, transfer
+ * broken). A transport that failed is recorded and skipped for the rest of the session, so each
+ * file's `attempts` still name it with its error. When every transport fails, `put` throws a
+ * {@link MirrorError}, retryable when any failure was. Options are validated here, up front.
+ */
+export function openSession(target: MirrorTarget, deps: SessionDeps = {}): MirrorSession {
+  const entries = target.transports.map((options) => ({
+    options: parseTransportOptions(options),
+    transport: undefined as Transport | undefined,
+    failure: undefined as { error: { code: string; message: string }; retryable: boolean } | undefined,
+  }));
+
+  const nameOf = (options: TransportOptions) => options.name ?? options.type;
+
+  return {
+    async put(file) {
+      const remotePath = renderPath(target.pathTemplate, file);
+      const attempts: MirrorAttempt[] = [];
+      for (const entry of entries) {
+        const name = nameOf(entry.options);
+        if (entry.failure) {
+          attempts.push({ transport: name, error: entry.failure.error });
+          continue;
+        }
+        try {
+          entry.transport ??= createTransport(entry.options, deps);
+          await entry.transport.put(file.data, remotePath);
+          attempts.push({ transport: name });
+          return {
+            transport: name,
+            remotePath,
+            attempts,
+            ...(target.publicBaseUrl !== undefined && { publicUrl: toPublicUrl(target.publicBaseUrl, remotePath) }),
+          };
+        } catch (error) {
+          entry.failure = { error: describeError(error), retryable: isRetryable(error) };
+          attempts.push({ transport: name, error: entry.failure.error });
+          deps.logger?.warn("mirror transport failed, trying the next one", {
+            target: target.name,
+            transport: name,
+            error: entry.failure.error,
+          });
+          await entry.transport?.close().catch(() => undefined);
+          entry.transport = undefined;
+        }
+      }
+      const retryable = entries.some((e) => e.failure?.retryable);
+      throw new MirrorError(target.name, attempts, retryable);
+    },
+    async close() {
+      await Promise.all(entries.map((e) => e.transport?.close().catch(() => undefined)));
+      for (const e of entries) e.transport = undefined;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * SFTP over ssh2-sftp-client. The host key is always pinned (there is no "accept any host" option);
+ * uploads use sequential `put()` (fastPut's parallel writes corrupt files on some servers, research
+ * §7) with Nagle off, which is what makes `put()` fast (research local-servers §4).
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import type { Client as SshClient } from "ssh2";
+import SftpClient from "ssh2-sftp-client";
+import { z } from "zod";
+import { describeFailure, networkCode, type Phase, transportError } from "../classify.ts";
+import type { TransportError, TransportErrorCode } from "../errors.ts";
+import { type Connection, createFileTransport } from "../file-transport.ts";
+import { oneOf, readSecret } from "../secrets.ts";
+import type { Transport } from "../transport.ts";
+
+export const sftpOptionsSchema = z
+  .object({
+    type: z.literal("sftp"),
+    name: z.string().min(1).optional(),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535).default(22),
+    user: z.string().min(1),
+    password: z.string().optional(),
+    passwordFile: z.string().optional(),
+    /** OpenSSH or PEM private key text. */
+    privateKey: z.string().optional(),
+    privateKeyFile: z.string().optional(),
+    passphrase: z.string().optional(),
+    /** The server's host key as `ssh-keygen -lf` prints it: `SHA256:` + unpadded base64. */
+    hostKeyFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "must look like SHA256:<43 base64 chars>"),
+    root: z.string().default(""),
+    timeoutMs: z.number().int().positive().default(30_000),
+  })
+  .refine((o) => oneOf(o, "password") && oneOf(o, "privateKey"), {
+    message: "give at most one of password/passwordFile and of privateKey/privateKeyFile",
+    path: ["password"],
+  })
+  .refine((o) => [o.password, o.passwordFile, o.privateKey, o.privateKeyFile].some((v) => v !== undefined), {
+    message: "give a password or a private key",
+    path: ["password"],
+  });
+
+export type SftpOptions = z.infer<typeof sftpOptionsSchema>;
+
+/** OpenSSH's fingerprint of a raw host key blob. */
+export function sshFingerprint(key: Buffer): string {
+  return `SHA256:${createHash("sha256").update(key).digest("base64").replace(/=+$/, "")}`;
+}
+
+export function createSftpTransport(options: SftpOptions): Transport {
+  const name = options.name ?? "sftp";
+  const password = readSecret("password", options.password, options.passwordFile);
+  const privateKey = readSecret("privateKey", options.privateKey, options.privateKeyFile);
+  let phase: Phase = "connect";
+  let offeredKey: string | undefined;
+
+  const classify = (error: unknown): TransportError => {
+    const code = sftpCode(error, phase);
+    const message =
+      code === "host_key_mismatch"
+        ? `host key ${offeredKey} of ${options.host}:${options.port} is not the pinned ${options.hostKeyFingerprint}`
+        : describeFailure(options.host, options.port, code, error);
+    return transportError(name, code, message, error);
+  };
+
+  const connect = async (): Promise<Connection> => {
+    let alive = true;
+    const dead = () => {
+      alive = false;
+    };
+    // Own listeners: the library's defaults print to the console on every close.
+    const sftp = new SftpClient(name, { error: dead, end: dead, close: dead });
+    phase = "connect";
+    await sftp.connect({
+      host: options.host,
+      port: options.port,
+      username: options.user,
+      readyTimeout: options.timeoutMs,
+      hostVerifier: (key: Buffer) => {
+        offeredKey = sshFingerprint(key);
+        return offeredKey === options.hostKeyFingerprint;
+      },
+      ...(password !== undefined && { password }),
+      ...(privateKey !== undefined && { privateKey }),
+      ...(options.passphrase !== undefined && { passphrase: options.passphrase }),
+    });
+    // Nagle + delayed ACK cap sequential put() at ~2 MiB/s on loopback (research local-servers §4).
+    (sftp as unknown as { client: SshClient }).client.setNoDelay(true);
+    phase = "transfer";
+    const root = options.root.startsWith("/") ? options.root : `${await sftp.cwd()}/${options.root}`;
+    return sftpConnection(sftp, root.replace(/\/+$/, ""), () => alive);
+  };
+
+  return createFileTransport({ name, root: "", connect, classify });
+}
+
+function sftpConnection(sftp: SftpClient, root: string, alive: () => boolean): Connection {
+  const made = new Set<string>();
+  const abs = (path: string) => `${root}/${path}`;
+  const size = async (path: string): Promise<number | undefined> => {
+    try {
+      return (await sftp.stat(abs(path))).size;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "ENOENT") return undefined;
+      throw error;
+    }
+  };
+  return {
+    get alive() {
+      return alive() && (sftp as unknown as { sftp?: unknown }).sftp !== undefined;
+    },
+    async mkdirs(dir) {
+      if (made.has(dir)) return;
+      await sftp.mkdir(abs(dir), true);
+      made.add(dir);
+    },
+    async write(source, path) {
+      // A 1 MiB read buffer instead of 64 KiB: fewer, fuller SFTP writes (171 vs 100 MiB/s measured).
+      const input = typeof source === "string" ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+      await sftp.put(input, abs(path));
+    },
+    size,
+    async rename(from, to) {
+      try {
+        await sftp.posixRename(abs(from), abs(to)); // atomic replace (OpenSSH ≥ 4.8 extension)
+      } catch (error) {
+        if (!/not support/i.test(String((error as Error).message))) throw error;
+        // Plain SFTP rename refuses an existing target, so this fallback is not atomic.
+        if ((await size(to)) !== undefined) await sftp.delete(abs(to));
+        await sftp.rename(abs(from), abs(to));
+      }
+    },
+    async delete(path) {
+      await sftp.delete(abs(path), true);
+    },
+    async close() {
+      await sftp.end();
+    },
+  };
+}
+
+/** ssh2 reports authentication and host-key failures only in the message; SFTP status 3 is EACCES. */
+function sftpCode(error: unknown, phase: Phase): TransportErrorCode {
+  const e = error as { code?: unknown; message?: unknown; level?: unknown };
+  const message = String(e.message ?? "");
+  if (/Host denied|verification failed/i.test(message)) return "host_key_mismatch";
+  if (/authentication methods failed|authentication/i.test(message)) return "auth_failed";
+  if (e.code === 3 || e.code === "EACCES" || /permission denied/i.test(message)) return "permission_denied";
+  if (phase === "connect" && /handshake|kex|negotiat/i.test(message)) return "connect_failed";
+  const network = networkCode(error, phase === "tls" ? "connect" : phase);
+  if (network) return network;
+  if (/Unexpected (end|close)|No SFTP connection|not connected/i.test(message)) return "connection_lost";
+  return "remote_error";
+}

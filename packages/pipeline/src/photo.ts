@@ -1,0 +1,116 @@
+/**
+ * The photo record: one item per photo in the Photos table, holding the photo's metadata and one
+ * record per stage. `status` summarises the stages for the status index and the dashboard.
+ */
+import type { PhotoId, RenditionName } from "@photo-relay/core";
+
+export type StageName = "convert" | "mirror" | "publish";
+
+export type StageStatus =
+  | "pending" // nothing happened yet
+  | "running" // a consumer is working on it
+  | "retrying" // the last attempt failed with a retryable error; the queue will redeliver
+  | "waiting" // publish: a container is processing, or the quota is spent
+  | "awaiting_approval" // publish in manual mode
+  | "done"
+  | "skipped" // nothing to do (e.g. no mirror target configured)
+  | "failed"; // a fatal error, recorded with its reason
+
+export type PhotoStatus = "processing" | "awaiting_approval" | "done" | "failed";
+
+export interface StageError {
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface StageRecord {
+  status: StageStatus;
+  attempts: number;
+  updatedAt: string;
+  lastError?: StageError;
+}
+
+export interface RenditionRecord {
+  key: string;
+  width: number;
+  height: number;
+  bytes: number;
+  contentType: string;
+}
+
+export interface MirroredFile {
+  rendition: string;
+  target: string;
+  transport: string;
+  remotePath: string;
+  publicUrl?: string;
+}
+
+export interface MirrorStage extends StageRecord {
+  files?: MirroredFile[];
+}
+
+export interface PublishStage extends StageRecord {
+  approved?: boolean;
+  containerId?: string;
+  containerCreatedAt?: string;
+  mediaId?: string;
+  permalink?: string;
+  publishedAt?: string;
+  /** A consumer holds the publish step until this time (ms since epoch): two consumers never publish at once. */
+  leaseUntil?: number;
+}
+
+export interface PhotoRecord {
+  id: PhotoId;
+  kind: "photo";
+  status: PhotoStatus;
+  originalKey: string;
+  originalName?: string;
+  source?: string;
+  bytes: number;
+  format?: string;
+  width?: number;
+  height?: number;
+  captureTime?: string;
+  camera?: string;
+  lens?: string;
+  caption?: string;
+  renditions?: Partial<Record<RenditionName, RenditionRecord>>;
+  stages: { convert: StageRecord; mirror: MirrorStage; publish: PublishStage };
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic-locking counter: every write checks and increments it. */
+  version: number;
+}
+
+export function newPhoto(
+  init: Pick<PhotoRecord, "id" | "originalKey" | "bytes"> & Partial<PhotoRecord>,
+  now: Date,
+): PhotoRecord {
+  const at = now.toISOString();
+  const stage = (): StageRecord => ({ status: "pending", attempts: 0, updatedAt: at });
+  return {
+    kind: "photo",
+    status: "processing",
+    stages: { convert: stage(), mirror: stage(), publish: stage() },
+    createdAt: at,
+    updatedAt: at,
+    version: 0,
+    ...init,
+  };
+}
+
+const FINISHED: StageStatus[] = ["done", "skipped"];
+
+/** The photo's summary status, derived from its stages. */
+export function summarize(stages: PhotoRecord["stages"]): PhotoStatus {
+  const all = [stages.convert, stages.mirror, stages.publish];
+  if (all.some((s) => s.status === "failed")) return "failed";
+  if (all.every((s) => FINISHED.includes(s.status))) return "done";
+  if (stages.publish.status === "awaiting_approval" && FINISHED.includes(stages.mirror.status)) {
+    return "awaiting_approval";
+  }
+  return "processing";
+}

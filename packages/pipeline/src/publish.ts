@@ -1,0 +1,187 @@
+/**
+ * publish: Instagram posting as SQS steps — create container → check (re-sent with a growing delay)
+ * → publish → permalink. Each step is idempotent; a lease on the photo record and the container's
+ * own PUBLISHED state make sure that one photo gives exactly one `media_publish`.
+ */
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { forPhoto, isRetryable, type Logger, RetryableError } from "@photo-relay/core";
+import type { PublishJob } from "./messages.ts";
+import type { PhotoRecord } from "./photo.ts";
+import type { Runtime } from "./runtime.ts";
+import { failStage, setStage } from "./stage.ts";
+
+const LEASE_MS = 60_000;
+/** How long to wait before trying again when the day's posts are spent. */
+const QUOTA_DEFER_SECONDS = 900;
+
+export async function runPublishStep(rt: Runtime, job: PublishJob): Promise<void> {
+  const log = forPhoto(rt.logger, job.photoId);
+  const photo = await rt.photos.require(job.photoId);
+  if (photo.stages.publish.status === "done" || photo.stages.publish.mediaId) {
+    if (job.step === "permalink") await fetchPermalink(rt, photo, log);
+    return;
+  }
+  try {
+    switch (job.step) {
+      case "create":
+        return await createContainer(rt, photo, log);
+      case "check":
+        return await checkContainer(rt, photo, job.checks, log);
+      case "publish":
+        return await publishContainer(rt, photo, log);
+      case "permalink":
+        return;
+    }
+  } catch (error) {
+    await rt.photos.update(photo.id, failStage("publish", error, rt.now()));
+    log.error(`publish step ${job.step} failed`, { error });
+    if (isRetryable(error)) throw error;
+  }
+}
+
+async function createContainer(rt: Runtime, photo: PhotoRecord, log: Logger): Promise<void> {
+  const stage = photo.stages.publish;
+  if (photo.stages.convert.status !== "done") throw new RetryableError("not_converted", "not converted yet");
+  if (rt.config.instagram.mode === "manual" && !stage.approved) {
+    await rt.photos.update(photo.id, setStage("publish", { status: "awaiting_approval" }, {}, rt.now()));
+    log.info("awaiting approval");
+    return;
+  }
+  if (!stage.containerId) {
+    const imageUrl = await instagramImageUrl(rt, photo);
+    const caption = buildCaption(photo);
+    const { id } = await rt.graph.createImageContainer({ imageUrl, ...(caption && { caption }) });
+    const now = rt.now();
+    // A concurrent consumer may have created one too; the first recorded container wins and the
+    // other simply expires unpublished.
+    await rt.photos.update(photo.id, (p) =>
+      p.stages.publish.containerId
+        ? undefined
+        : setStage(
+            "publish",
+            { status: "waiting", containerId: id, containerCreatedAt: now.toISOString(), attempts: p.stages.publish.attempts + 1 },
+            {},
+            now,
+          )(p),
+    );
+    log.info("container created", { containerId: id });
+  }
+  await rt.queues.publish({ photoId: photo.id, step: "check", checks: 0 }, delayFor(rt, 0));
+}
+
+async function checkContainer(rt: Runtime, photo: PhotoRecord, checks: number, log: Logger): Promise<void> {
+  const { containerId, containerCreatedAt } = photo.stages.publish;
+  if (!containerId) return rt.queues.publish({ photoId: photo.id, step: "create", checks: 0 });
+  const { statusCode, status } = await rt.graph.getContainerStatus(containerId);
+  log.info("container status", { containerId, statusCode, checks });
+  switch (statusCode) {
+    case "FINISHED":
+      return rt.queues.publish({ photoId: photo.id, step: "publish", checks });
+    case "PUBLISHED":
+      await markPublished(rt, photo.id, undefined);
+      return;
+    case "EXPIRED":
+      // Unpublished for 24 h (e.g. waiting for approval): a fresh container starts over.
+      await rt.photos.update(photo.id, (p) => {
+        const { containerId: _c, containerCreatedAt: _t, ...rest } = p.stages.publish;
+        return { ...p, stages: { ...p.stages, publish: { ...rest, status: "pending" } } };
+      });
+      return rt.queues.publish({ photoId: photo.id, step: "create", checks: 0 });
+    case "ERROR":
+      throw new ContainerError(`Instagram could not process the image: ${status ?? "no reason given"}`);
+    case "IN_PROGRESS": {
+      const age = (rt.now().getTime() - Date.parse(containerCreatedAt ?? photo.updatedAt)) / 1000;
+      if (age > rt.config.instagram.checkDeadlineSeconds) {
+        throw new ContainerError(`container still processing after ${Math.round(age)} s`);
+      }
+      await rt.queues.publish({ photoId: photo.id, step: "check", checks: checks + 1 }, delayFor(rt, checks + 1));
+    }
+  }
+}
+
+async function publishContainer(rt: Runtime, photo: PhotoRecord, log: Logger): Promise<void> {
+  const containerId = photo.stages.publish.containerId;
+  if (!containerId) return rt.queues.publish({ photoId: photo.id, step: "create", checks: 0 });
+  const leaseUntil = rt.now().getTime() + LEASE_MS;
+  const held = await rt.photos.update(photo.id, (p) => {
+    const stage = p.stages.publish;
+    if (stage.mediaId || stage.status === "done") return undefined;
+    if ((stage.leaseUntil ?? 0) > rt.now().getTime()) {
+      throw new RetryableError("publish_in_progress", "another consumer is publishing this photo");
+    }
+    return setStage("publish", { leaseUntil, status: "running" }, {}, rt.now())(p);
+  });
+  if (held.stages.publish.leaseUntil !== leaseUntil) return; // already published
+
+  // A crash after media_publish but before we recorded it leaves the container PUBLISHED: done.
+  const { statusCode } = await rt.graph.getContainerStatus(containerId);
+  if (statusCode === "PUBLISHED") return markPublished(rt, photo.id, undefined);
+  if (statusCode !== "FINISHED") return rt.queues.publish({ photoId: photo.id, step: "check", checks: 0 });
+
+  const limit = await rt.graph.getPublishingLimit();
+  if (limit.quotaUsage >= limit.quotaTotal) {
+    await rt.photos.update(photo.id, setStage("publish", { status: "waiting", leaseUntil: 0 }, {}, rt.now()));
+    log.warn("publishing quota spent; deferring", { ...limit });
+    return rt.queues.publish({ photoId: photo.id, step: "publish", checks: 0 }, QUOTA_DEFER_SECONDS);
+  }
+  const { mediaId } = await rt.graph.publish(containerId);
+  await markPublished(rt, photo.id, mediaId);
+  log.info("published", { mediaId });
+  await rt.queues.publish({ photoId: photo.id, step: "permalink", checks: 0 });
+}
+
+async function markPublished(rt: Runtime, id: string, mediaId: string | undefined): Promise<void> {
+  const now = rt.now();
+  await rt.photos.update(id, (p) =>
+    p.stages.publish.mediaId
+      ? undefined
+      : setStage(
+          "publish",
+          { status: "done", leaseUntil: 0, publishedAt: now.toISOString(), ...(mediaId && { mediaId }) },
+          {},
+          now,
+        )(p),
+  );
+}
+
+/** The permalink is a nicety: failing to read it never fails the photo. */
+async function fetchPermalink(rt: Runtime, photo: PhotoRecord, log: Logger): Promise<void> {
+  const { mediaId, permalink } = photo.stages.publish;
+  if (!mediaId || permalink) return;
+  try {
+    const media = await rt.graph.getMedia(mediaId);
+    if (media.permalink) {
+      await rt.photos.update(photo.id, setStage("publish", { permalink: media.permalink }, {}, rt.now()));
+    }
+  } catch (error) {
+    log.warn("could not read the permalink", { error });
+  }
+}
+
+/** A short-lived presigned URL of the Instagram rendition, which Meta downloads. */
+async function instagramImageUrl(rt: Runtime, photo: PhotoRecord): Promise<string> {
+  const key = photo.renditions?.instagram?.key;
+  if (!key) throw new ContainerError("the photo has no Instagram rendition");
+  return getSignedUrl(rt.clients.s3, new GetObjectCommand({ Bucket: rt.config.s3.bucket, Key: key }), {
+    expiresIn: rt.config.s3.presignSeconds,
+  });
+}
+
+function buildCaption(photo: PhotoRecord): string | undefined {
+  return photo.caption?.slice(0, 2200);
+}
+
+function delayFor(rt: Runtime, checks: number): number {
+  const delays = rt.config.instagram.checkDelaysSeconds;
+  return delays[Math.min(checks, delays.length - 1)] ?? 60;
+}
+
+class ContainerError extends Error {
+  readonly code = "container_failed";
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = "ContainerError";
+  }
+}

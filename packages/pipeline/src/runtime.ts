@@ -1,0 +1,44 @@
+/**
+ * Everything a stage needs, built once per process from the configuration. Tests and the local
+ * stack build it with their own endpoints; Lambda builds it from SST's linked resources.
+ */
+import { type AwsClients, type Config, createAwsClients, createLogger, destroyAwsClients, type Logger } from "@photo-relay/core";
+import { createGraphClient } from "@photo-relay/instagram";
+import type { GraphPort } from "./graph.ts";
+import { PhotoStore } from "./photo-store.ts";
+import { Queues } from "./queues.ts";
+
+export interface Runtime {
+  config: Config;
+  clients: AwsClients;
+  photos: PhotoStore;
+  queues: Queues;
+  graph: GraphPort;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface RuntimeOverrides {
+  logger?: Logger;
+  now?: () => Date;
+  graph?: GraphPort;
+}
+
+export function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Runtime {
+  const clients = createAwsClients(config);
+  const now = overrides.now ?? (() => new Date());
+  const { graphBaseUrl, apiVersion, userId, accessToken } = config.instagram;
+  return {
+    config,
+    clients,
+    photos: new PhotoStore(clients.dynamo, config.dynamodb.table, now),
+    queues: new Queues(clients.sqs, config.sqs),
+    graph: overrides.graph ?? createGraphClient({ baseUrl: graphBaseUrl, apiVersion, userId, accessToken }),
+    logger: overrides.logger ?? createLogger("pipeline"),
+    now,
+  };
+}
+
+export function closeRuntime(rt: Runtime): void {
+  destroyAwsClients(rt.clients);
+}
