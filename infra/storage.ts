@@ -12,12 +12,22 @@ export const bucket = new sst.aws.Bucket("Media", {
 new aws.s3.BucketLifecycleConfiguration("MediaLifecycle", {
   bucket: bucket.name,
   rules: [
-    { id: "abort-stale-multipart", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 14 } },
+    {
+      id: "abort-stale-multipart",
+      status: "Enabled",
+      filter: {},
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 14 },
+    },
   ],
 });
 
 bucket.notify({
   notifications: [
-    { name: "OriginalsToConvert", queue: convert.queue, events: ["s3:ObjectCreated:*"], filterPrefix: "originals/" },
+    {
+      name: "OriginalsToConvert",
+      queue: convert.queue,
+      events: ["s3:ObjectCreated:*"],
+      filterPrefix: "originals/",
+    },
   ],
 });

@@ -5,7 +5,13 @@ export const photos = new sst.aws.Dynamo("Photos", {
   fields: { id: "string", status: "string", kind: "string", updatedAt: "string" },
   primaryIndex: { hashKey: PHOTOS_TABLE.partitionKey },
   globalIndexes: {
-    byStatus: { hashKey: PHOTOS_TABLE.indexes.byStatus.partitionKey, rangeKey: PHOTOS_TABLE.indexes.byStatus.sortKey },
-    byTime: { hashKey: PHOTOS_TABLE.indexes.byTime.partitionKey, rangeKey: PHOTOS_TABLE.indexes.byTime.sortKey },
+    byStatus: {
+      hashKey: PHOTOS_TABLE.indexes.byStatus.partitionKey,
+      rangeKey: PHOTOS_TABLE.indexes.byStatus.sortKey,
+    },
+    byTime: {
+      hashKey: PHOTOS_TABLE.indexes.byTime.partitionKey,
+      rangeKey: PHOTOS_TABLE.indexes.byTime.sortKey,
+    },
   },
 });

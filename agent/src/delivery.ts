@@ -10,6 +10,7 @@ import { SpoolCorruptError } from "./errors.ts";
 import type { JournalRecord } from "./journal.ts";
 import { type UploadContext, uploadRecord } from "./multipart.ts";
 import type { Retention } from "./retention.ts";
+import type { KeyedLock } from "./semaphore.ts";
 import type { Spool } from "./spool.ts";
 import type { FailedEvent, InFlight } from "./types.ts";
 
@@ -20,6 +21,7 @@ export interface DeliveryOptions {
   connectivity: Connectivity;
   archive: ArchiveOptions;
   retention: Retention;
+  locks: KeyedLock;
   failedBackoff: { baseMs: number; maxMs: number };
   isStopping: () => boolean;
   onDelivered: (record: JournalRecord) => void;
@@ -105,20 +107,16 @@ export class Delivery {
     const spoolPath = o.spool.path(record.sha256, record.ext);
     try {
       if (record.state === "spooled" || record.state === "uploading") await uploadRecord(record, spoolPath, o.upload);
-      if (record.state === "verified") {
-        // Sources may be added while we archive (same bytes arriving again): loop until none is left.
-        for (const archived = new Set<string>(); record.sources.some((s) => !archived.has(s.path)); ) {
-          for (const source of record.sources.filter((s) => !archived.has(s.path))) {
-            o.onArchived(await archiveSource(source, o.archive), record);
-            archived.add(source.path);
-          }
+      await o.locks.run(record.sha256, async () => {
+        if (record.state === "verified") {
+          for (const source of record.sources) o.onArchived(await archiveSource(source, o.archive), record);
+          record.state = "archived";
+          await o.upload.journal.save(record);
         }
-        record.state = "archived";
-        await o.upload.journal.save(record);
-      }
-      await o.retention.release(spoolPath, `${record.sha256}${record.ext}`);
-      await o.upload.journal.remove(record.sha256);
-      this.records.delete(record.sha256);
+        await o.retention.release(spoolPath, `${record.sha256}${record.ext}`);
+        await o.upload.journal.remove(record.sha256);
+        this.records.delete(record.sha256);
+      });
       this.#notBefore.delete(record.sha256);
       o.onDelivered(record);
       return false;

@@ -3,17 +3,18 @@
  * are only hints), {@link Readiness} decides when each is complete, and the file is spooled and
  * journaled before anything is acknowledged.
  */
-import type { Stats } from "node:fs";
+import type { Dirent, Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import { type FSWatcher, watch } from "chokidar";
-import { describeError } from "@photo-relay/core";
+import { describeError, originalKey } from "@photo-relay/core";
 import type { Ledger } from "./archive.ts";
 import { SourceChangedError, SpoolFullError } from "./errors.ts";
 import type { Journal, JournalRecord } from "./journal.ts";
 import { isTemporaryName, type MediaKind } from "./media-kind.ts";
 import { Readiness, type Ready, type Rejection } from "./readiness.ts";
-import type { Spool } from "./spool.ts";
+import type { KeyedLock } from "./semaphore.ts";
+import type { Prepared, Spool } from "./spool.ts";
 
 export interface IntakeOptions {
   inbox: string[];
@@ -24,10 +25,11 @@ export interface IntakeOptions {
   scanIntervalMs: number;
   include?: MediaKind[];
   exclude?: MediaKind[];
-  prefix: string;
   spool: Spool;
   journal: Journal;
   ledger: Ledger;
+  /** Serialises spooling a photo against finishing its delivery. */
+  locks: KeyedLock;
   /** Records by SHA-256 (shared with delivery). */
   records: Map<string, JournalRecord>;
   onSpooled: (record: JournalRecord, path: string) => void;
@@ -107,7 +109,7 @@ export class Intake {
   /** Reconciliation: every regular file in every inbox becomes a candidate (known ones drop out at once). */
   async scan(): Promise<void> {
     for (const dir of this.#o.inbox) {
-      let entries: Awaited<ReturnType<typeof readdir>>;
+      let entries: Dirent[];
       try {
         entries = await readdir(dir, { recursive: true, withFileTypes: true });
       } catch {
@@ -129,9 +131,9 @@ export class Intake {
 
   async #spool(path: string, stats: Stats, media: Ready): Promise<"done" | "retry"> {
     const o = this.#o;
-    let spooled: Awaited<ReturnType<Spool["ingest"]>>;
+    let prepared: Prepared;
     try {
-      spooled = await o.spool.ingest(path, stats, media.ext);
+      prepared = await o.spool.prepare(path, stats);
     } catch (error) {
       if (error instanceof SourceChangedError) return "retry";
       if ((error as { code?: string }).code === "ENOENT") {
@@ -142,19 +144,23 @@ export class Intake {
       this.#reject({ path, outcome: "failed", code, reason: message }, error instanceof SpoolFullError);
       return "retry";
     }
-    const source = { path, size: stats.size, mtimeMs: stats.mtimeMs };
-    let record = o.records.get(spooled.sha256);
-    if (record) {
-      if (!record.sources.some((s) => s.path === path)) record.sources.push(source);
-    } else {
-      record = {
+    const record = await o.locks.run(prepared.sha256, async () => {
+      await o.spool.commit(prepared, media.ext);
+      const source = { path, size: stats.size, mtimeMs: stats.mtimeMs };
+      const existing = o.records.get(prepared.sha256);
+      if (existing) {
+        if (!existing.sources.some((s) => s.path === path)) existing.sources.push(source);
+        await o.journal.save(existing);
+        return existing;
+      }
+      const created: JournalRecord = {
         v: 1,
-        sha256: spooled.sha256,
+        sha256: prepared.sha256,
         kind: media.kind,
         ext: media.ext,
         contentType: media.contentType,
         bytes: stats.size,
-        key: `${o.prefix}${spooled.sha256}${media.ext}`,
+        key: originalKey(prepared.sha256, media.ext),
         originalName: basename(path),
         capturedAt: new Date(stats.mtimeMs).toISOString(),
         spooledAt: new Date().toISOString(),
@@ -162,10 +168,12 @@ export class Intake {
         state: "spooled",
         attempts: 0,
       };
-    }
-    await o.journal.save(record); // the acknowledgement: from here on a crash loses nothing
+      o.records.set(created.sha256, created);
+      await o.journal.save(created); // the acknowledgement: from here on a crash loses nothing
+      return created;
+    });
     this.remember(path, stats.size, stats.mtimeMs);
-    this.#reported.delete(path);
+    this.#reported.delete(`${path}:spool_full`);
     o.onSpooled(record, path);
     return "done";
   }

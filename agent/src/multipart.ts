@@ -26,7 +26,7 @@ export interface UploadContext {
   /** Parts in flight across all files; bounds memory to `size × partSize`. */
   slots: Semaphore;
   /** Sends one command with the agent's per-request timeout and stop signal. */
-  send: <T>(command: Parameters<S3Client["send"]>[0]) => Promise<T>;
+  send: S3Client["send"];
   /** Bytes confirmed by S3 for this record so far. */
   onProgress: (record: JournalRecord, sent: number) => void;
 }
@@ -40,7 +40,7 @@ export async function uploadRecord(record: JournalRecord, spoolPath: string, ctx
     if (!record.upload) {
       // The same bytes may already be there (an earlier run, another source): then nothing is sent.
       if ((await verifyObject(ctx, record)) === "match") return markVerified(record, ctx);
-      const created = await ctx.send<{ UploadId?: string }>(
+      const created = await ctx.send(
         new CreateMultipartUploadCommand({
           Bucket: ctx.bucket,
           Key: record.key,
@@ -120,7 +120,7 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
         continue;
       }
       const part = ctx
-        .send<{ ETag?: string }>(
+        .send(
           new UploadPartCommand({
             Bucket: ctx.bucket,
             Key: record.key,

@@ -4,7 +4,7 @@
  * (fauxqs 2.4.1 supports neither CRC64NVME nor FULL_OBJECT checksums, so the SHA-256 rides as metadata.)
  */
 import { createHash } from "node:crypto";
-import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { JournalRecord } from "./journal.ts";
 import type { UploadContext } from "./multipart.ts";
 import { isNotFound } from "./s3-errors.ts";
@@ -33,7 +33,7 @@ export async function verifyObject(
   record: JournalRecord,
   etag?: string,
 ): Promise<string> {
-  let head: { ContentLength?: number; ETag?: string; Metadata?: Record<string, string>; ServerSideEncryption?: string };
+  let head: HeadObjectCommandOutput;
   try {
     head = await ctx.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: record.key }));
   } catch (error) {

@@ -18,9 +18,9 @@ export interface SpoolOptions {
   minFreeBytes?: number;
 }
 
-export interface Spooled {
+export interface Prepared {
   sha256: string;
-  path: string;
+  temp: string;
   linked: boolean;
 }
 
@@ -55,10 +55,10 @@ export class Spool {
   }
 
   /**
-   * Puts `source` into the spool and returns its SHA-256 (computed while copying or, for a hard
-   * link, by one read). Throws {@link SourceChangedError} when the source changed meanwhile.
+   * Copies (or hard-links) `source` to a temporary name in the spool and hashes it on the way.
+   * Throws {@link SourceChangedError} when the source changed meanwhile. Follow with {@link commit}.
    */
-  async ingest(source: string, expected: { size: number; mtimeMs: number }, ext: string): Promise<Spooled> {
+  async prepare(source: string, expected: { size: number; mtimeMs: number }): Promise<Prepared> {
     const free = await this.freeBytes();
     if (free - expected.size < this.#minFreeBytes) throw new SpoolFullError(free, expected.size + this.#minFreeBytes);
     const temp = tempPath(this.#tmpDir, "in");
@@ -67,18 +67,27 @@ export class Spool {
       const sha256 = linked ? await hashAndSync(temp) : await copyHashing(source, temp);
       const after = await stat(source);
       if (after.size !== expected.size || after.mtimeMs !== expected.mtimeMs) throw new SourceChangedError(source);
-      const target = this.path(sha256, ext);
-      // Same bytes already spooled: the rename replaces an identical file (or, for two links to one
-      // inode, does nothing, which is why the temp name is removed afterwards).
-      await rename(temp, target);
-      await rm(temp, { force: true });
-      await fsyncDir(this.dataDir);
-      return { sha256, path: target, linked };
+      return { sha256, temp, linked };
     } catch (error) {
       await rm(temp, { force: true });
       if (isCode(error, "ENOSPC")) throw new SpoolFullError(0, expected.size);
       throw error;
     }
+  }
+
+  /** Moves a prepared copy to `data/<sha256><ext>` durably (under the photo's lock). */
+  async commit(prepared: Prepared, ext: string): Promise<string> {
+    const target = this.path(prepared.sha256, ext);
+    // Same bytes already spooled: the rename replaces an identical file (or, for two links to one
+    // inode, does nothing, which is why the temp name is removed afterwards).
+    await rename(prepared.temp, target);
+    await rm(prepared.temp, { force: true });
+    await fsyncDir(this.dataDir);
+    return target;
+  }
+
+  async discard(prepared: Prepared): Promise<void> {
+    await rm(prepared.temp, { force: true });
   }
 
   /** Removes spool copies that no journal record refers to (a crash between spooling and journaling). */

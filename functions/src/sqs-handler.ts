@@ -11,5 +11,7 @@ export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatch
 export function sqsHandler(recordHandler: RecordHandler, runtime: () => Runtime): SqsHandler {
   const processor = new BatchProcessor(EventType.SQS);
   return (event, context) =>
-    processPartialResponse(event, (record: SQSRecord) => recordHandler(runtime(), record), processor, { context });
+    processPartialResponse(event, (record: SQSRecord) => recordHandler(runtime(), record), processor, {
+      context,
+    });
 }

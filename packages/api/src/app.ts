@@ -6,7 +6,13 @@ import { timingSafeEqual } from "node:crypto";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { describeError, isPhotoId, PhotoRelayError, redactConfig, ValidationError } from "@photo-relay/core";
-import { PHOTO_STATUSES, type PhotoRecord, publishPending, requestPublish, type Runtime } from "@photo-relay/pipeline";
+import {
+  PHOTO_STATUSES,
+  type PhotoRecord,
+  publishPending,
+  requestPublish,
+  type Runtime,
+} from "@photo-relay/pipeline";
 import { Hono } from "hono";
 import { z } from "zod";
 import { queueDepth } from "./queue-depths.ts";
@@ -45,7 +51,11 @@ export function createApi(runtime: () => Runtime): Hono {
   app.get("/photos", async (c) => {
     const rt = runtime();
     const { status, limit, cursor } = listQuery.parse(c.req.query());
-    const page = await rt.photos.list({ ...(status && { status }), ...(limit && { limit }), ...(cursor && { cursor }) });
+    const page = await rt.photos.list({
+      ...(status && { status }),
+      ...(limit && { limit }),
+      ...(cursor && { cursor }),
+    });
     const photos = await Promise.all(page.photos.map((p) => present(rt, p)));
     return c.json({ photos, ...(page.cursor && { cursor: page.cursor }) });
   });
@@ -100,9 +110,13 @@ async function present(rt: Runtime, photo: PhotoRecord) {
   const { leaseUntil: _l, ...publish } = photo.stages.publish;
   const thumbKey = photo.renditions?.thumbnail?.key;
   const thumbnailUrl = thumbKey
-    ? await getSignedUrl(rt.clients.s3, new GetObjectCommand({ Bucket: rt.config.s3.bucket, Key: thumbKey }), {
-        expiresIn: rt.config.s3.presignSeconds,
-      })
+    ? await getSignedUrl(
+        rt.clients.s3,
+        new GetObjectCommand({ Bucket: rt.config.s3.bucket, Key: thumbKey }),
+        {
+          expiresIn: rt.config.s3.presignSeconds,
+        },
+      )
     : undefined;
   return { ...rest, stages: { ...photo.stages, publish }, ...(thumbnailUrl && { thumbnailUrl }) };
 }

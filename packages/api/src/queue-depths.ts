@@ -10,7 +10,9 @@ export interface QueueDepth {
 
 export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
   const attrs = await attributes(sqs, queueUrl);
-  const redrive = attrs.RedrivePolicy ? (JSON.parse(attrs.RedrivePolicy) as { deadLetterTargetArn?: string }) : {};
+  const redrive = attrs.RedrivePolicy
+    ? (JSON.parse(attrs.RedrivePolicy) as { deadLetterTargetArn?: string })
+    : {};
   const dlqName = redrive.deadLetterTargetArn?.split(":").at(-1);
   let deadLetters: number | null = null;
   if (dlqName) {

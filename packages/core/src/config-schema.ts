@@ -4,8 +4,17 @@
  */
 import { z } from "zod";
 
-const url = z.url({ protocol: /^https?$/ });
+const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const secret = z.string().min(1);
+
+/**
+ * A config section. Parsing starts from `{}` when the section is absent, so every missing field is
+ * reported by name ("dynamodb.table: is required") and fields with defaults are filled.
+ */
+function section<S extends z.core.$ZodLooseShape>(shape: S) {
+  const object = z.object(shape);
+  return object.prefault({} as z.input<typeof object>);
+}
 
 /**
  * One transport of a mirror target (`{ type: "local" | "ftps" | "sftp" | "s3", … }`). Its options are
@@ -17,15 +26,15 @@ export const mirrorTargetSchema = z.object({
   name: z.string().min(1).default("web"),
   /** Tried in order: the first transport that works takes the file (FTPS, then SFTP, …). */
   transports: z.array(transportSchema).min(1),
-  /** Remote path template: `{id}`, `{rendition}`, `{yyyy}`, `{mm}`, `{dd}`. */
-  pathTemplate: z.string().default("{yyyy}/{mm}/{id}-{rendition}.jpg"),
+  /** Remote path: a folder (ends with `/`) or a full path; tokens `{yyyy}` `{mm}` `{dd}` `{id}` `{rendition}` `{name}`. */
+  pathTemplate: z.string().default("{yyyy}/{mm}/"),
   /** Public URL prefix under which the remote root is served. */
   publicBaseUrl: url.optional(),
 });
 
 export const configSchema = z.object({
   region: z.string().default("us-east-1"),
-  s3: z.object({
+  s3: section({
     bucket: z.string().min(3),
     /** Custom S3 endpoint (the local stack, MinIO, …); AWS when absent. */
     endpoint: url.optional(),
@@ -33,23 +42,27 @@ export const configSchema = z.object({
     /** Lifetime of presigned URLs handed to phones and to Instagram, in seconds. */
     presignSeconds: z.number().int().min(60).max(604_800).default(900),
   }),
-  sqs: z.object({
+  sqs: section({
     endpoint: url.optional(),
     convertQueueUrl: url,
     mirrorQueueUrl: url,
     publishQueueUrl: url,
   }),
-  dynamodb: z.object({
+  dynamodb: section({
     endpoint: url.optional(),
     table: z.string().min(3),
   }),
-  api: z.object({
+  api: section({
     /** Bearer token every route but the health check requires. */
     token: secret.min(16, "must be at least 16 characters"),
     /** Largest file a phone may upload, in bytes. */
-    maxUploadBytes: z.number().int().positive().default(200 * 1024 * 1024),
+    maxUploadBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(200 * 1024 * 1024),
   }),
-  convert: z.object({
+  convert: section({
     instagramWidth: z.number().int().min(320).max(1440).default(1080),
     webLongEdge: z.number().int().min(320).default(2048),
     thumbnailLongEdge: z.number().int().min(64).default(400),
@@ -58,14 +71,17 @@ export const configSchema = z.object({
     /** Inputs larger than this many pixels are refused (decompression bombs). */
     maxInputPixels: z.number().int().positive().default(200_000_000),
   }),
-  mirror: z.object({
+  mirror: section({
     targets: z.array(mirrorTargetSchema).default([]),
     renditions: z.array(z.enum(["web", "instagram", "thumbnail"])).default(["web"]),
   }),
-  instagram: z.object({
+  instagram: section({
     /** Graph API base URL, e.g. https://graph.instagram.com or the local sandbox. */
     graphBaseUrl: url.default("https://graph.instagram.com"),
-    apiVersion: z.string().regex(/^v\d+\.\d+$/, "must look like v25.0").default("v25.0"),
+    apiVersion: z
+      .string()
+      .regex(/^v\d+\.\d+$/, "must look like v25.0")
+      .default("v25.0"),
     userId: z.string().regex(/^\d+$/, "must be the numeric Instagram user id"),
     accessToken: secret,
     mode: z.enum(["auto", "manual"]).default("auto"),

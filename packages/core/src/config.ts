@@ -47,7 +47,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.join(".");
   const envName = Object.entries(ENV_VARS).find(([, v]) => v.path === path)?.[0];
   const hint = envName ? ` (set ${envName} or "${path}" in the config file)` : "";
-  const message = issue.code === "invalid_type" && issue.message.includes("undefined") ? "is required" : issue.message;
+  const message =
+    issue.code === "invalid_type" && issue.message.includes("undefined") ? "is required" : issue.message;
   return `${path || "(root)"}: ${message}${hint}`;
 }
 

@@ -23,7 +23,8 @@ export async function createContainer(ctx: SandboxContext, params: Params): Prom
   const mediaType = params.media_type?.toUpperCase();
   if (mediaType !== undefined && !MEDIA_TYPES.has(mediaType)) throw errors.unknownMediaType();
   const isCarouselItem = params.is_carousel_item === "true";
-  if (isCarouselItem && params.caption !== undefined) throw errors.param("Carousel items cannot have a caption.");
+  if (isCarouselItem && params.caption !== undefined)
+    throw errors.param("Carousel items cannot have a caption.");
   checkCaption(params.caption);
   if (params.alt_text !== undefined && [...params.alt_text].length > LIMITS.altTextChars) {
     throw errors.param("The alt_text must be at most 1000 characters.");
@@ -42,15 +43,21 @@ export async function createContainer(ctx: SandboxContext, params: Params): Prom
   if (container.kind === "CAROUSEL") {
     container.children = carouselChildren(ctx, params.children);
   } else if (container.kind === "VIDEO" && !isCarouselItem) {
-    throw errors.param("The VIDEO media type is no longer supported for single feed videos; use REELS.", 2207023);
+    throw errors.param(
+      "The VIDEO media type is no longer supported for single feed videos; use REELS.",
+      2207023,
+    );
   } else if (params.video_url !== undefined || params.upload_type === "resumable") {
-    if (container.kind === "IMAGE") throw errors.param("video_url requires media_type REELS, STORIES or VIDEO.");
+    if (container.kind === "IMAGE")
+      throw errors.param("video_url requires media_type REELS, STORIES or VIDEO.");
     await attachVideo(ctx, container, params);
   } else if (params.image_url !== undefined) {
     if (container.kind === "REELS") throw errors.param("The parameter video_url is required.");
     await attachImage(ctx, container, params.image_url);
   } else {
-    throw errors.param(`The parameter ${container.kind === "REELS" ? "video_url" : "image_url"} is required.`);
+    throw errors.param(
+      `The parameter ${container.kind === "REELS" ? "video_url" : "image_url"} is required.`,
+    );
   }
   ctx.state.containers.set(container.id, container);
   ctx.state.containerLog.push(now);
@@ -66,7 +73,8 @@ function carouselChildren(ctx: SandboxContext, raw: string | undefined): string[
   for (const id of ids) {
     const child = ctx.state.containers.get(id);
     if (!child) throw errors.param(`The carousel item ${id} does not exist.`, 2207006);
-    if (!child.isCarouselItem) throw errors.param(`Container ${id} was not created with is_carousel_item=true.`);
+    if (!child.isCarouselItem)
+      throw errors.param(`Container ${id} was not created with is_carousel_item=true.`);
   }
   return ids;
 }
@@ -105,7 +113,11 @@ async function attachVideo(ctx: SandboxContext, container: Container, params: Pa
 function downloadVideo(ctx: SandboxContext, url: string, kind: ContainerKind) {
   if (ctx.faults.take("media_fetch_failed")) throw errors.fetchFailed(url);
   const limit = kind === "STORIES" ? LIMITS.storyVideoBytes : LIMITS.reelsBytes;
-  return downloadMedia(url, { timeoutMs: ctx.settings.fetchTimeoutMs, limitBytes: limit, keepBytes: VIDEO_HEAD_BYTES });
+  return downloadMedia(url, {
+    timeoutMs: ctx.settings.fetchTimeoutMs,
+    limitBytes: limit,
+    keepBytes: VIDEO_HEAD_BYTES,
+  });
 }
 
 /**

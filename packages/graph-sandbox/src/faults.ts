@@ -13,6 +13,8 @@ export const FAULT_NAMES = [
   "service_unavailable",
   /** Code 1 "An unknown error occurred"; any Graph call. */
   "unknown_error",
+  /** HTTP 403, code 200: a permission is missing (e.g. `ads_management` for Business-Manager Page roles); any Graph call. */
+  "permission_missing",
   /** 4/2207051 suspected spam: same top code as the app rate limit; container creation and publish. */
   "spam_block",
   /** 25/2207050 restricted or checkpointed account; container creation and publish. */

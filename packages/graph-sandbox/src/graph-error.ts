@@ -54,7 +54,11 @@ export const errors = {
   missingToken: () =>
     new GraphError({ code: 104, message: "An access token is required to request this resource." }),
   invalidToken: () =>
-    new GraphError({ code: 190, subcode: 467, message: "Invalid OAuth access token - Cannot parse access token" }),
+    new GraphError({
+      code: 190,
+      subcode: 467,
+      message: "Invalid OAuth access token - Cannot parse access token",
+    }),
   expiredToken: (expiredAt: number, now: number) =>
     new GraphError({
       code: 190,
@@ -69,11 +73,22 @@ export const errors = {
       message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
     }),
   unsupportedMethod: (method: string) =>
-    new GraphError({ code: 100, type: "IGApiException", message: `Unsupported request - method type: ${method.toLowerCase()}` }),
+    new GraphError({
+      code: 100,
+      type: "IGApiException",
+      message: `Unsupported request - method type: ${method.toLowerCase()}`,
+    }),
   param: (message: string, subcode?: number) =>
-    new GraphError({ code: 100, ...(subcode === undefined ? {} : { subcode }), message: `(#100) ${message}` }),
+    new GraphError({
+      code: 100,
+      ...(subcode === undefined ? {} : { subcode }),
+      message: `(#100) ${message}`,
+    }),
   nonexistingField: (field: string, node: string) =>
-    new GraphError({ code: 100, message: `(#100) Tried accessing nonexisting field (${field}) on node type (${node})` }),
+    new GraphError({
+      code: 100,
+      message: `(#100) Tried accessing nonexisting field (${field}) on node type (${node})`,
+    }),
   fetchFailed: (url: string) =>
     new GraphError({
       code: 9004,
@@ -109,18 +124,37 @@ export const errors = {
     new GraphError({
       code: 36003,
       subcode: 2207009,
-      message: "The submitted image with aspect ratio cannot be published. Please submit an image with a valid aspect ratio.",
+      message:
+        "The submitted image with aspect ratio cannot be published. Please submit an image with a valid aspect ratio.",
       userTitle: "Aspect ratio not supported",
     }),
   captionTooLong: () =>
-    new GraphError({ code: 36004, subcode: 2207010, message: "The caption was too long.", userTitle: "Caption too long" }),
+    new GraphError({
+      code: 36004,
+      subcode: 2207010,
+      message: "The caption was too long.",
+      userTitle: "Caption too long",
+    }),
   tooManyMentions: () =>
-    new GraphError({ code: 100, subcode: 2207040, message: "(#100) Cannot use more than 20 tags per created media." }),
-  unknownMediaType: () => new GraphError({ code: 100, subcode: 2207023, message: "(#100) The media type is not supported." }),
+    new GraphError({
+      code: 100,
+      subcode: 2207040,
+      message: "(#100) Cannot use more than 20 tags per created media.",
+    }),
+  unknownMediaType: () =>
+    new GraphError({ code: 100, subcode: 2207023, message: "(#100) The media type is not supported." }),
   carouselSize: () =>
-    new GraphError({ code: 100, subcode: 2207028, message: "(#100) Carousel must contain between 2 and 10 items." }),
+    new GraphError({
+      code: 100,
+      subcode: 2207028,
+      message: "(#100) Carousel must contain between 2 and 10 items.",
+    }),
   badThumbOffset: () =>
-    new GraphError({ code: 1, subcode: 2207057, message: "The thumbnail offset entered exceeds the video duration." }),
+    new GraphError({
+      code: 1,
+      subcode: 2207057,
+      message: "The thumbnail offset entered exceeds the video duration.",
+    }),
   notReady: () =>
     new GraphError({
       code: 9007,
@@ -148,8 +182,18 @@ export const errors = {
       userMsg: "You reached the maximum number of posts that is allowed to be published by API in 24 hours.",
     }),
   serverError: () =>
-    new GraphError({ code: -1, subcode: 2207001, isTransient: true, message: "An unexpected error has occurred. Please retry your request later." }),
+    new GraphError({
+      code: -1,
+      subcode: 2207001,
+      isTransient: true,
+      message: "An unexpected error has occurred. Please retry your request later.",
+    }),
   service: () => new GraphError({ code: 2, isTransient: true, message: "Service temporarily unavailable" }),
+  permission: () =>
+    new GraphError({
+      code: 200,
+      message: "(#200) Requires ads_management permission to manage the object",
+    }),
   unknown: () => new GraphError({ code: 1, isTransient: true, message: "An unknown error occurred" }),
   spam: () =>
     new GraphError({
@@ -157,7 +201,8 @@ export const errors = {
       subcode: 2207051,
       message: "Application request limit reached",
       userTitle: "Action is blocked",
-      userMsg: "We restrict certain activity to protect our community. Let us know if you think we made a mistake.",
+      userMsg:
+        "We restrict certain activity to protect our community. Let us know if you think we made a mistake.",
     }),
   restricted: () =>
     new GraphError({
@@ -167,9 +212,15 @@ export const errors = {
       userTitle: "Restricted account",
       userMsg: "The app user's Instagram Professional account is inactive, checkpointed, or restricted.",
     }),
-  rateLimit: (code: number) => new GraphError({ code, isTransient: true, message: RATE_LIMIT_MESSAGES[code] ?? "Rate limit reached" }),
+  rateLimit: (code: number) =>
+    new GraphError({ code, isTransient: true, message: RATE_LIMIT_MESSAGES[code] ?? "Rate limit reached" }),
   tooManyActions: (code: number) =>
-    new GraphError({ code, type: "IGApiException", httpStatus: 401, message: "User is performing too many actions" }),
+    new GraphError({
+      code,
+      type: "IGApiException",
+      httpStatus: 401,
+      message: "User is performing too many actions",
+    }),
 } as const;
 
 const RATE_LIMIT_MESSAGES: Record<number, string> = {

@@ -31,12 +31,15 @@ export function graphMiddleware(ctx: SandboxContext): MiddlewareHandler<GraphEnv
       if (ctx.faults.take("server_error")) throw errors.serverError();
       if (ctx.faults.take("service_unavailable")) throw errors.service();
       if (ctx.faults.take("unknown_error")) throw errors.unknown();
+      if (ctx.faults.take("permission_missing")) throw errors.permission();
       await next();
     } catch (error) {
       if (!(error instanceof GraphError)) throw error;
       c.res = c.json(error.toEnvelope(), error.httpStatus as 400);
     }
-    for (const [name, value] of Object.entries(ctx.usage.headers(ctx.state.account.igUserId, now, throttledMinutes))) {
+    for (const [name, value] of Object.entries(
+      ctx.usage.headers(ctx.state.account.igUserId, now, throttledMinutes),
+    )) {
       c.res.headers.set(name, value);
     }
   };

@@ -10,9 +10,15 @@
 export { VirtualClock, type VirtualClockOptions } from "./clock.ts";
 export { type ArmedFault, FAULT_NAMES, type FaultName, type FaultOptions, FaultSwitches } from "./faults.ts";
 export { GraphError, type GraphErrorInit } from "./graph-error.ts";
+export { type HostedFile, type MediaHost, startMediaHost } from "./media-host.ts";
 export { LIMITS } from "./media-rules.ts";
-export { makeMp4, type Mp4FixtureOptions } from "./mp4-fixture.ts";
+export { type Mp4FixtureOptions, makeMp4 } from "./mp4-fixture.ts";
 export { type Mp4Probe, probeMp4 } from "./mp4-probe.ts";
-export { DEFAULT_SANDBOX_TOKEN, type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "./sandbox.ts";
+export {
+  DEFAULT_SANDBOX_TOKEN,
+  type GraphSandbox,
+  type GraphSandboxOptions,
+  startGraphSandbox,
+} from "./sandbox.ts";
 export type { Account, Container, ContainerKind, Media, SandboxState, StatusCode } from "./state.ts";
 export { type TokenKind, type TokenRecord, TokenStore } from "./tokens.ts";

@@ -41,7 +41,12 @@ export interface CheckedImage {
  * Feed/carousel/story image: ≤8 MiB, JPEG only, and (unless `anyRatio`, for stories) width/height
  * within [0.8, 1.91]. Bytes that are no image at all are "not media" (9004/2207052), as at Meta.
  */
-export async function checkImage(bytes: Uint8Array, size: number, url: string, anyRatio: boolean): Promise<CheckedImage> {
+export async function checkImage(
+  bytes: Uint8Array,
+  size: number,
+  url: string,
+  anyRatio: boolean,
+): Promise<CheckedImage> {
   if (size > LIMITS.imageBytes) throw errors.imageTooLarge();
   let meta: Metadata;
   try {
@@ -55,7 +60,8 @@ export async function checkImage(bytes: Uint8Array, size: number, url: string, a
   const width = rotated ? meta.height : meta.width;
   const height = rotated ? meta.width : meta.height;
   const ratio = width / height;
-  if (!anyRatio && (ratio < LIMITS.minRatio - 1e-9 || ratio > LIMITS.maxRatio + 1e-9)) throw errors.aspectRatio();
+  if (!anyRatio && (ratio < LIMITS.minRatio - 1e-9 || ratio > LIMITS.maxRatio + 1e-9))
+    throw errors.aspectRatio();
   return { width, height };
 }
 
@@ -65,15 +71,21 @@ export function videoProblem(
   size: number,
   surface: "REELS" | "STORIES" | "VIDEO",
 ): { subcode: number; status: string } | undefined {
-  const fail = (why: string) => ({ subcode: 2207026, status: `Error: Media upload has failed with error code 2207026 (${why})` });
+  const fail = (why: string) => ({
+    subcode: 2207026,
+    status: `Error: Media upload has failed with error code 2207026 (${why})`,
+  });
   if (!probe.ok) {
-    return probe.reason === "not_mp4" ? fail("unsupported video format") : fail("moov atom must precede mdat (faststart)");
+    return probe.reason === "not_mp4"
+      ? fail("unsupported video format")
+      : fail("moov atom must precede mdat (faststart)");
   }
   const story = surface === "STORIES";
   const maxBytes = story ? LIMITS.storyVideoBytes : LIMITS.reelsBytes;
   const maxSeconds = story ? LIMITS.storyVideoMaxSeconds : LIMITS.reelsMaxSeconds;
   if (size > maxBytes) return fail(`file larger than ${maxBytes} bytes`);
-  if (probe.durationSeconds < LIMITS.reelsMinSeconds) return fail(`duration under ${LIMITS.reelsMinSeconds} s`);
+  if (probe.durationSeconds < LIMITS.reelsMinSeconds)
+    return fail(`duration under ${LIMITS.reelsMinSeconds} s`);
   if (probe.durationSeconds > maxSeconds) return fail(`duration over ${maxSeconds} s`);
   return undefined;
 }

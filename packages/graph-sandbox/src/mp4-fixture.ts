@@ -36,7 +36,7 @@ function mvhd(timescale: number, duration: number): Uint8Array {
   return box("mvhd", body);
 }
 
-export function makeMp4(options: Mp4FixtureOptions): Uint8Array {
+export function makeMp4(options: Mp4FixtureOptions): Uint8Array<ArrayBuffer> {
   const brand = (options.brand ?? "isom").padEnd(4).slice(0, 4);
   const ftypBody = new Uint8Array(16);
   ftypBody.set(new TextEncoder().encode(`${brand}\0\0\u0002\0isommp41`));
@@ -45,5 +45,11 @@ export function makeMp4(options: Mp4FixtureOptions): Uint8Array {
   const moov = box("moov", mvhd(timescale, Math.round(options.durationSeconds * timescale)));
   const mdat = box("mdat", new Uint8Array(options.mdatBytes ?? 1024));
   const parts = options.faststart === false ? [ftyp, mdat, moov] : [ftyp, moov, mdat];
-  return Buffer.concat(parts);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }

@@ -53,7 +53,11 @@ export function fieldsOf(params: Params, defaults: string[]): string[] {
 }
 
 /** Picks `fields` from `available`; an unknown field is the error Meta sends. */
-export function pick(fields: string[], available: Record<string, unknown>, node: string): Record<string, unknown> {
+export function pick(
+  fields: string[],
+  available: Record<string, unknown>,
+  node: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of fields) {
     if (!(field in available)) throw errors.nonexistingField(field, node);
@@ -67,7 +71,11 @@ export function pick(fields: string[], available: Record<string, unknown>, node:
 /** Strips the `/vNN.N` prefix (also inside `/ig-api-upload/vNN.N/…`) so one route table serves every version. */
 export function unversionedPath(url: string): string {
   const path = new URL(url).pathname;
-  return path.replace(/^\/(ig-api-upload\/)?v\d+\.\d+(?=\/|$)/, (_m, upload: string | undefined) => (upload ? "/ig-api-upload" : "")) || "/";
+  return (
+    path.replace(/^\/(ig-api-upload\/)?v\d+\.\d+(?=\/|$)/, (_m, upload: string | undefined) =>
+      upload ? "/ig-api-upload" : "",
+    ) || "/"
+  );
 }
 
 /** The API version a request named, e.g. "v25.0" (default when unversioned). */

@@ -18,6 +18,7 @@ export function adminRoutes(ctx: SandboxContext): Hono {
   const app = new Hono();
 
   app.get("/", (c) => c.html(renderFeed(ctx.state)));
+  app.get("/favicon.ico", (c) => c.body(null, 204));
   app.get("/p/:code/", (c) => c.html(renderFeed(ctx.state, c.req.param("code"))));
   app.get("/reel/:code/", (c) => c.html(renderFeed(ctx.state, c.req.param("code"))));
 
@@ -36,7 +37,9 @@ export function adminRoutes(ctx: SandboxContext): Hono {
     const body = await readJson(c.req.raw);
     const name = String(body.name ?? "");
     if (!isFaultName(name)) return c.json({ error: `unknown fault ${JSON.stringify(name)}` }, 400);
-    const options: FaultOptions = { times: body.times === null ? Number.POSITIVE_INFINITY : (num(body.times) ?? 1) };
+    const options: FaultOptions = {
+      times: body.times === null ? Number.POSITIVE_INFINITY : (num(body.times) ?? 1),
+    };
     const code = num(body.code);
     const retryAfterMinutes = num(body.retryAfterMinutes);
     if (code !== undefined) options.code = code;
@@ -77,7 +80,10 @@ export function adminRoutes(ctx: SandboxContext): Hono {
     const containerId = media ? (media.children?.[0] ?? media.containerId) : id;
     const jpeg = ctx.state.containers.get(containerId)?.jpeg;
     if (!jpeg) return c.json({ error: "no image" }, 404);
-    return c.body(new Uint8Array(jpeg), 200, { "content-type": "image/jpeg", "cache-control": "max-age=3600" });
+    return c.body(new Uint8Array(jpeg), 200, {
+      "content-type": "image/jpeg",
+      "cache-control": "max-age=3600",
+    });
   });
   return app;
 }

@@ -32,7 +32,9 @@ export function publishingRoutes(ctx: SandboxContext): Hono<GraphEnv> {
     ownAccount(c.req.param("ig"), "get");
     const params = c.var.params;
     const sinceMs = params.since ? Number(params.since) * 1000 : 0;
-    const entry: Record<string, unknown> = { quota_usage: ctx.state.countInWindow(ctx.state.publishLog, sinceMs) };
+    const entry: Record<string, unknown> = {
+      quota_usage: ctx.state.countInWindow(ctx.state.publishLog, sinceMs),
+    };
     if (fieldsOf(params, []).includes("config")) {
       entry.config = { quota_total: ctx.settings.quotaTotal, quota_duration: 86400 };
     }
@@ -42,7 +44,9 @@ export function publishingRoutes(ctx: SandboxContext): Hono<GraphEnv> {
   app.get("/:ig/media", (c) => {
     ownAccount(c.req.param("ig"), "get");
     const fields = fieldsOf(c.var.params, ["id"]);
-    return c.json({ data: ctx.state.publishedMedia().map((m) => pick(fields, mediaFields(ctx, m), "IGMedia")) });
+    return c.json({
+      data: ctx.state.publishedMedia().map((m) => pick(fields, mediaFields(ctx, m), "IGMedia")),
+    });
   });
 
   app.get("/:id", (c) => {
@@ -50,7 +54,13 @@ export function publishingRoutes(ctx: SandboxContext): Hono<GraphEnv> {
     const params = c.var.params;
     const { account } = ctx.state;
     if (id === account.igUserId) {
-      const available = { id, username: account.username, user_id: id, name: account.username, media_count: ctx.state.media.size };
+      const available = {
+        id,
+        username: account.username,
+        user_id: id,
+        name: account.username,
+        media_count: ctx.state.media.size,
+      };
       return c.json(pick(fieldsOf(params, ["id"]), available, "IGUser"));
     }
     if (id === account.pageId) {
@@ -62,7 +72,9 @@ export function publishingRoutes(ctx: SandboxContext): Hono<GraphEnv> {
     if (!container && !media) throw errors.unsupported("get", id);
     if (ctx.faults.take("unsupported_get")) throw errors.unsupported("get", id);
     if (media) return c.json(pick(fieldsOf(params, ["id"]), mediaFields(ctx, media), "IGMedia"));
-    return c.json(pick(fieldsOf(params, ["id"]), containerFields(ctx, container as Container), "ShadowIGMediaBuilder"));
+    return c.json(
+      pick(fieldsOf(params, ["id"]), containerFields(ctx, container as Container), "ShadowIGMediaBuilder"),
+    );
   });
 
   app.post("/ig-api-upload/:id", async (c) => rupload(ctx, c.req.param("id"), c.req.raw));
@@ -76,10 +88,12 @@ function publish(ctx: SandboxContext, creationId: string | undefined): string {
   if (ctx.faults.take("creation_id_expired")) throw errors.creationIdUnknown();
   const container = ctx.state.containers.get(creationId);
   if (!container) throw errors.creationIdUnknown();
-  if (container.isCarouselItem) throw errors.param("Carousel items are published through their carousel container.");
+  if (container.isCarouselItem)
+    throw errors.param("Carousel items are published through their carousel container.");
   switch (ctx.state.statusOf(container)) {
     case "PUBLISHED":
-      if (ctx.settings.republish === "same_media" && container.publishedMediaId) return container.publishedMediaId;
+      if (ctx.settings.republish === "same_media" && container.publishedMediaId)
+        return container.publishedMediaId;
       throw new GraphError(ctx.settings.republishError);
     case "EXPIRED":
       throw errors.containerExpired();
@@ -130,7 +144,10 @@ function mediaFields(ctx: SandboxContext, m: Media): Record<string, unknown> {
 
 function containerFields(ctx: SandboxContext, container: Container): Record<string, unknown> {
   const status = ctx.state.statusOf(container);
-  const video = container.kind === "REELS" || container.kind === "VIDEO" || (container.kind === "STORIES" && !container.jpeg);
+  const video =
+    container.kind === "REELS" ||
+    container.kind === "VIDEO" ||
+    (container.kind === "STORIES" && !container.jpeg);
   return {
     id: container.id,
     status_code: status,
@@ -161,11 +178,17 @@ async function rupload(ctx: SandboxContext, id: string, request: Request): Promi
     return fail("unauthorized user request", 401);
   }
   const container = ctx.state.containers.get(id);
-  if (!container || container.readyAt !== null || container.error) return fail("invalid container for upload");
+  if (!container || container.readyAt !== null || container.error)
+    return fail("invalid container for upload");
   const fileUrl = request.headers.get("file_url");
   const limit = container.kind === "STORIES" ? LIMITS.storyVideoBytes : LIMITS.reelsBytes;
   await processVideo(ctx, container, async () => {
-    if (fileUrl) return downloadMedia(fileUrl, { timeoutMs: ctx.settings.fetchTimeoutMs, limitBytes: limit, keepBytes: 8 << 20 });
+    if (fileUrl)
+      return downloadMedia(fileUrl, {
+        timeoutMs: ctx.settings.fetchTimeoutMs,
+        limitBytes: limit,
+        keepBytes: 8 << 20,
+      });
     const bytes = new Uint8Array(await request.arrayBuffer());
     return { head: bytes, size: bytes.byteLength };
   });

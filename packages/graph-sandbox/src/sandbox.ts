@@ -94,7 +94,10 @@ export async function startGraphSandbox(options: GraphSandboxOptions = {}): Prom
     videoProcessingMs: options.videoProcessingMs ?? processingMs,
     fetchTimeoutMs: options.fetchTimeoutMs ?? 10_000,
     republish: options.republish ?? "error",
-    republishError: options.republishError ?? { code: 100, message: "(#100) The media has already been published." },
+    republishError: options.republishError ?? {
+      code: 100,
+      message: "(#100) The media has already been published.",
+    },
   };
   let baseUrl = "";
   const ctx: SandboxContext = {
@@ -106,7 +109,8 @@ export async function startGraphSandbox(options: GraphSandboxOptions = {}): Prom
     settings,
     baseUrl: () => baseUrl,
   };
-  const defaultToken = options.defaultToken === false ? undefined : (options.defaultToken ?? DEFAULT_SANDBOX_TOKEN);
+  const defaultToken =
+    options.defaultToken === false ? undefined : (options.defaultToken ?? DEFAULT_SANDBOX_TOKEN);
   if (defaultToken) ctx.tokens.issue("ig_long", null, defaultToken);
   for (const t of options.tokens ?? []) {
     if (typeof t === "string") ctx.tokens.issue("ig_long", null, t);
@@ -118,20 +122,30 @@ export async function startGraphSandbox(options: GraphSandboxOptions = {}): Prom
   app.use("*", graphMiddleware(ctx));
   app.route("/", identityRoutes(ctx));
   app.route("/", publishingRoutes(ctx));
-  app.notFound((c) => c.json(new GraphError({ code: 100, message: `Unknown path components: ${c.req.path}` }).toEnvelope(), 400));
+  app.notFound((c) =>
+    c.json(
+      new GraphError({ code: 100, message: `Unknown path components: ${c.req.path}` }).toEnvelope(),
+      400,
+    ),
+  );
   app.onError((error, c) => {
     if (error instanceof GraphError) return c.json(error.toEnvelope(), error.httpStatus as 400);
     console.error("graph-sandbox: unexpected error", error);
-    return c.json(new GraphError({ code: 1, isTransient: true, message: "An unknown error occurred" }).toEnvelope(), 500);
+    return c.json(
+      new GraphError({ code: 1, isTransient: true, message: "An unknown error occurred" }).toEnvelope(),
+      500,
+    );
   });
 
   const host = options.host ?? "127.0.0.1";
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, (info: AddressInfo) =>
-      resolve({ server: s, port: info.port }),
-    );
-    s.once("error", reject);
-  });
+  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
+    (resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, (info: AddressInfo) =>
+        resolve({ server: s, port: info.port }),
+      );
+      s.once("error", reject);
+    },
+  );
   baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   return {

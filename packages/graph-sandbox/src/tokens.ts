@@ -59,7 +59,8 @@ export class TokenStore {
     const record = this.#tokens.get(token);
     if (!record) throw errors.invalidToken();
     const now = this.#clock.now();
-    if (record.expiresAt !== null && record.expiresAt <= now) throw errors.expiredToken(record.expiresAt, now);
+    if (record.expiresAt !== null && record.expiresAt <= now)
+      throw errors.expiredToken(record.expiresAt, now);
     return record;
   }
 
@@ -67,7 +68,8 @@ export class TokenStore {
   exchangeInstagram(shortToken: string | undefined, clientSecret: string | undefined): TokenRecord {
     if (!clientSecret) throw errors.param("Missing client_secret parameter.");
     const record = this.check(shortToken);
-    if (record.kind !== "ig_short") throw errors.param("Invalid access token: only short-lived tokens can be exchanged.");
+    if (record.kind !== "ig_short")
+      throw errors.param("Invalid access token: only short-lived tokens can be exchanged.");
     return this.issue("ig_long");
   }
 
@@ -76,13 +78,20 @@ export class TokenStore {
     const record = this.check(longToken);
     if (record.kind !== "ig_long") throw errors.unsupportedMethod("get");
     if (this.#clock.now() - record.issuedAt < DAY_S * 1000) {
-      throw new GraphError({ code: 10, message: "(#10) The access token must be at least 24 hours old to be refreshed." });
+      throw new GraphError({
+        code: 10,
+        message: "(#10) The access token must be at least 24 hours old to be refreshed.",
+      });
     }
     return this.issue("ig_long");
   }
 
   /** `fb_exchange_token`: Facebook user token → long-lived (~60 d); an expired token cannot be exchanged. */
-  exchangeFacebook(token: string | undefined, clientId: string | undefined, clientSecret: string | undefined): TokenRecord {
+  exchangeFacebook(
+    token: string | undefined,
+    clientId: string | undefined,
+    clientSecret: string | undefined,
+  ): TokenRecord {
     if (!clientId || !clientSecret) throw errors.param("Missing client_id or client_secret parameter.");
     const record = this.check(token);
     if (!record.kind.startsWith("fb")) throw errors.invalidToken();

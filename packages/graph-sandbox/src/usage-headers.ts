@@ -20,7 +20,8 @@ export class UsageMeter {
   /** Headers for a response; `throttledMinutes` > 0 reports a spent budget (a rate-limit fault). */
   headers(igUserId: string, now: number, throttledMinutes = 0): Record<string, string> {
     const inHour = this.#calls.filter((t) => t > now - HOUR_MS).length;
-    const percent = throttledMinutes > 0 ? 100 : Math.min(100, Math.round((inHour / this.#callsPerHour) * 100));
+    const percent =
+      throttledMinutes > 0 ? 100 : Math.min(100, Math.round((inHour / this.#callsPerHour) * 100));
     const cpu = Math.min(100, Math.round(percent / 4));
     return {
       "x-app-usage": JSON.stringify({ call_count: percent, total_cputime: cpu, total_time: cpu }),

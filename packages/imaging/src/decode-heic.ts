@@ -19,7 +19,9 @@ export async function decodeHeic(input: Buffer, maxInputPixels: number): Promise
   try {
     images = await decode.all({ buffer: input });
   } catch (error) {
-    throw new ImagingError("corrupt_image", `HEIC container unreadable: ${messageOf(error)}`, { cause: error });
+    throw new ImagingError("corrupt_image", `HEIC container unreadable: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
   try {
     const primary = images[0];
@@ -35,7 +37,9 @@ export async function decodeHeic(input: Buffer, maxInputPixels: number): Promise
     try {
       decoded = await primary.decode();
     } catch (error) {
-      throw new ImagingError("corrupt_image", `HEIC image data undecodable: ${messageOf(error)}`, { cause: error });
+      throw new ImagingError("corrupt_image", `HEIC image data undecodable: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
     const { data, width, height } = decoded;
     return { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), width, height, channels: 4 };

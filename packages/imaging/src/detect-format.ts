@@ -2,7 +2,7 @@
  * Format detection from magic bytes only: the extension (and any declared content type) is never
  * trusted, because cameras, phones and people all get it wrong.
  */
-import { readTiffHeader, readIfd, tagString } from "./tiff-reader.ts";
+import { readIfd, readTiffHeader, tagString } from "./tiff-reader.ts";
 import type { DetectedFormat } from "./types.ts";
 
 const image = (format: string, mimeType: string): DetectedFormat => ({ format, kind: "image", mimeType });
@@ -49,7 +49,8 @@ function detectIsoMedia(head: Uint8Array): DetectedFormat {
   const boxSize = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(0);
   const major = ascii(head, 8, 12);
   const brands = [major];
-  for (let at = 16; at + 4 <= Math.min(boxSize, head.length, 256); at += 4) brands.push(ascii(head, at, at + 4));
+  for (let at = 16; at + 4 <= Math.min(boxSize, head.length, 256); at += 4)
+    brands.push(ascii(head, at, at + 4));
   if (brands.includes("crx ")) return unsupported("cr3", "image/x-canon-cr3");
   if (major === "avif" || major === "avis") return image("avif", "image/avif");
   if (["heic", "heix", "heim", "heis", "hevc", "hevx"].includes(major)) return image("heic", "image/heic");

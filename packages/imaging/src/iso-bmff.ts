@@ -33,9 +33,13 @@ export function readBoxes(buf: Uint8Array, start = 0, end = buf.length): Box[] {
     } else if (size === 0) {
       size = end - at; // "extends to the end of the file"
     }
-    if (size < body - at) throw new ImagingError("corrupt_image", `box '${type}' at ${at} has impossible size ${size}`);
+    if (size < body - at)
+      throw new ImagingError("corrupt_image", `box '${type}' at ${at} has impossible size ${size}`);
     if (at + size > end) {
-      throw new ImagingError("truncated", `box '${type}' at ${at} needs ${size} bytes, only ${end - at} remain`);
+      throw new ImagingError(
+        "truncated",
+        `box '${type}' at ${at} needs ${size} bytes, only ${end - at} remain`,
+      );
     }
     boxes.push({ type, start: at, body, end: at + size });
     at += size;

@@ -2,11 +2,12 @@
  * Turns the bytes of any supported image into something sharp can decode, with its upright size,
  * and refuses decompression bombs from the declared size before a single pixel is decoded.
  */
-import sharp, { type Sharp, type SharpOptions } from "sharp";
+import sharp, { type Metadata, type Sharp, type SharpOptions } from "sharp";
 import { decodeHeic } from "./decode-heic.ts";
 import { ImagingError } from "./errors.ts";
+import { gifFirstFrameSize } from "./gif-frame-size.ts";
 import { applyOrientation, swapsAxes } from "./orientation.ts";
-import { extractRawPreview } from "./raw-preview.ts";
+import { extractRawPreview, isPlainTiff } from "./raw-preview.ts";
 import { sharpFailure } from "./sharp-failure.ts";
 import type { DetectedFormat } from "./types.ts";
 
@@ -20,28 +21,38 @@ export interface OpenedImage {
   orientation?: number;
 }
 
-export async function openImage(input: Buffer, format: DetectedFormat, maxInputPixels: number): Promise<OpenedImage> {
+export async function openImage(
+  input: Buffer,
+  format: DetectedFormat,
+  maxInputPixels: number,
+): Promise<OpenedImage> {
   if (format.format === "heic") {
     const pixels = await decodeHeic(input, maxInputPixels);
     const raw = { width: pixels.width, height: pixels.height, channels: pixels.channels };
     return { open: () => sharp(pixels.data, { raw }), width: pixels.width, height: pixels.height };
   }
   if (format.kind === "raw") {
-    let preview: ReturnType<typeof extractRawPreview> | undefined;
     try {
-      preview = extractRawPreview(input);
+      return openRawPreview(extractRawPreview(input), maxInputPixels);
     } catch (error) {
-      // A TIFF/EP file without a JPEG preview may still be a plain (e.g. scanner) TIFF sharp can read.
-      if (!(error instanceof ImagingError && error.code === "no_preview")) throw error;
+      // A TIFF without a JPEG preview may still be a plain TIFF (a scanner's, say) that sharp reads.
+      if (!(error instanceof ImagingError && error.code === "no_preview" && isPlainTiff(input))) throw error;
     }
-    if (preview) return openRawPreview(preview, maxInputPixels);
+    return openWithSharp(input, format, maxInputPixels);
+  }
+  if (format.format === "gif") {
+    const frame = gifFirstFrameSize(input);
+    if (frame) checkPixels(frame.width, frame.height, maxInputPixels, "the GIF's first frame");
   }
   return openWithSharp(input, format, maxInputPixels);
 }
 
 function checkPixels(width: number, height: number, maxInputPixels: number, what: string): void {
   if (width * height > maxInputPixels) {
-    throw new ImagingError("too_many_pixels", `${what} declares ${width}x${height}, more than ${maxInputPixels} pixels`);
+    throw new ImagingError(
+      "too_many_pixels",
+      `${what} declares ${width}x${height}, more than ${maxInputPixels} pixels`,
+    );
   }
 }
 
@@ -64,8 +75,12 @@ async function openRawPreview(preview: ReturnType<typeof extractRawPreview>, max
   };
 }
 
-async function openWithSharp(input: Buffer, format: DetectedFormat, maxInputPixels: number): Promise<OpenedImage> {
-  let meta: sharp.Metadata;
+async function openWithSharp(
+  input: Buffer,
+  format: DetectedFormat,
+  maxInputPixels: number,
+): Promise<OpenedImage> {
+  let meta: Metadata;
   try {
     // Header only: the pixel limit is ours to apply below, with a clearer message than libvips's.
     meta = await sharp(input, { limitInputPixels: false }).metadata();
@@ -73,7 +88,8 @@ async function openWithSharp(input: Buffer, format: DetectedFormat, maxInputPixe
     throw sharpFailure(error, input, format);
   }
   const { width, height } = meta;
-  if (!width || !height) throw new ImagingError("corrupt_image", `${format.format} header gives no image size`);
+  if (!width || !height)
+    throw new ImagingError("corrupt_image", `${format.format} header gives no image size`);
   checkPixels(width, height, maxInputPixels, `the ${format.format} header`);
   const swap = swapsAxes(meta.orientation);
   return {

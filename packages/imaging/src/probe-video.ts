@@ -63,7 +63,8 @@ export function probeVideo(input: Buffer, container: "mp4" | "mov"): VideoProbe 
 /** mvhd/mdhd: version 0 has 32-bit times, version 1 64-bit; `skip32` is the bytes before timescale in v0. */
 function timing(buf: Buffer, body: number, skip32: number): { timescale: number; duration: number } {
   const version = buf[body] ?? 0;
-  if (version === 1) return { timescale: buf.readUInt32BE(body + 20), duration: Number(buf.readBigUInt64BE(body + 24)) };
+  if (version === 1)
+    return { timescale: buf.readUInt32BE(body + 20), duration: Number(buf.readBigUInt64BE(body + 24)) };
   return { timescale: buf.readUInt32BE(body + skip32), duration: buf.readUInt32BE(body + skip32 + 4) };
 }
 
@@ -114,9 +115,10 @@ function readTrack(buf: Buffer, trak: Box): Track {
       const size = buf.readUInt32BE(stsz.body + 4);
       const count = buf.readUInt32BE(stsz.body + 8);
       if (size !== 0) track.sampleBytes = size * count;
-      else for (let i = 0; i < count && stsz.body + 16 + i * 4 <= stsz.end; i++) {
-        track.sampleBytes += buf.readUInt32BE(stsz.body + 12 + i * 4);
-      }
+      else
+        for (let i = 0; i < count && stsz.body + 16 + i * 4 <= stsz.end; i++) {
+          track.sampleBytes += buf.readUInt32BE(stsz.body + 12 + i * 4);
+        }
     }
   }
   return track;
@@ -149,7 +151,7 @@ function codecName(type: string): string {
 const CHROMA = ["400", "420", "422", "444"] as const;
 
 /** 4:2:0 or not, from avcC (High profiles say so; others are always 4:2:0) or hvcC. */
-function chromaOf(buf: Buffer, entry: Box): { chroma?: VideoProbe["chroma"] } {
+function chromaOf(buf: Buffer, entry: Box): { chroma?: NonNullable<VideoProbe["chroma"]> } {
   const children = readBoxes(buf, entry.body + 78, entry.end);
   const hvcC = children.find((b) => b.type === "hvcC");
   if (hvcC && hvcC.body + 17 <= hvcC.end) return { chroma: CHROMA[(buf[hvcC.body + 16] ?? 0) & 3] ?? "420" };
@@ -158,7 +160,8 @@ function chromaOf(buf: Buffer, entry: Box): { chroma?: VideoProbe["chroma"] } {
   const profile = buf[avcC.body + 1] ?? 0;
   if (![100, 110, 122, 144].includes(profile)) return { chroma: "420" };
   let at = avcC.body + 6;
-  for (let n = (buf[avcC.body + 5] ?? 0) & 0x1f; n > 0 && at + 2 <= avcC.end; n--) at += 2 + buf.readUInt16BE(at);
+  for (let n = (buf[avcC.body + 5] ?? 0) & 0x1f; n > 0 && at + 2 <= avcC.end; n--)
+    at += 2 + buf.readUInt16BE(at);
   for (let n = buf[at++] ?? 0; n > 0 && at + 2 <= avcC.end; n--) at += 2 + buf.readUInt16BE(at);
   return at < avcC.end ? { chroma: CHROMA[(buf[at] ?? 0) & 3] ?? "420" } : { chroma: "420" };
 }
@@ -167,7 +170,15 @@ function readAudioEntry(buf: Buffer, entry: Box): { codec: string; sampleRate: n
   const body = entry.body;
   const version = buf.readUInt16BE(body + 8); // QuickTime sound description version (0 in ISO files)
   if (version === 2) {
-    return { codec: codecName(entry.type), sampleRate: buf.readDoubleBE(body + 32), channels: buf.readUInt32BE(body + 40) };
+    return {
+      codec: codecName(entry.type),
+      sampleRate: buf.readDoubleBE(body + 32),
+      channels: buf.readUInt32BE(body + 40),
+    };
   }
-  return { codec: codecName(entry.type), sampleRate: buf.readUInt32BE(body + 24) >>> 16, channels: buf.readUInt16BE(body + 16) };
+  return {
+    codec: codecName(entry.type),
+    sampleRate: buf.readUInt32BE(body + 24) >>> 16,
+    channels: buf.readUInt16BE(body + 16),
+  };
 }

@@ -75,7 +75,8 @@ export function extractRawPreview(input: Buffer): RawPreview {
     }
   }
   if (best) return best;
-  if (truncated) throw new ImagingError("truncated", "the RAW's embedded preview runs past the end of the file");
+  if (truncated)
+    throw new ImagingError("truncated", "the RAW's embedded preview runs past the end of the file");
   throw new ImagingError("no_preview", "the RAW file carries no decodable JPEG preview");
 }
 
@@ -89,7 +90,8 @@ function ifdCandidates(input: Buffer, le: boolean, ifd: Ifd): Candidate[] {
   if (compression === 6 || compression === 7) {
     const offsets = tagNumbers(input, le, ifd.entries.get(TAG.stripOffsets), 2);
     const counts = tagNumbers(input, le, ifd.entries.get(TAG.stripByteCounts), 2);
-    if (offsets.length === 1 && counts.length === 1) found.push({ offset: offsets[0] ?? 0, length: counts[0] ?? 0 });
+    if (offsets.length === 1 && counts.length === 1)
+      found.push({ offset: offsets[0] ?? 0, length: counts[0] ?? 0 });
   }
   return found;
 }
@@ -127,4 +129,17 @@ function makerNoteCandidates(input: Buffer, start: number, length: number): Cand
     // A damaged maker note only costs us its preview; the standard IFDs may still have one.
   }
   return [];
+}
+
+/**
+ * Whether IFD0 is the full image (as in a scanner's or editor's TIFF) rather than a RAW's reduced
+ * thumbnail: only then is decoding the TIFF directly a faithful fallback.
+ */
+export function isPlainTiff(input: Buffer): boolean {
+  try {
+    const { littleEndian, firstIfd } = readTiffHeader(input);
+    return (readIfd(input, littleEndian, firstIfd).entries.get(TAG.subfileType)?.value ?? 0) === 0;
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,10 @@
 import exifr from "exifr";
 import type { PhotoMetadata } from "./types.ts";
 
-type Descriptive = Pick<PhotoMetadata, "captureTime" | "camera" | "lens" | "caption" | "artist" | "copyright">;
+type Descriptive = Pick<
+  PhotoMetadata,
+  "captureTime" | "camera" | "lens" | "caption" | "artist" | "copyright"
+>;
 
 const OPTIONS = {
   tiff: true,
@@ -54,8 +57,10 @@ function text(value: unknown): string | undefined {
     const clean = value.replace(/\u0000+$/, "").trim();
     return clean === "" ? undefined : clean;
   }
-  if (Array.isArray(value)) return value.length > 0 && typeof value[0] !== "number" ? text(value[0]) : undefined;
-  if (value && typeof value === "object" && "value" in value) return text((value as { value: unknown }).value);
+  if (Array.isArray(value))
+    return value.length > 0 && typeof value[0] !== "number" ? text(value[0]) : undefined;
+  if (value && typeof value === "object" && "value" in value)
+    return text((value as { value: unknown }).value);
   return undefined;
 }
 

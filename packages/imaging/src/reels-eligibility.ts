@@ -28,7 +28,8 @@ export function reelsEligibility(probe: VideoProbe): VideoResult["reels"] {
   const L = REELS_LIMITS;
   const violations: string[] = [];
   const fail = (rule: string, detail: string) => violations.push(`${rule}: ${detail}`);
-  if (!(L.containers as readonly string[]).includes(probe.container)) fail("container", `${probe.container} is not MP4/MOV`);
+  if (!(L.containers as readonly string[]).includes(probe.container))
+    fail("container", `${probe.container} is not MP4/MOV`);
   if (!(L.videoCodecs as readonly string[]).includes(probe.videoCodec)) {
     fail("video_codec", `${probe.videoCodec} is not H.264 or HEVC`);
   }
@@ -41,18 +42,22 @@ export function reelsEligibility(probe: VideoProbe): VideoResult["reels"] {
   }
   if (probe.width > L.maxWidth) fail("width", `${probe.width} px is wider than 1920 px`);
   const ratio = probe.height > 0 ? probe.width / probe.height : 0;
-  if (ratio < L.minRatio || ratio > L.maxRatio) fail("aspect_ratio", `${ratio.toFixed(3)}:1 is outside 0.01:1 … 10:1`);
+  if (ratio < L.minRatio || ratio > L.maxRatio)
+    fail("aspect_ratio", `${ratio.toFixed(3)}:1 is outside 0.01:1 … 10:1`);
   if (probe.videoBitrate > L.maxVideoBitrate) {
     fail("video_bitrate", `${(probe.videoBitrate / 1e6).toFixed(1)} Mbps is over 25 Mbps`);
   }
-  if (probe.chroma !== undefined && probe.chroma !== "420") fail("chroma", `4:${probe.chroma.slice(1, 2)}:${probe.chroma.slice(2)} is not 4:2:0`);
-  if (!probe.faststart) fail("faststart", "the moov atom is after the media data; Reels needs it at the start");
+  if (probe.chroma !== undefined && probe.chroma !== "420")
+    fail("chroma", `4:${probe.chroma.slice(1, 2)}:${probe.chroma.slice(2)} is not 4:2:0`);
+  if (!probe.faststart)
+    fail("faststart", "the moov atom is after the media data; Reels needs it at the start");
   if (probe.editList) fail("edit_list", "the video carries edit lists");
   if (probe.audio) {
     const { codec, sampleRate, channels } = probe.audio;
     if (!(L.audioCodecs as readonly string[]).includes(codec)) fail("audio_codec", `${codec} is not AAC`);
     if (sampleRate > L.maxAudioSampleRate) fail("audio_sample_rate", `${sampleRate} Hz is over 48 kHz`);
-    if (channels > L.maxAudioChannels) fail("audio_channels", `${channels} channels; Reels takes mono or stereo`);
+    if (channels > L.maxAudioChannels)
+      fail("audio_channels", `${channels} channels; Reels takes mono or stereo`);
   }
   return { eligible: violations.length === 0, violations };
 }

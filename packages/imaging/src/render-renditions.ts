@@ -5,9 +5,14 @@
  */
 import sharp, { type Sharp } from "sharp";
 import { ImagingError } from "./errors.ts";
-import { INSTAGRAM_LIMITS, type InstagramFrame, instagramScale, planInstagramFrame } from "./instagram-frame.ts";
+import {
+  INSTAGRAM_LIMITS,
+  type InstagramFrame,
+  instagramScale,
+  planInstagramFrame,
+} from "./instagram-frame.ts";
 import type { OpenedImage } from "./open-image.ts";
-import type { Rendition, RenderedImage, RenditionOptions } from "./types.ts";
+import type { RenderedImage, Rendition, RenditionOptions } from "./types.ts";
 
 /** Pixels in memory: 8-bit sRGB, no alpha (JPEG has none; transparent areas become white). */
 interface Pixels {
@@ -43,7 +48,9 @@ export async function renderRenditions(
   const finishJpeg = (img: Sharp, quality: number, progressive: boolean): Sharp => {
     const out = img.withIccProfile("srgb");
     const exif = Object.keys(kept).length > 0 ? out.withExif({ IFD0: { ...kept } }) : out;
-    return exif.jpeg({ quality, progressive, chromaSubsampling: "4:2:0" }).timeout({ seconds: ENCODE_TIMEOUT_SECONDS });
+    return exif
+      .jpeg({ quality, progressive, chromaSubsampling: "4:2:0" })
+      .timeout({ seconds: ENCODE_TIMEOUT_SECONDS });
   };
 
   const web = async (): Promise<RenderedImage> => {
@@ -85,7 +92,10 @@ export async function encodeWithinBytes(
     const data = await encode(q);
     if (data.length <= maxBytes) return data;
     if (q <= MIN_QUALITY) {
-      throw new ImagingError("too_large", `still ${data.length} bytes at JPEG quality ${q}; the limit is ${maxBytes}`);
+      throw new ImagingError(
+        "too_large",
+        `still ${data.length} bytes at JPEG quality ${q}; the limit is ${maxBytes}`,
+      );
     }
   }
 }
@@ -110,7 +120,8 @@ async function decodeUpright(image: OpenedImage, scale: number): Promise<Pixels>
     .raw({ depth: "uchar" })
     .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
     .toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3) throw new ImagingError("corrupt_image", `decoded to ${info.channels} channels, not RGB`);
+  if (info.channels !== 3)
+    throw new ImagingError("corrupt_image", `decoded to ${info.channels} channels, not RGB`);
   return { data, raw: { width: info.width, height: info.height, channels: 3 } };
 }
 
@@ -122,7 +133,8 @@ async function composeInstagram(base: Pixels, frame: InstagramFrame, background:
   };
   const source = sharp(base.data, { raw: base.raw });
   if (frame.mode === "fit") return toPixels(resized(base, frame));
-  if (frame.mode === "crop") return toPixels(source.resize({ width, height, fit: "cover", position: "attention" }));
+  if (frame.mode === "crop")
+    return toPixels(source.resize({ width, height, fit: "cover", position: "attention" }));
 
   const photo = await toPixels(resized(base, content));
   let canvas: Sharp;
@@ -136,5 +148,7 @@ async function composeInstagram(base: Pixels, frame: InstagramFrame, background:
     const colour = background === "white" ? "#ffffff" : "#000000";
     canvas = sharp({ create: { width, height, channels: 3, background: colour } });
   }
-  return toPixels(canvas.composite([{ input: photo.data, raw: photo.raw, left: content.left, top: content.top }]));
+  return toPixels(
+    canvas.composite([{ input: photo.data, raw: photo.raw, left: content.left, top: content.top }]),
+  );
 }

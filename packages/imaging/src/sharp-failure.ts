@@ -19,7 +19,8 @@ export function sharpFailure(error: unknown, input: Buffer, format: DetectedForm
   if (TIMEOUT.test(message)) {
     return new ImagingError("timeout", `decoding took too long: ${detail}`, { cause: error });
   }
-  if (RESOURCES.test(message)) return new ImagingResourceError(`decoder ran out of resources: ${detail}`, { cause: error });
+  if (RESOURCES.test(message))
+    return new ImagingResourceError(`decoder ran out of resources: ${detail}`, { cause: error });
   const pngDataError = format.format === "png" && /read error/i.test(message);
   if (TRUNCATED.test(message) || (pngDataError && !hasPngEnd(input))) {
     return new ImagingError("truncated", `${format.format} file is truncated: ${detail}`, { cause: error });

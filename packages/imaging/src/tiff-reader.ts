@@ -22,7 +22,21 @@ export interface Ifd {
   next: number;
 }
 
-const TYPE_SIZES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
+const TYPE_SIZES: Record<number, number> = {
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 4,
+  5: 8,
+  6: 1,
+  7: 1,
+  8: 2,
+  9: 4,
+  10: 8,
+  11: 4,
+  12: 8,
+  13: 4,
+};
 /** No real camera writes IFDs this large; more entries means a corrupt or hostile file. */
 const MAX_ENTRIES = 1000;
 
@@ -35,12 +49,15 @@ export function readTiffHeader(buf: Uint8Array, base = 0): { littleEndian: boole
 }
 
 export function u16(buf: Uint8Array, at: number, le: boolean): number {
-  if (at < 0 || at + 2 > buf.length) throw new ImagingError("truncated", `TIFF structure points past the end (${at})`);
+  if (at < 0 || at + 2 > buf.length)
+    throw new ImagingError("truncated", `TIFF structure points past the end (${at})`);
   return le ? (buf[at] ?? 0) | ((buf[at + 1] ?? 0) << 8) : ((buf[at] ?? 0) << 8) | (buf[at + 1] ?? 0);
 }
 
 export function u32(buf: Uint8Array, at: number, le: boolean): number {
-  return le ? u16(buf, at, le) + u16(buf, at + 2, le) * 0x10000 : u16(buf, at, le) * 0x10000 + u16(buf, at + 2, le);
+  return le
+    ? u16(buf, at, le) + u16(buf, at + 2, le) * 0x10000
+    : u16(buf, at, le) * 0x10000 + u16(buf, at + 2, le);
 }
 
 /** Reads one IFD at absolute `offset`; stored offsets are relative to `base` (maker notes use their own). */
@@ -55,8 +72,19 @@ export function readIfd(buf: Uint8Array, le: boolean, offset: number, base = 0):
     const n = u32(buf, at + 4, le);
     const size = (TYPE_SIZES[type] ?? 1) * n;
     const valueOffset = size <= 4 ? at + 8 : base + u32(buf, at + 8, le);
-    const value = type === 3 || type === 8 ? u16(buf, at + 8, le) : type === 1 ? (buf[at + 8] ?? 0) : u32(buf, at + 8, le);
-    entries.set(tag, { tag, type, count: n, valueOffset, value: [1, 3, 4, 8, 9, 13].includes(type) ? value : Number.NaN });
+    const value =
+      type === 3 || type === 8
+        ? u16(buf, at + 8, le)
+        : type === 1
+          ? (buf[at + 8] ?? 0)
+          : u32(buf, at + 8, le);
+    entries.set(tag, {
+      tag,
+      type,
+      count: n,
+      valueOffset,
+      value: [1, 3, 4, 8, 9, 13].includes(type) ? value : Number.NaN,
+    });
   }
   const nextAt = offset + 2 + count * 12;
   const next = nextAt + 4 <= buf.length ? u32(buf, nextAt, le) : 0;

@@ -45,7 +45,12 @@ export interface GraphApiErrorInit {
   retryAfterSeconds?: number;
 }
 
-const RETRYABLE: ReadonlySet<GraphErrorKind> = new Set(["transient", "not_ready", "rate_limited", "quota_spent"]);
+const RETRYABLE: ReadonlySet<GraphErrorKind> = new Set([
+  "transient",
+  "not_ready",
+  "rate_limited",
+  "quota_spent",
+]);
 const STATUS: Record<GraphErrorKind, number> = {
   transient: 503,
   not_ready: 503,
@@ -73,7 +78,10 @@ export class GraphApiError extends PhotoRelayError {
   readonly recreateContainer: boolean;
 
   constructor(init: GraphApiErrorInit) {
-    super(`instagram_${init.kind}`, init.message, { retryable: RETRYABLE.has(init.kind), status: STATUS[init.kind] });
+    super(`instagram_${init.kind}`, init.message, {
+      retryable: RETRYABLE.has(init.kind),
+      status: STATUS[init.kind],
+    });
     this.name = "GraphApiError";
     this.kind = init.kind;
     this.graphCode = init.body?.code;
@@ -95,7 +103,11 @@ const AUTH_CODES = new Set([190, 102, 104, 10]);
 const REJECTED_CODES = new Set([36000, 36001, 36002, 36003, 36004, 352, 506]);
 
 /** Which kind an error is. `method` matters: 100/33 on a GET of a fresh object is a Meta bug, not a missing object. */
-export function classifyGraphError(httpStatus: number, body: GraphErrorBody | undefined, method: string): GraphErrorKind {
+export function classifyGraphError(
+  httpStatus: number,
+  body: GraphErrorBody | undefined,
+  method: string,
+): GraphErrorKind {
   const code = body?.code;
   const sub = body?.error_subcode;
   // Postiz v1.62.1: Instagram answers 401 for "too many actions"; treating it as auth loops re-logins.
@@ -130,9 +142,13 @@ export function redactUrl(url: string | URL): string {
 export function networkError(method: string, url: URL, cause: unknown): RetryableError {
   const timeout = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
   const what = timeout ? "timed out" : `failed (${cause instanceof Error ? cause.message : String(cause)})`;
-  return new RetryableError(timeout ? "instagram_timeout" : "instagram_network", `Graph API ${method} ${redactUrl(url)} ${what}`, {
-    cause,
-  });
+  return new RetryableError(
+    timeout ? "instagram_timeout" : "instagram_network",
+    `Graph API ${method} ${redactUrl(url)} ${what}`,
+    {
+      cause,
+    },
+  );
 }
 
 /** Builds the error for a failed response (body already parsed; `undefined` when it was not JSON). */
@@ -145,7 +161,10 @@ export function graphApiError(
 ): GraphApiError {
   const body = (payload as { error?: GraphErrorBody } | undefined)?.error;
   const kind = classifyGraphError(httpStatus, body, method);
-  const codes = body?.code === undefined ? `HTTP ${httpStatus}` : `(#${body.code}${body.error_subcode ? `/${body.error_subcode}` : ""})`;
+  const codes =
+    body?.code === undefined
+      ? `HTTP ${httpStatus}`
+      : `(#${body.code}${body.error_subcode ? `/${body.error_subcode}` : ""})`;
   const trace = body?.fbtrace_id ? ` [fbtrace_id ${body.fbtrace_id}]` : "";
   const message = `Graph API ${method} ${redactUrl(url)}: ${codes} ${body?.message ?? "unexpected response"}${trace}`;
   return new GraphApiError({

@@ -27,7 +27,11 @@ export interface GraphUsage {
 const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 
 function counters(raw: Record<string, unknown>): AppUsage {
-  return { callCount: num(raw.call_count), totalCputime: num(raw.total_cputime), totalTime: num(raw.total_time) };
+  return {
+    callCount: num(raw.call_count),
+    totalCputime: num(raw.total_cputime),
+    totalTime: num(raw.total_time),
+  };
 }
 
 function parseJson(text: string | null): unknown {

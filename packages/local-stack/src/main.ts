@@ -56,7 +56,9 @@ export async function startMain(argv: string[]): Promise<void> {
       process.exit(2);
     }
     if ((error as { code?: string }).code === "EADDRINUSE") {
-      process.stderr.write(`a port is already in use: ${(error as Error).message}\nTry: npm start -- --random-ports\n`);
+      process.stderr.write(
+        `a port is already in use: ${(error as Error).message}\nTry: npm start -- --random-ports\n`,
+      );
       process.exit(2);
     }
     throw error;

@@ -17,7 +17,9 @@ export interface LocalResourceNames {
 }
 
 /** Per-stage overrides, e.g. a tiny visibility timeout in redelivery tests. */
-export type QueueOverrides = Partial<Record<StageName, { visibilityTimeoutSeconds?: number; maxReceives?: number }>>;
+export type QueueOverrides = Partial<
+  Record<StageName, { visibilityTimeoutSeconds?: number; maxReceives?: number }>
+>;
 
 export function createQueuesAndBucket(
   server: FauxqsServer,

@@ -32,11 +32,17 @@ export interface NotificationDeps {
 type CreatedEventName = "Put" | "Post" | "CompleteMultipartUpload" | "Copy";
 
 /** Starts delivering notifications; returns a function that stops it and waits for deliveries in flight. */
-export function deliverS3Notifications(deps: NotificationDeps, rules: NotificationRule[]): () => Promise<void> {
+export function deliverS3Notifications(
+  deps: NotificationDeps,
+  rules: NotificationRule[],
+): () => Promise<void> {
   const requestKinds = new Map<string, CreatedEventName>();
   const pendingPosts = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
   let sequencer = Date.now() * 1000;
+  // The emulator records a POST upload twice in the same tick (postObject.js and putObject both
+  // do): one stored object is one notification.
+  const recordedThisTick = new Set<string>();
 
   const onRequest = (message: unknown) => {
     const { request } = message as { request: IncomingMessage };
@@ -55,8 +61,12 @@ export function deliverS3Notifications(deps: NotificationDeps, rules: Notificati
     if (message.service !== "s3" || message.status !== "uploaded") return;
     const rule = rules.find((r) => r.bucket === message.bucket && message.key.startsWith(r.prefix));
     if (!rule) return;
-    const delivery = deliver(deps, rule, message, eventName(message), (++sequencer).toString(16)).finally(() =>
-      inFlight.delete(delivery),
+    const id = `${message.bucket}/${message.key}`;
+    if (recordedThisTick.has(id)) return;
+    if (recordedThisTick.size === 0) setImmediate(() => recordedThisTick.clear());
+    recordedThisTick.add(id);
+    const delivery = deliver(deps, rule, message, eventName(message), (++sequencer).toString(16)).finally(
+      () => inFlight.delete(delivery),
     );
     inFlight.add(delivery);
   };
@@ -81,7 +91,9 @@ export function deliverS3Notifications(deps: NotificationDeps, rules: Notificati
   };
 }
 
-function classify(request: IncomingMessage): { name: CreatedEventName; bucket: string; key: string } | undefined {
+function classify(
+  request: IncomingMessage,
+): { name: CreatedEventName; bucket: string; key: string } | undefined {
   const url = new URL(request.url ?? "/", "http://local");
   const [bucket = "", ...rest] = url.pathname.slice(1).split("/");
   const key = decodeURIComponent(rest.join("/"));
@@ -91,7 +103,12 @@ function classify(request: IncomingMessage): { name: CreatedEventName; bucket: s
   if (request.method === "POST" && key && url.searchParams.has("uploadId")) {
     return { name: "CompleteMultipartUpload", bucket, key };
   }
-  if (request.method === "POST" && !key && bucket && request.headers["content-type"]?.startsWith("multipart/form-data")) {
+  if (
+    request.method === "POST" &&
+    !key &&
+    bucket &&
+    request.headers["content-type"]?.startsWith("multipart/form-data")
+  ) {
     return { name: "Post", bucket, key: "" };
   }
   return undefined;
@@ -118,7 +135,9 @@ async function deliver(
       sequencer,
       time: new Date(message.timestamp),
     });
-    await deps.sqs.send(new SendMessageCommand({ QueueUrl: rule.queueUrl, MessageBody: JSON.stringify(event) }));
+    await deps.sqs.send(
+      new SendMessageCommand({ QueueUrl: rule.queueUrl, MessageBody: JSON.stringify(event) }),
+    );
   } catch (error) {
     deps.logger.error("could not deliver an S3 notification", { error, key: message.key });
   }

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { type Agent, startAgent } from "@photo-relay/agent";
+import { type Agent, type AgentOptions, startAgent } from "@photo-relay/agent";
 import { type Config, createLogger, type Logger, parseConfig } from "@photo-relay/core";
 import { createHandler as convertHandler } from "@photo-relay/functions/convert";
 import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
@@ -18,7 +18,12 @@ import { closeRuntime, createRuntime, type Runtime, STAGE_SETTINGS } from "@phot
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startDynamo } from "./dynamodb-server.ts";
-import { createPhotosTable, createQueuesAndBucket, type QueueOverrides, type StageName } from "./resources.ts";
+import {
+  createPhotosTable,
+  createQueuesAndBucket,
+  type QueueOverrides,
+  type StageName,
+} from "./resources.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
 import { type Consumer, startConsumer } from "./sqs-runner.ts";
 import { startWebServer } from "./web-server.ts";
@@ -37,6 +42,8 @@ export interface LocalStackOptions {
   checkDelaysSeconds?: number[];
   /** Container processing time in the Graph API sandbox. */
   graphProcessingMs?: number;
+  /** Agent settings beyond the inbox, e.g. a shorter `stableMs` in tests. */
+  agentOptions?: Partial<Omit<AgentOptions, "inbox" | "s3">>;
   logger?: Logger;
 }
 
@@ -114,8 +121,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       instagram: {
         graphBaseUrl: sandbox.url,
-        userId: sandbox.userId,
-        accessToken: sandbox.accessToken,
+        userId: sandbox.account.igUserId,
+        // The sandbox's well-known token never expires, so it survives restarts of the stack.
+        accessToken: sandbox.defaultToken ?? sandbox.issueToken("ig_long", null),
         mode: options.publishMode ?? "auto",
         ...(options.checkDelaysSeconds && { checkDelaysSeconds: options.checkDelaysSeconds }),
       },
@@ -163,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         spoolDir: join(dataDir, "spool"),
         s3: { client: runtime.clients.s3, bucket: names.bucket },
         logger: logger.createChild({ serviceName: "agent" }),
+        ...options.agentOptions,
       });
       stops.push(() => (agent as Agent).stop());
       await agent.ready;
@@ -193,7 +202,10 @@ function setLocalCredentials(): void {
 }
 
 /** Queue URLs on 127.0.0.1 rather than the emulator's `sqs.<region>.localhost` host name. */
-function withLoopbackUrls<T extends Record<string, { url: string; arn: string }>>(queues: T, awsUrl: string): T {
+function withLoopbackUrls<T extends Record<string, { url: string; arn: string }>>(
+  queues: T,
+  awsUrl: string,
+): T {
   return Object.fromEntries(
     Object.entries(queues).map(([k, q]) => [k, { ...q, url: `${awsUrl}${new URL(q.url).pathname}` }]),
   ) as T;
@@ -206,4 +218,3 @@ function persistentToken(path: string): string {
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
   return token;
 }
-

@@ -32,8 +32,11 @@ export function describeFailure(host: string, port: number, code: TransportError
   const e = error as { code?: unknown; message?: unknown };
   const detail = `${typeof e.code === "string" ? `${e.code}: ` : ""}${String(e.message ?? error)}`;
   switch (code) {
-    case "tls_failed":
-      return `TLS with ${host}:${port} refused (${detail}); trust the server with \`ca\` or pin it with \`fingerprint\``;
+    case "tls_failed": {
+      const untrusted = typeof e.code === "string" && /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|FINGERPRINT/.test(e.code);
+      const hint = untrusted ? "; trust its certificate with `ca` or pin it with `fingerprint`" : "";
+      return `TLS with ${host}:${port} failed (${detail.split("\n")[0]})${hint}`;
+    }
     case "connect_failed":
       return `cannot connect to ${host}:${port} (${detail})`;
     case "timeout":

@@ -18,7 +18,12 @@ export async function requestPublish(rt: Runtime, id: PhotoId): Promise<PublishR
     throw new ValidationError("not_publishable", "the photo failed conversion and cannot be published");
   }
   await rt.photos.update(id, (p: PhotoRecord) =>
-    setStage("publish", { approved: true, status: p.stages.publish.status === "running" ? "running" : "pending" }, {}, rt.now())(p),
+    setStage(
+      "publish",
+      { approved: true, status: p.stages.publish.status === "running" ? "running" : "pending" },
+      {},
+      rt.now(),
+    )(p),
   );
   await rt.queues.publish({ photoId: id, step: "create", checks: 0 });
   return "queued";

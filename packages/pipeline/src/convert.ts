@@ -8,7 +8,11 @@ import {
   forPhoto,
   isRetryable,
   ORIGINALS_PREFIX,
-  ValidationError, type RenditionName, renditionKey, sha256Hex } from "@photo-relay/core";
+  ValidationError,
+  type RenditionName,
+  renditionKey,
+  sha256Hex,
+} from "@photo-relay/core";
 import { convertPhoto } from "@photo-relay/imaging";
 import type { CreatedObject } from "./messages.ts";
 import { newPhoto, type RenditionRecord } from "./photo.ts";
@@ -30,7 +34,9 @@ export async function convertObject(rt: Runtime, object: CreatedObject): Promise
     rt.logger.warn("original vanished before conversion", { key: object.key });
     return;
   }
-  const bytes = Buffer.from(await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  const bytes = Buffer.from(
+    await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  );
   const id = sha256Hex(bytes);
   const log = forPhoto(rt.logger, id);
   const meta = got.Metadata ?? {};
@@ -68,15 +74,23 @@ export async function convertObject(rt: Runtime, object: CreatedObject): Promise
     const reason = result.reels.eligible
       ? "videos are probed but Reels publishing is not built yet"
       : `video breaks Instagram's Reels rules: ${result.reels.violations.join("; ")}`;
-    await rt.photos.update(id, failStage("convert", new ValidationError("video_unsupported", reason), rt.now()));
+    await rt.photos.update(
+      id,
+      failStage("convert", new ValidationError("video_unsupported", reason), rt.now()),
+    );
     log.warn("video not converted", { reason });
     return;
   }
 
   const renditions: Partial<Record<RenditionName, RenditionRecord>> = {};
-  for (const [name, image] of Object.entries(result.renditions) as [RenditionName, (typeof result.renditions)["web"]][]) {
+  for (const [name, image] of Object.entries(result.renditions) as [
+    RenditionName,
+    (typeof result.renditions)["web"],
+  ][]) {
     const key = renditionKey(id, name);
-    await s3.send(new PutObjectCommand({ Bucket, Key: key, Body: image.data, ContentType: image.contentType }));
+    await s3.send(
+      new PutObjectCommand({ Bucket, Key: key, Body: image.data, ContentType: image.contentType }),
+    );
     renditions[name] = {
       key,
       width: image.width,

@@ -27,7 +27,8 @@ export function parseBody<T>(schema: z.ZodType<T>, body: string, queue: string):
     throw new ValidationError("bad_message", `${queue} message is not JSON`);
   }
   const result = schema.safeParse(json);
-  if (!result.success) throw new ValidationError("bad_message", `${queue} message: ${z.prettifyError(result.error)}`);
+  if (!result.success)
+    throw new ValidationError("bad_message", `${queue} message: ${z.prettifyError(result.error)}`);
   return result.data;
 }
 

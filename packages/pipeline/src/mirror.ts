@@ -34,7 +34,13 @@ export async function mirrorPhoto(rt: Runtime, photoId: PhotoId): Promise<void> 
           if (!record) continue;
           const data = await readObject(rt, record.key);
           const ext = record.key.slice(record.key.lastIndexOf("."));
-          const put = await session.put({ data, name: `${photoId}-${rendition}${ext}`, date, id: photoId, rendition });
+          const put = await session.put({
+            data,
+            name: `${photoId}-${rendition}${ext}`,
+            date,
+            id: photoId,
+            rendition,
+          });
           files.push({
             rendition,
             target: target.name,
@@ -59,5 +65,7 @@ export async function mirrorPhoto(rt: Runtime, photoId: PhotoId): Promise<void> 
 
 async function readObject(rt: Runtime, key: string): Promise<Buffer> {
   const out = await rt.clients.s3.send(new GetObjectCommand({ Bucket: rt.config.s3.bucket, Key: key }));
-  return Buffer.from(await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  return Buffer.from(
+    await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  );
 }

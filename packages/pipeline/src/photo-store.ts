@@ -27,7 +27,9 @@ export class PhotoStore {
   }
 
   async get(id: PhotoId): Promise<PhotoRecord | undefined> {
-    const out = await this.#db.send(new GetCommand({ TableName: this.#table, Key: { id }, ConsistentRead: true }));
+    const out = await this.#db.send(
+      new GetCommand({ TableName: this.#table, Key: { id }, ConsistentRead: true }),
+    );
     return out.Item as PhotoRecord | undefined;
   }
 
@@ -41,7 +43,11 @@ export class PhotoStore {
   async ensure(photo: PhotoRecord): Promise<PhotoRecord> {
     try {
       await this.#db.send(
-        new PutCommand({ TableName: this.#table, Item: photo, ConditionExpression: "attribute_not_exists(id)" }),
+        new PutCommand({
+          TableName: this.#table,
+          Item: photo,
+          ConditionExpression: "attribute_not_exists(id)",
+        }),
       );
       return photo;
     } catch (error) {
@@ -60,7 +66,12 @@ export class PhotoStore {
       const next = transition(structuredClone(current));
       if (!next) return current;
       const now = this.#now().toISOString();
-      const item: PhotoRecord = { ...next, status: summarize(next.stages), updatedAt: now, version: current.version + 1 };
+      const item: PhotoRecord = {
+        ...next,
+        status: summarize(next.stages),
+        updatedAt: now,
+        version: current.version + 1,
+      };
       try {
         await this.#db.send(
           new PutCommand({
@@ -93,7 +104,9 @@ export class PhotoStore {
         ExpressionAttributeValues: byStatus ? { ":s": options.status } : { ":k": "photo" },
         ScanIndexForward: false,
         Limit: options.limit ?? 50,
-        ...(options.cursor && { ExclusiveStartKey: JSON.parse(Buffer.from(options.cursor, "base64url").toString()) }),
+        ...(options.cursor && {
+          ExclusiveStartKey: JSON.parse(Buffer.from(options.cursor, "base64url").toString()),
+        }),
       }),
     );
     const photos = (out.Items ?? []) as PhotoRecord[];

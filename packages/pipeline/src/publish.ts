@@ -60,7 +60,12 @@ async function createContainer(rt: Runtime, photo: PhotoRecord, log: Logger): Pr
         ? undefined
         : setStage(
             "publish",
-            { status: "waiting", containerId: id, containerCreatedAt: now.toISOString(), attempts: p.stages.publish.attempts + 1 },
+            {
+              status: "waiting",
+              containerId: id,
+              containerCreatedAt: now.toISOString(),
+              attempts: p.stages.publish.attempts + 1,
+            },
             {},
             now,
           )(p),
@@ -95,7 +100,10 @@ async function checkContainer(rt: Runtime, photo: PhotoRecord, checks: number, l
       if (age > rt.config.instagram.checkDeadlineSeconds) {
         throw new ContainerError(`container still processing after ${Math.round(age)} s`);
       }
-      await rt.queues.publish({ photoId: photo.id, step: "check", checks: checks + 1 }, delayFor(rt, checks + 1));
+      await rt.queues.publish(
+        { photoId: photo.id, step: "check", checks: checks + 1 },
+        delayFor(rt, checks + 1),
+      );
     }
   }
 }

@@ -2,7 +2,14 @@
  * Everything a stage needs, built once per process from the configuration. Tests and the local
  * stack build it with their own endpoints; Lambda builds it from SST's linked resources.
  */
-import { type AwsClients, type Config, createAwsClients, createLogger, destroyAwsClients, type Logger } from "@photo-relay/core";
+import {
+  type AwsClients,
+  type Config,
+  createAwsClients,
+  createLogger,
+  destroyAwsClients,
+  type Logger,
+} from "@photo-relay/core";
 import { createGraphClient } from "@photo-relay/instagram";
 import type { GraphPort } from "./graph.ts";
 import { PhotoStore } from "./photo-store.ts";

@@ -13,14 +13,19 @@ export function setStage<N extends StageName>(
   now = new Date(),
 ): Transition {
   return (photo) => {
-    const stage = { ...photo.stages[name], ...patch, updatedAt: now.toISOString() } as PhotoRecord["stages"][N];
+    const stage = {
+      ...photo.stages[name],
+      ...patch,
+      updatedAt: now.toISOString(),
+    } as PhotoRecord["stages"][N];
     return { ...photo, ...photoPatch, stages: { ...photo.stages, [name]: stage } };
   };
 }
 
 /** A consumer starts working on the stage: it is `running` and one more attempt is counted. */
 export function startStage(name: StageName, now = new Date()): Transition {
-  return (photo) => setStage(name, { status: "running", attempts: photo.stages[name].attempts + 1 }, {}, now)(photo);
+  return (photo) =>
+    setStage(name, { status: "running", attempts: photo.stages[name].attempts + 1 }, {}, now)(photo);
 }
 
 /** Records a failure: `retrying` when the queue will redeliver, `failed` when it never can succeed. */
@@ -30,4 +35,5 @@ export function failStage(name: StageName, error: unknown, now = new Date()): Tr
   return setStage(name, { status, lastError } as Partial<StageRecord>, {}, now);
 }
 
-export const isFinished = (stage: StageRecord): boolean => stage.status === "done" || stage.status === "skipped";
+export const isFinished = (stage: StageRecord): boolean =>
+  stage.status === "done" || stage.status === "skipped";

@@ -14,7 +14,13 @@ export interface StageSettings {
 
 export const STAGE_SETTINGS = {
   convert: { timeoutSeconds: 60, memoryMb: 2048, batchSize: 1, visibilityTimeoutSeconds: 90, maxReceives: 5 },
-  mirror: { timeoutSeconds: 120, memoryMb: 512, batchSize: 10, visibilityTimeoutSeconds: 180, maxReceives: 8 },
+  mirror: {
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceives: 8,
+  },
   publish: { timeoutSeconds: 30, memoryMb: 256, batchSize: 5, visibilityTimeoutSeconds: 45, maxReceives: 10 },
 } as const satisfies Record<"convert" | "mirror" | "publish", StageSettings>;
 

@@ -8,6 +8,8 @@ import { run } from "./daemon.ts";
 /** Password of both test users; they have no shell and exist only for these tests. */
 export const TEST_PASSWORD = "mirror-test-pass";
 
+/** vsftpd enters the user's home before \`local_root\`, so it must exist; root-owned and empty. */
+const HOME_DIR = "/var/lib/photo-relay-mirror-test";
 const PAM_SERVICE = "photo-relay-vsftpd-test";
 const PAM_FILE = `# PAM stack for photo-relay's test vsftpd: unix passwords only, no pam_shells (the user has nologin)
 auth     required pam_unix.so
@@ -16,13 +18,14 @@ session  required pam_permit.so
 `;
 
 const SCRIPT = `set -e
-mkdir -p /run/sshd /var/run/vsftpd/empty
-chmod 755 /run/sshd
+mkdir -p /run/sshd /var/run/vsftpd/empty ${HOME_DIR}
+chmod 755 /run/sshd ${HOME_DIR}
 for user in "$@"; do
   if ! id -u "$user" >/dev/null 2>&1; then
-    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$user"
+    useradd --system --no-create-home --home-dir ${HOME_DIR} --shell /usr/sbin/nologin "$user"
     echo "$user:${TEST_PASSWORD}" | chpasswd
   fi
+  [ "$(getent passwd "$user" | cut -d: -f6)" = ${HOME_DIR} ] || usermod --home ${HOME_DIR} "$user"
 done
 if [ "$(cat /etc/pam.d/${PAM_SERVICE} 2>/dev/null)" != "$PAM_CONTENT" ]; then
   printf '%s\\n' "$PAM_CONTENT" > /etc/pam.d/${PAM_SERVICE}

@@ -99,6 +99,8 @@ export async function startVsftpd(options: VsftpdOptions = {}): Promise<VsftpdSe
     xferlog_enable: "YES",
     vsftpd_log_file: join(dir, "vsftpd.log"),
     syslog_enable: "NO",
+    // Unprivileged containers (CI) often kill the seccomp-sandboxed child: "500 OOPS: child died".
+    seccomp_sandbox: "NO",
     ...options.settings,
   };
   const config = join(dir, "vsftpd.conf");

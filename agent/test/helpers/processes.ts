@@ -1,0 +1,88 @@
+/** Child processes for the tests: fauxqs in its own process, and the agent, each stopped by its own PID. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import { BUCKET, s3Client } from "./s3.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+
+/** Resolves with the first stdout line matching `pattern`, or rejects when the child exits first. */
+export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+  return new Promise((resolvePromise, reject) => {
+    let buffered = "";
+    const timer = setTimeout(() => fail(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = buffered.match(pattern);
+      if (match) {
+        cleanup();
+        resolvePromise(match);
+      }
+    };
+    const onExit = (code: number | null) => fail(new Error(`process exited (${code}) before ${pattern}:\n${buffered}`));
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      child.off("exit", onExit);
+    };
+    const fail = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", onExit);
+  });
+}
+
+export interface ExternalS3 {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** `node node_modules/fauxqs/dist/server.js` on a random port, with the media bucket (local-servers.md §2). */
+export async function startExternalFauxqs(): Promise<ExternalS3> {
+  const dir = await mkdtemp(join(tmpdir(), "fauxqs-"));
+  const init = join(dir, "init.json");
+  await writeFile(init, JSON.stringify({ buckets: [BUCKET] }));
+  const child = spawn(process.execPath, ["--no-warnings", join(ROOT, "node_modules/fauxqs/dist/server.js")], {
+    env: { ...process.env, FAUXQS_PORT: "0", FAUXQS_INIT: init },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stderr?.resume();
+  const [, port] = await waitForLine(child, /listening at http:\/\/127\.0\.0\.1:(\d+)/);
+  child.stdout?.resume(); // fauxqs logs every request; keep the pipe drained
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = s3Client(endpoint);
+  // The init config is applied after listen(): wait for the bucket itself.
+  for (let i = 0; ; i++) {
+    try {
+      await client.send(new HeadBucketCommand({ Bucket: BUCKET }));
+      break;
+    } catch (error) {
+      if (i > 100) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  client.destroy();
+  return { endpoint, stop: () => stopChild(child) };
+}
+
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill(signal);
+  await exited;
+}
+
+export function spawnAgentChild(options: object): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, "agent/test/fixtures/agent-child.ts"), JSON.stringify(options)], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stderr?.on("data", (d) => {
+    if (process.env.AGENT_CHILD_LOGS) process.stderr.write(`[agent] ${d}`);
+  });
+  return child;
+}

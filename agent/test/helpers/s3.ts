@@ -1,0 +1,64 @@
+/** In-process fauxqs (S3 emulator) on a random port with the "media" bucket, plus readers for the tests. */
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+import { type FauxqsServer, startFauxqs } from "fauxqs";
+
+export const BUCKET = "media";
+
+export interface TestS3 {
+  server: FauxqsServer;
+  endpoint: string;
+  client: S3Client;
+  stop(): Promise<void>;
+}
+
+export function s3Client(endpoint: string, accessKeyId = "test"): S3Client {
+  return new S3Client({
+    endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey: "test" },
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
+export async function startS3(): Promise<TestS3> {
+  const server = await startFauxqs({ port: 0, logger: false });
+  server.createBucket(BUCKET);
+  const client = s3Client(server.address);
+  return {
+    server,
+    endpoint: server.address,
+    client,
+    async stop() {
+      client.destroy();
+      await server.stop();
+    },
+  };
+}
+
+/** Every key under `originals/` with its size. */
+export async function listOriginals(client: S3Client): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "originals/", ...(token && { ContinuationToken: token }) }),
+    );
+    for (const o of page.Contents ?? []) if (o.Key) out.set(o.Key, o.Size ?? 0);
+    token = page.NextContinuationToken;
+  } while (token);
+  return out;
+}
+
+export async function objectSha256(client: S3Client, key: string): Promise<string> {
+  const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  const bytes = await object.Body?.transformToByteArray();
+  return createHash("sha256").update(bytes ?? new Uint8Array()).digest("hex");
+}
+
+export async function objectMetadata(client: S3Client, key: string): Promise<Record<string, string>> {
+  const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+  return head.Metadata ?? {};
+}

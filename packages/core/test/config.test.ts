@@ -1,0 +1,77 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, redactConfig } from "../src/index.ts";
+
+const env = {
+  PHOTO_RELAY_S3_BUCKET: "media",
+  PHOTO_RELAY_CONVERT_QUEUE_URL: "http://127.0.0.1:1/000000000000/convert",
+  PHOTO_RELAY_MIRROR_QUEUE_URL: "http://127.0.0.1:1/000000000000/mirror",
+  PHOTO_RELAY_PUBLISH_QUEUE_URL: "http://127.0.0.1:1/000000000000/publish",
+  PHOTO_RELAY_TABLE: "photos",
+  PHOTO_RELAY_API_TOKEN: "a-token-long-enough-123",
+  PHOTO_RELAY_INSTAGRAM_USER_ID: "17841405822304914",
+  PHOTO_RELAY_INSTAGRAM_TOKEN: "IGQ-secret-token",
+};
+
+describe("config", () => {
+  it("reads every endpoint from the environment and fills the defaults", () => {
+    const config = loadConfig({ env: { ...env, PHOTO_RELAY_S3_ENDPOINT: "http://127.0.0.1:4566" } });
+    expect(config.s3).toMatchObject({
+      bucket: "media",
+      endpoint: "http://127.0.0.1:4566",
+      forcePathStyle: false,
+    });
+    expect(config.convert.instagramWidth).toBe(1080);
+    expect(config.instagram.mode).toBe("auto");
+  });
+
+  it("names each bad field, what is wrong and how to set it", () => {
+    const bad = { ...env, PHOTO_RELAY_S3_ENDPOINT: "ftp://nope", PHOTO_RELAY_API_TOKEN: "short" } as Record<
+      string,
+      string
+    >;
+    delete bad.PHOTO_RELAY_TABLE;
+    const error = (() => {
+      try {
+        loadConfig({ env: bad });
+      } catch (e) {
+        return e;
+      }
+    })() as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^s3\.endpoint: .*PHOTO_RELAY_S3_ENDPOINT/),
+        expect.stringMatching(/^dynamodb\.table: is required .*PHOTO_RELAY_TABLE/),
+        expect.stringMatching(/^api\.token: must be at least 16 characters/),
+      ]),
+    );
+    expect(error.message).not.toContain("short");
+  });
+
+  it("layers file < environment < platform overrides, and reads secrets from *_FILE", () => {
+    const dir = mkdtempSync(join(tmpdir(), "config-"));
+    const file = join(dir, "photo-relay.config.json");
+    writeFileSync(file, JSON.stringify({ s3: { bucket: "from-file", presignSeconds: 120 } }));
+    writeFileSync(join(dir, "token"), "token-from-a-file-0001\n");
+    const { PHOTO_RELAY_API_TOKEN: _, ...rest } = env;
+    const config = loadConfig({
+      env: { ...rest, PHOTO_RELAY_API_TOKEN_FILE: join(dir, "token") },
+      file,
+      overrides: { dynamodb: { table: "from-platform" } },
+    });
+    expect(config.s3.bucket).toBe("media"); // env beats file
+    expect(config.s3.presignSeconds).toBe(120); // file still fills what env leaves out
+    expect(config.dynamodb.table).toBe("from-platform");
+    expect(config.api.token).toBe("token-from-a-file-0001");
+  });
+
+  it("never shows secrets in the redacted copy", () => {
+    const text = JSON.stringify(redactConfig(loadConfig({ env })));
+    expect(text).not.toContain(env.PHOTO_RELAY_API_TOKEN);
+    expect(text).not.toContain(env.PHOTO_RELAY_INSTAGRAM_TOKEN);
+    expect(text).toContain("media");
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * End to end on the local stack: photos dropped into the agent's inbox end up converted, mirrored
+ * to the web folder, published in the Graph API sandbox, archived, and shown by the API — and the
+ * same photo dropped twice is published once; a non-image is reported, not crashed on.
+ */
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { createLogger } from "@photo-relay/core";
+import { startLocalStack, type LocalStack } from "@photo-relay/local-stack";
+import type { PhotoRecord } from "@photo-relay/pipeline";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cameraJpeg, pngWithAlpha, webp } from "./support/photos.ts";
+import { waitFor } from "./support/wait.ts";
+
+/** Real-world files from the shared corpus, when CI points MEDIA_CORPUS at it. */
+const CORPUS = ["orientation/Landscape_6.jpg", "gps/nikon-coolpix-p6000_gps.jpg", "formats/png_rgba_blackbug.png"];
+
+let stack: LocalStack;
+let root: string;
+let inbox: string;
+let processed: string;
+
+async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${stack.urls.api}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${stack.apiToken}`, "content-type": "application/json", ...init.headers },
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+const photos = async () => (await api<{ photos: PhotoRecord[] }>("/photos?limit=200")).body.photos;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "photo-relay-e2e-"));
+  inbox = join(root, "inbox");
+  processed = join(root, "processed");
+  stack = await startLocalStack({
+    dataDir: join(root, ".data"),
+    inbox,
+    processedDir: processed,
+    checkDelaysSeconds: [1],
+    graphProcessingMs: 300,
+    agentOptions: { stableMs: 300, scanIntervalMs: 1000 },
+    logger: createLogger("e2e", { level: "WARN" }),
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("photo-relay end to end on the local stack", () => {
+  const dropped: string[] = [];
+
+  it("publishes, mirrors, archives and lists every photo dropped into the inbox", async () => {
+    const files: Array<[string, Buffer]> = [
+      ["DSC_0001.JPG", await cameraJpeg({ width: 1600, height: 1000, seed: 1 }, 6)],
+      ["wide-pano.jpg", await cameraJpeg({ width: 2400, height: 600, seed: 2 })],
+      ["screenshot.png", await pngWithAlpha({ width: 800, height: 1400, seed: 3 })],
+      ["phone.webp", await webp({ width: 1200, height: 900, seed: 4 })],
+    ];
+    for (const [name, data] of files) writeFileSync(join(inbox, name), data);
+    dropped.push(...files.map(([name]) => name));
+    const corpus = process.env.MEDIA_CORPUS;
+    if (corpus) {
+      for (const rel of CORPUS) {
+        expect(existsSync(join(corpus, rel)), `corpus file ${rel}`).toBe(true);
+        copyFileSync(join(corpus, rel), join(inbox, basename(rel)));
+        dropped.push(basename(rel));
+      }
+    }
+
+    const done = await waitFor(
+      async () => {
+        const list = await photos();
+        return list.length === dropped.length && list.every((p) => p.status === "done") && list;
+      },
+      `${dropped.length} photos done`,
+      { timeoutMs: 60_000 },
+    );
+
+    for (const photo of done) {
+      expect(photo.stages.convert.status).toBe("done");
+      expect(photo.stages.mirror.status).toBe("done");
+      expect(photo.stages.publish).toMatchObject({ status: "done", mediaId: expect.any(String) });
+      // Mirrored: the public URL serves the web rendition.
+      const url = photo.stages.mirror.files?.[0]?.publicUrl;
+      expect(url).toBeDefined();
+      const res = await fetch(url as string);
+      expect(res.headers.get("content-type")).toContain("image/jpeg");
+      // Published in the sandbox, with the JPEG Instagram downloaded within its rules.
+      const media = stack.sandbox.state.media.get(photo.stages.publish.mediaId as string);
+      expect(media?.mediaType).toBe("IMAGE");
+      const container = stack.sandbox.state.containers.get(media?.containerId as string);
+      const meta = await sharp(container?.jpeg as Buffer).metadata();
+      expect(meta.format).toBe("jpeg");
+      expect(meta.exif, "no EXIF (and so no GPS) in what Instagram received").toBeUndefined();
+      const ratio = (meta.width ?? 0) / (meta.height ?? 1);
+      expect(ratio).toBeGreaterThanOrEqual(0.8);
+      expect(ratio).toBeLessThanOrEqual(1.91);
+    }
+    // EXIF orientation 6: the 1600×1000 sensor image is upright portrait.
+    const rotated = done.find((p) => p.originalName === "DSC_0001.JPG");
+    expect(rotated).toMatchObject({ width: 1000, height: 1600, camera: expect.stringContaining("D800") });
+
+    // Archived: every original moved to processed/.
+    await waitFor(() => dropped.every((name) => existsSync(join(processed, name))), "originals archived");
+    expect(readdirSync(inbox).filter((n) => !n.startsWith("."))).toEqual([]);
+    expect(stack.sandbox.state.media.size).toBe(dropped.length);
+  });
+
+  it("publishes the same photo dropped twice only once", async () => {
+    const before = stack.sandbox.state.media.size;
+    const again = join(processed, "DSC_0001.JPG");
+    copyFileSync(again, join(inbox, "DSC_0001-copy.JPG"));
+    await waitFor(() => existsSync(join(processed, "DSC_0001-copy.JPG")), "the copy archived");
+    // The copy has the same bytes, so the same id: one photo, still done, never re-published.
+    const list = await photos();
+    expect(list).toHaveLength(dropped.length);
+    const { body: status } = await api<{ queues: Record<string, { visible: number; inFlight: number }> }>("/status");
+    await waitFor(async () => {
+      const { body } = await api<typeof status>("/status");
+      return Object.values(body.queues).every((q) => q.visible === 0 && q.inFlight === 0);
+    }, "queues drained");
+    expect(stack.sandbox.state.media.size).toBe(before);
+    expect(stack.sandbox.state.publishLog).toHaveLength(before);
+  });
+
+  it("reports a non-image file instead of crashing on it, and keeps running", async () => {
+    const ignoredBefore = stack.agent?.status().ignored ?? 0;
+    writeFileSync(join(inbox, "notes.txt"), "shot list: ceremony, rings, first dance\n");
+    await waitFor(() => (stack.agent?.status().ignored ?? 0) > ignoredBefore, "the text file ignored");
+    writeFileSync(join(inbox, "after.jpg"), await cameraJpeg({ width: 900, height: 900, seed: 9 }));
+    const after = await waitFor(
+      async () => (await photos()).find((p) => p.originalName === "after.jpg" && p.status === "done"),
+      "a photo after the bad file",
+    );
+    expect(after.stages.publish.mediaId).toBeDefined();
+    expect((await photos()).some((p) => p.originalName === "notes.txt")).toBe(false);
+  });
+
+  it("answers the API with JSON errors, and only with the bearer token", async () => {
+    const res = await fetch(`${stack.urls.api}/photos`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+    expect((await api("/photos/not-an-id")).status).toBe(400);
+    expect((await api(`/photos/${"0".repeat(64)}`)).status).toBe(404);
+    expect((await fetch(`${stack.urls.api}/health`)).status).toBe(200);
+  });
+});
