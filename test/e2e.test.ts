@@ -15,7 +15,11 @@ import { cameraJpeg, pngWithAlpha, webp } from "./support/photos.ts";
 import { waitFor } from "./support/wait.ts";
 
 /** Real-world files from the shared corpus, when CI points MEDIA_CORPUS at it. */
-const CORPUS = ["orientation/Landscape_6.jpg", "gps/nikon-coolpix-p6000_gps.jpg", "formats/png_rgba_blackbug.png"];
+const CORPUS = [
+  "orientation/Landscape_6.jpg",
+  "gps/nikon-coolpix-p6000_gps.jpg",
+  "formats/png_rgba_blackbug.png",
+];
 
 let stack: LocalStack;
 let root: string;
@@ -25,7 +29,11 @@ let processed: string;
 async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${stack.urls.api}${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${stack.apiToken}`, "content-type": "application/json", ...init.headers },
+    headers: {
+      authorization: `Bearer ${stack.apiToken}`,
+      "content-type": "application/json",
+      ...init.headers,
+    },
   });
   return { status: res.status, body: (await res.json()) as T };
 }
@@ -119,7 +127,9 @@ describe("photo-relay end to end on the local stack", () => {
     // The copy has the same bytes, so the same id: one photo, still done, never re-published.
     const list = await photos();
     expect(list).toHaveLength(dropped.length);
-    const { body: status } = await api<{ queues: Record<string, { visible: number; inFlight: number }> }>("/status");
+    const { body: status } = await api<{ queues: Record<string, { visible: number; inFlight: number }> }>(
+      "/status",
+    );
     await waitFor(async () => {
       const { body } = await api<typeof status>("/status");
       return Object.values(body.queues).every((q) => q.visible === 0 && q.inFlight === 0);

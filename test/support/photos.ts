@@ -17,7 +17,12 @@ export function cameraJpeg({ width, height, seed }: PhotoSpec, orientation = 1):
     .withMetadata({ orientation })
     .withExifMerge({
       IFD0: { Make: "NIKON CORPORATION", Model: "NIKON D800" },
-      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "48/1 8/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "11/1 34/1 0/1" },
+      IFD3: {
+        GPSLatitudeRef: "N",
+        GPSLatitude: "48/1 8/1 0/1",
+        GPSLongitudeRef: "E",
+        GPSLongitude: "11/1 34/1 0/1",
+      },
     })
     .toBuffer();
 }

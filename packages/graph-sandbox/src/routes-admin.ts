@@ -3,7 +3,7 @@
  * faults, the virtual clock, state, tokens, stored JPEGs and the feed page.
  */
 import { Hono } from "hono";
-import type { SandboxContext } from "./context.ts";
+import type { GraphEnv, SandboxContext } from "./context.ts";
 import { type FaultOptions, isFaultName } from "./faults.ts";
 import { renderFeed } from "./feed-page.ts";
 import { TOKEN_TTL_S, type TokenKind } from "./tokens.ts";
@@ -14,8 +14,8 @@ const readJson = async (request: Request): Promise<Record<string, unknown>> => {
 };
 const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
 
-export function adminRoutes(ctx: SandboxContext): Hono {
-  const app = new Hono();
+export function adminRoutes(ctx: SandboxContext): Hono<GraphEnv> {
+  const app = new Hono<GraphEnv>();
 
   app.get("/", (c) => c.html(renderFeed(ctx.state)));
   app.get("/favicon.ico", (c) => c.body(null, 204));

@@ -39,7 +39,7 @@ export interface GraphSandboxOptions {
   /** Download timeout for image_url / video_url in real ms (default 10 000); past it → -2/2207003. */
   fetchTimeoutMs?: number;
   clock?: VirtualClock;
-  /** Extra valid tokens: a string is an Instagram long-lived token that never expires. */
+  /** Extra valid tokens: a string is an Instagram long-lived token that never expires; an object gets its kind's lifetime unless `ttlSeconds`. */
   tokens?: Array<string | { token: string; kind?: TokenKind; ttlSeconds?: number | null }>;
   /** The well-known never-expiring token (default {@link DEFAULT_SANDBOX_TOKEN}); `false` for none. */
   defaultToken?: string | false;
@@ -118,7 +118,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions = {}): Prom
   }
 
   const app = new Hono<GraphEnv>({ getPath: (request) => unversionedPath(request.url) });
-  app.route("/", adminRoutes(ctx) as unknown as Hono<GraphEnv>);
+  app.route("/", adminRoutes(ctx));
   app.use("*", graphMiddleware(ctx));
   app.route("/", identityRoutes(ctx));
   app.route("/", publishingRoutes(ctx));

@@ -63,20 +63,26 @@ export function extractRawPreview(input: Buffer): RawPreview {
   }
 
   let best: RawPreview | undefined;
-  let truncated = false;
+  let cutShort: { pixels: number } | undefined;
   for (const { offset, length } of candidates) {
     if (length <= 0 || offset <= 0 || offset >= input.length) continue;
-    if (offset + length > input.length) truncated = true;
-    const end = Math.min(offset + length, input.length);
-    const info = readJpegInfo(input, offset, end);
-    if (!info?.decodable || offset + length > input.length) continue;
+    const info = readJpegInfo(input, offset, Math.min(offset + length, input.length));
+    if (offset + length > input.length) {
+      // A preview running past the end: the file was cut. Its size, if its header survived, says
+      // whether it was the one we wanted (an unknown size counts as the biggest).
+      const pixels = info && !info.truncated ? info.width * info.height : Number.POSITIVE_INFINITY;
+      if (info && (!cutShort || pixels > cutShort.pixels)) cutShort = { pixels };
+      continue;
+    }
+    if (!info?.decodable) continue;
     if (!best || info.width * info.height > best.width * best.height) {
-      best = { jpeg: input.subarray(offset, end), width: info.width, height: info.height, orientation };
+      best = { jpeg: input.subarray(offset, offset + length), width: info.width, height: info.height, orientation };
     }
   }
+  if (cutShort && (!best || cutShort.pixels > best.width * best.height)) {
+    throw new ImagingError("truncated", "the RAW's largest embedded preview runs past the end of the file");
+  }
   if (best) return best;
-  if (truncated)
-    throw new ImagingError("truncated", "the RAW's embedded preview runs past the end of the file");
   throw new ImagingError("no_preview", "the RAW file carries no decodable JPEG preview");
 }
 

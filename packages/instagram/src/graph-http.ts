@@ -2,7 +2,8 @@
  * The Instagram Graph API client: both flavours (Instagram Login on graph.instagram.com, Facebook Login
  * on graph.facebook.com), a pinned API version and a configurable base URL (the sandbox, a harness).
  */
-import { graphApiError, networkError } from "./errors.ts";
+import { RetryableError } from "@photo-relay/core";
+import { graphApiError, networkError, redactUrl } from "./errors.ts";
 import { type GraphUsage, parseUsage } from "./usage.ts";
 
 export type GraphFlavour = "instagram" | "facebook";
@@ -67,16 +68,16 @@ export class GraphHttp {
       typeof this.#options.accessToken === "function"
         ? await this.#options.accessToken()
         : this.#options.accessToken;
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json" };
     const init: RequestInit = {
       method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: "application/json",
-        "content-type": "application/json",
-      },
+      headers,
       signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
     };
-    if (method === "POST") init.body = JSON.stringify(body);
+    if (method === "POST") {
+      headers["content-type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
     let response: Response;
     let payload: unknown;
     try {
@@ -92,8 +93,14 @@ export class GraphHttp {
       this.#options.onUsage?.(usage);
     }
     const isError = !response.ok || (payload !== null && typeof payload === "object" && "error" in payload);
-    if (isError || payload === undefined)
-      throw graphApiError(method, url, response.status, payload, usage?.retryAfterSeconds);
+    if (isError) throw graphApiError(method, url, response.status, payload, usage?.retryAfterSeconds);
+    // A 2xx that is not JSON comes from something between us and Meta (a proxy, a captive portal).
+    if (payload === undefined) {
+      throw new RetryableError(
+        "instagram_bad_response",
+        `Graph API ${method} ${redactUrl(url)}: HTTP ${response.status} without JSON`,
+      );
+    }
     return payload as T;
   }
 }

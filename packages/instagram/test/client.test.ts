@@ -159,6 +159,15 @@ describe("instagram client: usage headers and transport", () => {
     });
   });
 
+  it("turns a 2xx that is not JSON (a proxy page) into a RetryableError", async () => {
+    h.host.put("/v25.0/17889455560000003", { body: "<html>portal</html>", contentType: "text/html" });
+    const ig = h.client({ baseUrl: h.host.url });
+    await expect(ig.getContainerStatus("17889455560000003")).rejects.toMatchObject({
+      code: "instagram_bad_response",
+      retryable: true,
+    });
+  });
+
   it("sends the token only in the Authorization header and never puts it in an error", async () => {
     const token = h.sandbox.issueToken("ig_short");
     const ig = h.client({ accessToken: token });

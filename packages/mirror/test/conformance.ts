@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { constants, openSync, closeSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -115,4 +115,12 @@ export function transportConformance(subject: () => Promise<ConformanceSubject> 
     await transport.put(Buffer.from("after"), "partial/after.txt");
     expect((await s.read("partial/after.txt"))?.toString()).toBe("after");
   });
+}
+
+/** list/read for a server whose files live in a local folder (vsftpd, sshd, the local transport). */
+export function serverFolder(root: string): Pick<ConformanceSubject, "list" | "read"> {
+  return {
+    list: (dir) => readdir(join(root, dir)).catch(() => []),
+    read: (path) => readFile(join(root, path)).catch(() => undefined),
+  };
 }

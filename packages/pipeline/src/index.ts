@@ -7,3 +7,4 @@ export * from "./runtime.ts";
 export * from "./stage.ts";
 export * from "./approve.ts";
 export * from "./stages.ts";
+export * from "./publish.ts";

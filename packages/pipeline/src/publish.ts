@@ -5,13 +5,16 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { forPhoto, isRetryable, type Logger, RetryableError } from "@photo-relay/core";
+import { forPhoto, isRetryable, type Logger, PhotoRelayError, RetryableError } from "@photo-relay/core";
+import { GraphApiError } from "@photo-relay/instagram";
 import type { PublishJob } from "./messages.ts";
 import type { PhotoRecord } from "./photo.ts";
 import type { Runtime } from "./runtime.ts";
 import { failStage, setStage } from "./stage.ts";
 
 const LEASE_MS = 60_000;
+/** Thrown when another consumer holds the publish lease: this message comes back later and finds the outcome. */
+const LEASE_HELD = new RetryableError("publish_in_progress", "another consumer is publishing this photo");
 /** How long to wait before trying again when the day's posts are spent. */
 const QUOTA_DEFER_SECONDS = 900;
 
@@ -34,9 +37,67 @@ export async function runPublishStep(rt: Runtime, job: PublishJob): Promise<void
         return;
     }
   } catch (error) {
+    if (error instanceof GraphApiError && (await deferOnGraphError(rt, job, error, log))) return;
+    if (error === LEASE_HELD) throw error; // the holder records the outcome
     await rt.photos.update(photo.id, failStage("publish", error, rt.now()));
     log.error(`publish step ${job.step} failed`, { error });
     if (isRetryable(error)) throw error;
+  }
+}
+
+/**
+ * Graph API answers that mean "later" or "start over" rather than "failed": the step is re-sent
+ * instead of failing the photo. Returns whether the error was handled that way.
+ */
+async function deferOnGraphError(
+  rt: Runtime,
+  job: PublishJob,
+  error: GraphApiError,
+  log: Logger,
+): Promise<boolean> {
+  const next = (step: PublishJob["step"], delaySeconds: number) =>
+    rt.queues.publish({ photoId: job.photoId, step, checks: job.checks }, delaySeconds);
+  const wait = (patch: object = {}) =>
+    rt.photos.update(job.photoId, (p) => {
+      if (p.stages.publish.status === "done") return undefined;
+      const { lastError: _, ...stage } = p.stages.publish;
+      return {
+        ...p,
+        stages: {
+          ...p.stages,
+          publish: {
+            ...stage,
+            status: "waiting",
+            leaseUntil: 0,
+            updatedAt: rt.now().toISOString(),
+            ...patch,
+          },
+        },
+      };
+    });
+  switch (error.kind) {
+    case "not_ready":
+      await wait();
+      await next("check", delayFor(rt, job.checks));
+      return true;
+    case "quota_spent":
+    case "rate_limited":
+      log.warn(
+        `Instagram says ${error.kind === "quota_spent" ? "the day's posts are spent" : "slow down"}; deferring`,
+        {
+          retryAfterSeconds: error.retryAfterSeconds,
+        },
+      );
+      await wait();
+      await next(job.step, error.retryAfterSeconds ?? QUOTA_DEFER_SECONDS);
+      return true;
+    case "container_invalid":
+      if (!error.recreateContainer) return false;
+      await wait({ containerId: undefined, containerCreatedAt: undefined });
+      await next("create", 0);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -115,9 +176,7 @@ async function publishContainer(rt: Runtime, photo: PhotoRecord, log: Logger): P
   const held = await rt.photos.update(photo.id, (p) => {
     const stage = p.stages.publish;
     if (stage.mediaId || stage.status === "done") return undefined;
-    if ((stage.leaseUntil ?? 0) > rt.now().getTime()) {
-      throw new RetryableError("publish_in_progress", "another consumer is publishing this photo");
-    }
+    if ((stage.leaseUntil ?? 0) > rt.now().getTime()) throw LEASE_HELD;
     return setStage("publish", { leaseUntil, status: "running" }, {}, rt.now())(p);
   });
   if (held.stages.publish.leaseUntil !== leaseUntil) return; // already published
@@ -185,11 +244,10 @@ function delayFor(rt: Runtime, checks: number): number {
   return delays[Math.min(checks, delays.length - 1)] ?? 60;
 }
 
-class ContainerError extends Error {
-  readonly code = "container_failed";
-  readonly retryable = false;
+/** Instagram could not process the container (ERROR, or stuck past the deadline): the photo fails with the reason. */
+class ContainerError extends PhotoRelayError {
   constructor(message: string) {
-    super(message);
+    super("container_failed", message);
     this.name = "ContainerError";
   }
 }

@@ -28,11 +28,17 @@ export function startStage(name: StageName, now = new Date()): Transition {
     setStage(name, { status: "running", attempts: photo.stages[name].attempts + 1 }, {}, now)(photo);
 }
 
-/** Records a failure: `retrying` when the queue will redeliver, `failed` when it never can succeed. */
+/**
+ * Records a failure: `retrying` when the queue will redeliver, `failed` when it never can succeed.
+ * A stage that another consumer has meanwhile finished is left finished.
+ */
 export function failStage(name: StageName, error: unknown, now = new Date()): Transition {
   const status: StageStatus = isRetryable(error) ? "retrying" : "failed";
   const lastError = { ...describeError(error), at: now.toISOString() };
-  return setStage(name, { status, lastError } as Partial<StageRecord>, {}, now);
+  return (photo) =>
+    isFinished(photo.stages[name])
+      ? undefined
+      : setStage(name, { status, lastError } as Partial<StageRecord>, {}, now)(photo);
 }
 
 export const isFinished = (stage: StageRecord): boolean =>

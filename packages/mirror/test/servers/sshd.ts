@@ -20,6 +20,8 @@ export interface SshdServer {
   privateKeyFile: string;
   /** The server's host key, "SHA256:…" as `ssh-keygen -lf` prints it. */
   hostKeyFingerprint: string;
+  /** The host key line ("ssh-ed25519 AAAA…"), for an OpenSSH known_hosts file. */
+  hostPublicKey: string;
   /** Absolute folder where sessions start; the user may write there. */
   root: string;
   killSessions(): Promise<void>;
@@ -67,7 +69,7 @@ Match User ${SFTP_USER}
 `,
   );
   const daemon = await startDaemon("/usr/sbin/sshd", ["-D", "-e", "-f", config], port, { banner: "SSH-2.0" });
-  const hostPub = (await readFile(`${hostKey}.pub`, "utf8")).split(" ")[1] ?? "";
+  const hostPublicKey = (await readFile(`${hostKey}.pub`, "utf8")).split(" ").slice(0, 2).join(" ");
   return {
     host: "127.0.0.1",
     port,
@@ -75,7 +77,8 @@ Match User ${SFTP_USER}
     password: TEST_PASSWORD,
     privateKey: await readFile(clientKey, "utf8"),
     privateKeyFile: clientKey,
-    hostKeyFingerprint: sshFingerprint(Buffer.from(hostPub, "base64")),
+    hostKeyFingerprint: sshFingerprint(Buffer.from(hostPublicKey.split(" ")[1] ?? "", "base64")),
+    hostPublicKey,
     root,
     killSessions: daemon.killSessions,
     stop: async () => {

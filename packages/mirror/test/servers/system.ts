@@ -12,7 +12,7 @@ export const TEST_PASSWORD = "mirror-test-pass";
 const HOME_DIR = "/var/lib/photo-relay-mirror-test";
 const PAM_SERVICE = "photo-relay-vsftpd-test";
 const PAM_FILE = `# PAM stack for photo-relay's test vsftpd: unix passwords only, no pam_shells (the user has nologin)
-auth     required pam_unix.so
+auth     required pam_unix.so nodelay
 account  required pam_unix.so
 session  required pam_permit.so
 `;

@@ -99,6 +99,7 @@ export async function startVsftpd(options: VsftpdOptions = {}): Promise<VsftpdSe
     xferlog_enable: "YES",
     vsftpd_log_file: join(dir, "vsftpd.log"),
     syslog_enable: "NO",
+    delay_failed_login: "0",
     // Unprivileged containers (CI) often kill the seccomp-sandboxed child: "500 OOPS: child died".
     seccomp_sandbox: "NO",
     ...options.settings,

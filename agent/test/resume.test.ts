@@ -1,0 +1,124 @@
+import { readdir, readFile, writeFile, mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
+import { createLogger } from "@photo-relay/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAgent } from "../src/index.ts";
+import type { JournalRecord } from "../src/journal.ts";
+import { until, waitForEvents } from "./helpers/agent-events.ts";
+import { nef } from "./helpers/media.ts";
+import { BUCKET, objectSha256, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
+
+const MiB = 1024 * 1024;
+const logger = createLogger("agent-test", { level: "SILENT" });
+
+let s3: TestS3;
+beforeAll(async () => {
+  s3 = await startS3();
+});
+afterAll(async () => {
+  await s3?.stop();
+});
+
+/** A client that counts UploadPart calls and, when `stall` is set, holds every part after the first `allow`. */
+function countingClient(stall?: { allow: number }) {
+  const client = s3Client(s3.endpoint);
+  const counter = { parts: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === "UploadPartCommand") {
+        counter.parts++;
+        if (stall && counter.parts > stall.allow) {
+          // Hold the request until the agent aborts it (stop()): an upload interrupted mid-file.
+          const signal = (args.request as { signal?: AbortSignal } | undefined)?.signal;
+          await new Promise((_, reject) => {
+            const abort = () => reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
+            if (signal?.aborted) abort();
+            signal?.addEventListener("abort", abort);
+            setTimeout(abort, 60_000).unref();
+          });
+        }
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "countParts" },
+  );
+  return { client, counter };
+}
+
+async function journalRecords(spoolDir: string): Promise<JournalRecord[]> {
+  const dir = join(spoolDir, "journal");
+  const names = (await readdir(dir)).filter((n) => n.endsWith(".json"));
+  return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(dir, n), "utf8")) as JournalRecord));
+}
+
+async function setup() {
+  const root = await mkdtemp(join(tmpdir(), "agent-resume-"));
+  const inbox = join(root, "inbox");
+  await mkdir(inbox);
+  return { root, inbox, spoolDir: join(root, "spool") };
+}
+
+const options = (ws: { inbox: string; spoolDir: string }, client: S3Client) => ({
+  inbox: [ws.inbox],
+  spoolDir: ws.spoolDir,
+  s3: { client, bucket: BUCKET },
+  partSizeBytes: 5 * MiB,
+  concurrency: 1,
+  stableMs: 100,
+  logger,
+});
+
+describe("agent: resumable multipart", () => {
+  it("continues an interrupted 4-part upload from its last finished part after a restart", async () => {
+    const ws = await setup();
+    const stalled = countingClient({ allow: 2 });
+    const first = startAgent(options(ws, stalled.client));
+    await first.ready;
+    const bytes = nef(20 * MiB);
+    await writeFile(join(ws.inbox, "big.NEF"), bytes);
+    await until(async () => (await journalRecords(ws.spoolDir))[0]?.upload?.parts.length === 2, 20_000, "2 parts");
+    await first.stop();
+    const [record] = await journalRecords(ws.spoolDir);
+    expect(record?.state).toBe("uploading");
+    expect(record?.upload?.parts.map((p) => p.n)).toEqual([1, 2]);
+
+    const fresh = countingClient();
+    const second = startAgent(options(ws, fresh.client));
+    const delivered = waitForEvents(second, "delivered", 1);
+    await second.ready;
+    const [event] = await delivered;
+    expect(fresh.counter.parts).toBe(2); // only parts 3 and 4 were sent again
+    expect(await objectSha256(s3.client, event?.key ?? "")).toBe(record?.sha256);
+    await second.stop();
+    stalled.client.destroy();
+    fresh.client.destroy();
+  });
+
+  it("starts again when the recorded upload is gone (NoSuchUpload), checking the object first", async () => {
+    const ws = await setup();
+    const stalled = countingClient({ allow: 1 });
+    const first = startAgent(options(ws, stalled.client));
+    await first.ready;
+    await writeFile(join(ws.inbox, "gone.NEF"), nef(11 * MiB));
+    await until(async () => (await journalRecords(ws.spoolDir))[0]?.upload?.parts.length === 1, 20_000, "1 part");
+    await first.stop();
+    const [record] = await journalRecords(ws.spoolDir);
+    // A lifecycle rule (or an operator) aborted the upload while the agent was down.
+    await s3.client.send(
+      new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: record?.key, UploadId: record?.upload?.uploadId }),
+    );
+    const fresh = countingClient();
+    const second = startAgent(options(ws, fresh.client));
+    const delivered = waitForEvents(second, "delivered", 1);
+    await second.ready;
+    const [event] = await delivered;
+    expect(fresh.counter.parts).toBeGreaterThanOrEqual(3); // all parts of a new upload (after the one that hit NoSuchUpload)
+    expect(await objectSha256(s3.client, event?.key ?? "")).toBe(record?.sha256);
+    expect(second.status().failed).toBe(0);
+    await second.stop();
+    stalled.client.destroy();
+    fresh.client.destroy();
+  });
+});

@@ -1,0 +1,70 @@
+import exifr from "exifr";
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { convertPhoto, DEFAULT_RENDITION_OPTIONS } from "../src/index.ts";
+import { quadrants } from "./fixtures/images.ts";
+import { expectCleanRenditions, readBack } from "./fixtures/inspect.ts";
+
+const XMP = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Sunrise over the harbour</rdf:li></rdf:Alt></dc:description>
+</rdf:Description></rdf:RDF></x:xmpmeta>`;
+
+async function cameraJpeg(): Promise<Buffer> {
+  return quadrants(320, 240)
+    .withExif({
+      IFD0: { Make: "NIKON CORPORATION", Model: "NIKON D800", Artist: "Ada Lovelace", Copyright: "(c) 2024 Ada" },
+      IFD2: { DateTimeOriginal: "2024:06:01 12:34:56", OffsetTimeOriginal: "+02:00", LensModel: "24-70mm f/2.8" },
+      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1", GPSLongitudeRef: "W", GPSLongitude: "0/1 7/1 0/1" },
+    })
+    .withXmp(XMP)
+    .jpeg()
+    .toBuffer();
+}
+
+describe("imaging: metadata", () => {
+  it("reads capture time, camera, lens, caption and credit", async () => {
+    const input = await cameraJpeg();
+    expect((await exifr.gps(input))?.latitude).toBeCloseTo(51.5, 1); // the fixture really carries GPS
+    const result = await convertPhoto(input, DEFAULT_RENDITION_OPTIONS);
+    if (result.kind !== "image") throw new Error("expected an image");
+    expect(result.metadata).toMatchObject({
+      format: "jpeg",
+      width: 320,
+      height: 240,
+      captureTime: "2024-06-01T12:34:56+02:00",
+      camera: "NIKON D800",
+      lens: "24-70mm f/2.8",
+      caption: "Sunrise over the harbour",
+      artist: "Ada Lovelace",
+      copyright: "(c) 2024 Ada",
+    });
+  });
+
+  it("strips GPS and every other tag from the renditions", async () => {
+    await expectCleanRenditions(await convertPhoto(await cameraJpeg(), DEFAULT_RENDITION_OPTIONS));
+  });
+
+  it("keeps artist and copyright only when asked, and still no GPS", async () => {
+    const options = { ...DEFAULT_RENDITION_OPTIONS, keep: { artist: true, copyright: true } };
+    const result = await expectCleanRenditions(await convertPhoto(await cameraJpeg(), options));
+    for (const name of ["instagram", "web"] as const) {
+      const { tags } = await readBack(result.renditions[name]);
+      expect(tags).toMatchObject({ Artist: "Ada Lovelace", Copyright: "(c) 2024 Ada" });
+      expect(tags.latitude).toBeUndefined();
+    }
+    const only = await convertPhoto(await cameraJpeg(), { ...DEFAULT_RENDITION_OPTIONS, keep: { artist: true } });
+    if (only.kind !== "image") throw new Error("expected an image");
+    expect((await readBack(only.renditions.web)).tags.Copyright).toBeUndefined();
+  });
+
+  it("converts a photo whose metadata is unreadable", async () => {
+    const jpeg = await quadrants(64, 48).jpeg().toBuffer();
+    // An APP1 "Exif" segment full of garbage, spliced in after SOI.
+    const junk = Buffer.concat([Buffer.from([0xff, 0xe1, 0x00, 0x20]), Buffer.from("Exif\0\0MM\0*\xff\xff\xff\xff", "latin1"), Buffer.alloc(16, 0xee)]);
+    const broken = Buffer.concat([jpeg.subarray(0, 2), junk, jpeg.subarray(2)]);
+    expect((await sharp(broken).metadata()).width).toBe(64);
+    const result = await convertPhoto(broken, DEFAULT_RENDITION_OPTIONS);
+    expect(result).toMatchObject({ kind: "image", metadata: { format: "jpeg", width: 64, height: 48 } });
+  });
+});
