@@ -113,13 +113,13 @@ async function benchSftp(ssh: SshdServer, dir: string, files: string[]): Promise
       ]),
     join(root, "openssh"),
   );
-  return result(`mirror sftp ${FILES}×20MiB vs openssh sftp`, mine, await version("ssh", "-V"), openssh);
+  return result(`mirror sftp ${FILES}×20MiB vs openssh sftp`, mine, (await version("ssh", "-V")).replace("ssh", "openssh sftp"), openssh);
 }
 
 async function version(tool: string, flag: string): Promise<string> {
   const { stdout, stderr } = await sh(tool, [flag]).catch(() => ({ stdout: "", stderr: "" }));
-  const first = `${stdout}${stderr}`.split("\n")[0] ?? tool;
-  return first.match(/^(\S+ \S+)/)?.[1]?.replace(/,$/, "") ?? tool;
+  const number = `${stdout}${stderr}`.match(/\d+\.\d+(\.\d+)?(p\d+)?/)?.[0];
+  return number ? `${tool} ${number}` : tool;
 }
 
 export async function run(): Promise<BenchResult[]> {

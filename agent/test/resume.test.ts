@@ -21,30 +21,38 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-/** A client that counts UploadPart calls and, when `stall` is set, holds every part after the first `allow`. */
+/**
+ * A client that counts UploadPart calls and, when `stall` is set, holds every part after the first
+ * `allow` until `release()` fails them: an upload interrupted in the middle of the file.
+ */
 function countingClient(stall?: { allow: number }) {
   const client = s3Client(s3.endpoint);
   const counter = { parts: 0 };
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === "UploadPartCommand") {
         counter.parts++;
         if (stall && counter.parts > stall.allow) {
-          // Hold the request until the agent aborts it (stop()): an upload interrupted mid-file.
-          const signal = (args.request as { signal?: AbortSignal } | undefined)?.signal;
-          await new Promise((_, reject) => {
-            const abort = () => reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
-            if (signal?.aborted) abort();
-            signal?.addEventListener("abort", abort);
-            setTimeout(abort, 60_000).unref();
-          });
+          await released;
+          throw Object.assign(new Error("connection lost"), { name: "AbortError" });
         }
       }
       return next(args);
     },
     { step: "initialize", name: "countParts" },
   );
-  return { client, counter };
+  return { client, counter, release };
+}
+
+/** stop() waits for in-flight parts, so the held ones are failed right after it begins. */
+async function interrupt(agent: { stop(): Promise<void> }, stalled: { release: () => void }) {
+  const stopping = agent.stop();
+  stalled.release();
+  await stopping;
 }
 
 async function journalRecords(spoolDir: string): Promise<JournalRecord[]> {
@@ -79,7 +87,7 @@ describe("agent: resumable multipart", () => {
     const bytes = nef(20 * MiB);
     await writeFile(join(ws.inbox, "big.NEF"), bytes);
     await until(async () => (await journalRecords(ws.spoolDir))[0]?.upload?.parts.length === 2, 20_000, "2 parts");
-    await first.stop();
+    await interrupt(first, stalled);
     const [record] = await journalRecords(ws.spoolDir);
     expect(record?.state).toBe("uploading");
     expect(record?.upload?.parts.map((p) => p.n)).toEqual([1, 2]);
@@ -103,7 +111,7 @@ describe("agent: resumable multipart", () => {
     await first.ready;
     await writeFile(join(ws.inbox, "gone.NEF"), nef(11 * MiB));
     await until(async () => (await journalRecords(ws.spoolDir))[0]?.upload?.parts.length === 1, 20_000, "1 part");
-    await first.stop();
+    await interrupt(first, stalled);
     const [record] = await journalRecords(ws.spoolDir);
     // A lifecycle rule (or an operator) aborted the upload while the agent was down.
     await s3.client.send(

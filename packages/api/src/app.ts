@@ -15,6 +15,7 @@ import {
 } from "@photo-relay/pipeline";
 import { Hono } from "hono";
 import { z } from "zod";
+import { runChecks } from "./checks.ts";
 import { queueDepth } from "./queue-depths.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
 
@@ -35,14 +36,15 @@ export function createApi(runtime: () => Runtime): Hono {
   app.get("/status", async (c) => {
     const rt = runtime();
     const { sqs } = rt.config;
-    const [counts, convert, mirror, publish] = await Promise.all([
+    const [checks, counts, convert, mirror, publish] = await Promise.all([
+      runChecks(rt),
       rt.photos.countByStatus(),
       queueDepth(rt.clients.sqs, sqs.convertQueueUrl),
       queueDepth(rt.clients.sqs, sqs.mirrorQueueUrl),
       queueDepth(rt.clients.sqs, sqs.publishQueueUrl),
     ]);
     return c.json({
-      config: { ok: true, settings: redactConfig(rt.config) },
+      config: { ok: Object.values(checks).every((c) => c.ok), checks, settings: redactConfig(rt.config) },
       counts,
       queues: { convert, mirror, publish },
     });

@@ -36,10 +36,22 @@ export function parseConfig(input: unknown): Config {
   throw new ConfigError(result.error.issues.map(describeIssue));
 }
 
+/** Field names that hold secrets wherever they appear (e.g. a mirror transport's password). */
+const SECRET_KEY = /password|passphrase|secret|token|privatekey|credential/i;
+
 /** A copy of the config with every secret replaced, safe to log or return from the API. */
 export function redactConfig(config: Config): Tree {
   const copy = structuredClone(config) as unknown as Tree;
   for (const path of SECRET_PATHS) if (getPath(copy, path) !== undefined) setPath(copy, path, "***");
+  const mask = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(mask);
+    else if (isTree(node))
+      for (const [key, value] of Object.entries(node)) {
+        if (SECRET_KEY.test(key) && typeof value === "string") node[key] = "***";
+        else mask(value);
+      }
+  };
+  mask(copy);
   return copy;
 }
 

@@ -68,8 +68,15 @@ describe("config", () => {
     expect(config.api.token).toBe("token-from-a-file-0001");
   });
 
-  it("never shows secrets in the redacted copy", () => {
-    const text = JSON.stringify(redactConfig(loadConfig({ env })));
+  it("never shows secrets in the redacted copy, also inside mirror transports", () => {
+    const targets = [
+      { name: "web", transports: [{ type: "sftp", host: "h", password: "sftp-pass-1", privateKey: "KEY" }] },
+    ];
+    const text = JSON.stringify(
+      redactConfig(loadConfig({ env: { ...env, PHOTO_RELAY_MIRROR_TARGETS: JSON.stringify(targets) } })),
+    );
+    expect(text).not.toContain("sftp-pass-1");
+    expect(text).not.toContain("KEY");
     expect(text).not.toContain(env.PHOTO_RELAY_API_TOKEN);
     expect(text).not.toContain(env.PHOTO_RELAY_INSTAGRAM_TOKEN);
     expect(text).toContain("media");

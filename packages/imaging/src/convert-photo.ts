@@ -76,7 +76,7 @@ async function convertImage(
   try {
     renditions = await renderRenditions(image, options, kept);
   } catch (error) {
-    throw sharpFailure(error, input, format);
+    throw image.fallbackFor ?? sharpFailure(error, input, format);
   }
   return {
     kind: "image",

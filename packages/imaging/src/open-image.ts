@@ -19,6 +19,8 @@ export interface OpenedImage {
   height: number;
   /** The orientation tag the file carried, if any. */
   orientation?: number;
+  /** The error to report if decoding fails: set when this decode is only a fallback for a RAW. */
+  fallbackFor?: ImagingError;
 }
 
 export async function openImage(
@@ -37,8 +39,9 @@ export async function openImage(
     } catch (error) {
       // A TIFF without a JPEG preview may still be a plain TIFF (a scanner's, say) that sharp reads.
       if (!(error instanceof ImagingError && error.code === "no_preview" && isPlainTiff(input))) throw error;
+      const plain = await openWithSharp(input, format, maxInputPixels).catch(() => Promise.reject(error));
+      return { ...plain, fallbackFor: error };
     }
-    return openWithSharp(input, format, maxInputPixels);
   }
   if (format.format === "gif") {
     const frame = gifFirstFrameSize(input);

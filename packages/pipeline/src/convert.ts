@@ -47,7 +47,7 @@ export async function convertObject(rt: Runtime, object: CreatedObject): Promise
         id,
         originalKey: object.key,
         bytes: bytes.length,
-        ...(meta["original-name"] && { originalName: meta["original-name"] }),
+        ...(meta["original-name"] && { originalName: decodeMetadata(meta["original-name"]) }),
         source: meta.source ?? "upload",
       },
       rt.now(),
@@ -125,4 +125,13 @@ export async function convertObject(rt: Runtime, object: CreatedObject): Promise
 async function sendDownstream(rt: Runtime, photoId: string): Promise<void> {
   await rt.queues.mirror({ photoId });
   await rt.queues.publish({ photoId, step: "create", checks: 0 });
+}
+
+/** S3 metadata is ASCII: uploaders percent-encode names such as `Müller.jpg`. */
+function decodeMetadata(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

@@ -117,7 +117,7 @@ function sftpConnection(sftp: SftpClient, root: string, alive: () => boolean): C
     },
     async write(source, path) {
       // A 1 MiB read buffer instead of 64 KiB: fewer, fuller SFTP writes (171 vs 100 MiB/s measured).
-      const input = typeof source === "string" ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+      const input = typeof source === "string" ? createReadStream(source, { highWaterMark: 4 << 20 }) : source;
       await sftp.put(input, abs(path));
     },
     size,

@@ -1,0 +1,34 @@
+/**
+ * The status endpoint's configuration check: can we actually reach what the configuration points
+ * at? Each check answers `ok` or a secret-free reason.
+ */
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import { describeError } from "@photo-relay/core";
+import type { Runtime } from "@photo-relay/pipeline";
+
+export type Check = { ok: true; detail?: string } | { ok: false; error: { code: string; message: string } };
+
+export async function runChecks(rt: Runtime): Promise<Record<"s3" | "dynamodb" | "instagram", Check>> {
+  const [s3, dynamodb, instagram] = await Promise.all([
+    check(() => rt.clients.s3.send(new HeadBucketCommand({ Bucket: rt.config.s3.bucket })).then(() => undefined)),
+    check(async () => {
+      const out = await rt.clients.dynamo.send(new DescribeTableCommand({ TableName: rt.config.dynamodb.table }));
+      return out.Table?.TableStatus;
+    }),
+    check(async () => {
+      const limit = await rt.graph.getPublishingLimit();
+      return `${limit.quotaUsage}/${limit.quotaTotal} posts used in the last ${limit.quotaDurationSeconds / 3600} h`;
+    }),
+  ]);
+  return { s3, dynamodb, instagram };
+}
+
+async function check(probe: () => Promise<string | undefined>): Promise<Check> {
+  try {
+    const detail = await probe();
+    return detail ? { ok: true, detail } : { ok: true };
+  } catch (error) {
+    return { ok: false, error: describeError(error) };
+  }
+}
