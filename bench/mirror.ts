@@ -64,7 +64,7 @@ async function ours(options: object, files: string[], folder: string): Promise<v
   }
 }
 
-async function benchFtps(ftp: VsftpdServer, dir: string, files: string[]): Promise<BenchResult[]> {
+async function benchFtps(ftp: VsftpdServer, files: string[]): Promise<BenchResult[]> {
   const { host, port, user, password, root } = ftp;
   const options = { type: "ftps", host, port, user, password, ca: ftp.certificate.pem };
   const mine = await timed(() => ours(options, files, "ours"), join(root, "ours"));
@@ -90,7 +90,10 @@ async function benchFtps(ftp: VsftpdServer, dir: string, files: string[]): Promi
       ]),
     join(root, "curl"),
   );
-  const [lftpVersion, curlVersion] = await Promise.all([version("lftp", "--version"), version("curl", "--version")]);
+  const [lftpVersion, curlVersion] = await Promise.all([
+    version("lftp", "--version"),
+    version("curl", "--version"),
+  ]);
   return [
     result(`mirror ftps ${FILES}×20MiB vs lftp`, mine, lftpVersion, lftp),
     result(`mirror ftps ${FILES}×20MiB vs curl`, mine, curlVersion, curl),
@@ -113,7 +116,12 @@ async function benchSftp(ssh: SshdServer, dir: string, files: string[]): Promise
       ]),
     join(root, "openssh"),
   );
-  return result(`mirror sftp ${FILES}×20MiB vs openssh sftp`, mine, (await version("ssh", "-V")).replace("ssh", "openssh sftp"), openssh);
+  return result(
+    `mirror sftp ${FILES}×20MiB vs openssh sftp`,
+    mine,
+    (await version("ssh", "-V")).replace("ssh", "openssh sftp"),
+    openssh,
+  );
 }
 
 async function version(tool: string, flag: string): Promise<string> {
@@ -133,7 +141,7 @@ export async function run(): Promise<BenchResult[]> {
       await writeFile(file, randomBytes(SIZE));
       files.push(file);
     }
-    return [...(await benchFtps(ftp, dir, files)), await benchSftp(ssh, dir, files)];
+    return [...(await benchFtps(ftp, files)), await benchSftp(ssh, dir, files)];
   } finally {
     await Promise.all([ftp.stop(), ssh.stop()]);
     await rm(dir, { recursive: true, force: true });

@@ -35,4 +35,4 @@ publish.queue.subscribe(subscriber("publish"), {
   batch: { size: STAGE_SETTINGS.publish.batchSize, partialResponses: true },
 });
 
-export { link, environment };
+export { environment, link };

@@ -62,7 +62,7 @@ describe("api", () => {
     expect(body.key).toBe(`originals/${sha256}.jpg`);
     const form = new FormData();
     for (const [k, v] of Object.entries(body.fields)) form.append(k, v);
-    form.append("file", new Blob([data], { type: "image/jpeg" }), "IMG_0042.JPG");
+    form.append("file", new Blob([new Uint8Array(data)], { type: "image/jpeg" }), "IMG_0042.JPG");
     expect((await fetch(body.url, { method: "POST", body: form })).ok).toBe(true);
 
     const photo = await waitForPhoto(stack, sha256, (p) => p.status === "done", "the phone photo published");

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { createLogger } from "@photo-relay/core";
-import { startLocalStack, type LocalStack } from "@photo-relay/local-stack";
+import { type LocalStack, startLocalStack } from "@photo-relay/local-stack";
 import type { PhotoRecord } from "@photo-relay/pipeline";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

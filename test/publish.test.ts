@@ -2,8 +2,9 @@
  * publish: one photo gives exactly one media_publish, whatever the queue does (redelivery,
  * duplicates, concurrent consumers, a crash between publishing and recording it).
  */
-import { publishPending, runPublishStep } from "@photo-relay/pipeline";
+
 import type { LocalStack } from "@photo-relay/local-stack";
+import { publishPending, runPublishStep } from "@photo-relay/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cameraJpeg } from "./support/photos.ts";
 import { testStack, uploadOriginal, waitForPhoto } from "./support/stack.ts";

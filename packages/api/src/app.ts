@@ -10,8 +10,8 @@ import {
   PHOTO_STATUSES,
   type PhotoRecord,
   publishPending,
-  requestPublish,
   type Runtime,
+  requestPublish,
 } from "@photo-relay/pipeline";
 import { Hono } from "hono";
 import { z } from "zod";

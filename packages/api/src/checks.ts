@@ -11,9 +11,13 @@ export type Check = { ok: true; detail?: string } | { ok: false; error: { code: 
 
 export async function runChecks(rt: Runtime): Promise<Record<"s3" | "dynamodb" | "instagram", Check>> {
   const [s3, dynamodb, instagram] = await Promise.all([
-    check(() => rt.clients.s3.send(new HeadBucketCommand({ Bucket: rt.config.s3.bucket })).then(() => undefined)),
+    check(() =>
+      rt.clients.s3.send(new HeadBucketCommand({ Bucket: rt.config.s3.bucket })).then(() => undefined),
+    ),
     check(async () => {
-      const out = await rt.clients.dynamo.send(new DescribeTableCommand({ TableName: rt.config.dynamodb.table }));
+      const out = await rt.clients.dynamo.send(
+        new DescribeTableCommand({ TableName: rt.config.dynamodb.table }),
+      );
       return out.Table?.TableStatus;
     }),
     check(async () => {

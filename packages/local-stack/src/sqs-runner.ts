@@ -22,7 +22,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda"
 export type SqsLambdaHandler = (
   event: SQSEvent,
   context: Context,
-) => Promise<SQSBatchResponse | undefined | void>;
+) => Promise<SQSBatchResponse | undefined>;
 
 export interface ConsumerOptions {
   functionName: string;

@@ -5,8 +5,8 @@ import {
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { createLogger } from "@photo-relay/core";
 import { objectsCreated } from "@photo-relay/pipeline";
 import { type FauxqsServer, startFauxqs } from "fauxqs";

@@ -1,8 +1,21 @@
 /** Node socket and TLS failures mapped to transport codes; shared by the FTPS and SFTP backends. */
 import { TransportError, type TransportErrorCode } from "./errors.ts";
 
-const CONNECT_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EADDRNOTAVAIL"]);
-const LOST_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE", "ERR_SOCKET_CLOSED"]);
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EADDRNOTAVAIL",
+]);
+const LOST_CODES = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNABORTED",
+  "ERR_STREAM_PREMATURE_CLOSE",
+  "ERR_SOCKET_CLOSED",
+]);
 
 /** Where a connection was when it failed: errors while setting up TLS are TLS failures. */
 export type Phase = "connect" | "tls" | "login" | "transfer";
@@ -28,12 +41,18 @@ export function isTlsVerifyError(code: string): boolean {
 }
 
 /** A message that says what failed and, for certificates, what to configure. */
-export function describeFailure(host: string, port: number, code: TransportErrorCode, error: unknown): string {
+export function describeFailure(
+  host: string,
+  port: number,
+  code: TransportErrorCode,
+  error: unknown,
+): string {
   const e = error as { code?: unknown; message?: unknown };
   const detail = `${typeof e.code === "string" ? `${e.code}: ` : ""}${String(e.message ?? error)}`;
   switch (code) {
     case "tls_failed": {
-      const untrusted = typeof e.code === "string" && /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|FINGERPRINT/.test(e.code);
+      const untrusted =
+        typeof e.code === "string" && /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|FINGERPRINT/.test(e.code);
       const hint = untrusted ? "; trust its certificate with `ca` or pin it with `fingerprint`" : "";
       return `TLS with ${host}:${port} failed (${detail.split("\n")[0]})${hint}`;
     }

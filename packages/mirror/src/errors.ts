@@ -35,7 +35,12 @@ export class TransportError extends PhotoRelayError {
   readonly transport: string;
   override readonly code: TransportErrorCode;
 
-  constructor(transport: string, code: TransportErrorCode, message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    transport: string,
+    code: TransportErrorCode,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
     super(code, `${transport}: ${message}`, { retryable: RETRYABLE.has(code), status: 502, ...options });
     this.name = "TransportError";
     this.transport = transport;

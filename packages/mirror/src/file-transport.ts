@@ -45,7 +45,8 @@ export function createFileTransport(spec: FileTransportSpec): Transport {
 
   const resolve = (remotePath: string): string => {
     const path = normaliseRemotePath(remotePath);
-    if (path === undefined) throw new TransportError(spec.name, "invalid_path", `invalid remote path "${remotePath}"`);
+    if (path === undefined)
+      throw new TransportError(spec.name, "invalid_path", `invalid remote path "${remotePath}"`);
     return spec.root === "" ? path : joinPath(spec.root, path);
   };
 
@@ -64,7 +65,11 @@ export function createFileTransport(spec: FileTransportSpec): Transport {
         atomicPut(conn, source, path, expected, {
           cleanup,
           sizeMismatch: (actual) =>
-            new TransportError(spec.name, "size_mismatch", `${path}: wrote ${actual ?? "no"} bytes, expected ${expected}`),
+            new TransportError(
+              spec.name,
+              "size_mismatch",
+              `${path}: wrote ${actual ?? "no"} bytes, expected ${expected}`,
+            ),
         }),
       );
     },

@@ -6,7 +6,7 @@
  * try { const { publicUrl } = await session.put({ data, name: `${id}-web.jpg`, date, id, rendition: "web" }); }
  * finally { await session.close(); }
  */
-export { MirrorError, type MirrorAttempt, TransportError, type TransportErrorCode } from "./errors.ts";
+export { type MirrorAttempt, MirrorError, TransportError, type TransportErrorCode } from "./errors.ts";
 export { publicUrl, renderPath } from "./path-template.ts";
 export {
   createTransport,

@@ -29,11 +29,15 @@ export function renderPath(template: string, fields: PathFields): string {
       throw new ValidationError("invalid_path_field", `"${key}" cannot be used in a path: "${value}"`);
     }
   }
-  const path = (template.endsWith("/") ? `${template}{name}` : template).replace(TOKEN, (token, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new ValidationError("invalid_path_template", `unknown token ${token} in "${template}"`);
-    return value;
-  });
+  const path = (template.endsWith("/") ? `${template}{name}` : template).replace(
+    TOKEN,
+    (token, key: string) => {
+      const value = values[key];
+      if (value === undefined)
+        throw new ValidationError("invalid_path_template", `unknown token ${token} in "${template}"`);
+      return value;
+    },
+  );
   return path;
 }
 

@@ -6,7 +6,11 @@ import { readFileSync } from "node:fs";
 import { ConfigError } from "@photo-relay/core";
 
 /** Reads `file` if given, else returns `value`; a trailing newline of a secret file is dropped. */
-export function readSecret(field: string, value: string | undefined, file: string | undefined): string | undefined {
+export function readSecret(
+  field: string,
+  value: string | undefined,
+  file: string | undefined,
+): string | undefined {
   if (file === undefined) return value;
   try {
     return readFileSync(file, "utf8").replace(/\r?\n$/, "");

@@ -6,7 +6,12 @@ import type { Logger } from "@photo-relay/core";
 import { describeError, isRetryable } from "@photo-relay/core";
 import { type MirrorAttempt, MirrorError } from "./errors.ts";
 import { renderPath, publicUrl as toPublicUrl } from "./path-template.ts";
-import { createTransport, parseTransportOptions, type TransportDeps, type TransportOptions } from "./registry.ts";
+import {
+  createTransport,
+  parseTransportOptions,
+  type TransportDeps,
+  type TransportOptions,
+} from "./registry.ts";
 import type { Transport } from "./transport.ts";
 
 export interface MirrorTarget {
@@ -79,7 +84,9 @@ export function openSession(target: MirrorTarget, deps: SessionDeps = {}): Mirro
             transport: name,
             remotePath,
             attempts,
-            ...(target.publicBaseUrl !== undefined && { publicUrl: toPublicUrl(target.publicBaseUrl, remotePath) }),
+            ...(target.publicBaseUrl !== undefined && {
+              publicUrl: toPublicUrl(target.publicBaseUrl, remotePath),
+            }),
           };
         } catch (error) {
           entry.failure = { error: describeError(error), retryable: isRetryable(error) };

@@ -4,13 +4,13 @@
  * through the transport under test.
  */
 import { execFile } from "node:child_process";
-import { constants, openSync, closeSync } from "node:fs";
+import { closeSync, constants, openSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTransport, type Transport, TransportError, type TransportDeps } from "../src/index.ts";
+import { createTransport, type Transport, type TransportDeps, TransportError } from "../src/index.ts";
 
 export interface ConformanceSubject {
   options: unknown;
@@ -93,7 +93,9 @@ export function transportConformance(subject: () => Promise<ConformanceSubject> 
   });
 
   it("refuses paths that climb out of the root", async () => {
-    await expect(transport.put(Buffer.from("x"), "a/../../etc/x")).rejects.toMatchObject({ code: "invalid_path" });
+    await expect(transport.put(Buffer.from("x"), "a/../../etc/x")).rejects.toMatchObject({
+      code: "invalid_path",
+    });
   });
 
   it("deletes the partial file and keeps the old one when the size check fails", async () => {

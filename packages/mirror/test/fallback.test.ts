@@ -142,6 +142,9 @@ describe("mirror: session fallback (ftps → sftp)", () => {
     await session.close();
     expect(error).toBeInstanceOf(MirrorError);
     expect(error).toMatchObject({ retryable: true, code: "mirror_failed" });
-    expect((error as MirrorError).attempts.map((a) => a.error?.code)).toEqual(["connect_failed", "connect_failed"]);
+    expect((error as MirrorError).attempts.map((a) => a.error?.code)).toEqual([
+      "connect_failed",
+      "connect_failed",
+    ]);
   });
 });

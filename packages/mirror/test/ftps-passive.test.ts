@@ -29,7 +29,9 @@ beforeAll(async () => {
       client.on("error", () => upstream.destroy());
       upstream.on("error", () => client.destroy());
     });
-    await new Promise<void>((resolve, reject) => forwarder.once("error", reject).listen(port, "127.0.0.2", resolve));
+    await new Promise<void>((resolve, reject) =>
+      forwarder.once("error", reject).listen(port, "127.0.0.2", resolve),
+    );
     forwarders.push(forwarder);
   }
 });
@@ -46,7 +48,9 @@ describe("mirror: ftps passive mode with a separate transfer host", () => {
     try {
       await transport.put(Buffer.from("through the transfer host"), "pasv/a.txt");
       expect(relayed).toBeGreaterThan(0);
-      expect((await serverFolder(server.root).read("pasv/a.txt"))?.toString()).toBe("through the transfer host");
+      expect((await serverFolder(server.root).read("pasv/a.txt"))?.toString()).toBe(
+        "through the transfer host",
+      );
     } finally {
       await transport.close();
     }

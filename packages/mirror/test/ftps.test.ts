@@ -19,7 +19,11 @@ describe("mirror: ftps, explicit TLS 1.3, session reuse required", () => {
 
 describe("mirror: ftps, explicit TLS 1.2, pinned certificate", () => {
   transportConformance(() => ({
-    options: options({ ca: undefined, fingerprint: server.certificate.fingerprint, maxTlsVersion: "TLSv1.2" }),
+    options: options({
+      ca: undefined,
+      fingerprint: server.certificate.fingerprint,
+      maxTlsVersion: "TLSv1.2",
+    }),
     ...serverFolder(server.root),
   }));
 });

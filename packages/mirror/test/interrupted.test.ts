@@ -18,13 +18,19 @@ const BIG = Buffer.alloc(64 * 1024 * 1024, 3);
 /** Resolves once the server holds part of the temporary file (polling its folder, no fixed sleep). */
 async function partialAppears(path: string): Promise<void> {
   for (;;) {
-    const size = await stat(path).then((s) => s.size, () => 0);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size > 0) return;
     await new Promise((r) => setTimeout(r, 2));
   }
 }
 
-async function killMidTransfer(transport: Transport, server: { root: string; killSessions(): Promise<void> }) {
+async function killMidTransfer(
+  transport: Transport,
+  server: { root: string; killSessions(): Promise<void> },
+) {
   const upload = transport.put(BIG, "cut/big.bin");
   upload.catch(() => undefined);
   await partialAppears(join(server.root, "cut/.big.bin.partial"));

@@ -39,7 +39,9 @@ describe("mirror: options", () => {
 
   it("refuses an unknown type and an SFTP host without a pinned key or credentials", () => {
     expect(() => parseTransportOptions({ type: "ftp", host: "h" })).toThrow(ConfigError);
-    expect(() => parseTransportOptions({ ...sftp, hostKeyFingerprint: undefined, password: "p" })).toThrow(/hostKey/);
+    expect(() => parseTransportOptions({ ...sftp, hostKeyFingerprint: undefined, password: "p" })).toThrow(
+      /hostKey/,
+    );
     expect(() => parseTransportOptions(sftp)).toThrow(/password or a private key/);
   });
 
@@ -56,7 +58,9 @@ describe("mirror: remote path template", () => {
   const fields = { name: "abc-web.jpg", date, id: "abc", rendition: "web" };
 
   it("appends the file name to a folder template, with UTC date folders", () => {
-    expect(renderPath("/wordpress/upload/{yyyy}/{mm}/", fields)).toBe("/wordpress/upload/2026/01/abc-web.jpg");
+    expect(renderPath("/wordpress/upload/{yyyy}/{mm}/", fields)).toBe(
+      "/wordpress/upload/2026/01/abc-web.jpg",
+    );
   });
 
   it("renders a full path template", () => {
@@ -69,6 +73,8 @@ describe("mirror: remote path template", () => {
   });
 
   it("builds the public url under the base, percent-encoding each segment", () => {
-    expect(publicUrl("https://example.com/up", "/2026/01/café 1.jpg")).toBe("https://example.com/up/2026/01/caf%C3%A9%201.jpg");
+    expect(publicUrl("https://example.com/up", "/2026/01/café 1.jpg")).toBe(
+      "https://example.com/up/2026/01/caf%C3%A9%201.jpg",
+    );
   });
 });

@@ -18,10 +18,14 @@ describe("mirror: s3 to another bucket", () => {
     const list = async (dir: string) => {
       const Prefix = dir === "" ? "site/" : `site/${dir}/`;
       const out = await s3.send(new ListObjectsV2Command({ Bucket: "mirror", Prefix }));
-      return (out.Contents ?? []).map((o) => o.Key?.slice(Prefix.length) ?? "").filter((k) => !k.includes("/"));
+      return (out.Contents ?? [])
+        .map((o) => o.Key?.slice(Prefix.length) ?? "")
+        .filter((k) => !k.includes("/"));
     };
     const read = async (path: string) => {
-      const body = await fetch(`${server.address}/mirror/site/${path.split("/").map(encodeURIComponent).join("/")}`);
+      const body = await fetch(
+        `${server.address}/mirror/site/${path.split("/").map(encodeURIComponent).join("/")}`,
+      );
       return body.ok ? Buffer.from(await body.arrayBuffer()) : undefined;
     };
     return { options: { type: "s3", bucket: "mirror", prefix: "site" }, deps: { s3 }, list, read };

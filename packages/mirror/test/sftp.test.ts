@@ -14,9 +14,15 @@ const options = (auth: object) => {
 };
 
 describe("mirror: sftp with a password", () => {
-  transportConformance(() => ({ options: options({ password: server.password }), ...serverFolder(server.root) }));
+  transportConformance(() => ({
+    options: options({ password: server.password }),
+    ...serverFolder(server.root),
+  }));
 });
 
 describe("mirror: sftp with a private key", () => {
-  transportConformance(() => ({ options: options({ privateKey: server.privateKey }), ...serverFolder(server.root) }));
+  transportConformance(() => ({
+    options: options({ privateKey: server.privateKey }),
+    ...serverFolder(server.root),
+  }));
 });

@@ -8,10 +8,10 @@ import {
   forPhoto,
   isRetryable,
   ORIGINALS_PREFIX,
-  ValidationError,
   type RenditionName,
   renditionKey,
   sha256Hex,
+  ValidationError,
 } from "@photo-relay/core";
 import { convertPhoto } from "@photo-relay/imaging";
 import type { CreatedObject } from "./messages.ts";

@@ -1,7 +1,7 @@
 /** Transitions of one stage's record; the photo's summary status is derived by the store. */
 import { describeError, isRetryable } from "@photo-relay/core";
-import type { Transition } from "./photo-store.ts";
 import type { PhotoRecord, StageName, StageRecord, StageStatus } from "./photo.ts";
+import type { Transition } from "./photo-store.ts";
 
 type StagePatch<N extends StageName> = Partial<PhotoRecord["stages"][N]>;
 

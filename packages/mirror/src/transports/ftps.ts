@@ -76,12 +76,16 @@ export function createFtpsTransport(options: FtpsOptions): Transport {
 
   const classify = (error: unknown): TransportError => {
     const code =
-      error instanceof FTPError ? ftpReplyCode(error.code, phase) : (networkCode(error, phase) ?? "remote_error");
+      error instanceof FTPError
+        ? ftpReplyCode(error.code, phase)
+        : (networkCode(error, phase) ?? "remote_error");
     return transportError(name, code, describeFailure(options.host, port, code, error), error);
   };
 
   const connect = async (): Promise<Connection> => {
-    const client = new Client(options.timeoutMs, { allowSeparateTransferHost: options.allowSeparateTransferHost });
+    const client = new Client(options.timeoutMs, {
+      allowSeparateTransferHost: options.allowSeparateTransferHost,
+    });
     try {
       phase = "connect";
       if (options.tls === "implicit") {

@@ -37,7 +37,8 @@ export function createLocalTransport(options: LocalOptions): Transport {
         await mkdir(abs(dir), { recursive: true });
       },
       async write(source, path) {
-        if (typeof source === "string") await pipeline(createReadStream(source), createWriteStream(abs(path)));
+        if (typeof source === "string")
+          await pipeline(createReadStream(source), createWriteStream(abs(path)));
         else await writeFile(abs(path), source);
       },
       async size(path) {

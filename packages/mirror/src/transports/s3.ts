@@ -40,7 +40,8 @@ export function createS3Transport(options: S3Options, deps: { s3?: S3Client } = 
 
   const key = (remotePath: string): string => {
     const path = normaliseRemotePath(remotePath);
-    if (path === undefined) throw new TransportError(name, "invalid_path", `invalid remote path "${remotePath}"`);
+    if (path === undefined)
+      throw new TransportError(name, "invalid_path", `invalid remote path "${remotePath}"`);
     return joinPath(options.prefix, path);
   };
   const size = async (Key: string): Promise<number | undefined> => {

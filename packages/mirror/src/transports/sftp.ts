@@ -28,7 +28,9 @@ export const sftpOptionsSchema = z
     privateKeyFile: z.string().optional(),
     passphrase: z.string().optional(),
     /** The server's host key as `ssh-keygen -lf` prints it: `SHA256:` + unpadded base64. */
-    hostKeyFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "must look like SHA256:<43 base64 chars>"),
+    hostKeyFingerprint: z
+      .string()
+      .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "must look like SHA256:<43 base64 chars>"),
     root: z.string().default(""),
     timeoutMs: z.number().int().positive().default(30_000),
   })
@@ -117,7 +119,8 @@ function sftpConnection(sftp: SftpClient, root: string, alive: () => boolean): C
     },
     async write(source, path) {
       // A 1 MiB read buffer instead of 64 KiB: fewer, fuller SFTP writes (171 vs 100 MiB/s measured).
-      const input = typeof source === "string" ? createReadStream(source, { highWaterMark: 4 << 20 }) : source;
+      const input =
+        typeof source === "string" ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
       await sftp.put(input, abs(path));
     },
     size,

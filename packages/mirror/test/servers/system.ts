@@ -38,9 +38,13 @@ export const PAM_SERVICE_NAME = PAM_SERVICE;
 
 /** Creates the users, the PAM file and the runtime folders if missing. */
 export async function ensureSystemSetup(): Promise<void> {
-  await run("flock", ["/tmp/photo-relay-mirror-setup.lock", "sh", "-c", SCRIPT, "setup", FTP_USER, SFTP_USER], {
-    env: { ...process.env, PAM_CONTENT: PAM_FILE.trimEnd() },
-  });
+  await run(
+    "flock",
+    ["/tmp/photo-relay-mirror-setup.lock", "sh", "-c", SCRIPT, "setup", FTP_USER, SFTP_USER],
+    {
+      env: { ...process.env, PAM_CONTENT: PAM_FILE.trimEnd() },
+    },
+  );
 }
 
 /** uid and gid of a user, for chown. */

@@ -25,7 +25,18 @@ export async function makeCertificate(dir: string, name = "localhost"): Promise<
   const san = name === "localhost" ? "DNS:localhost,IP:127.0.0.1" : `DNS:${name}`;
   await run("openssl", [
     ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-    ...["-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", `/CN=${name}`, "-addext", `subjectAltName=${san}`],
+    ...[
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${name}`,
+      "-addext",
+      `subjectAltName=${san}`,
+    ],
   ]);
   await chmod(keyFile, 0o600);
   const pem = await readFile(certFile, "utf8");
@@ -105,7 +116,12 @@ export async function startVsftpd(options: VsftpdOptions = {}): Promise<VsftpdSe
     ...options.settings,
   };
   const config = join(dir, "vsftpd.conf");
-  await writeFile(config, `${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join("\n")}\n`);
+  await writeFile(
+    config,
+    `${Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n")}\n`,
+  );
   const env = { ...process.env };
   if (options.tls13Only) {
     const opensslConf = join(dir, "openssl.cnf");
