@@ -41,6 +41,11 @@ export function startAgent(options: AgentOptions): Agent {
   const requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
 
   const events = new EventEmitter();
+  // Every event also refreshes status.json, so `photo-relay status` never lags behind the view.
+  const emit = (event: keyof AgentEvents, payload: unknown) => {
+    events.emit(event, payload);
+    statusWriter.touch();
+  };
   const stopper = new AbortController();
   const counters = { delivered: 0, ignored: 0, failed: 0 };
   let lastError: AgentStatus["lastError"];
@@ -69,12 +74,12 @@ export function startAgent(options: AgentOptions): Agent {
     onChange: (online, error) => {
       if (online) {
         logger.info("S3 reachable again; draining the spool", { waiting: status().waiting });
-        events.emit("online", {});
+        emit("online", {});
         delivery.pump();
       } else {
         lastError = describeError(error);
         logger.warn("S3 unreachable; spooling and retrying with backoff", { error: lastError });
-        events.emit("offline", { error: lastError });
+        emit("offline", { error: lastError });
       }
     },
   });
@@ -102,7 +107,7 @@ export function startAgent(options: AgentOptions): Agent {
       for (const { path } of record.sources) {
         counters.delivered++;
         logger.info("delivered", { photoId: record.sha256, key: record.key, path, bytes: record.bytes });
-        events.emit("delivered", { path, key: record.key, sha256: record.sha256, bytes: record.bytes });
+        emit("delivered", { path, key: record.key, sha256: record.sha256, bytes: record.bytes });
       }
     },
     onFailed: (event, firstTime) => {
@@ -110,7 +115,7 @@ export function startAgent(options: AgentOptions): Agent {
       logger.error("upload failed; will retry later", { ...event });
       if (!firstTime) return;
       counters.failed++;
-      events.emit("failed", event);
+      emit("failed", event);
     },
     onArchived: (outcome, record) => {
       if (outcome.result !== "moved" && outcome.result !== "kept") {
@@ -150,7 +155,7 @@ export function startAgent(options: AgentOptions): Agent {
       counters[outcome]++;
       if (outcome === "failed") lastError = { code: event.code, message: event.reason };
       logger[outcome === "failed" ? "error" : "warn"](`${outcome}: ${event.reason}`, { ...event });
-      events.emit(outcome, event);
+      emit(outcome, event);
     },
   });
 
@@ -185,10 +190,18 @@ export function startAgent(options: AgentOptions): Agent {
     delivery.enqueue(record);
   }
 
+  let pruneTimer: NodeJS.Timeout | undefined;
   const ready = (async () => {
     await recover();
     await intake.start();
     statusWriter.start();
+    const prune = () =>
+      void retention
+        .prune(() => spool.freeBytes())
+        .then((removed) => removed && logger.info("pruned kept spool copies", { removed }))
+        .catch((error: unknown) => logger.warn("retention prune failed", { error: describeError(error) }));
+    prune();
+    pruneTimer = setInterval(prune, Math.max(60_000, options.scanIntervalMs ?? 0)).unref();
     logger.info("agent started", { inbox, spoolDir, processedDir, bucket, partSize, concurrency });
   })();
   ready.catch((error: unknown) => logger.error("agent failed to start", { error: describeError(error) }));
@@ -203,6 +216,7 @@ export function startAgent(options: AgentOptions): Agent {
     async stop() {
       await ready.catch(() => undefined);
       stopper.abort();
+      clearInterval(pruneTimer);
       await intake.stop();
       await delivery.idle();
       await statusWriter.stop();

@@ -2,7 +2,9 @@
  * After verified delivery the originals move to `processed/` (same relative path as in the inbox),
  * or stay in place; kept originals are listed in a ledger so a rescan does not send them again.
  */
-import { appendFile, mkdir, open, readFile, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { appendFile, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { isCode, moveFile } from "./durable-fs.ts";
 import type { SourceFile } from "./journal.ts";
@@ -19,7 +21,11 @@ export interface ArchiveOptions {
 export type ArchiveOutcome = { source: SourceFile; result: "moved" | "kept" | "gone" | "replaced"; to?: string };
 
 /** Archives one source. "gone": deleted meanwhile (the spool copy was delivered); "replaced": other bytes now. */
-export async function archiveSource(source: SourceFile, options: ArchiveOptions): Promise<ArchiveOutcome> {
+export async function archiveSource(
+  source: SourceFile,
+  sha256: string,
+  options: ArchiveOptions,
+): Promise<ArchiveOutcome> {
   let now: Awaited<ReturnType<typeof stat>>;
   try {
     now = await stat(source.path);
@@ -33,8 +39,24 @@ export async function archiveSource(source: SourceFile, options: ArchiveOptions)
     return { source, result: "kept" };
   }
   const root = options.inbox.find((dir) => !relative(dir, source.path).startsWith("..")) ?? dirname(source.path);
-  const to = await moveFile(source.path, join(options.processedDir, relative(root, source.path) || basename(source.path)));
-  return { source, result: "moved", to };
+  const target = join(options.processedDir, relative(root, source.path) || basename(source.path));
+  // Downloaded again (gphoto2 --skip-existing cannot see archived files): keep one archived copy.
+  if (await sameBytes(target, source.size, sha256)) {
+    await unlink(source.path);
+    return { source, result: "moved", to: target };
+  }
+  return { source, result: "moved", to: await moveFile(source.path, target) };
+}
+
+async function sameBytes(path: string, size: number, sha256: string): Promise<boolean> {
+  try {
+    if ((await stat(path)).size !== size) return false;
+  } catch {
+    return false;
+  }
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex") === sha256;
 }
 
 /** Append-only list of delivered originals that stay in the inbox (`archive: "keep"`). */

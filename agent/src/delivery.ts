@@ -10,6 +10,7 @@ import { SpoolCorruptError } from "./errors.ts";
 import type { JournalRecord } from "./journal.ts";
 import { type UploadContext, uploadRecord } from "./multipart.ts";
 import type { Retention } from "./retention.ts";
+import { isAuthError } from "./s3-errors.ts";
 import type { KeyedLock } from "./semaphore.ts";
 import type { Spool } from "./spool.ts";
 import type { FailedEvent, InFlight } from "./types.ts";
@@ -109,7 +110,7 @@ export class Delivery {
       if (record.state === "spooled" || record.state === "uploading") await uploadRecord(record, spoolPath, o.upload);
       await o.locks.run(record.sha256, async () => {
         if (record.state === "verified") {
-          for (const source of record.sources) o.onArchived(await archiveSource(source, o.archive), record);
+          for (const source of record.sources) o.onArchived(await archiveSource(source, record.sha256, o.archive), record);
           record.state = "archived";
           await o.upload.journal.save(record);
         }
@@ -140,7 +141,13 @@ export class Delivery {
   }
 
   #report(record: JournalRecord, error: unknown): void {
-    const { code, message } = describeError(error);
+    const { code, message } = isAuthError(error)
+      ? {
+          code: "s3_auth",
+          // A 403 on HEAD has no body, so the SDK can only say "Unknown": name the likely cause ourselves.
+          message: `S3 refused the request (${describeError(error).code}, HTTP 403): check the credentials and the bucket policy`,
+        }
+      : describeError(error);
     const first = !this.#failures.has(`${record.sha256}:${code}`);
     this.#failures.add(`${record.sha256}:${code}`);
     const path = record.sources[0]?.path ?? record.originalName;

@@ -13,3 +13,4 @@ export type {
   IgnoredEvent,
   InFlight,
 } from "./types.ts";
+export { parseAutoDetect, startTether, type Tether, type TetherOptions, type TetherState } from "./tether/gphoto2.ts";

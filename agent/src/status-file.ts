@@ -15,6 +15,7 @@ export class StatusWriter {
   readonly #read: () => AgentStatus;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
+  #pending = false;
 
   constructor(spoolDir: string, read: () => AgentStatus) {
     this.#path = statusPath(spoolDir);
@@ -31,6 +32,16 @@ export class StatusWriter {
     await this.#writing;
     this.#write();
     await this.#writing;
+  }
+
+  /** Writes soon (coalesced), e.g. after an event. */
+  touch(): void {
+    if (this.#pending) return;
+    this.#pending = true;
+    setImmediate(() => {
+      this.#pending = false;
+      this.#write();
+    });
   }
 
   #write(): void {

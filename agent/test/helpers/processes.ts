@@ -76,10 +76,11 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "S
   await exited;
 }
 
-export function spawnAgentChild(options: object): ChildProcess {
+export function spawnAgentChild(options: object, user?: { uid: number; gid: number }): ChildProcess {
   const child = spawn(process.execPath, [join(ROOT, "agent/test/fixtures/agent-child.ts"), JSON.stringify(options)], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
+    ...user,
   });
   child.stderr?.on("data", (d) => {
     if (process.env.AGENT_CHILD_LOGS) process.stderr.write(`[agent] ${d}`);

@@ -1,6 +1,6 @@
 /**
  * The HTTP API: one small Hono app that runs in Lambda (behind API Gateway) and on Node (the local
- * stack). Every route but `/health` needs the bearer token; errors are translated in `onError` only.
+ * stack). Every route but `/health` and the data-less page shells under `/app` needs the bearer token; errors are translated in `onError` only.
  */
 import { timingSafeEqual } from "node:crypto";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
@@ -16,6 +16,8 @@ import {
 import { Hono } from "hono";
 import { z } from "zod";
 import { runChecks } from "./checks.ts";
+import { dashboardPage } from "./pages/dashboard.ts";
+import { uploadPage } from "./pages/upload.ts";
 import { queueDepth } from "./queue-depths.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
 
@@ -23,6 +25,11 @@ export function createApi(runtime: () => Runtime): Hono {
   const app = new Hono();
 
   app.get("/health", (c) => c.json({ ok: true }));
+  // Page shells hold no data (their scripts call the API with the token), so they need no token.
+  app.get("/app", (c) => c.redirect("/app/dashboard"));
+  app.get("/app/dashboard", (c) => c.html(dashboardPage));
+  app.get("/app/upload", (c) => c.html(uploadPage));
+  app.get("/favicon.ico", (c) => c.body(null, 204));
 
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";

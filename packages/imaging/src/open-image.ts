@@ -6,14 +6,24 @@ import sharp, { type Metadata, type Sharp, type SharpOptions } from "sharp";
 import { decodeHeic } from "./decode-heic.ts";
 import { ImagingError } from "./errors.ts";
 import { gifFirstFrameSize } from "./gif-frame-size.ts";
+import { heicIccProfile } from "./heic-colour-profile.ts";
 import { applyOrientation, swapsAxes } from "./orientation.ts";
 import { extractRawPreview, isPlainTiff } from "./raw-preview.ts";
 import { sharpFailure } from "./sharp-failure.ts";
+import { rgbaTiff } from "./tiff-wrap.ts";
 import type { DetectedFormat } from "./types.ts";
 
+export interface Size {
+  width: number;
+  height: number;
+}
+
+const resizeTo = (img: Sharp, size: Size | undefined): Sharp =>
+  size ? img.resize({ ...size, fit: "fill" }) : img;
+
 export interface OpenedImage {
-  /** A fresh decoder for the image, already turned upright. */
-  open(): Sharp;
+  /** A fresh decoder for the image, turned upright and, given a size, resized to it. */
+  open(size?: Size): Promise<Sharp>;
   /** Upright size. */
   width: number;
   height: number;
@@ -30,8 +40,17 @@ export async function openImage(
 ): Promise<OpenedImage> {
   if (format.format === "heic") {
     const pixels = await decodeHeic(input, maxInputPixels);
-    const raw = { width: pixels.width, height: pixels.height, channels: pixels.channels };
-    return { open: () => sharp(pixels.data, { raw }), width: pixels.width, height: pixels.height };
+    const { width, height } = pixels;
+    const icc = heicIccProfile(input);
+    const raw = { width, height, channels: pixels.channels };
+    const open = async (size?: Size): Promise<Sharp> => {
+      const img = resizeTo(sharp(pixels.data, { raw }), size);
+      if (!icc) return img;
+      // Resize first (it is colour-space agnostic), then tag the smaller pixels with their profile.
+      const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+      return sharp(rgbaTiff(data, info.width, info.height, icc));
+    };
+    return { open, width, height };
   }
   if (format.kind === "raw") {
     try {
@@ -67,11 +86,15 @@ const decodeOptions = (maxInputPixels: number): SharpOptions => ({
   sequentialRead: true,
 });
 
-async function openRawPreview(preview: ReturnType<typeof extractRawPreview>, maxInputPixels: number) {
+function openRawPreview(preview: ReturnType<typeof extractRawPreview>, maxInputPixels: number): OpenedImage {
   checkPixels(preview.width, preview.height, maxInputPixels, "the RAW's preview");
   const swap = swapsAxes(preview.orientation);
   return {
-    open: () => applyOrientation(sharp(preview.jpeg, decodeOptions(maxInputPixels)), preview.orientation),
+    open: async (size?: Size) =>
+      resizeTo(
+        applyOrientation(sharp(preview.jpeg, decodeOptions(maxInputPixels)), preview.orientation),
+        size,
+      ),
     width: swap ? preview.height : preview.width,
     height: swap ? preview.width : preview.height,
     orientation: preview.orientation,
@@ -96,7 +119,7 @@ async function openWithSharp(
   checkPixels(width, height, maxInputPixels, `the ${format.format} header`);
   const swap = swapsAxes(meta.orientation);
   return {
-    open: () => sharp(input, decodeOptions(maxInputPixels)).autoOrient(),
+    open: async (size?: Size) => resizeTo(sharp(input, decodeOptions(maxInputPixels)).autoOrient(), size),
     width: swap ? height : width,
     height: swap ? width : height,
     ...(meta.orientation !== undefined && { orientation: meta.orientation }),

@@ -76,7 +76,12 @@ export function extractRawPreview(input: Buffer): RawPreview {
     }
     if (!info?.decodable) continue;
     if (!best || info.width * info.height > best.width * best.height) {
-      best = { jpeg: input.subarray(offset, offset + length), width: info.width, height: info.height, orientation };
+      best = {
+        jpeg: input.subarray(offset, offset + length),
+        width: info.width,
+        height: info.height,
+        orientation,
+      };
     }
   }
   if (cutShort && (!best || cutShort.pixels > best.width * best.height)) {

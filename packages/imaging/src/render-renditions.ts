@@ -112,8 +112,7 @@ function resized(base: Pixels, size: { width: number; height: number }): Sharp {
 }
 
 async function decodeUpright(image: OpenedImage, scale: number): Promise<Pixels> {
-  let img = image.open();
-  if (scale < 1) img = img.resize({ ...scaled(image.width, image.height, scale), fit: "fill" });
+  const img = await image.open(scale < 1 ? scaled(image.width, image.height, scale) : undefined);
   const { data, info } = await img
     .flatten({ background: "#ffffff" })
     .toColourspace("srgb")

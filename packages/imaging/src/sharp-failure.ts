@@ -9,7 +9,8 @@ import type { DetectedFormat } from "./types.ts";
 const TRUNCATED = /premature end|unexpected end|truncated|not enough data|end of file|eof/i;
 const PIXEL_LIMIT = /exceeds pixel limit/i;
 const TIMEOUT = /timeout/i;
-const RESOURCES = /out of memory|cannot allocate|unable to allocate|memory area too small|thread/i;
+const RESOURCES =
+  /out of memory|cannot allocate|unable to allocate|memory area too small|unable to create thread/i;
 
 export function sharpFailure(error: unknown, input: Buffer, format: DetectedFormat): Error {
   if (error instanceof ImagingError) return error;

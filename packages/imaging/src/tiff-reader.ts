@@ -104,7 +104,7 @@ export function tagNumbers(buf: Uint8Array, le: boolean, entry: TiffEntry | unde
 }
 
 export function tagString(buf: Uint8Array, _le: boolean, entry: TiffEntry | undefined): string | undefined {
-  if (!entry || entry.type !== 2) return undefined;
+  if (entry?.type !== 2) return undefined;
   const end = Math.min(entry.valueOffset + entry.count, buf.length);
   if (entry.valueOffset >= end) return undefined;
   const text = String.fromCharCode(...buf.subarray(entry.valueOffset, end));

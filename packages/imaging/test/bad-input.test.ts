@@ -35,7 +35,10 @@ describe("imaging: bad input fails fast with a named reason", () => {
     await expectFailure(Buffer.alloc(0), "unsupported_format");
     await expectFailure(Buffer.from("just some text, not a photo"), "unsupported_format");
     await expectFailure(await seededBytes(4096), "unsupported_format");
-    const bmp = await expectFailure(Buffer.from("BM\x36\x00\x0c\x00\x00\x00\x00\x00", "latin1"), "unsupported_format");
+    const bmp = await expectFailure(
+      Buffer.from("BM\x36\x00\x0c\x00\x00\x00\x00\x00", "latin1"),
+      "unsupported_format",
+    );
     expect(bmp.message).toContain("bmp");
   });
 
@@ -66,7 +69,10 @@ describe("imaging: bad input fails fast with a named reason", () => {
     await expectFailure(gifFrameBomb(65535, 65535), "too_many_pixels");
     await expectFailure(jpegDeclaring(await photo().jpeg().toBuffer(), 60000, 60000), "too_many_pixels");
     await expectFailure(HEIC_QUADRANTS, "too_many_pixels", { ...options, maxInputPixels: 1000 });
-    const nef = rawFile("nef", { preview: await photo().jpeg().toBuffer(), thumbnail: await quadrants(32, 24).jpeg().toBuffer() });
+    const nef = rawFile("nef", {
+      preview: await photo().jpeg().toBuffer(),
+      thumbnail: await quadrants(32, 24).jpeg().toBuffer(),
+    });
     await expectFailure(nef, "too_many_pixels", { ...options, maxInputPixels: 100_000 });
   });
 
@@ -74,7 +80,10 @@ describe("imaging: bad input fails fast with a named reason", () => {
     const preview = await photo().jpeg().toBuffer();
     const nef = rawFile("nef", { preview, thumbnail: await quadrants(32, 24).jpeg().toBuffer() });
     await expectFailure(nef.subarray(0, nef.length - 300), "truncated");
-    await expectFailure(rawFile("arw", { preview: Buffer.alloc(500, 1), thumbnail: Buffer.alloc(40, 2) }), "no_preview");
+    await expectFailure(
+      rawFile("arw", { preview: Buffer.alloc(500, 1), thumbnail: Buffer.alloc(40, 2) }),
+      "no_preview",
+    );
     await expectFailure(HEIC_QUADRANTS.subarray(0, 400), "corrupt_image");
     const video = mp4({ faststart: false });
     await expectFailure(video.subarray(0, video.length - 100), "truncated");
@@ -82,7 +91,10 @@ describe("imaging: bad input fails fast with a named reason", () => {
 
   it("only ever throws named ImagingErrors for randomly damaged files", async () => {
     const random = seeded(42);
-    const jpeg = await quadrants(64, 48).withExif({ IFD0: { Make: "Test" } }).jpeg().toBuffer();
+    const jpeg = await quadrants(64, 48)
+      .withExif({ IFD0: { Make: "Test" } })
+      .jpeg()
+      .toBuffer();
     const originals = [
       jpeg,
       await quadrants(64, 48).png().toBuffer(),
@@ -96,7 +108,8 @@ describe("imaging: bad input fails fast with a named reason", () => {
       for (let i = 0; i < 25; i++) {
         const damaged = Buffer.from(original);
         const flips = 1 + Math.floor(random() * 8);
-        for (let f = 0; f < flips; f++) damaged[Math.floor(random() * damaged.length)] = Math.floor(random() * 256);
+        for (let f = 0; f < flips; f++)
+          damaged[Math.floor(random() * damaged.length)] = Math.floor(random() * 256);
         const input = random() < 0.3 ? damaged.subarray(0, Math.floor(random() * damaged.length)) : damaged;
         const error = await convertPhoto(input, options).then(
           () => undefined,
@@ -113,6 +126,12 @@ async function seededBytes(length: number): Promise<Buffer> {
   const bytes = Buffer.from(Array.from({ length }, () => Math.floor(random() * 256)));
   bytes[0] = 0x42; // never accidentally a known magic number
   bytes[1] = 0x00;
-  expect((await sharp(bytes).metadata().catch(() => undefined))?.format).toBeUndefined();
+  expect(
+    (
+      await sharp(bytes)
+        .metadata()
+        .catch(() => undefined)
+    )?.format,
+  ).toBeUndefined();
   return bytes;
 }

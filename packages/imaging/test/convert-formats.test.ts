@@ -1,8 +1,8 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { convertPhoto, DEFAULT_RENDITION_OPTIONS } from "../src/index.ts";
-import { HEIC_QUADRANTS } from "./fixtures/heic-quadrants.ts";
-import { QUADRANT_COLOURS, near, pixelAt, quadrantPixels, quadrants } from "./fixtures/images.ts";
+import { HEIC_QUADRANTS, HEIC_QUADRANTS_P3 } from "./fixtures/heic-quadrants.ts";
+import { near, pixelAt, QUADRANT_COLOURS, quadrantPixels, quadrants } from "./fixtures/images.ts";
 import { expectCleanRenditions } from "./fixtures/inspect.ts";
 import { tiffHeader, writeTiff } from "./fixtures/tiff-writer.ts";
 
@@ -50,15 +50,15 @@ describe("imaging: every input format becomes three clean renditions", () => {
       [
         {
           entries: {
-            0x100: { long: [64] },
-            0x101: { long: [48] },
-            0x102: { short: [16, 16, 16] },
-            0x103: { short: [1] },
-            0x106: { short: [2] },
-            0x111: { blobOffset: 0 },
-            0x115: { short: [3] },
-            0x116: { long: [48] },
-            0x117: { blobLength: 0 },
+            256: { long: [64] },
+            257: { long: [48] },
+            258: { short: [16, 16, 16] },
+            259: { short: [1] },
+            262: { short: [2] },
+            273: { blobOffset: 0 },
+            277: { short: [3] },
+            278: { long: [48] },
+            279: { blobLength: 0 },
           },
         },
       ],
@@ -72,20 +72,26 @@ describe("imaging: every input format becomes three clean renditions", () => {
   });
 
   it("lays transparent areas over white", async () => {
-    const rgba = await sharp({ create: { width: 400, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    const rgba = await sharp({
+      create: { width: 400, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
       .composite([{ input: await quadrants(200, 400).png().toBuffer(), left: 0, top: 0 }])
       .png()
       .toBuffer();
     for (const input of [rgba, await sharp(rgba).webp({ lossless: true }).toBuffer()]) {
       const result = await expectCleanRenditions(await convertPhoto(input, options));
       expect(near(await pixelAt(result.renditions.web.data, 0.9, 0.5), [255, 255, 255], 4)).toBe(true);
-      expect(near(await pixelAt(result.renditions.web.data, 0.2, 0.2), QUADRANT_COLOURS.topLeft, 20)).toBe(true);
+      expect(near(await pixelAt(result.renditions.web.data, 0.2, 0.2), QUADRANT_COLOURS.topLeft, 20)).toBe(
+        true,
+      );
     }
   });
 
   it("takes the first frame of an animated GIF and WebP", async () => {
     const frame = (colour: string) =>
-      sharp({ create: { width: 64, height: 64, channels: 3, background: colour } }).png().toBuffer();
+      sharp({ create: { width: 64, height: 64, channels: 3, background: colour } })
+        .png()
+        .toBuffer();
     const frames = [await frame("#ff0000"), await frame("#0000ff"), await frame("#00ff00")];
     for (const format of ["gif", "webp"] as const) {
       const animated = await sharp(frames, { join: { animated: true } })
@@ -106,7 +112,12 @@ describe("imaging: every input format becomes three clean renditions", () => {
     for (const input of [cmyk, noProfile]) {
       const result = await expectCleanRenditions(await convertPhoto(input, options));
       // Saturated blue is outside CMYK's gamut, so compare with libvips's own CMYK→sRGB reading.
-      for (const [x, y] of [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]] as const) {
+      for (const [x, y] of [
+        [0.25, 0.25],
+        [0.75, 0.25],
+        [0.25, 0.75],
+        [0.75, 0.75],
+      ] as const) {
         const expected = await pixelAt(input, x, y);
         expect(near(await pixelAt(result.renditions.web.data, x, y), expected, 6)).toBe(true);
       }
@@ -126,6 +137,11 @@ describe("imaging: every input format becomes three clean renditions", () => {
     expect(result.metadata).toMatchObject({ format: "heic", width: 64, height: 48 });
     await expectQuadrants(result.renditions.web.data, 40);
     expect(result.renditions.instagram).toMatchObject({ width: 320, height: 240 }); // Instagram's minimum width
+  });
+
+  it("reads a Display P3 HEIC (as iPhones write) into sRGB colours", async () => {
+    const result = await expectCleanRenditions(await convertPhoto(HEIC_QUADRANTS_P3, options));
+    await expectQuadrants(result.renditions.web.data, 12);
   });
 
   it("scales a big photo to each rendition's size", async () => {

@@ -12,22 +12,40 @@ import { expectCleanRenditions, readBack } from "./fixtures/inspect.ts";
 
 const corpus = process.env.MEDIA_CORPUS;
 const options = DEFAULT_RENDITION_OPTIONS;
+if (!corpus) {
+  console.warn("imaging corpus tests skipped: MEDIA_CORPUS is not set (e.g. MEDIA_CORPUS=../shared/media)");
+}
 
 /** Every image file and what it must convert to (format, upright size). */
 const IMAGES: Record<string, { format: string; width: number; height: number; camera?: string }> = {
   "formats/avif_canon-eos-70d_exif.avif": { format: "avif", width: 5472, height: 3648 },
   "formats/cmyk_no-icc.jpg": { format: "jpeg", width: 500, height: 333 },
   "formats/gif_animated_rotating-squares.gif": { format: "gif", width: 80, height: 80 },
-  "formats/heic_iphone-11-pro.heic": { format: "heic", width: 3024, height: 4032, camera: "Apple iPhone 11 Pro" },
+  "formats/heic_iphone-11-pro.heic": {
+    format: "heic",
+    width: 3024,
+    height: 4032,
+    camera: "Apple iPhone 11 Pro",
+  },
   "formats/png16_rgb_flag-netherlands.png": { format: "png", width: 900, height: 600 },
   "formats/png16_rgb_trns_pngsuite-tbgn2c16.png": { format: "png", width: 32, height: 32 },
   "formats/png_rgba_blackbug.png": { format: "png", width: 2048, height: 1536 },
-  "formats/progressive_huawei-ele-l29_gps.jpg": { format: "jpeg", width: 500, height: 375, camera: "HUAWEI ELE-L29" },
+  "formats/progressive_huawei-ele-l29_gps.jpg": {
+    format: "jpeg",
+    width: 500,
+    height: 375,
+    camera: "HUAWEI ELE-L29",
+  },
   "formats/tiff_8bit-rgb_iphone5c-photoshop.tif": { format: "tiff", width: 320, height: 240 },
   "formats/webp_animated_rotating-squares.webp": { format: "webp", width: 80, height: 80 },
   "formats/webp_lossless_alpha.webp": { format: "webp", width: 386, height: 395 },
   "formats/webp_lossy_google-gallery-4.webp": { format: "webp", width: 1024, height: 772 },
-  "gps/nikon-coolpix-p6000_gps.jpg": { format: "jpeg", width: 640, height: 480, camera: "NIKON COOLPIX P6000" },
+  "gps/nikon-coolpix-p6000_gps.jpg": {
+    format: "jpeg",
+    width: 640,
+    height: 480,
+    camera: "NIKON COOLPIX P6000",
+  },
   "raw/canon-eos-6d_acr-reduced.dng": { format: "dng", width: 1024, height: 683, camera: "Canon EOS 6D" },
   "broken/wrongext_is-jpeg.png": { format: "jpeg", width: 240, height: 180 },
   "broken/wrongext_is-jpeg.nef": { format: "jpeg", width: 2000, height: 3008, camera: "NIKON D70s" },
@@ -50,7 +68,10 @@ const BROKEN: Record<string, string> = {
 };
 
 const ORIENTATION = [
-  ...Array.from({ length: 8 }, (_, i) => [`orientation/Landscape_${i + 1}.jpg`, "orientation/Landscape_1.jpg"]),
+  ...Array.from({ length: 8 }, (_, i) => [
+    `orientation/Landscape_${i + 1}.jpg`,
+    "orientation/Landscape_1.jpg",
+  ]),
   ...Array.from({ length: 4 }, (_, i) => [`orientation/Portrait_${i + 1}.jpg`, "orientation/Portrait_1.jpg"]),
 ] as [string, string][];
 
@@ -77,7 +98,11 @@ describe.skipIf(!corpus)("imaging: the real-world media corpus (MEDIA_CORPUS)", 
   }
 
   it("strips the GPS that the camera files carry", async () => {
-    for (const file of ["gps/nikon-coolpix-p6000_gps.jpg", "formats/progressive_huawei-ele-l29_gps.jpg", "broken/wrongext_is-jpeg.png"]) {
+    for (const file of [
+      "gps/nikon-coolpix-p6000_gps.jpg",
+      "formats/progressive_huawei-ele-l29_gps.jpg",
+      "broken/wrongext_is-jpeg.png",
+    ]) {
       const result = await expectCleanRenditions(await convertPhoto(read(file), options));
       for (const rendition of Object.values(result.renditions)) {
         expect((await readBack(rendition)).tags.latitude, file).toBeUndefined();
@@ -111,7 +136,13 @@ describe.skipIf(!corpus)("imaging: the real-world media corpus (MEDIA_CORPUS)", 
     const [android, ipad] = await Promise.all(VIDEOS.map((file) => convertPhoto(read(file), options)));
     expect(android).toMatchObject({
       kind: "video",
-      probe: { container: "mp4", videoCodec: "h264", width: 1920, height: 1080, audio: { codec: "aac", sampleRate: 48000 } },
+      probe: {
+        container: "mp4",
+        videoCodec: "h264",
+        width: 1920,
+        height: 1080,
+        audio: { codec: "aac", sampleRate: 48000 },
+      },
       reels: { eligible: false },
     });
     expect(ipad).toMatchObject({

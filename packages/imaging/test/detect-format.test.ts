@@ -40,7 +40,10 @@ describe("imaging: format detection from magic bytes", () => {
 
   it("marks known formats we do not convert as unsupported, and unknown bytes as undefined", () => {
     expect(detectFormat(Buffer.from("BM\x36\x00\x00\x00", "latin1"))?.kind).toBe("unsupported");
-    expect(detectFormat(Buffer.from("%PDF-1.7\n", "latin1"))).toMatchObject({ format: "pdf", kind: "unsupported" });
+    expect(detectFormat(Buffer.from("%PDF-1.7\n", "latin1"))).toMatchObject({
+      format: "pdf",
+      kind: "unsupported",
+    });
     const cr3 = Buffer.from("\0\0\0\x18ftypcrx \0\0\0\x01crx isom", "latin1");
     expect(detectFormat(cr3)).toMatchObject({ format: "cr3", kind: "unsupported" });
     expect(detectFormat(Buffer.from("hello world"))).toBeUndefined();

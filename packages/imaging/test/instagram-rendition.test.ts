@@ -1,15 +1,32 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { convertPhoto, DEFAULT_RENDITION_OPTIONS, INSTAGRAM_LIMITS, planInstagramFrame } from "../src/index.ts";
+import {
+  convertPhoto,
+  DEFAULT_RENDITION_OPTIONS,
+  INSTAGRAM_LIMITS,
+  planInstagramFrame,
+} from "../src/index.ts";
 import { encodeWithinBytes } from "../src/render-renditions.ts";
 import { near, pixelAt, quadrants } from "./fixtures/images.ts";
 import { expectCleanRenditions } from "./fixtures/inspect.ts";
 
 describe("imaging: the Instagram rendition", () => {
   it("keeps photos already inside 4:5 … 1.91:1 as they are, at the configured width", () => {
-    expect(planInstagramFrame(4000, 3000, 1080, "pad")).toMatchObject({ width: 1080, height: 810, mode: "fit" });
-    expect(planInstagramFrame(4000, 5000, 1080, "pad")).toMatchObject({ width: 1080, height: 1350, mode: "fit" });
-    expect(planInstagramFrame(1910, 1000, 1080, "crop")).toMatchObject({ width: 1080, height: 565, mode: "fit" });
+    expect(planInstagramFrame(4000, 3000, 1080, "pad")).toMatchObject({
+      width: 1080,
+      height: 810,
+      mode: "fit",
+    });
+    expect(planInstagramFrame(4000, 5000, 1080, "pad")).toMatchObject({
+      width: 1080,
+      height: 1350,
+      mode: "fit",
+    });
+    expect(planInstagramFrame(1910, 1000, 1080, "crop")).toMatchObject({
+      width: 1080,
+      height: 565,
+      mode: "fit",
+    });
   });
 
   it("never enlarges past the source, except up to Instagram's 320 px minimum", () => {
@@ -44,8 +61,16 @@ describe("imaging: the Instagram rendition", () => {
     expect(planInstagramFrame(300, 900, 1080, "pad")).toMatchObject({ width: 720, height: 900 });
     expect(planInstagramFrame(300, 900, 1080, "pad").content).toMatchObject({ width: 300, height: 900 });
     expect(planInstagramFrame(100, 300, 1080, "pad")).toMatchObject({ width: 320, height: 400 });
-    expect(planInstagramFrame(1000, 3000, 1080, "crop")).toMatchObject({ mode: "crop", width: 1000, height: 1250 });
-    expect(planInstagramFrame(3000, 1000, 1080, "crop")).toMatchObject({ mode: "crop", width: 1080, height: 566 });
+    expect(planInstagramFrame(1000, 3000, 1080, "crop")).toMatchObject({
+      mode: "crop",
+      width: 1000,
+      height: 1250,
+    });
+    expect(planInstagramFrame(3000, 1000, 1080, "crop")).toMatchObject({
+      mode: "crop",
+      width: 1080,
+      height: 566,
+    });
   });
 
   it("renders a panorama padded with a blurred or solid background, or cropped", async () => {
@@ -66,9 +91,12 @@ describe("imaging: the Instagram rendition", () => {
   });
 
   it("steps the JPEG quality down until the file fits, and fails by name when it cannot", async () => {
-    const noise = sharp(Buffer.from(Array.from({ length: 300 * 300 * 3 }, () => Math.floor(Math.random() * 256))), {
-      raw: { width: 300, height: 300, channels: 3 },
-    });
+    const noise = sharp(
+      Buffer.from(Array.from({ length: 300 * 300 * 3 }, () => Math.floor(Math.random() * 256))),
+      {
+        raw: { width: 300, height: 300, channels: 3 },
+      },
+    );
     const qualities: number[] = [];
     const encode = (quality: number) => {
       qualities.push(quality);
@@ -80,6 +108,9 @@ describe("imaging: the Instagram rendition", () => {
     expect(fitted.length).toBeLessThanOrEqual(atTop * 0.6);
     expect(qualities[0]).toBe(95);
     expect(qualities.length).toBeGreaterThan(1);
-    await expect(encodeWithinBytes(encode, 95, 1000)).rejects.toMatchObject({ code: "too_large", retryable: false });
+    await expect(encodeWithinBytes(encode, 95, 1000)).rejects.toMatchObject({
+      code: "too_large",
+      retryable: false,
+    });
   });
 });

@@ -13,9 +13,23 @@ const XMP = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.
 async function cameraJpeg(): Promise<Buffer> {
   return quadrants(320, 240)
     .withExif({
-      IFD0: { Make: "NIKON CORPORATION", Model: "NIKON D800", Artist: "Ada Lovelace", Copyright: "(c) 2024 Ada" },
-      IFD2: { DateTimeOriginal: "2024:06:01 12:34:56", OffsetTimeOriginal: "+02:00", LensModel: "24-70mm f/2.8" },
-      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1", GPSLongitudeRef: "W", GPSLongitude: "0/1 7/1 0/1" },
+      IFD0: {
+        Make: "NIKON CORPORATION",
+        Model: "NIKON D800",
+        Artist: "Ada Lovelace",
+        Copyright: "(c) 2024 Ada",
+      },
+      IFD2: {
+        DateTimeOriginal: "2024:06:01 12:34:56",
+        OffsetTimeOriginal: "+02:00",
+        LensModel: "24-70mm f/2.8",
+      },
+      IFD3: {
+        GPSLatitudeRef: "N",
+        GPSLatitude: "51/1 30/1 0/1",
+        GPSLongitudeRef: "W",
+        GPSLongitude: "0/1 7/1 0/1",
+      },
     })
     .withXmp(XMP)
     .jpeg()
@@ -53,18 +67,60 @@ describe("imaging: metadata", () => {
       expect(tags).toMatchObject({ Artist: "Ada Lovelace", Copyright: "(c) 2024 Ada" });
       expect(tags.latitude).toBeUndefined();
     }
-    const only = await convertPhoto(await cameraJpeg(), { ...DEFAULT_RENDITION_OPTIONS, keep: { artist: true } });
+    const only = await convertPhoto(await cameraJpeg(), {
+      ...DEFAULT_RENDITION_OPTIONS,
+      keep: { artist: true },
+    });
     if (only.kind !== "image") throw new Error("expected an image");
     expect((await readBack(only.renditions.web)).tags.Copyright).toBeUndefined();
+  });
+
+  it("reads the IPTC caption and by-line that photo desks write", async () => {
+    const jpeg = await quadrants(64, 48).jpeg().toBuffer();
+    const withIptc = Buffer.concat([
+      jpeg.subarray(0, 2),
+      iptcSegment({ 120: "Finish line, stage 4", 80: "Jo Press" }),
+      jpeg.subarray(2),
+    ]);
+    const result = await convertPhoto(withIptc, DEFAULT_RENDITION_OPTIONS);
+    expect(result).toMatchObject({ metadata: { caption: "Finish line, stage 4", artist: "Jo Press" } });
   });
 
   it("converts a photo whose metadata is unreadable", async () => {
     const jpeg = await quadrants(64, 48).jpeg().toBuffer();
     // An APP1 "Exif" segment full of garbage, spliced in after SOI.
-    const junk = Buffer.concat([Buffer.from([0xff, 0xe1, 0x00, 0x20]), Buffer.from("Exif\0\0MM\0*\xff\xff\xff\xff", "latin1"), Buffer.alloc(16, 0xee)]);
+    const junk = Buffer.concat([
+      Buffer.from([0xff, 0xe1, 0x00, 0x20]),
+      Buffer.from("Exif\0\0MM\0*\xff\xff\xff\xff", "latin1"),
+      Buffer.alloc(16, 0xee),
+    ]);
     const broken = Buffer.concat([jpeg.subarray(0, 2), junk, jpeg.subarray(2)]);
     expect((await sharp(broken).metadata()).width).toBe(64);
     const result = await convertPhoto(broken, DEFAULT_RENDITION_OPTIONS);
     expect(result).toMatchObject({ kind: "image", metadata: { format: "jpeg", width: 64, height: 48 } });
   });
 });
+
+/** A JPEG APP13 segment: Photoshop's image resource 0x0404 holding IPTC-IIM datasets of record 2. */
+function iptcSegment(datasets: Record<number, string>): Buffer {
+  const iim = Buffer.concat(
+    Object.entries(datasets).map(([tag, text]) => {
+      const value = Buffer.from(text, "latin1");
+      const head = Buffer.from([0x1c, 2, Number(tag), 0, 0]);
+      head.writeUInt16BE(value.length, 3);
+      return Buffer.concat([head, value]);
+    }),
+  );
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(iim.length);
+  const resource = Buffer.concat([
+    Buffer.from("8BIM\x04\x04\0\0", "latin1"),
+    size,
+    iim,
+    Buffer.alloc(iim.length % 2),
+  ]);
+  const body = Buffer.concat([Buffer.from("Photoshop 3.0\0", "latin1"), resource]);
+  const header = Buffer.from([0xff, 0xed, 0, 0]);
+  header.writeUInt16BE(body.length + 2, 2);
+  return Buffer.concat([header, body]);
+}

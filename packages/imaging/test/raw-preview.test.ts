@@ -3,6 +3,7 @@ import { convertPhoto, DEFAULT_RENDITION_OPTIONS, extractRawPreview } from "../s
 import { orientedPreview, pictureDistance, quadrants } from "./fixtures/images.ts";
 import { expectCleanRenditions } from "./fixtures/inspect.ts";
 import { type RawLayout, rawFile } from "./fixtures/raw-files.ts";
+import { tiffHeader, writeTiff } from "./fixtures/tiff-writer.ts";
 
 const LAYOUTS: RawLayout[] = ["nef", "cr2", "arw", "dng", "orf"];
 
@@ -38,12 +39,40 @@ describe("imaging: camera RAW through the largest embedded JPEG preview", () => 
     for (const layout of LAYOUTS) {
       for (let n = 1; n <= 8; n++) {
         const preview = await orientedPreview(n, 300, 200);
-        const result = await convertPhoto(rawFile(layout, { preview, thumbnail, orientation: n }), DEFAULT_RENDITION_OPTIONS);
+        const result = await convertPhoto(
+          rawFile(layout, { preview, thumbnail, orientation: n }),
+          DEFAULT_RENDITION_OPTIONS,
+        );
         if (result.kind !== "image") throw new Error("expected an image");
         expect(result.metadata, `${layout} ${n}`).toMatchObject({ width: 300, height: 200, orientation: n });
-        expect(await pictureDistance(result.renditions.web.data, upright), `${layout} orientation ${n}`).toBeLessThan(8);
+        expect(
+          await pictureDistance(result.renditions.web.data, upright),
+          `${layout} orientation ${n}`,
+        ).toBeLessThan(8);
       }
     }
+  });
+
+  it("survives IFD chains and SubIFDs that point back at themselves", async () => {
+    const preview = await quadrants(200, 100).jpeg().toBuffer();
+    const looped = writeTiff(
+      tiffHeader(),
+      [
+        {
+          entries: {
+            271: { ascii: "NIKON CORPORATION" },
+            254: { long: [1] },
+            330: { ifd: [0, 1] },
+            513: { blobOffset: 0 },
+            514: { blobLength: 0 },
+          },
+          next: 0,
+        },
+        { entries: { 330: { ifd: [1] } }, next: 1 },
+      ],
+      [preview],
+    );
+    expect(extractRawPreview(looped)).toMatchObject({ width: 200, height: 100 });
   });
 
   it("converts a D800-size (36 Mpixel) JpgFromRaw preview", async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { convertPhoto, DEFAULT_RENDITION_OPTIONS, probeVideo, reelsEligibility, type VideoResult } from "../src/index.ts";
+import {
+  convertPhoto,
+  DEFAULT_RENDITION_OPTIONS,
+  probeVideo,
+  reelsEligibility,
+  type VideoResult,
+} from "../src/index.ts";
 import { type Mp4Options, mp4 } from "./fixtures/mp4-writer.ts";
 
 async function verdict(options: Mp4Options): Promise<VideoResult> {
@@ -12,7 +18,10 @@ const rules = (result: VideoResult) => result.reels.violations.map((v) => v.spli
 
 describe("imaging: video probing and the Reels verdict", () => {
   it("probes container, codecs, duration, frame rate, size and faststart from the boxes", () => {
-    const probe = probeVideo(mp4({ seconds: 12, fps: 30, width: 1080, height: 1920, bitrate: 6_000_000 }), "mp4");
+    const probe = probeVideo(
+      mp4({ seconds: 12, fps: 30, width: 1080, height: 1920, bitrate: 6_000_000 }),
+      "mp4",
+    );
     expect(probe).toMatchObject({
       container: "mp4",
       brand: "isom",
@@ -33,8 +42,21 @@ describe("imaging: video probing and the Reels verdict", () => {
   it("hands a phone video inside the spec to Reels", async () => {
     const result = await verdict({});
     expect(result.reels).toEqual({ eligible: true, violations: [] });
-    const hevcMov = await verdict({ brand: "qt  ", codec: "hvc1", rotation: 90, width: 1920, height: 1080, fps: 59.94 });
-    expect(hevcMov.probe).toMatchObject({ container: "mov", videoCodec: "hevc", width: 1080, height: 1920, rotation: 90 });
+    const hevcMov = await verdict({
+      brand: "qt  ",
+      codec: "hvc1",
+      rotation: 90,
+      width: 1920,
+      height: 1080,
+      fps: 59.94,
+    });
+    expect(hevcMov.probe).toMatchObject({
+      container: "mov",
+      videoCodec: "hevc",
+      width: 1080,
+      height: 1920,
+      rotation: 90,
+    });
     expect(hevcMov.reels.eligible).toBe(true);
   });
 
@@ -53,7 +75,9 @@ describe("imaging: video probing and the Reels verdict", () => {
       "audio_sample_rate",
       "audio_channels",
     ]);
-    expect(rules(await verdict({ audio: { codec: "ac-3", sampleRate: 48000, channels: 2 } }))).toEqual(["audio_codec"]);
+    expect(rules(await verdict({ audio: { codec: "ac-3", sampleRate: 48000, channels: 2 } }))).toEqual([
+      "audio_codec",
+    ]);
     const many = await verdict({ seconds: 1, fps: 10, faststart: false });
     expect(many.reels.eligible).toBe(false);
     expect(many.reels.violations.join("; ")).toMatch(/duration: 1\.00 s .*frame_rate: .*faststart/);
@@ -77,7 +101,16 @@ describe("imaging: video probing and the Reels verdict", () => {
   it("names a video whose index (moov) is missing as truncated", async () => {
     const video = mp4();
     const moovAt = video.indexOf("moov") - 4;
-    const noIndex = Buffer.concat([video.subarray(0, moovAt), Buffer.from([0, 0, 0, 8]), Buffer.from("free")]);
-    await expect(convertPhoto(Buffer.concat([noIndex, Buffer.from([0, 0, 0, 8]), Buffer.from("mdat")]), DEFAULT_RENDITION_OPTIONS)).rejects.toMatchObject({ code: "truncated" });
+    const noIndex = Buffer.concat([
+      video.subarray(0, moovAt),
+      Buffer.from([0, 0, 0, 8]),
+      Buffer.from("free"),
+    ]);
+    await expect(
+      convertPhoto(
+        Buffer.concat([noIndex, Buffer.from([0, 0, 0, 8]), Buffer.from("mdat")]),
+        DEFAULT_RENDITION_OPTIONS,
+      ),
+    ).rejects.toMatchObject({ code: "truncated" });
   });
 });

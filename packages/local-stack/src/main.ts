@@ -31,6 +31,7 @@ export async function startMain(argv: string[]): Promise<void> {
       ["S3 + SQS (fauxqs)", stack.urls.aws],
       ["DynamoDB (dynalite)", stack.urls.dynamodb],
       ["HTTP API", `${stack.urls.api}  (Authorization: Bearer ${stack.apiToken})`],
+      ["Dashboard / phone upload", `${stack.urls.api}/app/dashboard  ${stack.urls.api}/app/upload`],
       ["Mirror target (web)", stack.urls.web],
       ["Instagram sandbox feed", stack.urls.graph],
       ["Agent inbox", values["no-agent"] ? "(off)" : values.inbox],

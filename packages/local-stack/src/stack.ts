@@ -24,6 +24,7 @@ import {
   type QueueOverrides,
   type StageName,
 } from "./resources.ts";
+import { allowCors } from "./s3-cors.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
 import { type Consumer, startConsumer } from "./sqs-runner.ts";
 import { startWebServer } from "./web-server.ts";
@@ -81,6 +82,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3StorageDir: join(dataDir, "s3"),
     });
     stops.push(() => fauxqs.stop());
+    const stopCors = allowCors(fauxqs.port);
+    stops.push(async () => stopCors());
     const awsUrl = `http://${HOST}:${fauxqs.port}`;
     const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
     const queues = withLoopbackUrls(createQueuesAndBucket(fauxqs, names, options.queueOverrides), awsUrl);

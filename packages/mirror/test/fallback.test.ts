@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,6 +55,18 @@ describe("mirror: session fallback (ftps → sftp)", () => {
     } finally {
       await session.close();
     }
+  });
+
+  it("keeps one ftps connection for the whole batch", async () => {
+    const connects = async () => (await readFile(ftp.logFile, "utf8")).split("CONNECT:").length;
+    const before = await connects();
+    const session = openSession(target([ftps(), sftp()]));
+    try {
+      for (const id of ["a2", "a3", "a4"]) expect((await session.put(file(id))).transport).toBe("ftps");
+    } finally {
+      await session.close();
+    }
+    expect((await connects()) - before).toBe(1);
   });
 
   it("falls back to sftp when the ftps certificate is not trusted", async () => {

@@ -16,8 +16,13 @@ afterAll(() => Promise.all([ftp?.stop(), ssh?.stop()]));
 const BIG = Buffer.alloc(64 * 1024 * 1024, 3);
 
 /** Resolves once the server holds part of the temporary file (polling its folder, no fixed sleep). */
-async function partialAppears(path: string): Promise<void> {
-  for (;;) {
+async function partialAppears(path: string, upload: Promise<unknown>): Promise<void> {
+  let settled = false;
+  upload.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  while (!settled) {
     const size = await stat(path).then(
       (s) => s.size,
       () => 0,
@@ -25,6 +30,7 @@ async function partialAppears(path: string): Promise<void> {
     if (size > 0) return;
     await new Promise((r) => setTimeout(r, 2));
   }
+  throw new Error(`the upload ended before ${path} appeared`);
 }
 
 async function killMidTransfer(
@@ -33,7 +39,7 @@ async function killMidTransfer(
 ) {
   const upload = transport.put(BIG, "cut/big.bin");
   upload.catch(() => undefined);
-  await partialAppears(join(server.root, "cut/.big.bin.partial"));
+  await partialAppears(join(server.root, "cut/.big.bin.partial"), upload);
   await server.killSessions();
   const error = await upload.catch((e: unknown) => e);
   expect(error).toMatchObject({ name: "TransportError", retryable: true });

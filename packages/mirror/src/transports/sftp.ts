@@ -79,6 +79,9 @@ export function createSftpTransport(options: SftpOptions): Transport {
       port: options.port,
       username: options.user,
       readyTimeout: options.timeoutMs,
+      // readyTimeout only covers the handshake; keepalives notice a host that stops answering later.
+      keepaliveInterval: Math.ceil(options.timeoutMs / 3),
+      keepaliveCountMax: 3,
       hostVerifier: (key: Buffer) => {
         offeredKey = sshFingerprint(key);
         return offeredKey === options.hostKeyFingerprint;

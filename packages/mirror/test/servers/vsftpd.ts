@@ -62,6 +62,8 @@ export interface VsftpdServer {
   /** Local folder that FTP "/" maps to. */
   root: string;
   certificate: Certificate;
+  /** vsftpd's own log: one "CONNECT" line per control connection. */
+  logFile: string;
   killSessions(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -139,6 +141,7 @@ export async function startVsftpd(options: VsftpdOptions = {}): Promise<VsftpdSe
     password: TEST_PASSWORD,
     root,
     certificate,
+    logFile: settings.vsftpd_log_file ?? "",
     killSessions: daemon.killSessions,
     stop: async () => {
       await daemon.stop();

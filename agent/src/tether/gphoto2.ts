@@ -1,0 +1,137 @@
+/**
+ * Tethering through the gphoto2 CLI (research §9): auto-detect the camera, catch up with
+ * `--get-all-files --skip-existing`, then `--capture-tethered --keep` with a hook script whose
+ * `download` event nominates each new file at once. When the camera goes away gphoto2 exits, and
+ * the loop starts over under capped, jittered backoff.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
+import { backoffDelay, type Logger } from "@photo-relay/core";
+
+export interface TetherOptions {
+  /** gphoto2 executable (name on PATH or a path). */
+  gphoto2?: string;
+  /** Download folder: an inbox folder. gphoto2 runs there so its tmpfile → rename stays atomic. */
+  dir: string;
+  /** Where the hook script is written (the spool folder). */
+  workDir: string;
+  /** Unique per shot, so gphoto2 never prompts or overwrites (Nikon counters wrap at 9999). */
+  filename?: string;
+  onDownload: (path: string) => void;
+  onState?: (state: TetherState) => void;
+  logger: Logger;
+  backoff?: { baseMs?: number; maxMs?: number };
+}
+
+export type TetherState =
+  | { state: "searching" }
+  | { state: "catching-up"; camera: string }
+  | { state: "tethered"; camera: string }
+  | { state: "disconnected"; retryInMs: number; reason: string };
+
+export interface Tether {
+  stop(): Promise<void>;
+}
+
+const HOOK_TAG = "photo-relay-download";
+
+/** Parses `gphoto2 --auto-detect`: the rows under the dashed line are "<model>   <port>". */
+export function parseAutoDetect(output: string): Array<{ model: string; port: string }> {
+  const lines = output.split(/\r?\n/);
+  const start = lines.findIndex((l) => /^-{10,}/.test(l));
+  return lines
+    .slice(start + 1)
+    .map((l) => l.trim().match(/^(.*\S)\s{2,}(\S+)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => ({ model: m[1] ?? "", port: m[2] ?? "" }));
+}
+
+export function startTether(options: TetherOptions): Tether {
+  const stopper = new AbortController();
+  const gphoto2 = options.gphoto2 ?? "gphoto2";
+  const filename = options.filename ?? "%Y%m%d-%H%M%S-%f.%C";
+  const { logger } = options;
+  let current: ChildProcess | undefined;
+
+  const run = (args: string[], onLine: (line: string) => void = () => undefined) =>
+    new Promise<{ code: number | null; output: string }>((done) => {
+      const child = spawn(gphoto2, args, { cwd: options.dir, stdio: ["ignore", "pipe", "pipe"] });
+      current = child;
+      let output = "";
+      const read = (line: string) => {
+        output += `${line}\n`;
+        const hooked = line.startsWith(`${HOOK_TAG}\t`) ? line.slice(HOOK_TAG.length + 1) : undefined;
+        if (hooked) options.onDownload(resolve(options.dir, hooked));
+        onLine(line);
+      };
+      if (child.stdout) createInterface({ input: child.stdout }).on("line", read);
+      if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => (output += `${l}\n`));
+      child.on("error", (error) => {
+        output += `${error.message}\n`;
+      });
+      child.on("close", (code) => {
+        current = undefined;
+        done({ code, output });
+      });
+    });
+
+  const loop = async () => {
+    const hook = await writeHookScript(options.workDir);
+    const common = ["--hook-script", hook, "--filename", filename];
+    for (let attempt = 0; !stopper.signal.aborted; ) {
+      options.onState?.({ state: "searching" });
+      const detected = await run(["--auto-detect"]);
+      const camera = parseAutoDetect(detected.output)[0];
+      let reason = detected.code === 0 ? "no camera detected" : detected.output.trim().split("\n").at(-1) ?? "gphoto2 failed";
+      if (camera && !stopper.signal.aborted) {
+        const name = `${camera.model} (${camera.port})`;
+        options.onState?.({ state: "catching-up", camera: name });
+        await run(["--get-all-files", "--skip-existing", ...common]);
+        if (stopper.signal.aborted) break;
+        logger.info("tethered", { camera: name });
+        options.onState?.({ state: "tethered", camera: name });
+        const started = Date.now();
+        const capture = await run(["--capture-tethered", "--keep", ...common]);
+        if (Date.now() - started > 60_000) attempt = 0; // it ran fine for a while: start the backoff afresh
+        reason = capture.output.trim().split("\n").findLast((l) => l.includes("Error")) ?? `gphoto2 exited (${capture.code})`;
+      }
+      if (stopper.signal.aborted) break;
+      attempt++;
+      const retryInMs = backoffDelay(attempt, { baseMs: 1000, maxMs: 30_000, ...options.backoff });
+      logger.warn("camera not tethered; retrying", { reason, retryInMs });
+      options.onState?.({ state: "disconnected", retryInMs, reason });
+      await sleep(retryInMs, undefined, { signal: stopper.signal }).catch(() => undefined);
+    }
+  };
+  const running = mkdir(options.workDir, { recursive: true }).then(loop);
+  running.catch((error: unknown) => logger.error("tether loop failed", { error }));
+
+  return {
+    async stop() {
+      stopper.abort();
+      // SIGUSR2 ends gphoto2's wait loop cleanly (2.5.26+); SIGTERM elsewhere.
+      current?.kill(process.platform === "win32" ? "SIGTERM" : "SIGUSR2");
+      await running.catch(() => undefined);
+    },
+  };
+}
+
+/** The hook prints the saved path on gphoto2's stdout, which the supervisor reads. */
+async function writeHookScript(dir: string): Promise<string> {
+  if (process.platform === "win32") {
+    const path = join(dir, "gphoto2-hook.cmd");
+    await writeFile(path, `@echo off\r\nif "%ACTION%"=="download" echo ${HOOK_TAG}\t%ARGUMENT%\r\nexit /b 0\r\n`);
+    return path;
+  }
+  const path = join(dir, "gphoto2-hook.sh");
+  await writeFile(
+    path,
+    `#!/bin/sh\n# photo-relay: gphoto2 --hook-script (ACTION=init|start|download|stop, ARGUMENT=saved file)\n` +
+      `if [ "$ACTION" = "download" ]; then printf '${HOOK_TAG}\\t%s\\n' "$ARGUMENT"; fi\nexit 0\n`,
+  );
+  await chmod(path, 0o755);
+  return path;
+}

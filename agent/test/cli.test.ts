@@ -1,0 +1,114 @@
+/** The `photo-relay` CLI as a person runs it: agent, status --json, doctor, install-service, logs. */
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/cli/config.ts";
+import { RotatingFile } from "../src/cli/log-file.ts";
+import { jpeg } from "./helpers/media.ts";
+import { stopChild, waitForLine } from "./helpers/processes.ts";
+import { BUCKET, startS3, type TestS3 } from "./helpers/s3.ts";
+import { spawn } from "node:child_process";
+
+const run = promisify(execFile);
+const BIN = resolve(import.meta.dirname, "../bin/photo-relay.ts");
+const FAKE_BIN = resolve(import.meta.dirname, "fixtures/bin");
+const SECRET = "wJalrXUtnFEMI-very-secret";
+
+let s3: TestS3;
+let root: string;
+let configPath: string;
+beforeAll(async () => {
+  s3 = await startS3();
+  root = await mkdtemp(join(tmpdir(), "agent-cli-"));
+  await mkdir(join(root, "inbox"));
+  await mkdir(join(root, "card"));
+  await writeFile(join(root, "secret.txt"), `${SECRET}\n`);
+  configPath = join(root, "photo-relay.agent.json");
+  await writeFile(
+    configPath,
+    JSON.stringify({
+      inbox: ["./inbox"],
+      spoolDir: "./spool",
+      s3: { bucket: BUCKET, endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: "AKIAEXAMPLE", secretAccessKeyFile: "./secret.txt" },
+      stableMs: 100,
+      scanIntervalMs: 300,
+      log: { file: "./logs/agent.log" },
+    }),
+  );
+});
+afterAll(async () => {
+  await s3?.stop();
+});
+
+const env = () => ({
+  ...process.env,
+  PATH: `${FAKE_BIN}${delimiter}${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
+  FAKE_GPHOTO2_CARD: join(root, "card"),
+});
+const cli = (...args: string[]) => run(process.execPath, [BIN, ...args, "--config", configPath], { env: env() });
+
+describe("agent: CLI", () => {
+  it("runs the agent, reports status --json while it runs, logs JSON with secrets masked, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, [BIN, "agent", "--config", configPath], { env: env(), stdio: ["ignore", "pipe", "pipe"] });
+    await waitForLine(child, /agent ready/);
+    await writeFile(join(root, "inbox", "cli.jpg"), jpeg(50_000));
+    await waitForLine(child, /✔ .*cli\.jpg → originals\/[0-9a-f]{64}\.jpg/);
+    const { stdout } = await cli("status", "--json");
+    expect(JSON.parse(stdout)).toMatchObject({ running: true, online: true, delivered: 1, waiting: { files: 0 } });
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const log = await readFile(join(root, "logs", "agent.log"), "utf8");
+    const lines = log.trim().split("\n").map((l) => JSON.parse(l) as { message: string });
+    expect(lines.some((l) => l.message === "delivered")).toBe(true);
+    expect(log).not.toContain(SECRET);
+    expect(log).toContain("AKIA****");
+    const after = JSON.parse((await cli("status", "--json")).stdout);
+    expect(after).toMatchObject({ running: false, waiting: { files: 0 } });
+    await stopChild(child);
+  });
+
+  it("doctor checks folders, disk, S3 and the camera", async () => {
+    const { stdout } = await cli("doctor", "--json");
+    const checks = JSON.parse(stdout) as Array<{ name: string; ok: boolean; detail: string }>;
+    expect(checks.every((c) => c.ok), stdout).toBe(true);
+    expect(checks.find((c) => c.name === "s3")?.detail).toMatch(/reachable, credentials accepted/);
+    expect(checks.find((c) => c.name === "gphoto2")?.detail).toMatch(/Nikon DSC D850/);
+  });
+
+  it("doctor fails loudly when S3 is unreachable", async () => {
+    const broken = join(root, "broken.json");
+    const config = JSON.parse(await readFile(configPath, "utf8"));
+    await writeFile(broken, JSON.stringify({ ...config, inbox: [join(root, "inbox")], s3: { ...config.s3, endpoint: "http://127.0.0.1:9", secretAccessKeyFile: join(root, "secret.txt") } }));
+    const failed = await run(process.execPath, [BIN, "doctor", "--config", broken], { env: env() }).catch((e: { code: number; stdout: string }) => e);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stdout: string }).stdout).toMatch(/✖ s3 +S3 unreachable/);
+  });
+
+  it("writes a systemd unit and a WinSW service definition", async () => {
+    const linux = (await cli("install-service", "--platform", "linux", "--user", "photo")).stdout;
+    expect(linux).toContain(`ExecStart=${process.execPath} ${BIN} agent --config ${configPath}`);
+    expect(linux).toMatch(/Restart=always\n/);
+    expect(linux).toContain("User=photo");
+    const windows = (await cli("install-service", "--platform", "windows")).stdout;
+    expect(windows).toContain("<id>photo-relay-agent</id>");
+    expect(windows).toContain('<onfailure action="restart"');
+  });
+
+  it("rejects an invalid config naming each bad field", async () => {
+    const bad = join(root, "bad.json");
+    await writeFile(bad, JSON.stringify({ inbox: [], s3: { bucket: "x" } }));
+    expect(() => loadConfig(bad)).toThrow(/inbox: .*\n.*spoolDir/s);
+  });
+
+  it("rotates the JSON log file by size", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "agent-log-"));
+    const file = new RotatingFile(join(dir, "agent.log"), 100, 2);
+    for (let i = 0; i < 10; i++) file.write(`${JSON.stringify({ i, pad: "x".repeat(30) })}\n`);
+    await new Promise((r) => file.end(r));
+    expect((await readdir(dir)).sort()).toEqual(["agent.log", "agent.log.1", "agent.log.2"]);
+  });
+});
