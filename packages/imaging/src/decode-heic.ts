@@ -7,6 +7,13 @@
 import decode from "heic-decode";
 import { ImagingError } from "./errors.ts";
 
+/**
+ * libheif decodes inside a WebAssembly heap of at most 2 GiB that never shrinks, at about 10 bytes
+ * per pixel (YUV planes, RGBA, and the copy handed to JavaScript). 64 Mpixel (~640 MB) covers every
+ * phone (iPhone "HEIF Max" is 48 Mpixel) and keeps a hostile file from exhausting the heap.
+ */
+export const HEIC_MAX_PIXELS = 64_000_000;
+
 export interface DecodedPixels {
   data: Buffer;
   width: number;
@@ -27,10 +34,11 @@ export async function decodeHeic(input: Buffer, maxInputPixels: number): Promise
     const primary = images[0];
     if (!primary) throw new ImagingError("corrupt_image", "HEIC file holds no image");
     // Checked before decoding: the declared size is all a bomb needs to exhaust the WebAssembly heap.
-    if (primary.width * primary.height > maxInputPixels) {
+    const limit = Math.min(maxInputPixels, HEIC_MAX_PIXELS);
+    if (primary.width * primary.height > limit) {
       throw new ImagingError(
         "too_many_pixels",
-        `HEIC declares ${primary.width}x${primary.height}, more than ${maxInputPixels} pixels`,
+        `HEIC declares ${primary.width}x${primary.height}, more than ${limit} pixels`,
       );
     }
     let decoded: Awaited<ReturnType<typeof primary.decode>>;

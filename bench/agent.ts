@@ -1,0 +1,173 @@
+/**
+ * Edge agent: "file closed in the inbox → object verified in S3", for one 75 MB NEF and a burst of
+ * 50 × 20 MB, against `aws s3 cp` (Debian awscli, /usr/bin/aws) and a plain lib-storage Upload
+ * (8 MiB parts, queueSize 4, files one after another, then HeadObject). The agent runs as the real
+ * CLI (`photo-relay agent --plain`) in its own process, with stableMs 250; fauxqs runs in its own
+ * process. Also the agent's peak RSS (VmHWM) while delivering 10 × 75 MB (aim: < 200 MB).
+ * Unit: MB/s (10^6 bytes), higher is better. Run alone: `node bench/agent.ts`.
+ */
+import { execFile, spawn } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { promisify } from "node:util";
+import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { jpeg, nef } from "../agent/test/helpers/media.ts";
+import { startExternalFauxqs } from "../agent/test/helpers/processes.ts";
+import { BUCKET, s3Client } from "../agent/test/helpers/s3.ts";
+
+export interface BenchResult {
+  name: string;
+  unit: string;
+  value: number;
+  reference: { tool: string; value: number };
+  ratio: number;
+  higherIsBetter: boolean;
+}
+
+const MB = 1_000_000;
+const AWS = "/usr/bin/aws";
+const BIN = resolve(import.meta.dirname, "../agent/bin/photo-relay.ts");
+const sh = promisify(execFile);
+
+interface Batch {
+  dir: string;
+  files: string[];
+  bytes: number;
+}
+
+/** Fresh random files for every run: the agent's keys are content hashes, so reused bytes would be skipped. */
+async function makeBatch(root: string, count: number, size: number, kind: "nef" | "jpeg"): Promise<Batch> {
+  const dir = await mkdtemp(join(root, "batch-"));
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = kind === "nef" ? `DSC_${i}.NEF` : `DSC_${i}.JPG`;
+    await writeFile(join(dir, name), kind === "nef" ? nef(size) : jpeg(size));
+    files.push(name);
+  }
+  return { dir, files, bytes: count * size };
+}
+
+async function emptyBucket(client: S3Client): Promise<void> {
+  for (;;) {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key ?? "" }));
+    if (!keys.length) return;
+    await client.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: keys } }));
+  }
+}
+
+/** The agent CLI in its own process; resolves seconds from the rename into the inbox to the last "✔". */
+async function agentRun(root: string, endpoint: string, batch: Batch): Promise<{ seconds: number; peakRssMB: number }> {
+  const ws = await mkdtemp(join(root, "agent-"));
+  const inbox = join(ws, "inbox");
+  await mkdir(inbox);
+  const config = join(ws, "photo-relay.agent.json");
+  await writeFile(
+    config,
+    JSON.stringify({
+      inbox: ["./inbox"], spoolDir: "./spool", stableMs: 250, scanIntervalMs: 1000,
+      s3: { bucket: BUCKET, endpoint, forcePathStyle: true, accessKeyId: "test", secretAccessKey: "test" },
+    }),
+  );
+  const child = spawn(process.execPath, [BIN, "agent", "--plain", "--config", config], { stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout });
+  let delivered = 0;
+  let onDone: () => void = () => undefined;
+  const ready = new Promise<void>((ok) => {
+    lines.on("line", (line) => {
+      if (line.startsWith("agent ready")) ok();
+      if (line.includes("✔") && ++delivered === batch.files.length) onDone();
+    });
+  });
+  await ready;
+  const done = new Promise<void>((ok) => {
+    onDone = ok;
+  });
+  const start = performance.now();
+  for (const name of batch.files) await rename(join(batch.dir, name), join(inbox, name)); // "file closed in the inbox"
+  await done;
+  const seconds = (performance.now() - start) / 1000;
+  const status = await readFile(`/proc/${child.pid}/status`, "utf8");
+  const peakRssMB = Number(status.match(/VmHWM:\s+(\d+) kB/)?.[1] ?? 0) / 1000;
+  const exited = new Promise((ok) => child.once("exit", ok));
+  child.kill("SIGTERM");
+  await exited;
+  await rm(ws, { recursive: true, force: true });
+  return { seconds, peakRssMB };
+}
+
+async function awsRun(endpoint: string, batch: Batch, client: S3Client): Promise<number> {
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1" };
+  const start = performance.now();
+  const [single] = batch.files;
+  if (batch.files.length === 1 && single) {
+    await sh(AWS, ["--endpoint-url", endpoint, "s3", "cp", join(batch.dir, single), `s3://${BUCKET}/aws/${single}`, "--only-show-errors"], { env });
+  } else {
+    await sh(AWS, ["--endpoint-url", endpoint, "s3", "cp", batch.dir, `s3://${BUCKET}/aws/`, "--recursive", "--only-show-errors"], { env });
+  }
+  await Promise.all(batch.files.map((name) => client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `aws/${name}` }))));
+  return (performance.now() - start) / 1000;
+}
+
+async function libStorageRun(batch: Batch, client: S3Client): Promise<number> {
+  const start = performance.now();
+  for (const name of batch.files) {
+    const params = { Bucket: BUCKET, Key: `lib/${name}`, Body: createReadStream(join(batch.dir, name)) };
+    await new Upload({ client, params, partSize: 8 * 1024 * 1024, queueSize: 4 }).done();
+    await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `lib/${name}` }));
+  }
+  return (performance.now() - start) / 1000;
+}
+
+const rate = (bytes: number, seconds: number) => Math.round((bytes / MB / seconds) * 10) / 10;
+
+function compare(name: string, ours: number, tool: string, theirs: number): BenchResult {
+  return { name, unit: "MB/s", value: ours, reference: { tool, value: theirs }, ratio: Math.round((ours / theirs) * 100) / 100, higherIsBetter: true };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const root = await mkdtemp(join(tmpdir(), "bench-agent-"));
+  const s3 = await startExternalFauxqs();
+  const client = s3Client(s3.endpoint);
+  const results: BenchResult[] = [];
+  try {
+    for (const [label, count, size, kind] of [["1 × 75 MB NEF", 1, 75 * MB, "nef"], ["50 × 20 MB JPEG", 50, 20 * MB, "jpeg"]] as const) {
+      const measured: Record<string, number> = {};
+      for (const tool of ["agent", "aws", "lib"] as const) {
+        const batch = await makeBatch(root, count, size, kind);
+        const seconds =
+          tool === "agent" ? (await agentRun(root, s3.endpoint, batch)).seconds
+          : tool === "aws" ? await awsRun(s3.endpoint, batch, client)
+          : await libStorageRun(batch, client);
+        measured[tool] = rate(batch.bytes, seconds);
+        await rm(batch.dir, { recursive: true, force: true });
+        await emptyBucket(client);
+      }
+      const agent = measured.agent ?? 0;
+      results.push(compare(`agent ${label}: closed → verified in S3`, agent, "aws s3 cp (awscli 2.9.19)", measured.aws ?? 0));
+      results.push(compare(`agent ${label}: closed → verified in S3`, agent, "lib-storage Upload", measured.lib ?? 0));
+    }
+    const memoryBatch = await makeBatch(root, 10, 75 * MB, "nef");
+    const { peakRssMB } = await agentRun(root, s3.endpoint, memoryBatch);
+    results.push({
+      name: "agent peak RSS delivering 10 × 75 MB",
+      unit: "MB",
+      value: Math.round(peakRssMB),
+      reference: { tool: "aim", value: 200 },
+      ratio: Math.round((peakRssMB / 200) * 100) / 100,
+      higherIsBetter: false,
+    });
+    await emptyBucket(client);
+  } finally {
+    client.destroy();
+    await s3.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+  return results;
+}
+
+if (import.meta.main) console.table(await run());
