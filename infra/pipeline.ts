@@ -6,9 +6,14 @@ import { photos } from "./table";
 
 const link = [bucket, photos, convert.queue, mirror.queue, publish.queue, apiToken, instagramToken];
 
-/** Settings that are not linked resources (Graph API user, mirror targets, …) come from the stage's environment. */
+/**
+ * Settings that are not linked resources (Graph API user, publish mode, …) come from the deploying
+ * shell's `PHOTO_RELAY_*` variables. Secrets never travel this way: they are SST secrets.
+ */
 const environment = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => name.startsWith("PHOTO_RELAY_")),
+  Object.entries(process.env).filter(
+    ([name]) => name.startsWith("PHOTO_RELAY_") && !/TOKEN|PASSWORD|SECRET|PRIVATE_KEY/.test(name),
+  ),
 ) as Record<string, string>;
 
 function subscriber(stage: keyof typeof STAGE_SETTINGS, nodejs: sst.aws.FunctionArgs["nodejs"] = {}) {

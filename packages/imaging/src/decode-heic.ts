@@ -4,7 +4,7 @@
  * build needs no native layer in Lambda. libheif applies the file's rotation and mirroring (irot/imir),
  * so the pixels come out upright.
  */
-import decode from "heic-decode";
+import type HeicDecode from "heic-decode";
 import { ImagingError } from "./errors.ts";
 
 /**
@@ -21,7 +21,12 @@ export interface DecodedPixels {
   channels: 4;
 }
 
+/** Loaded on first use: the WebAssembly module costs ~25 MB and its start-up time on every cold start. */
+let decoder: Promise<typeof HeicDecode> | undefined;
+
 export async function decodeHeic(input: Buffer, maxInputPixels: number): Promise<DecodedPixels> {
+  decoder ??= import("heic-decode").then((module) => module.default);
+  const decode = await decoder;
   let images: Awaited<ReturnType<typeof decode.all>>;
   try {
     images = await decode.all({ buffer: input });
