@@ -52,6 +52,7 @@ beforeAll(async () => {
     graphProcessingMs: 300,
     agentOptions: { stableMs: 300, scanIntervalMs: 1000 },
     logger: createLogger("e2e", { level: "WARN" }),
+    env: {},
   });
 });
 

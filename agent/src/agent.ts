@@ -12,7 +12,7 @@ import { Delivery } from "./delivery.ts";
 import { Intake } from "./intake.ts";
 import { Journal, type JournalRecord } from "./journal.ts";
 import { Retention } from "./retention.ts";
-import { KeyedLock, Semaphore } from "./semaphore.ts";
+import { BufferPool, KeyedLock } from "./semaphore.ts";
 import { Spool } from "./spool.ts";
 import { StatusWriter } from "./status-file.ts";
 import type { Agent, AgentEvents, AgentOptions, AgentStatus } from "./types.ts";
@@ -85,7 +85,8 @@ export function startAgent(options: AgentOptions): Agent {
   });
 
   const delivery: Delivery = new Delivery({
-    concurrency,
+    // Twice as many files as part slots, so one file's HEAD/Complete overlaps another's parts.
+    concurrency: concurrency * 2,
     spool,
     connectivity,
     retention,
@@ -98,7 +99,7 @@ export function startAgent(options: AgentOptions): Agent {
       bucket,
       journal,
       partSize,
-      slots: new Semaphore(concurrency),
+      parts: new BufferPool(concurrency, partSize),
       send,
       onProgress: (record, sent) => delivery.progress(record, sent),
     },

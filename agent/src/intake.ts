@@ -13,7 +13,7 @@ import { SourceChangedError, SpoolFullError } from "./errors.ts";
 import type { Journal, JournalRecord } from "./journal.ts";
 import { isTemporaryName, type MediaKind } from "./media-kind.ts";
 import { Readiness, type Ready, type Rejection } from "./readiness.ts";
-import type { KeyedLock } from "./semaphore.ts";
+import { type KeyedLock, Limiter } from "./semaphore.ts";
 import type { Prepared, Spool } from "./spool.ts";
 
 export interface IntakeOptions {
@@ -42,6 +42,7 @@ export class Intake {
   /** Inbox files already in the journal, by path → "size:mtime". */
   readonly #known = new Map<string, string>();
   readonly #reported = new Set<string>();
+  readonly #hashing = new Limiter(2);
   #watcher: FSWatcher | undefined;
   #timers: NodeJS.Timeout[] = [];
 
@@ -133,7 +134,8 @@ export class Intake {
     const o = this.#o;
     let prepared: Prepared;
     try {
-      prepared = await o.spool.prepare(path, stats);
+      // Two at a time: hashing a burst of 50 files at once would starve the uploads of CPU.
+      prepared = await this.#hashing.run(() => o.spool.prepare(path, stats));
     } catch (error) {
       if (error instanceof SourceChangedError) return "retry";
       if ((error as { code?: string }).code === "ENOENT") {
@@ -145,10 +147,11 @@ export class Intake {
       return "retry";
     }
     const record = await o.locks.run(prepared.sha256, async () => {
-      await o.spool.commit(prepared, media.ext);
+      const { mtimeMs: spoolMtimeMs } = await o.spool.commit(prepared, media.ext);
       const source = { path, size: stats.size, mtimeMs: stats.mtimeMs };
       const existing = o.records.get(prepared.sha256);
       if (existing) {
+        existing.spoolMtimeMs = spoolMtimeMs;
         if (!existing.sources.some((s) => s.path === path)) existing.sources.push(source);
         await o.journal.save(existing);
         return existing;
@@ -164,6 +167,7 @@ export class Intake {
         originalName: basename(path),
         capturedAt: new Date(stats.mtimeMs).toISOString(),
         spooledAt: new Date().toISOString(),
+        spoolMtimeMs,
         sources: [source],
         state: "spooled",
         attempts: 0,

@@ -37,6 +37,8 @@ export interface JournalRecord {
   /** File mtime of the first source, ISO 8601. */
   capturedAt: string;
   spooledAt: string;
+  /** mtime of the spool copy when it was hashed; a later change means it must be spooled again. */
+  spoolMtimeMs?: number;
   /** Every inbox file with these bytes; all are archived once the object is verified. */
   sources: SourceFile[];
   state: RecordState;

@@ -1,7 +1,7 @@
 /**
  * The resumable multipart engine. The journal holds the UploadId and every part S3 acknowledged,
- * so an interrupted upload continues from its last finished part, also after a restart. Parts are
- * read in order, so the whole file is re-hashed on the way out and must match its SHA-256.
+ * so an interrupted upload continues from its last finished part, also after a restart. Each part
+ * carries its MD5; after completion the object's ETag must equal the one derived from those MD5s.
  */
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
@@ -16,15 +16,15 @@ import { ObjectConflictError, SpoolCorruptError } from "./errors.ts";
 import type { FinishedPart, Journal, JournalRecord } from "./journal.ts";
 import { expectedMultipartEtag, objectMetadata, verifyObject } from "./object-check.ts";
 import { isConditionalConflict, isNoSuchUpload, isPreconditionFailed } from "./s3-errors.ts";
-import type { Semaphore } from "./semaphore.ts";
+import type { BufferPool } from "./semaphore.ts";
 
 export interface UploadContext {
   client: S3Client;
   bucket: string;
   journal: Journal;
   partSize: number;
-  /** Parts in flight across all files; bounds memory to `size × partSize`. */
-  slots: Semaphore;
+  /** Parts in flight across all files, with reused buffers: memory stays at `size × partSize`. */
+  parts: BufferPool;
   /** Sends one command with the agent's per-request timeout and stop signal. */
   send: S3Client["send"];
   /** Bytes confirmed by S3 for this record so far. */
@@ -91,34 +91,29 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
   if (!upload) return;
   const { partSize } = upload;
   const count = Math.max(1, Math.ceil(record.bytes / partSize));
-  const done = new Map(upload.parts.map((p) => [p.n, p]));
-  const hash = createHash("sha256");
+  const done = new Set(upload.parts.map((p) => p.n));
   const pending: Promise<void>[] = [];
   let failure: unknown;
-  let sent = 0;
-  const advance = (bytes: number) => {
-    sent += bytes;
-    ctx.onProgress(record, sent);
-  };
+  let sent = upload.parts.reduce((sum, p) => sum + p.size, 0);
+  ctx.onProgress(record, sent);
   const handle = await open(spoolPath, "r");
   try {
+    // The spool copy was hashed when it was spooled; any later change (a rewritten hard-linked
+    // original, a damaged disk) shows in its size or mtime, and then it is spooled again.
+    const now = await handle.stat();
+    if (now.size !== record.bytes || (record.spoolMtimeMs !== undefined && now.mtimeMs !== record.spoolMtimeMs)) {
+      throw new SpoolCorruptError(record.key);
+    }
     for (let n = 1; n <= count && failure === undefined; n++) {
-      const release = await ctx.slots.acquire();
+      if (done.has(n)) continue; // acknowledged by S3 before the interruption (the journal says so)
       const size = Math.min(partSize, record.bytes - (n - 1) * partSize);
-      const body = Buffer.allocUnsafe(size);
+      const { buffer: body, release } = await ctx.parts.acquire(size);
       const { bytesRead } = await handle.read(body, 0, size, (n - 1) * partSize);
       if (bytesRead !== size) {
         release();
         throw new SpoolCorruptError(record.key);
       }
-      hash.update(body);
       const md5 = createHash("md5").update(body).digest("base64");
-      const previous = done.get(n);
-      if (previous && previous.md5 === md5 && previous.size === size) {
-        release();
-        advance(size);
-        continue;
-      }
       const part = ctx
         .send(
           new UploadPartCommand({
@@ -135,7 +130,8 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
           if (!out.ETag) throw new RetryableError("no_etag", `part ${n} of ${record.key} returned no ETag`);
           recordPart(upload.parts, { n, etag: out.ETag, md5, size });
           await ctx.journal.save(record);
-          advance(size);
+          sent += size;
+          ctx.onProgress(record, sent);
         })
         .catch((error: unknown) => {
           failure ??= error;
@@ -143,12 +139,11 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
         .finally(release);
       pending.push(part);
     }
-    await Promise.all(pending);
   } finally {
+    await Promise.all(pending);
     await handle.close();
   }
   if (failure !== undefined) throw failure;
-  if (hash.digest("hex") !== record.sha256) throw new SpoolCorruptError(record.key);
 }
 
 function recordPart(parts: FinishedPart[], part: FinishedPart): void {

@@ -76,14 +76,17 @@ export class Spool {
   }
 
   /** Moves a prepared copy to `data/<sha256><ext>` durably (under the photo's lock). */
-  async commit(prepared: Prepared, ext: string): Promise<string> {
+  async commit(prepared: Prepared, ext: string): Promise<{ path: string; mtimeMs: number }> {
     const target = this.path(prepared.sha256, ext);
-    // Same bytes already spooled: the rename replaces an identical file (or, for two links to one
-    // inode, does nothing, which is why the temp name is removed afterwards).
+    const existing = await stat(target).catch(() => undefined);
+    if (existing) {
+      // The same bytes are already spooled (and may be being uploaded): keep that copy.
+      await rm(prepared.temp, { force: true });
+      return { path: target, mtimeMs: existing.mtimeMs };
+    }
     await rename(prepared.temp, target);
-    await rm(prepared.temp, { force: true });
     await fsyncDir(this.dataDir);
-    return target;
+    return { path: target, mtimeMs: (await stat(target)).mtimeMs };
   }
 
   async discard(prepared: Prepared): Promise<void> {

@@ -15,6 +15,7 @@ export async function testStack(options: Partial<LocalStackOptions> = {}): Promi
     checkDelaysSeconds: [1],
     graphProcessingMs: 200,
     logger: createLogger("it", { level: "SILENT" }),
+    env: {}, // the developer's own PHOTO_RELAY_* settings never leak into tests
     ...options,
   });
 }

@@ -1,6 +1,7 @@
 /**
- * Reads the configuration once: a JSON file (optional), then environment variables, then values
- * supplied by the platform (SST `Resource` links in AWS), each later source overriding the earlier.
+ * Reads the configuration once: defaults (the local stack's endpoints), a JSON file (optional),
+ * environment variables, then values supplied by the platform (SST `Resource` links in AWS), each
+ * later source overriding the earlier.
  */
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
@@ -18,12 +19,15 @@ export interface LoadConfigOptions {
   file?: string;
   /** Values from the platform, e.g. SST linked resources, as a partial config tree. */
   overrides?: Tree;
+  /** Lowest-priority values, e.g. the endpoints of the local stack, which file and env may replace. */
+  defaults?: Tree;
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const file = options.file ?? env.PHOTO_RELAY_CONFIG;
-  const tree: Tree = file ? readJsonFile(file) : {};
+  const tree: Tree = structuredClone(options.defaults ?? {});
+  if (file) mergeInto(tree, readJsonFile(file));
   mergeInto(tree, fromEnv(env));
   if (options.overrides) mergeInto(tree, options.overrides);
   return parseConfig(tree);

@@ -68,6 +68,19 @@ describe("config", () => {
     expect(config.api.token).toBe("token-from-a-file-0001");
   });
 
+  it("lets file and environment replace the defaults a caller supplies (the local stack's endpoints)", () => {
+    const config = loadConfig({
+      env: { ...env, PHOTO_RELAY_GRAPH_BASE_URL: "https://graph.instagram.com" },
+      defaults: {
+        instagram: { graphBaseUrl: "http://127.0.0.1:8090", mode: "manual" },
+        s3: { bucket: "local" },
+      },
+    });
+    expect(config.instagram.graphBaseUrl).toBe("https://graph.instagram.com");
+    expect(config.instagram.mode).toBe("manual");
+    expect(config.s3.bucket).toBe("media");
+  });
+
   it("never shows secrets in the redacted copy, also inside mirror transports", () => {
     const targets = [
       { name: "web", transports: [{ type: "sftp", host: "h", password: "sftp-pass-1", privateKey: "KEY" }] },

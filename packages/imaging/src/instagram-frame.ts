@@ -34,7 +34,11 @@ export function planInstagramFrame(
 
   if (ratio >= minRatio && ratio <= maxRatio) {
     const width = clampWidth(sourceWidth);
-    const height = Math.max(1, Math.round(width / ratio));
+    // Rounding must not push a ratio at the edge (say 1.9099) out of range: 1080/565 is 1.9115.
+    const height = Math.min(
+      Math.floor(width / minRatio),
+      Math.max(Math.ceil(width / maxRatio), Math.round(width / ratio)),
+    );
     return { width, height, mode: "fit", content: { width, height, left: 0, top: 0 } };
   }
   const tooWide = ratio > maxRatio;

@@ -22,9 +22,10 @@ describe("imaging: the Instagram rendition", () => {
       height: 1350,
       mode: "fit",
     });
+    // 1080/565 would be 1.9115:1, just outside: the height rounds into range instead.
     expect(planInstagramFrame(1910, 1000, 1080, "crop")).toMatchObject({
       width: 1080,
-      height: 565,
+      height: 566,
       mode: "fit",
     });
   });
@@ -43,6 +44,11 @@ describe("imaging: the Instagram rendition", () => {
       [1000, 3000],
       [50, 5000],
       [5000, 50],
+      [1910, 1000],
+      [1909, 1000],
+      [800, 1000],
+      [801, 1000],
+      [799, 1000],
     ] as const) {
       for (const aspect of ["pad", "crop"] as const) {
         const frame = planInstagramFrame(w, h, 1080, aspect);

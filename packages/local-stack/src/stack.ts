@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Agent, type AgentOptions, startAgent } from "@photo-relay/agent";
-import { type Config, createLogger, type Logger, parseConfig } from "@photo-relay/core";
+import { type Config, createLogger, type Logger, loadConfig } from "@photo-relay/core";
 import { createHandler as convertHandler } from "@photo-relay/functions/convert";
 import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
 import { createHandler as publishHandler } from "@photo-relay/functions/publish";
@@ -46,6 +46,11 @@ export interface LocalStackOptions {
   /** Agent settings beyond the inbox, e.g. a shorter `stableMs` in tests. */
   agentOptions?: Partial<Omit<AgentOptions, "inbox" | "s3">>;
   logger?: Logger;
+  /**
+   * Where `PHOTO_RELAY_*` settings and `PHOTO_RELAY_CONFIG` are read from (default `process.env`):
+   * they replace the local defaults, e.g. a real FTPS mirror target or another Graph API.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface LocalStack {
@@ -108,27 +113,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => web.stop());
 
     setLocalCredentials();
-    const config = parseConfig({
-      region: REGION,
-      s3: { bucket: names.bucket, endpoint: awsUrl, forcePathStyle: true },
-      sqs: {
-        endpoint: awsUrl,
-        convertQueueUrl: queues.convert.url,
-        mirrorQueueUrl: queues.mirror.url,
-        publishQueueUrl: queues.publish.url,
-      },
-      dynamodb: { endpoint: dynamo.url, table: names.table },
-      api: { token: apiToken },
-      mirror: {
-        targets: [{ name: "web", transports: [{ type: "local", root: webRoot }], publicBaseUrl: web.url }],
-      },
-      instagram: {
-        graphBaseUrl: sandbox.url,
-        userId: sandbox.account.igUserId,
-        // The sandbox's well-known token never expires, so it survives restarts of the stack.
-        accessToken: sandbox.defaultToken ?? sandbox.issueToken("ig_long", null),
-        mode: options.publishMode ?? "auto",
-        ...(options.checkDelaysSeconds && { checkDelaysSeconds: options.checkDelaysSeconds }),
+    const config = loadConfig({
+      env: options.env ?? process.env,
+      defaults: {
+        region: REGION,
+        s3: { bucket: names.bucket, endpoint: awsUrl, forcePathStyle: true },
+        sqs: {
+          endpoint: awsUrl,
+          convertQueueUrl: queues.convert.url,
+          mirrorQueueUrl: queues.mirror.url,
+          publishQueueUrl: queues.publish.url,
+        },
+        dynamodb: { endpoint: dynamo.url, table: names.table },
+        api: { token: apiToken },
+        mirror: {
+          targets: [{ name: "web", transports: [{ type: "local", root: webRoot }], publicBaseUrl: web.url }],
+        },
+        instagram: {
+          graphBaseUrl: sandbox.url,
+          userId: sandbox.account.igUserId,
+          // The sandbox's well-known token never expires, so it survives restarts of the stack.
+          accessToken: sandbox.defaultToken ?? sandbox.issueToken("ig_long", null),
+          mode: options.publishMode ?? "auto",
+          ...(options.checkDelaysSeconds && { checkDelaysSeconds: options.checkDelaysSeconds }),
+        },
       },
     });
     const runtime = createRuntime(config, { logger: logger.createChild({ serviceName: "pipeline" }) });
