@@ -120,7 +120,10 @@ export function startAgent(options: AgentOptions): Agent {
     },
     onArchived: (outcome, record) => {
       if (outcome.result !== "moved" && outcome.result !== "kept") {
-        logger.warn(`original ${outcome.result} before archiving`, { photoId: record.sha256, path: outcome.source.path });
+        logger.warn(`original ${outcome.result} before archiving`, {
+          photoId: record.sha256,
+          path: outcome.source.path,
+        });
       }
       intake.forget(outcome.source.path);
     },
@@ -178,7 +181,9 @@ export function startAgent(options: AgentOptions): Agent {
     await journal.init();
     await spool.init();
     await ledger.load();
-    const records = await journal.load((file, error) => logger.error("unreadable journal record", { file, error }));
+    const records = await journal.load((file, error) =>
+      logger.error("unreadable journal record", { file, error }),
+    );
     const referenced = new Set(records.map((r) => spool.path(r.sha256, r.ext)));
     const orphans = await spool.removeOrphans(referenced);
     if (orphans.length) logger.info("removed spool copies without a journal record", { orphans });

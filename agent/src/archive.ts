@@ -18,7 +18,11 @@ export interface ArchiveOptions {
   ledger: Ledger;
 }
 
-export type ArchiveOutcome = { source: SourceFile; result: "moved" | "kept" | "gone" | "replaced"; to?: string };
+export type ArchiveOutcome = {
+  source: SourceFile;
+  result: "moved" | "kept" | "gone" | "replaced";
+  to?: string;
+};
 
 /** Archives one source. "gone": deleted meanwhile (the spool copy was delivered); "replaced": other bytes now. */
 export async function archiveSource(
@@ -38,7 +42,8 @@ export async function archiveSource(
     await options.ledger.add(source);
     return { source, result: "kept" };
   }
-  const root = options.inbox.find((dir) => !relative(dir, source.path).startsWith("..")) ?? dirname(source.path);
+  const root =
+    options.inbox.find((dir) => !relative(dir, source.path).startsWith("..")) ?? dirname(source.path);
   const target = join(options.processedDir, relative(root, source.path) || basename(source.path));
   // Downloaded again (gphoto2 --skip-existing cannot see archived files): keep one archived copy.
   if (await sameBytes(target, source.size, sha256)) {

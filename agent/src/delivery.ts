@@ -107,10 +107,12 @@ export class Delivery {
     const o = this.#options;
     const spoolPath = o.spool.path(record.sha256, record.ext);
     try {
-      if (record.state === "spooled" || record.state === "uploading") await uploadRecord(record, spoolPath, o.upload);
+      if (record.state === "spooled" || record.state === "uploading")
+        await uploadRecord(record, spoolPath, o.upload);
       await o.locks.run(record.sha256, async () => {
         if (record.state === "verified") {
-          for (const source of record.sources) o.onArchived(await archiveSource(source, record.sha256, o.archive), record);
+          for (const source of record.sources)
+            o.onArchived(await archiveSource(source, record.sha256, o.archive), record);
           record.state = "archived";
           await o.upload.journal.save(record);
         }

@@ -6,8 +6,8 @@
 import type { Dirent, Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
-import { type FSWatcher, watch } from "chokidar";
 import { describeError, originalKey } from "@photo-relay/core";
+import { type FSWatcher, watch } from "chokidar";
 import type { Ledger } from "./archive.ts";
 import { SourceChangedError, SpoolFullError } from "./errors.ts";
 import type { Journal, JournalRecord } from "./journal.ts";
@@ -139,7 +139,12 @@ export class Intake {
     } catch (error) {
       if (error instanceof SourceChangedError) return "retry";
       if ((error as { code?: string }).code === "ENOENT") {
-        this.#reject({ path, outcome: "ignored", code: "vanished", reason: "deleted before it could be spooled" });
+        this.#reject({
+          path,
+          outcome: "ignored",
+          code: "vanished",
+          reason: "deleted before it could be spooled",
+        });
         return "done";
       }
       const { code, message } = describeError(error);

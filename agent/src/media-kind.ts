@@ -8,7 +8,16 @@ import { extname } from "node:path";
 export type MediaKind = "jpeg" | "png" | "webp" | "gif" | "tiff" | "heic" | "avif" | "raw" | "mp4" | "mov";
 
 export const MEDIA_KINDS: readonly MediaKind[] = [
-  "jpeg", "png", "webp", "gif", "tiff", "heic", "avif", "raw", "mp4", "mov",
+  "jpeg",
+  "png",
+  "webp",
+  "gif",
+  "tiff",
+  "heic",
+  "avif",
+  "raw",
+  "mp4",
+  "mov",
 ];
 
 export type Detection =
@@ -19,8 +28,16 @@ const RAW_EXTS = new Set([".nef", ".cr2", ".arw", ".dng", ".orf", ".nrw", ".raf"
 const TAIL = 64 * 1024;
 
 const CONTENT_TYPES: Record<MediaKind, string> = {
-  jpeg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif", tiff: "image/tiff",
-  heic: "image/heic", avif: "image/avif", raw: "image/x-raw", mp4: "video/mp4", mov: "video/quicktime",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  webp: "image/webp",
+  gif: "image/gif",
+  tiff: "image/tiff",
+  heic: "image/heic",
+  avif: "image/avif",
+  raw: "image/x-raw",
+  mp4: "video/mp4",
+  mov: "video/quicktime",
 };
 
 /**
@@ -33,7 +50,8 @@ export async function detectMedia(file: FileHandle, size: number, name: string):
   const head = await readAt(file, 0, Math.min(64, size));
   const tail = await readAt(file, Math.max(0, size - TAIL), Math.min(TAIL, size));
   const found = sniff(head, name);
-  if (!found) return { ok: false, reason: "unsupported", detail: "not a supported media file (unknown magic bytes)" };
+  if (!found)
+    return { ok: false, reason: "unsupported", detail: "not a supported media file (unknown magic bytes)" };
   const problem = await completeness(found.kind, file, size, head, tail);
   if (problem) return { ok: false, reason: "incomplete", detail: `${found.kind}: ${problem}` };
   return { ok: true, kind: found.kind, ext: found.ext, contentType: CONTENT_TYPES[found.kind] };
@@ -52,7 +70,10 @@ function sniff(head: Buffer, name: string): { kind: MediaKind; ext: string } | u
   if (tiff === "II*\0" || tiff === "MM\0*" || tiff === "IIRO" || tiff === "IIRS" || tiff === "MMOR") {
     const isRaw = RAW_EXTS.has(nameExt) || (tiff !== "II*\0" && tiff !== "MM\0*") || ascii(8, 10) === "CR";
     if (!isRaw) return { kind: "tiff", ext: ".tif" };
-    return { kind: "raw", ext: RAW_EXTS.has(nameExt) ? nameExt : tiff.startsWith("IIR") || tiff === "MMOR" ? ".orf" : ".cr2" };
+    return {
+      kind: "raw",
+      ext: RAW_EXTS.has(nameExt) ? nameExt : tiff.startsWith("IIR") || tiff === "MMOR" ? ".orf" : ".cr2",
+    };
   }
   const box = ascii(4, 8);
   if (box === "ftyp") {
@@ -64,12 +85,17 @@ function sniff(head: Buffer, name: string): { kind: MediaKind; ext: string } | u
     if (brand === "qt  ") return { kind: "mov", ext: ".mov" };
     return { kind: "mp4", ext: ".mp4" };
   }
-  if (/^(moov|mdat|wide|free|skip|pnot)$/.test(box) && nameExt === ".mov") return { kind: "mov", ext: ".mov" };
+  if (/^(moov|mdat|wide|free|skip|pnot)$/.test(box) && nameExt === ".mov")
+    return { kind: "mov", ext: ".mov" };
   return undefined;
 }
 
 async function completeness(
-  kind: MediaKind, file: FileHandle, size: number, head: Buffer, tail: Buffer,
+  kind: MediaKind,
+  file: FileHandle,
+  size: number,
+  head: Buffer,
+  tail: Buffer,
 ): Promise<string | undefined> {
   switch (kind) {
     case "jpeg": {
@@ -136,5 +162,10 @@ function isZero(bytes: Buffer): boolean {
  * `*.crdownload`) and dotfiles: never candidates.
  */
 export function isTemporaryName(name: string): boolean {
-  return /^\./.test(name) || /^tmpfile/i.test(name) || /\.(part|partial|tmp|crdownload|download)$/i.test(name) || /^~\$/.test(name);
+  return (
+    /^\./.test(name) ||
+    /^tmpfile/i.test(name) ||
+    /\.(part|partial|tmp|crdownload|download)$/i.test(name) ||
+    /^~\$/.test(name)
+  );
 }

@@ -34,9 +34,14 @@ export interface UploadContext {
 const MAX_RESTARTS = 3;
 
 /** Uploads the spooled file of `record` and verifies it; returns with `record.state === "verified"` persisted. */
-export async function uploadRecord(record: JournalRecord, spoolPath: string, ctx: UploadContext): Promise<void> {
+export async function uploadRecord(
+  record: JournalRecord,
+  spoolPath: string,
+  ctx: UploadContext,
+): Promise<void> {
   for (let restart = 0; ; restart++) {
-    if (restart > MAX_RESTARTS) throw new RetryableError("upload_restarts", `gave up restarting ${record.key} for now`);
+    if (restart > MAX_RESTARTS)
+      throw new RetryableError("upload_restarts", `gave up restarting ${record.key} for now`);
     if (!record.upload) {
       // The same bytes may already be there (an earlier run, another source): then nothing is sent.
       if ((await verifyObject(ctx, record)) === "match") return markVerified(record, ctx);
@@ -48,7 +53,8 @@ export async function uploadRecord(record: JournalRecord, spoolPath: string, ctx
           Metadata: objectMetadata(record),
         }),
       );
-      if (!created.UploadId) throw new RetryableError("no_upload_id", "CreateMultipartUpload returned no UploadId");
+      if (!created.UploadId)
+        throw new RetryableError("no_upload_id", "CreateMultipartUpload returned no UploadId");
       record.upload = { uploadId: created.UploadId, partSize: ctx.partSize, parts: [] };
       record.state = "uploading";
       await ctx.journal.save(record); // before the first part, so a crash never orphans the upload
@@ -74,7 +80,8 @@ export async function uploadRecord(record: JournalRecord, spoolPath: string, ctx
     }
     const found = await verifyObject(ctx, record, expectedMultipartEtag(record));
     if (found === "match") return markVerified(record, ctx);
-    if (found === "missing") throw new RetryableError("not_visible", `${record.key} not visible after completion`);
+    if (found === "missing")
+      throw new RetryableError("not_visible", `${record.key} not visible after completion`);
     throw new ObjectConflictError(record.key, found);
   }
 }
@@ -101,7 +108,10 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
     // The spool copy was hashed when it was spooled; any later change (a rewritten hard-linked
     // original, a damaged disk) shows in its size or mtime, and then it is spooled again.
     const now = await handle.stat();
-    if (now.size !== record.bytes || (record.spoolMtimeMs !== undefined && now.mtimeMs !== record.spoolMtimeMs)) {
+    if (
+      now.size !== record.bytes ||
+      (record.spoolMtimeMs !== undefined && now.mtimeMs !== record.spoolMtimeMs)
+    ) {
       throw new SpoolCorruptError(record.key);
     }
     for (let n = 1; n <= count && failure === undefined; n++) {
@@ -158,7 +168,10 @@ async function complete(record: JournalRecord, ctx: UploadContext): Promise<void
   if (!upload) return;
   const count = Math.max(1, Math.ceil(record.bytes / upload.partSize));
   if (upload.parts.length !== count) {
-    throw new RetryableError("parts_missing", `${record.key}: ${upload.parts.length}/${count} parts recorded`);
+    throw new RetryableError(
+      "parts_missing",
+      `${record.key}: ${upload.parts.length}/${count} parts recorded`,
+    );
   }
   await ctx.send(
     new CompleteMultipartUploadCommand({

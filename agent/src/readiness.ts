@@ -4,8 +4,8 @@
  */
 import { type Stats, stat } from "node:fs";
 import { open } from "node:fs/promises";
-import { promisify } from "node:util";
 import { basename } from "node:path";
+import { promisify } from "node:util";
 import { isCode } from "./durable-fs.ts";
 import { type Detection, detectMedia, isTemporaryName, type MediaKind } from "./media-kind.ts";
 
@@ -72,7 +72,9 @@ export class Readiness {
 
   /** Re-examines every candidate once; overlapping calls are fine (busy candidates are skipped). */
   async tick(): Promise<void> {
-    await Promise.all([...this.#candidates.entries()].map(([path, c]) => (c.busy ? undefined : this.#check(path, c))));
+    await Promise.all(
+      [...this.#candidates.entries()].map(([path, c]) => (c.busy ? undefined : this.#check(path, c))),
+    );
   }
 
   async #check(path: string, c: Candidate): Promise<void> {
@@ -88,7 +90,11 @@ export class Readiness {
         }
         return;
       }
-      if (!stats.isFile() || this.#rejected.get(path) === signature(stats) || this.#options.isKnown(path, stats)) {
+      if (
+        !stats.isFile() ||
+        this.#rejected.get(path) === signature(stats) ||
+        this.#options.isKnown(path, stats)
+      ) {
         this.#candidates.delete(path);
         return;
       }
@@ -103,12 +109,19 @@ export class Readiness {
       const media = await this.#inspect(path, stats);
       if (media.ok) {
         if (!this.#allowed(media.kind)) {
-          return this.#reject(path, stats, "ignored", "excluded_kind", `${media.kind} is excluded by the include/exclude rules`);
+          return this.#reject(
+            path,
+            stats,
+            "ignored",
+            "excluded_kind",
+            `${media.kind} is excluded by the include/exclude rules`,
+          );
         }
         if ((await this.#options.onReady(path, stats, media)) === "done") this.#candidates.delete(path);
         return;
       }
-      if (media.reason === "unsupported") return this.#reject(path, stats, "ignored", "unsupported", media.detail);
+      if (media.reason === "unsupported")
+        return this.#reject(path, stats, "ignored", "unsupported", media.detail);
       if (!graceOver) return; // maybe still being written (or preallocated and being filled)
       const code = media.reason === "unreadable" ? "unreadable" : stats.size === 0 ? "empty" : "incomplete";
       this.#reject(path, stats, media.reason === "unreadable" ? "failed" : "ignored", code, media.detail);
@@ -117,12 +130,19 @@ export class Readiness {
     }
   }
 
-  async #inspect(path: string, stats: Stats): Promise<Detection | { ok: false; reason: "unreadable"; detail: string }> {
+  async #inspect(
+    path: string,
+    stats: Stats,
+  ): Promise<Detection | { ok: false; reason: "unreadable"; detail: string }> {
     let handle: Awaited<ReturnType<typeof open>>;
     try {
       handle = await open(path, "r");
     } catch (error) {
-      return { ok: false, reason: "unreadable", detail: `cannot open for reading: ${(error as Error).message}` };
+      return {
+        ok: false,
+        reason: "unreadable",
+        detail: `cannot open for reading: ${(error as Error).message}`,
+      };
     }
     try {
       return await detectMedia(handle, stats.size, basename(path));
@@ -136,7 +156,13 @@ export class Readiness {
     return (!include || include.includes(kind)) && !exclude?.includes(kind);
   }
 
-  #reject(path: string, stats: Stats | undefined, outcome: Rejection["outcome"], code: string, reason: string): void {
+  #reject(
+    path: string,
+    stats: Stats | undefined,
+    outcome: Rejection["outcome"],
+    code: string,
+    reason: string,
+  ): void {
     this.#candidates.delete(path);
     if (stats) this.#rejected.set(path, signature(stats));
     this.#options.onReject({ path, outcome, code, reason });

@@ -5,7 +5,8 @@ interface S3ErrorShape {
   $metadata?: { httpStatusCode?: number };
 }
 
-const shape = (error: unknown): S3ErrorShape => (typeof error === "object" && error !== null ? error : {}) as S3ErrorShape;
+const shape = (error: unknown): S3ErrorShape =>
+  (typeof error === "object" && error !== null ? error : {}) as S3ErrorShape;
 const status = (error: unknown) => shape(error).$metadata?.httpStatusCode;
 const named = (error: unknown, ...names: string[]) => {
   const e = shape(error);
@@ -18,7 +19,8 @@ export const isNotFound = (error: unknown) => named(error, "NotFound", "NoSuchKe
 export const isNoSuchUpload = (error: unknown) => named(error, "NoSuchUpload");
 
 /** `If-None-Match: *` lost: an object already exists at the key. */
-export const isPreconditionFailed = (error: unknown) => named(error, "PreconditionFailed") || status(error) === 412;
+export const isPreconditionFailed = (error: unknown) =>
+  named(error, "PreconditionFailed") || status(error) === 412;
 
 /** A concurrent conditional write; S3 asks to start the multipart upload again. */
 export const isConditionalConflict = (error: unknown) =>
@@ -26,5 +28,11 @@ export const isConditionalConflict = (error: unknown) =>
 
 /** Credentials or permissions: waiting will not help until the configuration changes. */
 export const isAuthError = (error: unknown) =>
-  named(error, "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken") ||
-  status(error) === 403;
+  named(
+    error,
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "AccessDenied",
+    "ExpiredToken",
+    "InvalidToken",
+  ) || status(error) === 403;

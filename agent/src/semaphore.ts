@@ -59,7 +59,10 @@ export class BufferPool {
   async acquire(length: number): Promise<{ buffer: Buffer; release: () => void }> {
     const releaseSlot = await this.#slots.acquire();
     // A resumed upload may use a larger part size than the pool's: that part gets its own buffer.
-    const whole = length <= this.#bytes ? (this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#bytes)) : Buffer.allocUnsafeSlow(length);
+    const whole =
+      length <= this.#bytes
+        ? (this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#bytes))
+        : Buffer.allocUnsafeSlow(length);
     let released = false;
     return {
       buffer: whole.subarray(0, length),

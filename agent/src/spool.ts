@@ -60,13 +60,15 @@ export class Spool {
    */
   async prepare(source: string, expected: { size: number; mtimeMs: number }): Promise<Prepared> {
     const free = await this.freeBytes();
-    if (free - expected.size < this.#minFreeBytes) throw new SpoolFullError(free, expected.size + this.#minFreeBytes);
+    if (free - expected.size < this.#minFreeBytes)
+      throw new SpoolFullError(free, expected.size + this.#minFreeBytes);
     const temp = tempPath(this.#tmpDir, "in");
     try {
       const linked = this.#link && (await tryLink(source, temp));
       const sha256 = linked ? await hashAndSync(temp) : await copyHashing(source, temp);
       const after = await stat(source);
-      if (after.size !== expected.size || after.mtimeMs !== expected.mtimeMs) throw new SourceChangedError(source);
+      if (after.size !== expected.size || after.mtimeMs !== expected.mtimeMs)
+        throw new SourceChangedError(source);
       return { sha256, temp, linked };
     } catch (error) {
       await rm(temp, { force: true });

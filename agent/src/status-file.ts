@@ -46,6 +46,8 @@ export class StatusWriter {
 
   #write(): void {
     const body: StatusFile = { ...this.#read(), pid: process.pid, updatedAt: new Date().toISOString() };
-    this.#writing = this.#writing.then(() => writeFileAtomic(this.#path, JSON.stringify(body, null, 2))).catch(() => undefined);
+    this.#writing = this.#writing
+      .then(() => writeFileAtomic(this.#path, JSON.stringify(body, null, 2)))
+      .catch(() => undefined);
   }
 }

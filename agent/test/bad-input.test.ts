@@ -32,8 +32,13 @@ async function workspace() {
 }
 
 const base = (ws: { inbox: string; spoolDir: string }): AgentOptions => ({
-  inbox: [ws.inbox], spoolDir: ws.spoolDir, s3: { client: s3.client, bucket: BUCKET },
-  stableMs: 100, scanIntervalMs: 300, graceMs: 500, logger,
+  inbox: [ws.inbox],
+  spoolDir: ws.spoolDir,
+  s3: { client: s3.client, bucket: BUCKET },
+  stableMs: 100,
+  scanIntervalMs: 300,
+  graceMs: 500,
+  logger,
 });
 
 describe("agent: bad input", () => {
@@ -95,7 +100,11 @@ describe("agent: bad input", () => {
     const [event] = await failed;
     expect(event).toMatchObject({ code: "spool_full" });
     expect(event?.reason).toMatch(/spool disk full/);
-    expect(agent.status()).toMatchObject({ failed: 1, waiting: { files: 0 }, lastError: { code: "spool_full" } });
+    expect(agent.status()).toMatchObject({
+      failed: 1,
+      waiting: { files: 0 },
+      lastError: { code: "spool_full" },
+    });
     expect(await readdir(ws.inbox)).toEqual(["nospace.jpg"]);
     await agent.stop();
   });
@@ -135,10 +144,18 @@ describe("agent: bad input", () => {
       // Root reads everything: run the agent as "nobody" so permissions apply.
       for (const dir of [ws.root, ws.inbox]) await chown(dir, 65534, 65534);
       await chown(join(ws.inbox, "fine.jpg"), 65534, 65534);
-      const child = spawnAgentChild({
-        endpoint: s3.endpoint, bucket: BUCKET, inbox: [ws.inbox], spoolDir: ws.spoolDir,
-        stableMs: 100, scanIntervalMs: 300, graceMs: 500,
-      }, { uid: 65534, gid: 65534 });
+      const child = spawnAgentChild(
+        {
+          endpoint: s3.endpoint,
+          bucket: BUCKET,
+          inbox: [ws.inbox],
+          spoolDir: ws.spoolDir,
+          stableMs: 100,
+          scanIntervalMs: 300,
+          graceMs: 500,
+        },
+        { uid: 65534, gid: 65534 },
+      );
       const failed = waitForLine(child, /^failed unreadable .*locked\.jpg: cannot open for reading: EACCES/m);
       const delivered = waitForLine(child, /^delivered originals\//m);
       await Promise.all([failed, delivered]);

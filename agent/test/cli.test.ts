@@ -1,5 +1,5 @@
 /** The `photo-relay` CLI as a person runs it: agent, status --json, doctor, install-service, logs. */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
@@ -10,7 +10,6 @@ import { RotatingFile } from "../src/cli/log-file.ts";
 import { jpeg } from "./helpers/media.ts";
 import { stopChild, waitForLine } from "./helpers/processes.ts";
 import { BUCKET, startS3, type TestS3 } from "./helpers/s3.ts";
-import { spawn } from "node:child_process";
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, "../bin/photo-relay.ts");
@@ -32,7 +31,13 @@ beforeAll(async () => {
     JSON.stringify({
       inbox: ["./inbox"],
       spoolDir: "./spool",
-      s3: { bucket: BUCKET, endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: "AKIAEXAMPLE", secretAccessKeyFile: "./secret.txt" },
+      s3: {
+        bucket: BUCKET,
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        accessKeyId: "AKIAEXAMPLE",
+        secretAccessKeyFile: "./secret.txt",
+      },
       stableMs: 100,
       scanIntervalMs: 300,
       log: { file: "./logs/agent.log" },
@@ -48,21 +53,33 @@ const env = () => ({
   PATH: `${FAKE_BIN}${delimiter}${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
   FAKE_GPHOTO2_CARD: join(root, "card"),
 });
-const cli = (...args: string[]) => run(process.execPath, [BIN, ...args, "--config", configPath], { env: env() });
+const cli = (...args: string[]) =>
+  run(process.execPath, [BIN, ...args, "--config", configPath], { env: env() });
 
 describe("agent: CLI", () => {
   it("runs the agent, reports status --json while it runs, logs JSON with secrets masked, and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "agent", "--config", configPath], { env: env(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "agent", "--config", configPath], {
+      env: env(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     await waitForLine(child, /agent ready/);
     await writeFile(join(root, "inbox", "cli.jpg"), jpeg(50_000));
     await waitForLine(child, /✔ .*cli\.jpg → originals\/[0-9a-f]{64}\.jpg/);
     const { stdout } = await cli("status", "--json");
-    expect(JSON.parse(stdout)).toMatchObject({ running: true, online: true, delivered: 1, waiting: { files: 0 } });
+    expect(JSON.parse(stdout)).toMatchObject({
+      running: true,
+      online: true,
+      delivered: 1,
+      waiting: { files: 0 },
+    });
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     const log = await readFile(join(root, "logs", "agent.log"), "utf8");
-    const lines = log.trim().split("\n").map((l) => JSON.parse(l) as { message: string });
+    const lines = log
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { message: string });
     expect(lines.some((l) => l.message === "delivered")).toBe(true);
     expect(log).not.toContain(SECRET);
     expect(log).toContain("AKIA****");
@@ -74,7 +91,10 @@ describe("agent: CLI", () => {
   it("doctor checks folders, disk, S3 and the camera", async () => {
     const { stdout } = await cli("doctor", "--json");
     const checks = JSON.parse(stdout) as Array<{ name: string; ok: boolean; detail: string }>;
-    expect(checks.every((c) => c.ok), stdout).toBe(true);
+    expect(
+      checks.every((c) => c.ok),
+      stdout,
+    ).toBe(true);
     expect(checks.find((c) => c.name === "s3")?.detail).toMatch(/reachable, credentials accepted/);
     expect(checks.find((c) => c.name === "gphoto2")?.detail).toMatch(/Nikon DSC D850/);
   });
@@ -82,8 +102,17 @@ describe("agent: CLI", () => {
   it("doctor fails loudly when S3 is unreachable", async () => {
     const broken = join(root, "broken.json");
     const config = JSON.parse(await readFile(configPath, "utf8"));
-    await writeFile(broken, JSON.stringify({ ...config, inbox: [join(root, "inbox")], s3: { ...config.s3, endpoint: "http://127.0.0.1:9", secretAccessKeyFile: join(root, "secret.txt") } }));
-    const failed = await run(process.execPath, [BIN, "doctor", "--config", broken], { env: env() }).catch((e: { code: number; stdout: string }) => e);
+    await writeFile(
+      broken,
+      JSON.stringify({
+        ...config,
+        inbox: [join(root, "inbox")],
+        s3: { ...config.s3, endpoint: "http://127.0.0.1:9", secretAccessKeyFile: join(root, "secret.txt") },
+      }),
+    );
+    const failed = await run(process.execPath, [BIN, "doctor", "--config", broken], { env: env() }).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
     expect((failed as { code: number }).code).toBe(1);
     expect((failed as { stdout: string }).stdout).toMatch(/✖ s3 +S3 unreachable/);
   });

@@ -11,7 +11,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "./helpers/agent-events.ts";
 import { jpeg, nef } from "./helpers/media.ts";
-import { type ExternalS3, spawnAgentChild, startExternalFauxqs, stopChild, waitForLine } from "./helpers/processes.ts";
+import {
+  type ExternalS3,
+  spawnAgentChild,
+  startExternalFauxqs,
+  stopChild,
+  waitForLine,
+} from "./helpers/processes.ts";
 import { BUCKET, listOriginals, objectSha256, s3Client } from "./helpers/s3.ts";
 
 const MB = 1_000_000;
@@ -30,65 +36,82 @@ afterAll(async () => {
 });
 
 describe("agent: crash safety", () => {
-  it(`loses and duplicates nothing when SIGKILLed ${KILLS} times during a burst of 50 files`, async () => {
-    const root = await mkdtemp(join(tmpdir(), "agent-crash-"));
-    const [source, inbox, spoolDir, processedDir] = ["source", "inbox", "spool", "processed"].map((d) => join(root, d)) as [
-      string, string, string, string,
-    ];
-    await mkdir(source);
-    await mkdir(inbox);
-    const expected = new Map<string, string>(); // name → sha256
-    for (let i = 0; i < 50; i++) {
-      const name = i % 2 ? `DSC_${1000 + i}.NEF` : `DSC_${1000 + i}.JPG`;
-      const bytes = i % 2 ? nef(LARGE) : jpeg(SMALL);
-      expected.set(name, createHash("sha256").update(bytes).digest("hex"));
-      await writeFile(join(source, name), bytes);
-    }
-    const options = {
-      endpoint: s3.endpoint, bucket: BUCKET, inbox: [inbox], spoolDir, processedDir,
-      partSizeBytes: PART, stableMs: 300, scanIntervalMs: 1000, linkIntoSpool: false,
-      backoff: { baseMs: 100, maxMs: 1000 },
-    };
+  it(
+    `loses and duplicates nothing when SIGKILLed ${KILLS} times during a burst of 50 files`,
+    async () => {
+      const root = await mkdtemp(join(tmpdir(), "agent-crash-"));
+      const [source, inbox, spoolDir, processedDir] = ["source", "inbox", "spool", "processed"].map((d) =>
+        join(root, d),
+      ) as [string, string, string, string];
+      await mkdir(source);
+      await mkdir(inbox);
+      const expected = new Map<string, string>(); // name → sha256
+      for (let i = 0; i < 50; i++) {
+        const name = i % 2 ? `DSC_${1000 + i}.NEF` : `DSC_${1000 + i}.JPG`;
+        const bytes = i % 2 ? nef(LARGE) : jpeg(SMALL);
+        expected.set(name, createHash("sha256").update(bytes).digest("hex"));
+        await writeFile(join(source, name), bytes);
+      }
+      const options = {
+        endpoint: s3.endpoint,
+        bucket: BUCKET,
+        inbox: [inbox],
+        spoolDir,
+        processedDir,
+        partSizeBytes: PART,
+        stableMs: 300,
+        scanIntervalMs: 1000,
+        linkIntoSpool: false,
+        backoff: { baseMs: 100, maxMs: 1000 },
+      };
 
-    // The burst: a camera writing 50 files (non-atomically) while the agent keeps dying.
-    const burst = (async () => {
-      for (const name of expected.keys()) await copyFile(join(source, name), join(inbox, name));
-    })();
-    let kills = 0;
-    while (kills < KILLS) {
-      const child = spawnAgentChild(options);
-      // Random moments: sometimes during start-up, mostly while spooling and uploading.
-      const lifetime = randomInt(kills % 4 === 0 ? 50 : 400, 1800);
-      await new Promise((r) => setTimeout(r, lifetime)); // the kill moment is the point of this test
-      await stopChild(child, "SIGKILL");
-      kills++;
-    }
-    await burst;
+      // The burst: a camera writing 50 files (non-atomically) while the agent keeps dying.
+      const burst = (async () => {
+        for (const name of expected.keys()) await copyFile(join(source, name), join(inbox, name));
+      })();
+      let kills = 0;
+      while (kills < KILLS) {
+        const child = spawnAgentChild(options);
+        // Random moments: sometimes during start-up, mostly while spooling and uploading.
+        const lifetime = randomInt(kills % 4 === 0 ? 50 : 400, 1800);
+        await new Promise((r) => setTimeout(r, lifetime)); // the kill moment is the point of this test
+        await stopChild(child, "SIGKILL");
+        kills++;
+      }
+      await burst;
 
-    const survivor = spawnAgentChild(options);
-    await waitForLine(survivor, /^ready$/m);
-    await until(
-      async () => (await readdir(processedDir).catch(() => [])).length === 50 && (await readdir(inbox)).length === 0,
-      FULL ? 600_000 : 120_000,
-      "all originals archived",
-    );
-    await until(async () => (await readdir(join(spoolDir, "journal"))).filter((f) => f.endsWith(".json")).length === 0);
-    await stopChild(survivor);
+      const survivor = spawnAgentChild(options);
+      await waitForLine(survivor, /^ready$/m);
+      await until(
+        async () =>
+          (await readdir(processedDir).catch(() => [])).length === 50 && (await readdir(inbox)).length === 0,
+        FULL ? 600_000 : 120_000,
+        "all originals archived",
+      );
+      await until(
+        async () =>
+          (await readdir(join(spoolDir, "journal"))).filter((f) => f.endsWith(".json")).length === 0,
+      );
+      await stopChild(survivor);
 
-    expect(await readdir(join(spoolDir, "data"))).toEqual([]);
-    for (const [name, sha] of expected) {
-      const bytes = await readFile(join(processedDir, name));
-      expect(createHash("sha256").update(bytes).digest("hex"), name).toBe(sha);
-    }
-    const client = s3Client(s3.endpoint);
-    const keys = await listOriginals(client);
-    const wanted = [...expected].map(([name, sha]) => `originals/${sha}${name.endsWith(".NEF") ? ".nef" : ".jpg"}`);
-    expect([...keys.keys()].sort()).toEqual(wanted.sort());
-    for (const key of wanted) {
-      const sha = key.slice("originals/".length, -4);
-      expect(await objectSha256(client, key), key).toBe(sha);
-    }
-    client.destroy();
-    await rm(root, { recursive: true, force: true });
-  }, FULL ? 900_000 : 180_000);
+      expect(await readdir(join(spoolDir, "data"))).toEqual([]);
+      for (const [name, sha] of expected) {
+        const bytes = await readFile(join(processedDir, name));
+        expect(createHash("sha256").update(bytes).digest("hex"), name).toBe(sha);
+      }
+      const client = s3Client(s3.endpoint);
+      const keys = await listOriginals(client);
+      const wanted = [...expected].map(
+        ([name, sha]) => `originals/${sha}${name.endsWith(".NEF") ? ".nef" : ".jpg"}`,
+      );
+      expect([...keys.keys()].sort()).toEqual(wanted.sort());
+      for (const key of wanted) {
+        const sha = key.slice("originals/".length, -4);
+        expect(await objectSha256(client, key), key).toBe(sha);
+      }
+      client.destroy();
+      await rm(root, { recursive: true, force: true });
+    },
+    FULL ? 900_000 : 180_000,
+  );
 });

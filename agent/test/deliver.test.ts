@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@photo-relay/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Agent, type AgentOptions, startAgent } from "../src/index.ts";
 import { collect, waitForEvents } from "./helpers/agent-events.ts";
 import { jpeg, mp4, nef, png } from "./helpers/media.ts";
@@ -67,7 +67,12 @@ describe("agent: delivery to S3", () => {
     expect(await readdir(ws.inbox)).toEqual([]);
     expect(await readdir(join(ws.spoolDir, "data"))).toEqual([]);
     expect((await readdir(join(ws.spoolDir, "journal"))).filter((f) => f.endsWith(".json"))).toEqual([]);
-    expect(agent.status()).toMatchObject({ online: true, waiting: { files: 0, bytes: 0 }, delivered: 3, failed: 0 });
+    expect(agent.status()).toMatchObject({
+      online: true,
+      waiting: { files: 0, bytes: 0 },
+      delivered: 3,
+      failed: 0,
+    });
     await agent.stop();
     await rm(ws.root, { recursive: true, force: true });
   });

@@ -40,15 +40,29 @@ describe("agent: media detection", () => {
     ["e.MOV", ftyp("qt  ", [box("moov", 64), box("mdat", 128)]), "mov", ".mov"],
     ["f.HEIC", ftyp("heic", [box("meta", 64), box("mdat", 128)]), "heic", ".heic"],
     ["g.avif", ftyp("avif", [box("meta", 64), box("mdat", 128)]), "avif", ".avif"],
-    ["h.gif", Buffer.concat([Buffer.from("GIF89a"), Buffer.alloc(20, 7), Buffer.from([0x3b])]), "gif", ".gif"],
-    ["o.ORF", Buffer.concat([Buffer.from("IIRO"), Buffer.from([8, 0, 0, 0]), Buffer.alloc(8000, 3)]), "raw", ".orf"],
+    [
+      "h.gif",
+      Buffer.concat([Buffer.from("GIF89a"), Buffer.alloc(20, 7), Buffer.from([0x3b])]),
+      "gif",
+      ".gif",
+    ],
+    [
+      "o.ORF",
+      Buffer.concat([Buffer.from("IIRO"), Buffer.from([8, 0, 0, 0]), Buffer.alloc(8000, 3)]),
+      "raw",
+      ".orf",
+    ],
   ])("detects %s by its bytes", async (name, bytes, kind, ext) => {
     expect(await detect(name, bytes)).toMatchObject({ ok: true, kind, ext });
   });
 
   it.each([
     ["truncated JPEG (no FFD9)", "t.jpg", jpeg(5000).subarray(0, 4000)],
-    ["preallocated JPEG (zero tail)", "p.jpg", Buffer.concat([jpeg(5000).subarray(0, 3000), Buffer.alloc(2000)])],
+    [
+      "preallocated JPEG (zero tail)",
+      "p.jpg",
+      Buffer.concat([jpeg(5000).subarray(0, 3000), Buffer.alloc(2000)]),
+    ],
     ["preallocated NEF (zero tail)", "p.nef", Buffer.concat([nef(8000), Buffer.alloc(8192)])],
     ["MP4 without moov yet", "m.mp4", ftyp("isom", [box("mdat", 4096)])],
     ["MP4 whose box runs past the end", "r.mp4", mp4(10_000).subarray(0, 9000)],
@@ -59,7 +73,10 @@ describe("agent: media detection", () => {
   });
 
   it("rejects unknown bytes as unsupported", async () => {
-    expect(await detect("notes.jpg", Buffer.from("hello, not a photo"))).toMatchObject({ ok: false, reason: "unsupported" });
+    expect(await detect("notes.jpg", Buffer.from("hello, not a photo"))).toMatchObject({
+      ok: false,
+      reason: "unsupported",
+    });
   });
 
   it("skips temporary names of tether software, gphoto2 and dotfiles", () => {

@@ -51,41 +51,50 @@ async function startBehindProxy(): Promise<{ agent: Agent; inbox: string }> {
 }
 
 describe("agent: offline", () => {
-  it(`spools through a ${OUTAGE_MS} ms outage in the middle of a burst and drains afterwards`, async () => {
-    proxy.setMode("pass");
-    const { agent, inbox } = await startBehindProxy();
-    const offline = collect(agent, "offline");
-    const all = waitForEvents(agent, "delivered", 20, 60_000 + 2 * OUTAGE_MS);
-    const firstFive = waitForEvents(agent, "delivered", 5);
-    for (let i = 0; i < 5; i++) await writeFile(join(inbox, `a${i}.jpg`), jpeg(1 * MiB));
-    await firstFive;
+  it(
+    `spools through a ${OUTAGE_MS} ms outage in the middle of a burst and drains afterwards`,
+    async () => {
+      proxy.setMode("pass");
+      const { agent, inbox } = await startBehindProxy();
+      const offline = collect(agent, "offline");
+      const all = waitForEvents(agent, "delivered", 20, 60_000 + 2 * OUTAGE_MS);
+      const firstFive = waitForEvents(agent, "delivered", 5);
+      for (let i = 0; i < 5; i++) await writeFile(join(inbox, `a${i}.jpg`), jpeg(1 * MiB));
+      await firstFive;
 
-    proxy.setMode("blackhole");
-    for (let i = 0; i < 15; i++) {
-      await writeFile(join(inbox, `b${i}.${i % 3 ? "jpg" : "nef"}`), i % 3 ? jpeg(1 * MiB) : nef(6 * MiB));
-    }
-    await until(() => !agent.status().online, 20_000, "offline");
-    await until(() => agent.status().waiting.files === 15, 20_000, "15 files waiting in the spool");
-    const during: AgentStatus = agent.status();
-    expect(during).toMatchObject({ online: false, waiting: { files: 15 }, delivered: 5, failed: 0 });
-    expect(during.waiting.bytes).toBe(10 * MiB + 5 * 6 * MiB);
-    // Half the outage black-holed, half refused (the other way a link fails).
-    await new Promise((r) => setTimeout(r, OUTAGE_MS / 2)); // the outage itself is what is being simulated
-    proxy.setMode("refuse");
-    await new Promise((r) => setTimeout(r, OUTAGE_MS / 2));
-    expect(agent.status().online).toBe(false);
+      proxy.setMode("blackhole");
+      for (let i = 0; i < 15; i++) {
+        await writeFile(join(inbox, `b${i}.${i % 3 ? "jpg" : "nef"}`), i % 3 ? jpeg(1 * MiB) : nef(6 * MiB));
+      }
+      await until(() => !agent.status().online, 20_000, "offline");
+      await until(() => agent.status().waiting.files === 15, 20_000, "15 files waiting in the spool");
+      const during: AgentStatus = agent.status();
+      expect(during).toMatchObject({ online: false, waiting: { files: 15 }, delivered: 5, failed: 0 });
+      expect(during.waiting.bytes).toBe(10 * MiB + 5 * 6 * MiB);
+      // Half the outage black-holed, half refused (the other way a link fails).
+      await new Promise((r) => setTimeout(r, OUTAGE_MS / 2)); // the outage itself is what is being simulated
+      proxy.setMode("refuse");
+      await new Promise((r) => setTimeout(r, OUTAGE_MS / 2));
+      expect(agent.status().online).toBe(false);
 
-    const back = waitForEvents(agent, "online", 1, 10_000);
-    proxy.setMode("pass");
-    await back;
-    await all;
-    expect(offline.length).toBeGreaterThanOrEqual(1);
-    expect(agent.status()).toMatchObject({ online: true, waiting: { files: 0, bytes: 0 }, delivered: 20, failed: 0 });
-    expect(await readdir(inbox)).toEqual([]);
-    const keys = await listOriginals(s3.client);
-    expect(keys.size).toBe(20);
-    await agent.stop();
-  }, 120_000 + 3 * OUTAGE_MS);
+      const back = waitForEvents(agent, "online", 1, 10_000);
+      proxy.setMode("pass");
+      await back;
+      await all;
+      expect(offline.length).toBeGreaterThanOrEqual(1);
+      expect(agent.status()).toMatchObject({
+        online: true,
+        waiting: { files: 0, bytes: 0 },
+        delivered: 20,
+        failed: 0,
+      });
+      expect(await readdir(inbox)).toEqual([]);
+      const keys = await listOriginals(s3.client);
+      expect(keys.size).toBe(20);
+      await agent.stop();
+    },
+    120_000 + 3 * OUTAGE_MS,
+  );
 
   it("survives connections dropped in the middle of parts", async () => {
     proxy.setMode("pass");

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile, mkdir, mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -58,7 +58,9 @@ async function interrupt(agent: { stop(): Promise<void> }, stalled: { release: (
 async function journalRecords(spoolDir: string): Promise<JournalRecord[]> {
   const dir = join(spoolDir, "journal");
   const names = (await readdir(dir)).filter((n) => n.endsWith(".json"));
-  return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(dir, n), "utf8")) as JournalRecord));
+  return Promise.all(
+    names.map(async (n) => JSON.parse(await readFile(join(dir, n), "utf8")) as JournalRecord),
+  );
 }
 
 async function setup() {
@@ -86,7 +88,11 @@ describe("agent: resumable multipart", () => {
     await first.ready;
     const bytes = nef(20 * MiB);
     await writeFile(join(ws.inbox, "big.NEF"), bytes);
-    await until(async () => (await journalRecords(ws.spoolDir))[0]?.upload?.parts.length === 2, 20_000, "2 parts");
+    await until(
+      async () => (await journalRecords(ws.spoolDir))[0]?.upload?.parts.length === 2,
+      20_000,
+      "2 parts",
+    );
     await interrupt(first, stalled);
     const [record] = await journalRecords(ws.spoolDir);
     expect(record?.state).toBe("uploading");
@@ -110,12 +116,20 @@ describe("agent: resumable multipart", () => {
     const first = startAgent(options(ws, stalled.client));
     await first.ready;
     await writeFile(join(ws.inbox, "gone.NEF"), nef(11 * MiB));
-    await until(async () => (await journalRecords(ws.spoolDir))[0]?.upload?.parts.length === 1, 20_000, "1 part");
+    await until(
+      async () => (await journalRecords(ws.spoolDir))[0]?.upload?.parts.length === 1,
+      20_000,
+      "1 part",
+    );
     await interrupt(first, stalled);
     const [record] = await journalRecords(ws.spoolDir);
     // A lifecycle rule (or an operator) aborted the upload while the agent was down.
     await s3.client.send(
-      new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: record?.key, UploadId: record?.upload?.uploadId }),
+      new AbortMultipartUploadCommand({
+        Bucket: BUCKET,
+        Key: record?.key,
+        UploadId: record?.upload?.uploadId,
+      }),
     );
     const fresh = countingClient();
     const second = startAgent(options(ws, fresh.client));

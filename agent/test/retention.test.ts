@@ -33,7 +33,8 @@ describe("agent: spool retention", () => {
     const dir = await spoolWith(["a.jpg", "b.jpg", "c.jpg"]);
     const retention = new Retention(dir, { keepDays: 30, minFreeBytes: 100 });
     const now = Date.now();
-    for (const [i, n] of ["a.jpg", "b.jpg", "c.jpg"].entries()) await retention.release(join(dir, n), n, now - (3 - i) * 1000);
+    for (const [i, n] of ["a.jpg", "b.jpg", "c.jpg"].entries())
+      await retention.release(join(dir, n), n, now - (3 - i) * 1000);
     let free = -25; // each deletion frees 50 bytes: 25, 75, then 125 ≥ the floor
     expect(await retention.prune(async () => (free += 50), now)).toBe(2);
     expect(await readdir(join(dir, "kept"))).toEqual([`${now - 1000}-c.jpg`]);

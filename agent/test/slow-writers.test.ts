@@ -30,7 +30,12 @@ afterAll(async () => {
 async function slowWrite(
   path: string,
   bytes: Buffer,
-  { durationMs, chunks, preallocate = false, pauseMs = 0 }: { durationMs: number; chunks: number; preallocate?: boolean; pauseMs?: number },
+  {
+    durationMs,
+    chunks,
+    preallocate = false,
+    pauseMs = 0,
+  }: { durationMs: number; chunks: number; preallocate?: boolean; pauseMs?: number },
 ): Promise<number> {
   const handle = await open(path, "w");
   if (preallocate) await handle.truncate(bytes.length);
@@ -57,11 +62,20 @@ describe("agent: slow writers", () => {
       "preallocated-paused.nef": nef(6 * MiB),
     };
     // Already growing before the agent starts.
-    const early = slowWrite(join(inbox, "growing-at-start.nef"), files["growing-at-start.nef"], { durationMs: 4000, chunks: 20 });
+    const early = slowWrite(join(inbox, "growing-at-start.nef"), files["growing-at-start.nef"], {
+      durationMs: 4000,
+      chunks: 20,
+    });
     await tick(300);
     const agent = startAgent({
-      inbox: [inbox], spoolDir: join(root, "spool"), s3: { client: s3.client, bucket: BUCKET },
-      partSizeBytes: 5 * MiB, stableMs, scanIntervalMs: 500, graceMs: 20_000, logger,
+      inbox: [inbox],
+      spoolDir: join(root, "spool"),
+      s3: { client: s3.client, bucket: BUCKET },
+      partSizeBytes: 5 * MiB,
+      stableMs,
+      scanIntervalMs: 500,
+      graceMs: 20_000,
+      logger,
     });
     const delivered = waitForEvents(agent, "delivered", 4, 40_000);
     const deliveredAt = new Map<string, number>();
@@ -70,10 +84,17 @@ describe("agent: slow writers", () => {
     const closedAt = await Promise.all([
       slowWrite(join(inbox, "over-10s.jpg"), files["over-10s.jpg"], { durationMs: 10_000, chunks: 40 }),
       early,
-      slowWrite(join(inbox, "preallocated.jpg"), files["preallocated.jpg"], { durationMs: 3000, chunks: 12, preallocate: true }),
+      slowWrite(join(inbox, "preallocated.jpg"), files["preallocated.jpg"], {
+        durationMs: 3000,
+        chunks: 12,
+        preallocate: true,
+      }),
       // Pauses 2.5 s (longer than stableMs) with a zero-filled tail: the format check must hold it back.
       slowWrite(join(inbox, "preallocated-paused.nef"), files["preallocated-paused.nef"], {
-        durationMs: 3000, chunks: 12, preallocate: true, pauseMs: 2500,
+        durationMs: 3000,
+        chunks: 12,
+        preallocate: true,
+        pauseMs: 2500,
       }),
     ]);
     const events = await delivered;
@@ -84,7 +105,9 @@ describe("agent: slow writers", () => {
     });
     for (const [name, bytes] of Object.entries(files)) {
       const event = events.find((e) => e.path.endsWith(name));
-      expect(await objectSha256(s3.client, event?.key ?? ""), name).toBe(createHash("sha256").update(bytes).digest("hex"));
+      expect(await objectSha256(s3.client, event?.key ?? ""), name).toBe(
+        createHash("sha256").update(bytes).digest("hex"),
+      );
     }
     expect(agent.status()).toMatchObject({ delivered: 4, ignored: 0, failed: 0 });
     await agent.stop();

@@ -32,16 +32,17 @@ async function shoot(card: string, name: string, bytes: Buffer) {
 
 describe("agent: tethering (gphoto2)", () => {
   it("parses gphoto2 --auto-detect", () => {
-    const out = "Model                          Port\n----------------------------------------------------------\nNikon DSC D850                 usb:001,004\n";
+    const out =
+      "Model                          Port\n----------------------------------------------------------\nNikon DSC D850                 usb:001,004\n";
     expect(parseAutoDetect(out)).toEqual([{ model: "Nikon DSC D850", port: "usb:001,004" }]);
     expect(parseAutoDetect(out.split("\n").slice(0, 2).join("\n"))).toEqual([]);
   });
 
   it("catches up, downloads each capture via the hook, and recovers from a disconnect", async () => {
     const root = await mkdtemp(join(tmpdir(), "agent-tether-"));
-    const [inbox, card, spoolDir, processedDir] = ["inbox", "card", "spool", "processed"].map((d) => join(root, d)) as [
-      string, string, string, string,
-    ];
+    const [inbox, card, spoolDir, processedDir] = ["inbox", "card", "spool", "processed"].map((d) =>
+      join(root, d),
+    ) as [string, string, string, string];
     await mkdir(inbox);
     await mkdir(card);
     process.env.PATH = `${BIN}${delimiter}${dirname(process.execPath)}${delimiter}${process.env.PATH}`;
@@ -49,14 +50,20 @@ describe("agent: tethering (gphoto2)", () => {
     await shoot(card, "DSC_0001.NEF", nef(300_000)); // taken before the agent started
 
     const agent = startAgent({
-      inbox: [inbox], spoolDir, processedDir, s3: { client: s3.client, bucket: BUCKET },
+      inbox: [inbox],
+      spoolDir,
+      processedDir,
+      s3: { client: s3.client, bucket: BUCKET },
       stableMs: 60_000, // only the hook (complete=true) can make these files ready quickly
-      scanIntervalMs: 60_000, logger,
+      scanIntervalMs: 60_000,
+      logger,
     });
     await agent.ready;
     const states: TetherState[] = [];
     const tether = startTether({
-      dir: inbox, workDir: spoolDir, logger,
+      dir: inbox,
+      workDir: spoolDir,
+      logger,
       onDownload: (path) => agent.hint(path, true),
       onState: (s) => states.push(s),
       backoff: { baseMs: 100, maxMs: 400 },

@@ -32,7 +32,9 @@ export const agentConfigSchema = z.object({
   include: z.array(kind).optional(),
   exclude: z.array(kind).optional(),
   spoolMinFreeMiB: z.number().min(0).default(256),
-  retention: z.object({ keepDays: z.number().min(0).optional(), minFreeMiB: z.number().min(0).optional() }).default({}),
+  retention: z
+    .object({ keepDays: z.number().min(0).optional(), minFreeMiB: z.number().min(0).optional() })
+    .default({}),
   log: z
     .object({
       file: z.string().optional(),
@@ -71,7 +73,9 @@ export function loadConfig(path = DEFAULT_CONFIG): AgentConfig {
   const base = dirname(file);
   const at = (p: string) => resolve(base, p);
   const c = parsed.data;
-  const secret = c.s3.secretAccessKeyFile ? readFileSync(at(c.s3.secretAccessKeyFile), "utf8").trim() : c.s3.secretAccessKey;
+  const secret = c.s3.secretAccessKeyFile
+    ? readFileSync(at(c.s3.secretAccessKeyFile), "utf8").trim()
+    : c.s3.secretAccessKey;
   return {
     ...c,
     path: file,

@@ -45,13 +45,16 @@ export async function runChecks(config: AgentConfig): Promise<Check[]> {
     await access(config.spoolDir, constants.W_OK);
     const first = config.inbox[0];
     const same = first && (await stat(first)).dev === (await stat(config.spoolDir)).dev;
-    return same ? "writable, same volume as the inbox (hard links)" : "writable, other volume than the inbox (copies)";
+    return same
+      ? "writable, same volume as the inbox (hard links)"
+      : "writable, other volume than the inbox (copies)";
   });
   await check("disk space", async () => {
     const fs = await statfs(config.spoolDir);
     const free = fs.bavail * fs.bsize;
     const floor = config.spoolMinFreeMiB * 1024 * 1024;
-    if (free < floor) throw new Error(`${formatBytes(free)} free on the spool volume, below the ${formatBytes(floor)} floor`);
+    if (free < floor)
+      throw new Error(`${formatBytes(free)} free on the spool volume, below the ${formatBytes(floor)} floor`);
     return `${formatBytes(free)} free on the spool volume`;
   });
   const processed = config.processedDir ?? join(dirname(config.inbox[0] ?? "."), "processed");
@@ -63,10 +66,13 @@ export async function runChecks(config: AgentConfig): Promise<Check[]> {
   await check("s3", async () => {
     const client = createS3Client(config);
     try {
-      await client.send(new HeadBucketCommand({ Bucket: config.s3.bucket }), { abortSignal: AbortSignal.timeout(10_000) });
+      await client.send(new HeadBucketCommand({ Bucket: config.s3.bucket }), {
+        abortSignal: AbortSignal.timeout(10_000),
+      });
       return `bucket ${config.s3.bucket} reachable, credentials accepted${config.s3.endpoint ? ` (${config.s3.endpoint})` : ""}`;
     } catch (error) {
-      if (isAuthError(error)) throw new Error("S3 refused the credentials (403): check accessKeyId/secret and the bucket policy");
+      if (isAuthError(error))
+        throw new Error("S3 refused the credentials (403): check accessKeyId/secret and the bucket policy");
       if (isNotFound(error)) throw new Error(`bucket ${config.s3.bucket} does not exist`);
       throw new Error(`S3 unreachable: ${describeError(error).message}`);
     } finally {
@@ -77,9 +83,12 @@ export async function runChecks(config: AgentConfig): Promise<Check[]> {
     "gphoto2",
     async () => {
       const { stdout } = await run(config.tether.gphoto2, ["--version"], { timeout: 10_000 });
-      const cameras = parseAutoDetect((await run(config.tether.gphoto2, ["--auto-detect"], { timeout: 10_000 })).stdout);
+      const cameras = parseAutoDetect(
+        (await run(config.tether.gphoto2, ["--auto-detect"], { timeout: 10_000 })).stdout,
+      );
       const version = stdout.split("\n")[0] ?? "";
-      if (!cameras.length) throw new Error(`${version}: no camera detected (USB cable, camera on, gvfs not claiming it?)`);
+      if (!cameras.length)
+        throw new Error(`${version}: no camera detected (USB cable, camera on, gvfs not claiming it?)`);
       return `${version}; camera ${cameras.map((c) => `${c.model} (${c.port})`).join(", ")}`;
     },
     !config.tether.enabled,
@@ -87,11 +96,16 @@ export async function runChecks(config: AgentConfig): Promise<Check[]> {
   return checks;
 }
 
-export async function doctorCommand(config: AgentConfig, json: boolean, out: NodeJS.WriteStream): Promise<number> {
+export async function doctorCommand(
+  config: AgentConfig,
+  json: boolean,
+  out: NodeJS.WriteStream,
+): Promise<number> {
   const checks = await runChecks(config);
   if (json) out.write(`${JSON.stringify(checks, null, 2)}\n`);
   else {
-    for (const c of checks) out.write(`${c.ok ? "✔" : c.optional ? "!" : "✖"} ${c.name.padEnd(12)} ${c.detail}\n`);
+    for (const c of checks)
+      out.write(`${c.ok ? "✔" : c.optional ? "!" : "✖"} ${c.name.padEnd(12)} ${c.detail}\n`);
   }
   return checks.some((c) => !c.ok && !c.optional) ? 1 : 0;
 }

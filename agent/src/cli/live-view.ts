@@ -28,19 +28,27 @@ export function bar(fraction: number, width = 24): string {
 }
 
 /** Renders one frame (pure, so it can be tested and reused by `status`). */
-export function renderStatus(status: AgentStatus, extra: { throughput?: number; tether?: string; events?: string[] } = {}) {
+export function renderStatus(
+  status: AgentStatus,
+  extra: { throughput?: number; tether?: string; events?: string[] } = {},
+) {
   const lines: string[] = [];
   const state = status.online ? green("● online") : red("● offline");
   const rate = extra.throughput === undefined ? "" : `  ${formatBytes(extra.throughput)}/s`;
-  lines.push(`${color(1, "photo-relay agent")}  ${state}${rate}${extra.tether ? `  📷 ${extra.tether}` : ""}`);
+  lines.push(
+    `${color(1, "photo-relay agent")}  ${state}${rate}${extra.tether ? `  📷 ${extra.tether}` : ""}`,
+  );
   lines.push(
     `queue ${status.waiting.files} file(s), ${formatBytes(status.waiting.bytes)}   ` +
       `${green(`✔ ${status.delivered} delivered`)}  ${yellow(`○ ${status.ignored} ignored`)}  ${red(`✖ ${status.failed} failed`)}`,
   );
-  if (status.lastError && (!status.online || status.failed)) lines.push(red(`last error: ${status.lastError.code}: ${status.lastError.message}`));
+  if (status.lastError && (!status.online || status.failed))
+    lines.push(red(`last error: ${status.lastError.code}: ${status.lastError.message}`));
   for (const file of status.inFlight) {
     const fraction = file.bytes ? file.sent / file.bytes : 1;
-    lines.push(`  ${bar(fraction)} ${String(Math.floor(fraction * 100)).padStart(3)}%  ${file.name}  ${dim(`${formatBytes(file.sent)} / ${formatBytes(file.bytes)}`)}`);
+    lines.push(
+      `  ${bar(fraction)} ${String(Math.floor(fraction * 100)).padStart(3)}%  ${file.name}  ${dim(`${formatBytes(file.sent)} / ${formatBytes(file.bytes)}`)}`,
+    );
   }
   for (const event of extra.events ?? []) lines.push(dim(event));
   return lines;
@@ -51,7 +59,11 @@ export interface LiveView {
 }
 
 /** Starts the view; on a non-TTY stream it prints one line per event instead of redrawing. */
-export function startLiveView(agent: Agent, out: NodeJS.WriteStream, tether?: () => string | undefined): LiveView {
+export function startLiveView(
+  agent: Agent,
+  out: NodeJS.WriteStream,
+  tether?: () => string | undefined,
+): LiveView {
   const events: string[] = [];
   const note = (line: string) => {
     const stamped = `${new Date().toLocaleTimeString()} ${line}`;

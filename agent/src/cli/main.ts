@@ -26,11 +26,15 @@ Usage:
 The config file defaults to ./${DEFAULT_CONFIG}.
 `;
 
-async function agentCommand(config: AgentConfig, flags: { tether: boolean; plain: boolean }): Promise<number> {
+async function agentCommand(
+  config: AgentConfig,
+  flags: { tether: boolean; plain: boolean },
+): Promise<number> {
   const logger = createLogger("photo-relay-agent", { level: config.log.level });
   const view = process.stdout.isTTY && !flags.plain;
   const logFile = config.log.file ?? (view ? resolve(config.spoolDir, "logs/agent.log") : undefined);
-  if (logFile) redirectLogger(logger, new RotatingFile(logFile, config.log.maxMiB * 1024 * 1024, config.log.files));
+  if (logFile)
+    redirectLogger(logger, new RotatingFile(logFile, config.log.maxMiB * 1024 * 1024, config.log.files));
   logger.info("configuration", { config: maskSecrets(config) });
 
   const client = createS3Client(config);
@@ -49,7 +53,9 @@ async function agentCommand(config: AgentConfig, flags: { tether: boolean; plain
     spoolMinFreeBytes: config.spoolMinFreeMiB * 1024 * 1024,
     retention: {
       ...(config.retention.keepDays !== undefined && { keepDays: config.retention.keepDays }),
-      ...(config.retention.minFreeMiB !== undefined && { minFreeBytes: config.retention.minFreeMiB * 1024 * 1024 }),
+      ...(config.retention.minFreeMiB !== undefined && {
+        minFreeBytes: config.retention.minFreeMiB * 1024 * 1024,
+      }),
     },
     logger,
   });
@@ -64,7 +70,12 @@ async function agentCommand(config: AgentConfig, flags: { tether: boolean; plain
           logger,
           onDownload: (path) => agent.hint(path, true),
           onState: (s) => {
-            camera = s.state === "tethered" ? s.camera : s.state === "disconnected" ? "camera disconnected" : s.state;
+            camera =
+              s.state === "tethered"
+                ? s.camera
+                : s.state === "disconnected"
+                  ? "camera disconnected"
+                  : s.state;
           },
         })
       : undefined;
@@ -116,7 +127,14 @@ export async function main(argv: string[]): Promise<number> {
       if (platform !== "linux" && platform !== "windows") throw new ConfigError([`--platform: ${platform}`]);
       const bin = resolve(import.meta.dirname, "../../bin/photo-relay.ts");
       return installServiceCommand(
-        { platform, node: process.execPath, bin, config: config.path, workingDir: resolve("."), ...(values.user && { user: values.user }) },
+        {
+          platform,
+          node: process.execPath,
+          bin,
+          config: config.path,
+          workingDir: resolve("."),
+          ...(values.user && { user: values.user }),
+        },
         values.output,
         process.stdout,
       );

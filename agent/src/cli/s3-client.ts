@@ -12,6 +12,8 @@ export function createS3Client(config: AgentConfig): S3Client {
     responseChecksumValidation: "WHEN_REQUIRED",
     ...(s3.endpoint && { endpoint: s3.endpoint }),
     ...(s3.accessKeyId &&
-      s3.secretAccessKey && { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }),
+      s3.secretAccessKey && {
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      }),
   });
 }

@@ -27,7 +27,8 @@ export async function readStatus(config: AgentConfig): Promise<StatusReport> {
   } catch {
     published = undefined;
   }
-  const running = published !== undefined && alive(published.pid) && Date.now() - Date.parse(published.updatedAt) < 10_000;
+  const running =
+    published !== undefined && alive(published.pid) && Date.now() - Date.parse(published.updatedAt) < 10_000;
   if (running && published) return { ...published, running };
   // Not running: the journal is the truth about what waits.
   const waiting = { files: 0, bytes: 0 };
@@ -44,14 +45,20 @@ export async function readStatus(config: AgentConfig): Promise<StatusReport> {
   return { ...published, running, online: false, waiting, inFlight: [] };
 }
 
-export async function statusCommand(config: AgentConfig, json: boolean, out: NodeJS.WriteStream): Promise<number> {
+export async function statusCommand(
+  config: AgentConfig,
+  json: boolean,
+  out: NodeJS.WriteStream,
+): Promise<number> {
   const report = await readStatus(config);
   if (json) {
     out.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
   if (!report.running) {
-    out.write(`agent not running; ${report.waiting.files} file(s) (${formatBytes(report.waiting.bytes)}) waiting in ${config.spoolDir}\n`);
+    out.write(
+      `agent not running; ${report.waiting.files} file(s) (${formatBytes(report.waiting.bytes)}) waiting in ${config.spoolDir}\n`,
+    );
     return 0;
   }
   const lines = renderStatus({

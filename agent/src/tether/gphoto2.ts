@@ -85,7 +85,10 @@ export function startTether(options: TetherOptions): Tether {
       options.onState?.({ state: "searching" });
       const detected = await run(["--auto-detect"]);
       const camera = parseAutoDetect(detected.output)[0];
-      let reason = detected.code === 0 ? "no camera detected" : detected.output.trim().split("\n").at(-1) ?? "gphoto2 failed";
+      let reason =
+        detected.code === 0
+          ? "no camera detected"
+          : (detected.output.trim().split("\n").at(-1) ?? "gphoto2 failed");
       if (camera && !stopper.signal.aborted) {
         const name = `${camera.model} (${camera.port})`;
         options.onState?.({ state: "catching-up", camera: name });
@@ -96,7 +99,11 @@ export function startTether(options: TetherOptions): Tether {
         const started = Date.now();
         const capture = await run(["--capture-tethered", "--keep", ...common]);
         if (Date.now() - started > 60_000) attempt = 0; // it ran fine for a while: start the backoff afresh
-        reason = capture.output.trim().split("\n").findLast((l) => l.includes("Error")) ?? `gphoto2 exited (${capture.code})`;
+        reason =
+          capture.output
+            .trim()
+            .split("\n")
+            .findLast((l) => l.includes("Error")) ?? `gphoto2 exited (${capture.code})`;
       }
       if (stopper.signal.aborted) break;
       attempt++;
@@ -123,7 +130,10 @@ export function startTether(options: TetherOptions): Tether {
 async function writeHookScript(dir: string): Promise<string> {
   if (process.platform === "win32") {
     const path = join(dir, "gphoto2-hook.cmd");
-    await writeFile(path, `@echo off\r\nif "%ACTION%"=="download" echo ${HOOK_TAG}\t%ARGUMENT%\r\nexit /b 0\r\n`);
+    await writeFile(
+      path,
+      `@echo off\r\nif "%ACTION%"=="download" echo ${HOOK_TAG}\t%ARGUMENT%\r\nexit /b 0\r\n`,
+    );
     return path;
   }
   const path = join(dir, "gphoto2-hook.sh");

@@ -30,7 +30,11 @@ export function waitForEvents<E extends keyof AgentEvents>(
 }
 
 /** Polls a condition (for file-system outcomes that have no event) until it holds. */
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs = 30_000, what = "condition"): Promise<void> {
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -9,10 +9,17 @@ import { BUCKET, s3Client } from "./s3.ts";
 const ROOT = resolve(import.meta.dirname, "../../..");
 
 /** Resolves with the first stdout line matching `pattern`, or rejects when the child exits first. */
-export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+export function waitForLine(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs = 20_000,
+): Promise<RegExpMatchArray> {
   return new Promise((resolvePromise, reject) => {
     let buffered = "";
-    const timer = setTimeout(() => fail(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString();
       const match = buffered.match(pattern);
@@ -21,7 +28,8 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 20
         resolvePromise(match);
       }
     };
-    const onExit = (code: number | null) => fail(new Error(`process exited (${code}) before ${pattern}:\n${buffered}`));
+    const onExit = (code: number | null) =>
+      fail(new Error(`process exited (${code}) before ${pattern}:\n${buffered}`));
     const cleanup = () => {
       clearTimeout(timer);
       child.stdout?.off("data", onData);
@@ -77,11 +85,15 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "S
 }
 
 export function spawnAgentChild(options: object, user?: { uid: number; gid: number }): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, "agent/test/fixtures/agent-child.ts"), JSON.stringify(options)], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    ...user,
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, "agent/test/fixtures/agent-child.ts"), JSON.stringify(options)],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      ...user,
+    },
+  );
   child.stderr?.on("data", (d) => {
     if (process.env.AGENT_CHILD_LOGS) process.stderr.write(`[agent] ${d}`);
   });

@@ -1,6 +1,7 @@
 /** In-process fauxqs (S3 emulator) on a random port with the "media" bucket, plus readers for the tests. */
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+
 import { createHash } from "node:crypto";
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 
 export const BUCKET = "media";
@@ -44,7 +45,11 @@ export async function listOriginals(client: S3Client): Promise<Map<string, numbe
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "originals/", ...(token && { ContinuationToken: token }) }),
+      new ListObjectsV2Command({
+        Bucket: BUCKET,
+        Prefix: "originals/",
+        ...(token && { ContinuationToken: token }),
+      }),
     );
     for (const o of page.Contents ?? []) if (o.Key) out.set(o.Key, o.Size ?? 0);
     token = page.NextContinuationToken;
@@ -55,7 +60,9 @@ export async function listOriginals(client: S3Client): Promise<Map<string, numbe
 export async function objectSha256(client: S3Client, key: string): Promise<string> {
   const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
   const bytes = await object.Body?.transformToByteArray();
-  return createHash("sha256").update(bytes ?? new Uint8Array()).digest("hex");
+  return createHash("sha256")
+    .update(bytes ?? new Uint8Array())
+    .digest("hex");
 }
 
 export async function objectMetadata(client: S3Client, key: string): Promise<Record<string, string>> {
