@@ -113,6 +113,12 @@ describe("photo-relay end to end on the local stack", () => {
     // EXIF orientation 6: the 1600×1000 sensor image is upright portrait.
     const rotated = done.find((p) => p.originalName === "DSC_0001.JPG");
     expect(rotated).toMatchObject({ width: 1000, height: 1600, camera: expect.stringContaining("D800") });
+    // Its journey, step by step, through the API.
+    const { body: one } = await api<PhotoRecord>(`/photos/${rotated?.id}`);
+    const steps = one.journey.map((e) => `${e.stage}:${e.status}`);
+    expect(steps.slice(0, 2)).toEqual(["convert:running", "convert:done"]);
+    expect(steps).toEqual(expect.arrayContaining(["mirror:done", "publish:waiting", "publish:done"]));
+    expect(steps.indexOf("publish:done")).toBeGreaterThan(steps.indexOf("convert:done"));
 
     // Archived: every original moved to processed/.
     await waitFor(() => dropped.every((name) => existsSync(join(processed, name))), "originals archived");

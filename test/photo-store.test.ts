@@ -60,6 +60,11 @@ describe("photo store", () => {
     await store.update(id(3), setStage("mirror", { status: "skipped" }));
     const done = await store.update(id(3), setStage("publish", { status: "done" }));
     expect(done.status).toBe("done");
+    expect(done.journey.map((e) => `${e.stage}:${e.status}`)).toEqual([
+      "convert:done",
+      "mirror:skipped",
+      "publish:done",
+    ]);
     await store.update(id(1), setStage("convert", { status: "failed" }));
     expect((await store.list({ status: "done" })).photos.map((p) => p.id)).toEqual([id(3)]);
     expect(await store.countByStatus()).toEqual({ processing: 1, awaiting_approval: 0, done: 1, failed: 1 });

@@ -6,7 +6,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError, type PhotoId, RetryableError } from "@photo-relay/core";
-import { type PhotoRecord, type PhotoStatus, summarize } from "./photo.ts";
+import { extendJourney, type PhotoRecord, type PhotoStatus, summarize } from "./photo.ts";
 
 export { PHOTOS_TABLE } from "./stages.ts";
 
@@ -69,6 +69,7 @@ export class PhotoStore {
       const item: PhotoRecord = {
         ...next,
         status: summarize(next.stages),
+        journey: extendJourney(current, next, now),
         updatedAt: now,
         version: current.version + 1,
       };

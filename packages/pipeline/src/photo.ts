@@ -62,6 +62,14 @@ export interface PublishStage extends StageRecord {
   leaseUntil?: number;
 }
 
+/** One step of the photo's journey: a stage changed its status. */
+export interface JourneyEvent {
+  at: string;
+  stage: StageName;
+  status: StageStatus;
+  error?: { code: string; message: string };
+}
+
 export interface PhotoRecord {
   id: PhotoId;
   kind: "photo";
@@ -79,6 +87,8 @@ export interface PhotoRecord {
   caption?: string;
   renditions?: Partial<Record<RenditionName, RenditionRecord>>;
   stages: { convert: StageRecord; mirror: MirrorStage; publish: PublishStage };
+  /** Every stage status change, oldest first (the last {@link JOURNEY_LIMIT} are kept). */
+  journey: JourneyEvent[];
   createdAt: string;
   updatedAt: string;
   /** Optimistic-locking counter: every write checks and increments it. */
@@ -95,11 +105,31 @@ export function newPhoto(
     kind: "photo",
     status: "processing",
     stages: { convert: stage(), mirror: stage(), publish: stage() },
+    journey: [],
     createdAt: at,
     updatedAt: at,
     version: 0,
     ...init,
   };
+}
+
+export const JOURNEY_LIMIT = 100;
+
+/** The journey after a change: one event per stage whose status changed. */
+export function extendJourney(before: PhotoRecord, after: PhotoRecord, at: string): JourneyEvent[] {
+  const events = (Object.keys(after.stages) as StageName[])
+    .filter((name) => before.stages[name].status !== after.stages[name].status)
+    .map((stage): JourneyEvent => {
+      const { status, lastError } = after.stages[stage];
+      const failed = status === "failed" || status === "retrying";
+      return {
+        at,
+        stage,
+        status,
+        ...(failed && lastError && { error: { code: lastError.code, message: lastError.message } }),
+      };
+    });
+  return [...(before.journey ?? []), ...events].slice(-JOURNEY_LIMIT);
 }
 
 const FINISHED: StageStatus[] = ["done", "skipped"];
