@@ -193,7 +193,7 @@ export function startAgent(options: AgentOptions): Agent {
 
   function recoverRecord(record: JournalRecord): void {
     for (const source of record.sources) intake.remember(source.path, source.size, source.mtimeMs);
-    delivery.enqueue(record);
+    delivery.enqueue(record, true);
   }
 
   let pruneTimer: NodeJS.Timeout | undefined;

@@ -12,7 +12,7 @@ import { type UploadContext, uploadRecord } from "./multipart.ts";
 import type { Retention } from "./retention.ts";
 import { isAuthError } from "./s3-errors.ts";
 import type { KeyedLock } from "./semaphore.ts";
-import type { Spool } from "./spool.ts";
+import { hashFile, type Spool } from "./spool.ts";
 import type { FailedEvent, InFlight } from "./types.ts";
 
 export interface DeliveryOptions {
@@ -38,6 +38,7 @@ export class Delivery {
   readonly #inFlight = new Map<string, InFlight>();
   readonly #notBefore = new Map<string, number>();
   readonly #failures = new Set<string>();
+  readonly #unverified = new Set<string>();
   readonly #options: DeliveryOptions;
   #timer: NodeJS.Timeout | undefined;
   #running = new Set<Promise<void>>();
@@ -50,7 +51,12 @@ export class Delivery {
     return [...this.#inFlight.values()];
   }
 
-  enqueue(record: JournalRecord): void {
+  /**
+   * Queues a record. `recovered` (found in the journal at start-up) makes the spool copy be hashed
+   * again before use: spooling does not fsync, so only a re-hash proves a copy survived a power cut.
+   */
+  enqueue(record: JournalRecord, recovered = false): void {
+    if (recovered) this.#unverified.add(record.sha256);
     this.records.set(record.sha256, record);
     if (this.#inFlight.has(record.sha256) || this.#queue.includes(record)) return;
     const at = this.#queue.findIndex((r) => r.spooledAt > record.spooledAt);

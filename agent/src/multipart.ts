@@ -136,6 +136,7 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
             ContentMD5: md5, // S3 rejects a part whose bytes were damaged on the way
           }),
         )
+        .finally(release) // the buffer is free once S3 answered; the journal write need not hold it
         .then(async (out) => {
           if (!out.ETag) throw new RetryableError("no_etag", `part ${n} of ${record.key} returned no ETag`);
           recordPart(upload.parts, { n, etag: out.ETag, md5, size });
@@ -145,8 +146,7 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
         })
         .catch((error: unknown) => {
           failure ??= error;
-        })
-        .finally(release);
+        });
       pending.push(part);
     }
   } finally {

@@ -39,7 +39,10 @@ interface Candidate {
   stableSince: number;
   complete: boolean;
   busy: boolean;
+  retryAt: number;
 }
+
+const RETRY_MS = 1000;
 
 const signature = (s: Stats) => `${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
 
@@ -67,7 +70,14 @@ export class Readiness {
       existing.complete ||= complete;
       return;
     }
-    this.#candidates.set(path, { size: -1, mtimeMs: -1, stableSince: this.#now(), complete, busy: false });
+    this.#candidates.set(path, {
+      size: -1,
+      mtimeMs: -1,
+      stableSince: this.#now(),
+      complete,
+      busy: false,
+      retryAt: 0,
+    });
   }
 
   /** Re-examines every candidate once; overlapping calls are fine (busy candidates are skipped). */
@@ -118,6 +128,7 @@ export class Readiness {
           );
         }
         if ((await this.#options.onReady(path, stats, media)) === "done") this.#candidates.delete(path);
+        else c.retryAt = this.#now() + RETRY_MS; // e.g. a full spool: look again in a moment, not every tick
         return;
       }
       if (media.reason === "unsupported")

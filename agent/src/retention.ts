@@ -4,7 +4,7 @@
  */
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncDir } from "./durable-fs.ts";
+import { fsyncDir, isCode } from "./durable-fs.ts";
 
 export interface RetentionOptions {
   /** Keep delivered spool copies this many days (0 = delete once verified). */
@@ -31,8 +31,12 @@ export class Retention {
       return;
     }
     await mkdir(this.#dir, { recursive: true });
-    // The delivery time lives in the name: a hard-linked copy shares its mtime with the original.
-    await rename(spoolPath, join(this.#dir, `${now}-${name}`));
+    try {
+      // The delivery time lives in the name: a hard-linked copy shares its mtime with the original.
+      await rename(spoolPath, join(this.#dir, `${now}-${name}`));
+    } catch (error) {
+      if (!isCode(error, "ENOENT")) throw error; // already released before a crash
+    }
     await fsyncDir(this.#dir);
   }
 

@@ -65,7 +65,7 @@ export class Spool {
     const temp = tempPath(this.#tmpDir, "in");
     try {
       const linked = this.#link && (await tryLink(source, temp));
-      const sha256 = linked ? await hashAndSync(temp) : await copyHashing(source, temp);
+      const sha256 = linked ? await hashFile(temp) : await copyHashing(source, temp);
       const after = await stat(source);
       if (after.size !== expected.size || after.mtimeMs !== expected.mtimeMs)
         throw new SourceChangedError(source);
@@ -118,8 +118,11 @@ async function tryLink(source: string, temp: string): Promise<boolean> {
   }
 }
 
-/** Hashes a (hard-linked) file and fsyncs its inode, since the writer may not have. */
-async function hashAndSync(path: string): Promise<string> {
+/**
+ * SHA-256 of a file. No fsync here: a process crash keeps the page cache, and after a power cut the
+ * agent re-hashes every pending spool copy before using it (see `Delivery.enqueue(…, recovered)`).
+ */
+export async function hashFile(path: string): Promise<string> {
   const hash = createHash("sha256");
   const handle = await open(path, "r");
   try {
@@ -129,7 +132,6 @@ async function hashAndSync(path: string): Promise<string> {
       if (bytesRead === 0) break;
       hash.update(buffer.subarray(0, bytesRead));
     }
-    await handle.sync();
   } finally {
     await handle.close();
   }
@@ -150,7 +152,6 @@ async function copyHashing(source: string, temp: string): Promise<string> {
         hash.update(chunk);
         await output.write(chunk);
       }
-      await output.sync();
     } finally {
       await output.close();
     }

@@ -158,8 +158,11 @@ describe("agent: bad input", () => {
       );
       const failed = waitForLine(child, /^failed unreadable .*locked\.jpg: cannot open for reading: EACCES/m);
       const delivered = waitForLine(child, /^delivered originals\//m);
-      await Promise.all([failed, delivered]);
-      await stopChild(child);
+      try {
+        await Promise.all([failed, delivered]);
+      } finally {
+        await stopChild(child);
+      }
     } else {
       const agent = startAgent(base(ws));
       const failed = waitForEvents(agent, "failed", 1);

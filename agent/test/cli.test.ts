@@ -62,19 +62,23 @@ describe("agent: CLI", () => {
       env: env(),
       stdio: ["ignore", "pipe", "pipe"],
     });
-    await waitForLine(child, /agent ready/);
-    await writeFile(join(root, "inbox", "cli.jpg"), jpeg(50_000));
-    await waitForLine(child, /✔ .*cli\.jpg → originals\/[0-9a-f]{64}\.jpg/);
-    const { stdout } = await cli("status", "--json");
-    expect(JSON.parse(stdout)).toMatchObject({
-      running: true,
-      online: true,
-      delivered: 1,
-      waiting: { files: 0 },
-    });
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    try {
+      await waitForLine(child, /agent ready/);
+      await writeFile(join(root, "inbox", "cli.jpg"), jpeg(50_000));
+      await waitForLine(child, /✔ .*cli\.jpg → originals\/[0-9a-f]{64}\.jpg/);
+      const { stdout } = await cli("status", "--json");
+      expect(JSON.parse(stdout)).toMatchObject({
+        running: true,
+        online: true,
+        delivered: 1,
+        waiting: { files: 0 },
+      });
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      await stopChild(child);
+    }
     const log = await readFile(join(root, "logs", "agent.log"), "utf8");
     const lines = log
       .trim()
@@ -85,7 +89,6 @@ describe("agent: CLI", () => {
     expect(log).toContain("AKIA****");
     const after = JSON.parse((await cli("status", "--json")).stdout);
     expect(after).toMatchObject({ running: false, waiting: { files: 0 } });
-    await stopChild(child);
   });
 
   it("doctor checks folders, disk, S3 and the camera", async () => {

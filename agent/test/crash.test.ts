@@ -81,18 +81,22 @@ describe("agent: crash safety", () => {
       await burst;
 
       const survivor = spawnAgentChild(options);
-      await waitForLine(survivor, /^ready$/m);
-      await until(
-        async () =>
-          (await readdir(processedDir).catch(() => [])).length === 50 && (await readdir(inbox)).length === 0,
-        FULL ? 600_000 : 120_000,
-        "all originals archived",
-      );
-      await until(
-        async () =>
-          (await readdir(join(spoolDir, "journal"))).filter((f) => f.endsWith(".json")).length === 0,
-      );
-      await stopChild(survivor);
+      try {
+        await waitForLine(survivor, /^ready$/m);
+        await until(
+          async () =>
+            (await readdir(processedDir).catch(() => [])).length === 50 &&
+            (await readdir(inbox)).length === 0,
+          FULL ? 600_000 : 120_000,
+          "all originals archived",
+        );
+        await until(
+          async () =>
+            (await readdir(join(spoolDir, "journal"))).filter((f) => f.endsWith(".json")).length === 0,
+        );
+      } finally {
+        await stopChild(survivor);
+      }
 
       expect(await readdir(join(spoolDir, "data"))).toEqual([]);
       for (const [name, sha] of expected) {

@@ -11,6 +11,7 @@ import {
   type PhotoRecord,
   publishPending,
   type Runtime,
+  redrivePhoto,
   requestPublish,
 } from "@photo-relay/pipeline";
 import { Hono } from "hono";
@@ -80,6 +81,10 @@ export function createApi(runtime: () => Runtime): Hono {
   });
 
   app.post("/publish", async (c) => c.json(await publishPending(runtime())));
+
+  app.post("/photos/:id/retry", async (c) =>
+    c.json(await redrivePhoto(runtime(), photoId(c.req.param("id"))), 202),
+  );
 
   app.post("/uploads", async (c) => {
     const body = uploadRequest.safeParse(await c.req.json().catch(() => undefined));

@@ -71,6 +71,11 @@ export const configSchema = z.object({
     /** Inputs larger than this many pixels are refused (decompression bombs). */
     maxInputPixels: z.number().int().positive().default(200_000_000),
   }),
+  /** How a failed message comes back: after a growing delay, until the queue's max receives. */
+  redelivery: section({
+    baseSeconds: z.number().int().min(1).max(900).default(10),
+    maxSeconds: z.number().int().min(1).max(43_200).default(900),
+  }),
   mirror: section({
     targets: z.array(mirrorTargetSchema).default([]),
     renditions: z.array(z.enum(["web", "instagram", "thumbnail"])).default(["web"]),

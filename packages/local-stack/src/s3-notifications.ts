@@ -13,6 +13,7 @@ import type { IncomingMessage } from "node:http";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "@photo-relay/core";
+import { type CreatedEventName, s3Event } from "@photo-relay/pipeline";
 import type { FauxqsServer, S3SpyEvent, SpyMessage } from "fauxqs";
 
 export interface NotificationRule {
@@ -28,8 +29,6 @@ export interface NotificationDeps {
   region: string;
   logger: Logger;
 }
-
-type CreatedEventName = "Put" | "Post" | "CompleteMultipartUpload" | "Copy";
 
 /** Starts delivering notifications; returns a function that stops it and waits for deliveries in flight. */
 export function deliverS3Notifications(
@@ -141,48 +140,4 @@ async function deliver(
   } catch (error) {
     deps.logger.error("could not deliver an S3 notification", { error, key: message.key });
   }
-}
-
-export interface S3EventInput {
-  region: string;
-  bucket: string;
-  key: string;
-  size: number;
-  eTag: string;
-  eventName: CreatedEventName;
-  sequencer: string;
-  time: Date;
-}
-
-/** An `ObjectCreated` notification exactly as S3 writes it (key URL-encoded, spaces as `+`). */
-export function s3Event(input: S3EventInput) {
-  return {
-    Records: [
-      {
-        eventVersion: "2.1",
-        eventSource: "aws:s3",
-        awsRegion: input.region,
-        eventTime: input.time.toISOString(),
-        eventName: `ObjectCreated:${input.eventName}`,
-        userIdentity: { principalId: "AWS:LOCAL" },
-        requestParameters: { sourceIPAddress: "127.0.0.1" },
-        responseElements: { "x-amz-request-id": input.sequencer, "x-amz-id-2": "local" },
-        s3: {
-          s3SchemaVersion: "1.0",
-          configurationId: "originals-to-convert",
-          bucket: {
-            name: input.bucket,
-            ownerIdentity: { principalId: "LOCAL" },
-            arn: `arn:aws:s3:::${input.bucket}`,
-          },
-          object: {
-            key: encodeURIComponent(input.key).replace(/%20/g, "+").replace(/%2F/g, "/"),
-            size: input.size,
-            eTag: input.eTag,
-            sequencer: input.sequencer.padStart(18, "0").toUpperCase(),
-          },
-        },
-      },
-    ],
-  };
 }

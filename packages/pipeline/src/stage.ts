@@ -29,11 +29,12 @@ export function startStage(name: StageName, now = new Date()): Transition {
 }
 
 /**
- * Records a failure: `retrying` when the queue will redeliver, `failed` when it never can succeed.
- * A stage that another consumer has meanwhile finished is left finished.
+ * Records a failure: `retrying` when the queue will redeliver, `failed` when it never can succeed
+ * or when this was the `final` attempt. A stage that another consumer has meanwhile finished is
+ * left finished.
  */
-export function failStage(name: StageName, error: unknown, now = new Date()): Transition {
-  const status: StageStatus = isRetryable(error) ? "retrying" : "failed";
+export function failStage(name: StageName, error: unknown, now = new Date(), final = false): Transition {
+  const status: StageStatus = isRetryable(error) && !final ? "retrying" : "failed";
   const lastError = { ...describeError(error), at: now.toISOString() };
   return (photo) =>
     isFinished(photo.stages[name])
