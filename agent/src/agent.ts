@@ -3,6 +3,7 @@
  * archive → release) and recovers whatever a crash left in the journal.
  */
 import { EventEmitter } from "node:events";
+import { rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createLogger, describeError } from "@photo-relay/core";
@@ -128,6 +129,7 @@ export function startAgent(options: AgentOptions): Agent {
       intake.forget(outcome.source.path);
     },
     onCorrupt: async (record) => {
+      await rm(spool.path(record.sha256, record.ext), { force: true });
       await journal.remove(record.sha256);
       for (const source of record.sources) {
         intake.forget(source.path);

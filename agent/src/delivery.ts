@@ -39,6 +39,8 @@ export class Delivery {
   readonly #notBefore = new Map<string, number>();
   readonly #failures = new Set<string>();
   readonly #unverified = new Set<string>();
+  readonly #flying = new Map<string, JournalRecord>();
+  readonly #after = new Map<string, JournalRecord>();
   readonly #options: DeliveryOptions;
   #timer: NodeJS.Timeout | undefined;
   #running = new Set<Promise<void>>();
@@ -58,7 +60,13 @@ export class Delivery {
   enqueue(record: JournalRecord, recovered = false): void {
     if (recovered) this.#unverified.add(record.sha256);
     this.records.set(record.sha256, record);
-    if (this.#inFlight.has(record.sha256) || this.#queue.includes(record)) return;
+    const flying = this.#flying.get(record.sha256);
+    if (flying && flying !== record) {
+      // A new record for bytes whose old record is just finishing (or was dropped as corrupt): next.
+      this.#after.set(record.sha256, record);
+      return;
+    }
+    if (flying || this.#queue.includes(record)) return;
     const at = this.#queue.findIndex((r) => r.spooledAt > record.spooledAt);
     this.#queue.splice(at < 0 ? this.#queue.length : at, 0, record);
     this.pump();
@@ -93,10 +101,17 @@ export class Delivery {
 
   #start(record: JournalRecord): void {
     this.#inFlight.set(record.sha256, { name: record.originalName, bytes: record.bytes, sent: 0 });
+    this.#flying.set(record.sha256, record);
     const run = this.#deliver(record).then((requeue) => {
       this.#inFlight.delete(record.sha256);
+      this.#flying.delete(record.sha256);
       this.#running.delete(run);
-      if (requeue && !this.#options.isStopping()) this.enqueue(record);
+      const next = this.#after.get(record.sha256);
+      this.#after.delete(record.sha256);
+      if (!this.#options.isStopping()) {
+        if (next) this.enqueue(next);
+        else if (requeue) this.enqueue(record);
+      }
       this.pump();
     });
     this.#running.add(run);
@@ -113,8 +128,13 @@ export class Delivery {
     const o = this.#options;
     const spoolPath = o.spool.path(record.sha256, record.ext);
     try {
-      if (record.state === "spooled" || record.state === "uploading")
-        await uploadRecord(record, spoolPath, o.upload);
+      const uploading = record.state === "spooled" || record.state === "uploading";
+      if (uploading && this.#unverified.has(record.sha256)) {
+        if ((await hashFile(spoolPath).catch(() => "")) !== record.sha256)
+          throw new SpoolCorruptError(record.key);
+        this.#unverified.delete(record.sha256);
+      }
+      if (uploading) await uploadRecord(record, spoolPath, o.upload);
       await o.locks.run(record.sha256, async () => {
         if (record.state === "verified") {
           for (const source of record.sources)

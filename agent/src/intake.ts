@@ -88,7 +88,8 @@ export class Intake {
     this.#watcher = watcher;
     await new Promise<void>((ready) => watcher.once("ready", () => ready()));
     await this.scan();
-    const tickMs = Math.min(500, Math.max(50, Math.floor(this.#o.stableMs / 4)));
+    // Fine-grained enough that a file is picked up soon after its stability window ends.
+    const tickMs = Math.min(250, Math.max(25, Math.floor(this.#o.stableMs / 8)));
     let ticking = false;
     this.#timers.push(
       setInterval(() => {

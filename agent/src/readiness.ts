@@ -78,12 +78,17 @@ export class Readiness {
       busy: false,
       retryAt: 0,
     });
+    const added = this.#candidates.get(path);
+    if (added) void this.#check(path, added); // first look now: the stability window starts here
   }
 
   /** Re-examines every candidate once; overlapping calls are fine (busy candidates are skipped). */
   async tick(): Promise<void> {
+    const now = this.#now();
     await Promise.all(
-      [...this.#candidates.entries()].map(([path, c]) => (c.busy ? undefined : this.#check(path, c))),
+      [...this.#candidates.entries()].map(([path, c]) =>
+        c.busy || c.retryAt > now ? undefined : this.#check(path, c),
+      ),
     );
   }
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -141,6 +141,51 @@ describe("agent: resumable multipart", () => {
     expect(second.status().failed).toBe(0);
     await second.stop();
     stalled.client.destroy();
+    fresh.client.destroy();
+  });
+
+  it("re-hashes recovered spool copies and spools a damaged one again from the inbox original", async () => {
+    const ws = await setup();
+    const client = s3Client(s3.endpoint);
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "CreateMultipartUploadCommand") {
+          await held;
+          throw Object.assign(new Error("connection lost"), { name: "AbortError" });
+        }
+        return next(args);
+      },
+      { step: "initialize" },
+    );
+    const first = startAgent(options(ws, client));
+    await first.ready;
+    const bytes = nef(6 * MiB);
+    await writeFile(join(ws.inbox, "rot.NEF"), bytes);
+    await until(() => first.status().inFlight.length === 1, 10_000, "spooled and uploading");
+    const stopping = first.stop();
+    release();
+    await stopping;
+    // A power cut (or disk rot) damaged the spool copy, which is written without fsync.
+    const [record] = await journalRecords(ws.spoolDir);
+    const data = join(ws.spoolDir, "data", `${record?.sha256}.nef`);
+    await unlink(data); // break the hard link first, so only the spool copy is damaged
+    await writeFile(data, Buffer.alloc(bytes.length));
+
+    const fresh = countingClient();
+    const second = startAgent(options(ws, fresh.client));
+    const failed = waitForEvents(second, "failed", 1);
+    const delivered = waitForEvents(second, "delivered", 1);
+    await second.ready;
+    expect((await failed)[0]).toMatchObject({ code: "spool_corrupt" });
+    const [event] = await delivered;
+    expect(event?.sha256).toBe(record?.sha256);
+    expect(await objectSha256(s3.client, event?.key ?? "")).toBe(record?.sha256);
+    await second.stop();
+    client.destroy();
     fresh.client.destroy();
   });
 });

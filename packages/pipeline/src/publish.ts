@@ -181,21 +181,41 @@ async function publishContainer(rt: Runtime, photo: PhotoRecord, log: Logger): P
   });
   if (held.stages.publish.leaseUntil !== leaseUntil) return; // already published
 
-  // A crash after media_publish but before we recorded it leaves the container PUBLISHED: done.
-  const { statusCode } = await rt.graph.getContainerStatus(containerId);
-  if (statusCode === "PUBLISHED") return markPublished(rt, photo.id, undefined);
-  if (statusCode !== "FINISHED") return rt.queues.publish({ photoId: photo.id, step: "check", checks: 0 });
+  let published = false;
+  try {
+    // A crash after media_publish but before we recorded it leaves the container PUBLISHED: done.
+    const { statusCode } = await rt.graph.getContainerStatus(containerId);
+    if (statusCode === "PUBLISHED") {
+      await markPublished(rt, photo.id, undefined);
+      published = true;
+      return;
+    }
+    if (statusCode !== "FINISHED")
+      return await rt.queues.publish({ photoId: photo.id, step: "check", checks: 0 });
 
-  const limit = await rt.graph.getPublishingLimit();
-  if (limit.quotaUsage >= limit.quotaTotal) {
-    await rt.photos.update(photo.id, setStage("publish", { status: "waiting", leaseUntil: 0 }, {}, rt.now()));
-    log.warn("publishing quota spent; deferring", { ...limit });
-    return rt.queues.publish({ photoId: photo.id, step: "publish", checks: 0 }, QUOTA_DEFER_SECONDS);
+    const limit = await rt.graph.getPublishingLimit();
+    if (limit.quotaUsage >= limit.quotaTotal) {
+      log.warn("publishing quota spent; deferring", { ...limit });
+      return await rt.queues.publish({ photoId: photo.id, step: "publish", checks: 0 }, QUOTA_DEFER_SECONDS);
+    }
+    const { mediaId } = await rt.graph.publish(containerId);
+    await markPublished(rt, photo.id, mediaId);
+    published = true;
+    log.info("published", { mediaId });
+    await rt.queues.publish({ photoId: photo.id, step: "permalink", checks: 0 });
+  } finally {
+    // Whoever comes next re-reads the container first, so releasing is safe even after an
+    // ambiguous failure of media_publish itself.
+    if (!published) await releaseLease(rt, photo.id, leaseUntil);
   }
-  const { mediaId } = await rt.graph.publish(containerId);
-  await markPublished(rt, photo.id, mediaId);
-  log.info("published", { mediaId });
-  await rt.queues.publish({ photoId: photo.id, step: "permalink", checks: 0 });
+}
+
+async function releaseLease(rt: Runtime, id: string, leaseUntil: number): Promise<void> {
+  await rt.photos.update(id, (p) =>
+    p.stages.publish.leaseUntil === leaseUntil && !p.stages.publish.mediaId
+      ? setStage("publish", { leaseUntil: 0, status: "waiting" }, {}, rt.now())(p)
+      : undefined,
+  );
 }
 
 async function markPublished(rt: Runtime, id: string, mediaId: string | undefined): Promise<void> {
