@@ -27,6 +27,7 @@ beforeAll(async () => {
     JSON.stringify({
       redelivery: { baseSeconds: 1, maxSeconds: 1 },
       mirror: {
+        renditions: ["web", "original"],
         targets: [
           {
             name: "web",
@@ -94,12 +95,15 @@ describe("mirror stage: the web host goes away and comes back", () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ redriven: ["mirror"] });
     const done = await waitForPhoto(stack, id, (p) => p.status === "done", "mirrored after the retry");
-    const file = done.stages.mirror.files?.[0];
-    expect(file).toMatchObject({
-      transport: "sftp",
-      publicUrl: expect.stringMatching(/^https:\/\/photos\.example\.com\/\d{4}\/\d{2}\//),
-    });
-    expect(existsSync(join(sshd.root, file?.remotePath ?? "missing"))).toBe(true);
+    const files = done.stages.mirror.files ?? [];
+    expect(files.map((f) => f.rendition)).toEqual(["web", "original"]);
+    for (const file of files) {
+      expect(file).toMatchObject({
+        transport: "sftp",
+        publicUrl: expect.stringMatching(/^https:\/\/photos\.example\.com\/\d{4}\/\d{2}\//),
+      });
+      expect(existsSync(join(sshd.root, file.remotePath))).toBe(true);
+    }
     expect((await fetch(`${stack.urls.api}/photos/${id}/retry`, { method: "POST", headers })).status).toBe(
       409,
     );

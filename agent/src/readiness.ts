@@ -43,6 +43,7 @@ interface Candidate {
 }
 
 const RETRY_MS = 1000;
+const FAILED_RECHECK_MS = 60_000;
 
 const signature = (s: Stats) => `${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
 
@@ -50,8 +51,11 @@ export class Readiness {
   readonly #options: ReadinessOptions;
   readonly #now: () => number;
   readonly #candidates = new Map<string, Candidate>();
-  /** Rejected files by signature, so a scan does not report them again until they change. */
-  readonly #rejected = new Map<string, string>();
+  /**
+   * Rejected files by signature, so a scan does not report them again until they change. Failures
+   * (e.g. a file locked by camera software on Windows) are looked at again after a while.
+   */
+  readonly #rejected = new Map<string, { signature: string; until: number }>();
 
   constructor(options: ReadinessOptions) {
     this.#options = options;
@@ -105,11 +109,7 @@ export class Readiness {
         }
         return;
       }
-      if (
-        !stats.isFile() ||
-        this.#rejected.get(path) === signature(stats) ||
-        this.#options.isKnown(path, stats)
-      ) {
+      if (!stats.isFile() || this.#isRejected(path, stats) || this.#options.isKnown(path, stats)) {
         this.#candidates.delete(path);
         return;
       }
@@ -180,7 +180,15 @@ export class Readiness {
     reason: string,
   ): void {
     this.#candidates.delete(path);
-    if (stats) this.#rejected.set(path, signature(stats));
+    if (stats) {
+      const until = outcome === "failed" ? this.#now() + FAILED_RECHECK_MS : Number.POSITIVE_INFINITY;
+      this.#rejected.set(path, { signature: signature(stats), until });
+    }
     this.#options.onReject({ path, outcome, code, reason });
+  }
+
+  #isRejected(path: string, stats: Stats): boolean {
+    const entry = this.#rejected.get(path);
+    return entry !== undefined && entry.signature === signature(stats) && entry.until > this.#now();
   }
 }

@@ -3,6 +3,7 @@ import { lambdaRuntime } from "./runtime.ts";
 import { sqsHandler } from "./sqs-handler.ts";
 
 /** The mirror consumer over any runtime (the local stack passes its own). */
-export const createHandler = (runtime: () => Runtime) => sqsHandler(mirrorRecord, runtime);
+export const createHandler = (runtime: () => Runtime) =>
+  sqsHandler(mirrorRecord, runtime, { sequential: true });
 
 export const handler = createHandler(lambdaRuntime);

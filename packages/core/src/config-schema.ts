@@ -68,6 +68,12 @@ export const configSchema = z.object({
     thumbnailLongEdge: z.number().int().min(64).default(400),
     jpegQuality: z.number().int().min(50).max(100).default(88),
     aspect: z.enum(["pad", "crop"]).default("pad"),
+    /** What fills the padding: a blurred copy of the photo, or a solid colour. */
+    padBackground: z.enum(["blur", "white", "black"]).default("blur"),
+    /** Metadata copied into the renditions; everything else (GPS first) is always stripped. */
+    keep: z
+      .object({ artist: z.boolean().default(false), copyright: z.boolean().default(false) })
+      .prefault({}),
     /** Inputs larger than this many pixels are refused (decompression bombs). */
     maxInputPixels: z.number().int().positive().default(200_000_000),
   }),
@@ -78,7 +84,11 @@ export const configSchema = z.object({
   }),
   mirror: section({
     targets: z.array(mirrorTargetSchema).default([]),
-    renditions: z.array(z.enum(["web", "instagram", "thumbnail"])).default(["web"]),
+    /** What goes to the web host: renditions, and optionally the original file. */
+    renditions: z
+      .array(z.enum(["web", "instagram", "thumbnail", "original"]))
+      .min(1)
+      .default(["web"]),
   }),
   instagram: section({
     /** Graph API base URL, e.g. https://graph.instagram.com or the local sandbox. */

@@ -1,5 +1,6 @@
 export * from "./approve.ts";
 export * from "./graph.ts";
+export * from "./invocation.ts";
 export * from "./messages.ts";
 export * from "./photo.ts";
 export * from "./photo-store.ts";

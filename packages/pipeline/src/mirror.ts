@@ -4,7 +4,6 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { forPhoto, isRetryable, type PhotoId, RetryableError } from "@photo-relay/core";
-import { openSession } from "@photo-relay/mirror";
 import type { MirroredFile } from "./photo.ts";
 import type { Runtime } from "./runtime.ts";
 import { failStage, isFinished, setStage, startStage } from "./stage.ts";
@@ -27,13 +26,13 @@ export async function mirrorPhoto(rt: Runtime, photoId: PhotoId): Promise<void> 
   try {
     const date = new Date(photo.captureTime ?? photo.createdAt);
     for (const target of targets) {
-      const session = openSession(target, { logger: log, s3: rt.clients.s3 });
+      const session = rt.mirrorSessions.open(target);
       try {
         for (const rendition of renditions) {
-          const record = photo.renditions?.[rendition];
-          if (!record) continue;
-          const data = await readObject(rt, record.key);
-          const ext = record.key.slice(record.key.lastIndexOf("."));
+          const key = rendition === "original" ? photo.originalKey : photo.renditions?.[rendition]?.key;
+          if (!key) continue;
+          const data = await readObject(rt, key);
+          const ext = key.slice(key.lastIndexOf("."));
           const put = await session.put({
             data,
             name: `${photoId}-${rendition}${ext}`,
@@ -50,7 +49,7 @@ export async function mirrorPhoto(rt: Runtime, photoId: PhotoId): Promise<void> 
           });
         }
       } finally {
-        await session.close();
+        await rt.mirrorSessions.release(session);
       }
     }
   } catch (error) {

@@ -12,6 +12,7 @@ import {
 } from "@photo-relay/core";
 import { createGraphClient } from "@photo-relay/instagram";
 import type { GraphPort } from "./graph.ts";
+import { type MirrorSessions, sessionPerCall } from "./invocation.ts";
 import { PhotoStore } from "./photo-store.ts";
 import { Queues } from "./queues.ts";
 
@@ -21,6 +22,7 @@ export interface Runtime {
   photos: PhotoStore;
   queues: Queues;
   graph: GraphPort;
+  mirrorSessions: MirrorSessions;
   logger: Logger;
   now: () => Date;
 }
@@ -35,13 +37,15 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
   const clients = createAwsClients(config);
   const now = overrides.now ?? (() => new Date());
   const { graphBaseUrl, apiVersion, userId, accessToken } = config.instagram;
+  const logger = overrides.logger ?? createLogger("pipeline");
   return {
     config,
     clients,
     photos: new PhotoStore(clients.dynamo, config.dynamodb.table, now),
     queues: new Queues(clients.sqs, config.sqs),
     graph: overrides.graph ?? createGraphClient({ baseUrl: graphBaseUrl, apiVersion, userId, accessToken }),
-    logger: overrides.logger ?? createLogger("pipeline"),
+    mirrorSessions: sessionPerCall({ logger, clients }),
+    logger,
     now,
   };
 }
