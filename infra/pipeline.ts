@@ -29,8 +29,9 @@ function subscriber(stage: keyof typeof STAGE_SETTINGS, nodejs: sst.aws.Function
   };
 }
 
-// sharp and ssh2 carry native binaries: installed for the Lambda platform, never bundled.
-convert.queue.subscribe(subscriber("convert", { install: ["sharp"] }), {
+// Native binaries (sharp, ssh2) and the WebAssembly HEIC decoder are installed for the Lambda
+// platform from functions/package.json, never bundled.
+convert.queue.subscribe(subscriber("convert", { install: ["sharp", "heic-decode", "libheif-js"] }), {
   batch: { size: STAGE_SETTINGS.convert.batchSize, partialResponses: true },
 });
 mirror.queue.subscribe(subscriber("mirror", { install: ["ssh2"] }), {

@@ -103,6 +103,29 @@ export const configSchema = z.object({
     /** Delays between container status checks, in seconds; the last one repeats until the deadline. */
     checkDelaysSeconds: z.array(z.number().int().min(0).max(900)).min(1).default([2, 5, 15, 30, 60]),
     checkDeadlineSeconds: z.number().int().positive().default(600),
+    /**
+     * When the rolling publishing quota is spent, the step comes back after this many seconds plus
+     * up to as much again of random spread (so a deferred burst does not return all at once).
+     * SQS delays stop at 900 s; a longer wait is several deferrals.
+     */
+    quotaDeferSeconds: z.number().int().min(1).max(900).default(900),
+    /** Caption tokens: {caption} (sidecar text, else IPTC/XMP), {sidecar}, {iptc}, {filename}, {date}, {camera}, {hashtags}. */
+    captionTemplate: z.string().max(10_000).default("{caption}\n\n{hashtags}"),
+    /** Appended through {hashtags}; with or without the leading `#`. */
+    hashtags: z.array(z.string().regex(/^#?[\p{L}\p{N}_]+$/u, "must be one word")).default([]),
+    /** A caption breaking Instagram's rules: `truncate` trims it to fit, `fail` fails the photo's publish stage. */
+    captionPolicy: z.enum(["truncate", "fail"]).default("truncate"),
+    /** What Meta downloads: a presigned S3 URL of the Instagram rendition, or its URL on the mirror. */
+    imageSource: z.enum(["presigned", "mirror"]).default("presigned"),
+    /** Where the refreshed long-lived token lives; `accessToken` seeds it. Absent: the token is never refreshed. */
+    tokenStore: z
+      .discriminatedUnion("type", [
+        z.object({ type: z.literal("ssm"), parameter: z.string().min(1) }),
+        z.object({ type: z.literal("file"), path: z.string().min(1) }),
+      ])
+      .optional(),
+    /** The refresh job renews the token when fewer days than this are left (Meta's tokens last 60). */
+    tokenRefreshDays: z.number().int().min(1).max(59).default(10),
   }),
 });
 
@@ -133,6 +156,10 @@ export const ENV_VARS: Record<string, { path: string; type?: "number" | "boolean
   PHOTO_RELAY_INSTAGRAM_USER_ID: { path: "instagram.userId" },
   PHOTO_RELAY_INSTAGRAM_TOKEN: { path: "instagram.accessToken" },
   PHOTO_RELAY_PUBLISH_MODE: { path: "instagram.mode" },
+  PHOTO_RELAY_CAPTION_TEMPLATE: { path: "instagram.captionTemplate" },
+  PHOTO_RELAY_HASHTAGS: { path: "instagram.hashtags", type: "list" },
+  PHOTO_RELAY_INSTAGRAM_IMAGE_SOURCE: { path: "instagram.imageSource" },
+  PHOTO_RELAY_INSTAGRAM_TOKEN_STORE: { path: "instagram.tokenStore", type: "json" },
 };
 
 /** Fields never to print: masked by {@link redactConfig}. */
