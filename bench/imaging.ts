@@ -14,15 +14,7 @@ import { convertPhoto, DEFAULT_RENDITION_OPTIONS } from "@photo-relay/imaging";
 import sharp from "sharp";
 import { rawFile } from "../packages/imaging/test/fixtures/raw-files.ts";
 import { STAGE_SETTINGS } from "../packages/pipeline/src/stages.ts";
-
-export interface BenchResult {
-  name: string;
-  unit: string;
-  value: number;
-  reference: { tool: string; value: number };
-  ratio: number;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from "./result.ts";
 
 const WIDTH = 7360;
 const HEIGHT = 4912;

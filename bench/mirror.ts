@@ -13,15 +13,7 @@ import { promisify } from "node:util";
 import { createTransport } from "@photo-relay/mirror";
 import { type SshdServer, startSshd } from "../packages/mirror/test/servers/sshd.ts";
 import { startVsftpd, type VsftpdServer } from "../packages/mirror/test/servers/vsftpd.ts";
-
-export interface BenchResult {
-  name: string;
-  unit: string;
-  value: number;
-  reference: { tool: string; value: number };
-  ratio: number;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from "./result.ts";
 
 const FILES = 20;
 const SIZE = 20 * 1024 * 1024;

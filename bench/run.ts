@@ -6,21 +6,12 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-
-/** One measured figure, as a ratio to a reference tool run in the same session. */
-export interface BenchResult {
-  name: string;
-  unit: string;
-  value: number;
-  reference: { tool: string; value: number };
-  ratio: number;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from "./result.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] ?? "";
 const modules = readdirSync(here)
-  .filter((f) => f.endsWith(".ts") && !["run.ts"].includes(f) && !f.endsWith(".d.ts"))
+  .filter((f) => f.endsWith(".ts") && !["run.ts", "result.ts"].includes(f) && !f.endsWith(".d.ts"))
   .map((f) => f.slice(0, -3))
   .filter((name) => name.includes(filter));
 
