@@ -23,15 +23,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { jpeg, nef } from "../agent/test/helpers/media.ts";
 import { startExternalFauxqs } from "../agent/test/helpers/processes.ts";
 import { BUCKET, s3Client } from "../agent/test/helpers/s3.ts";
-
-export interface BenchResult {
-  name: string;
-  unit: string;
-  value: number;
-  reference: { tool: string; value: number };
-  ratio: number;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from "./result.ts";
 
 const MB = 1_000_000;
 const AWS = "/usr/bin/aws";
@@ -81,6 +73,7 @@ async function agentRun(
       inbox: ["./inbox"],
       spoolDir: "./spool",
       stableMs: 250,
+      concurrency: Number(process.env.AGENT_BENCH_CONCURRENCY ?? 4),
       scanIntervalMs: 1000,
       s3: { bucket: BUCKET, endpoint, forcePathStyle: true, accessKeyId: "test", secretAccessKey: "test" },
     }),

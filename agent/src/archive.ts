@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { appendFile, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
-import { isCode, moveFile } from "./durable-fs.ts";
+import { isCode, isInside, moveFile } from "./durable-fs.ts";
 import type { SourceFile } from "./journal.ts";
 
 export type ArchiveMode = "move" | "keep";
@@ -42,8 +42,7 @@ export async function archiveSource(
     await options.ledger.add(source);
     return { source, result: "kept" };
   }
-  const root =
-    options.inbox.find((dir) => !relative(dir, source.path).startsWith("..")) ?? dirname(source.path);
+  const root = options.inbox.find((dir) => isInside(dir, source.path)) ?? dirname(source.path);
   const target = join(options.processedDir, relative(root, source.path) || basename(source.path));
   // Downloaded again (gphoto2 --skip-existing cannot see archived files): keep one archived copy.
   if (await sameBytes(target, source.size, sha256)) {

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { copyFile, mkdir, open, rename, rm, unlink } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, extname, isAbsolute, join, relative, sep } from "node:path";
 
 /** fsync a directory so a rename or unlink inside it survives a power cut (a no-op where unsupported, e.g. Windows). */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -98,6 +98,12 @@ async function freeName(path: string): Promise<string> {
       throw error;
     }
   }
+}
+
+/** Whether `path` is `dir` or inside it (also across Windows drives, where `relative` is absolute). */
+export function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || !(rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel));
 }
 
 /** Whether `error` is a Node system error with one of `codes`. */

@@ -5,10 +5,11 @@
  */
 import type { Dirent, Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { describeError, originalKey } from "@photo-relay/core";
 import { type FSWatcher, watch } from "chokidar";
 import type { Ledger } from "./archive.ts";
+import { isInside } from "./durable-fs.ts";
 import { SourceChangedError, SpoolFullError } from "./errors.ts";
 import type { Journal, JournalRecord } from "./journal.ts";
 import { isTemporaryName, type MediaKind } from "./media-kind.ts";
@@ -106,6 +107,7 @@ export class Intake {
   async stop(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
     await this.#watcher?.close();
+    await this.#readiness.idle(); // a file being spooled right now finishes and is journaled
   }
 
   /** Reconciliation: every regular file in every inbox becomes a candidate (known ones drop out at once). */
@@ -125,10 +127,7 @@ export class Intake {
 
   #skipped(path: string): boolean {
     const full = resolve(path);
-    return this.#o.skip.some((dir) => {
-      const rel = relative(dir, full);
-      return rel === "" || !(rel.startsWith("..") || rel.startsWith("/"));
-    });
+    return this.#o.skip.some((dir) => isInside(dir, full));
   }
 
   async #spool(path: string, stats: Stats, media: Ready): Promise<"done" | "retry"> {

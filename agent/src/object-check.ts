@@ -45,7 +45,7 @@ export async function verifyObject(
   // An object written by another uploader under the same content-addressed key may lack our metadata.
   if (sha !== undefined && sha !== record.sha256) return "sha256 metadata differs";
   // SSE-KMS ETags are not MD5-based, so they cannot be compared.
-  if (etag && head.ServerSideEncryption !== "aws:kms" && head.ETag !== etag)
+  if (etag && !head.ServerSideEncryption?.startsWith("aws:kms") && head.ETag !== etag)
     return `ETag ${head.ETag} ≠ ${etag}`;
   return "match";
 }

@@ -51,6 +51,7 @@ export class Readiness {
   readonly #options: ReadinessOptions;
   readonly #now: () => number;
   readonly #candidates = new Map<string, Candidate>();
+  readonly #running = new Set<Promise<void>>();
   /**
    * Rejected files by signature, so a scan does not report them again until they change. Failures
    * (e.g. a file locked by camera software on Windows) are looked at again after a while.
@@ -83,7 +84,18 @@ export class Readiness {
       retryAt: 0,
     });
     const added = this.#candidates.get(path);
-    if (added) void this.#check(path, added); // first look now: the stability window starts here
+    if (added) this.#track(this.#check(path, added)); // first look now: the stability window starts here
+  }
+
+  /** Resolves once no check (and so no spooling) is running. */
+  async idle(): Promise<void> {
+    while (this.#running.size) await Promise.allSettled([...this.#running]);
+  }
+
+  #track(check: Promise<void>): Promise<void> {
+    this.#running.add(check);
+    void check.finally(() => this.#running.delete(check));
+    return check;
   }
 
   /** Re-examines every candidate once; overlapping calls are fine (busy candidates are skipped). */
@@ -91,7 +103,7 @@ export class Readiness {
     const now = this.#now();
     await Promise.all(
       [...this.#candidates.entries()].map(([path, c]) =>
-        c.busy || c.retryAt > now ? undefined : this.#check(path, c),
+        c.busy || c.retryAt > now ? undefined : this.#track(this.#check(path, c)),
       ),
     );
   }

@@ -3,9 +3,12 @@
  * S3 credentials each get a clear reason and a counted state; the agent keeps running and nothing
  * else is lost.
  */
+
+import { execFile } from "node:child_process";
 import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { createLogger } from "@photo-relay/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentOptions, startAgent } from "../src/index.ts";
@@ -16,6 +19,7 @@ import { spawnAgentChild, stopChild, waitForLine } from "./helpers/processes.ts"
 import { BUCKET, listOriginals, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
 
 const logger = createLogger("agent-test", { level: "SILENT" });
+const sh = promisify(execFile);
 let s3: TestS3;
 beforeAll(async () => {
   s3 = await startS3();
@@ -107,6 +111,35 @@ describe("agent: bad input", () => {
     });
     expect(await readdir(ws.inbox)).toEqual(["nospace.jpg"]);
     await agent.stop();
+  });
+
+  it("fills a real 4 MiB spool volume (as root; else the free-space floor), reports it and loses nothing", async () => {
+    const ws = await workspace();
+    const root = process.getuid?.() === 0;
+    await mkdir(ws.spoolDir);
+    if (root) await sh("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", ws.spoolDir]);
+    try {
+      const agent = startAgent({ ...base(ws), spoolMinFreeBytes: root ? 0 : Number.MAX_SAFE_INTEGER });
+      await agent.ready;
+      const failed = waitForEvents(agent, "failed", 1);
+      // Two 3 MB files for 4 MiB: the second hits ENOSPC (or the free-space check) until the first is released.
+      const delivered = root ? waitForEvents(agent, "delivered", 2) : undefined;
+      await writeFile(join(ws.inbox, "one.jpg"), jpeg(3 * 1024 * 1024));
+      await writeFile(join(ws.inbox, "two.jpg"), jpeg(3 * 1024 * 1024));
+      const [event] = await failed;
+      expect(event).toMatchObject({ code: "spool_full" });
+      expect(event?.reason).toMatch(/spool disk full/);
+      if (root) {
+        await delivered;
+        expect(await readdir(ws.inbox)).toEqual([]);
+      } else {
+        expect(agent.status()).toMatchObject({ waiting: { files: 0 }, lastError: { code: "spool_full" } });
+        expect((await readdir(ws.inbox)).sort()).toEqual(["one.jpg", "two.jpg"]);
+      }
+      await agent.stop();
+    } finally {
+      if (root) await sh("umount", [ws.spoolDir]);
+    }
   });
 
   it("keeps files in the spool under wrong S3 credentials and delivers them once the credentials are right", async () => {

@@ -6,6 +6,7 @@ import { delimiter, dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/cli/config.ts";
+import { formatBytes, renderStatus } from "../src/cli/live-view.ts";
 import { RotatingFile } from "../src/cli/log-file.ts";
 import { jpeg } from "./helpers/media.ts";
 import { stopChild, waitForLine } from "./helpers/processes.ts";
@@ -142,5 +143,30 @@ describe("agent: CLI", () => {
     for (let i = 0; i < 10; i++) file.write(`${JSON.stringify({ i, pad: "x".repeat(30) })}\n`);
     await new Promise((r) => file.end(r));
     expect((await readdir(dir)).sort()).toEqual(["agent.log", "agent.log.1", "agent.log.2"]);
+  });
+
+  it("renders the live view: online state, queue, counters and a progress bar per file", () => {
+    const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+    const plain = (lines: string[]) => lines.join("\n").replace(ansi, "");
+    const frame = plain(
+      renderStatus(
+        {
+          online: false,
+          waiting: { files: 3, bytes: 95_000_000 },
+          delivered: 7,
+          ignored: 1,
+          failed: 0,
+          inFlight: [{ name: "DSC_0042.NEF", bytes: 75_000_000, sent: 30_000_000 }],
+          lastError: { code: "ECONNREFUSED", message: "connect ECONNREFUSED" },
+        },
+        { throughput: 12_500_000, tether: "Nikon DSC D850 (usb:001,004)" },
+      ),
+    );
+    expect(frame).toContain("● offline  12.5 MB/s");
+    expect(frame).toContain("queue 3 file(s), 95.0 MB");
+    expect(frame).toContain("✔ 7 delivered");
+    expect(frame).toContain("last error: ECONNREFUSED");
+    expect(frame).toMatch(/█{10}░{14} {2}40% {2}DSC_0042\.NEF {2}30\.0 MB \/ 75\.0 MB/);
+    expect(formatBytes(999)).toBe("999 B");
   });
 });
