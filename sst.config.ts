@@ -14,6 +14,7 @@ export default $config({
     const storage = await import("./infra/storage");
     const api = await import("./infra/api");
     await import("./infra/pipeline");
+    await import("./infra/schedules");
     return { bucket: storage.bucket.name, api: api.api.url };
   },
 });

@@ -1,6 +1,6 @@
 import { STAGE_SETTINGS } from "../packages/pipeline/src/stages";
 import { convert, mirror, publish } from "./queues";
-import { apiToken, instagramToken } from "./secrets";
+import { apiToken, instagramToken, tokenEnvironment, tokenPermissions } from "./secrets";
 import { bucket } from "./storage";
 import { photos } from "./table";
 
@@ -10,11 +10,15 @@ const link = [bucket, photos, convert.queue, mirror.queue, publish.queue, apiTok
  * Settings that are not linked resources (Graph API user, publish mode, …) come from the deploying
  * shell's `PHOTO_RELAY_*` variables. Secrets never travel this way: they are SST secrets.
  */
-const environment = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([name]) => name.startsWith("PHOTO_RELAY_") && !/TOKEN|PASSWORD|SECRET|PRIVATE_KEY/.test(name),
-  ),
-) as Record<string, string>;
+const environment: Record<string, string> = {
+  ...(Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => name.startsWith("PHOTO_RELAY_") && !/TOKEN|PASSWORD|SECRET|PRIVATE_KEY/.test(name),
+    ),
+  ) as Record<string, string>),
+  // Where the token in force lives (a parameter name, not a secret).
+  ...tokenEnvironment,
+};
 
 function subscriber(stage: keyof typeof STAGE_SETTINGS, nodejs: sst.aws.FunctionArgs["nodejs"] = {}) {
   const settings = STAGE_SETTINGS[stage];
@@ -25,6 +29,7 @@ function subscriber(stage: keyof typeof STAGE_SETTINGS, nodejs: sst.aws.Function
     architecture: "x86_64" as const,
     link,
     environment,
+    permissions: tokenPermissions,
     nodejs,
   };
 }

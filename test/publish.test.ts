@@ -36,9 +36,15 @@ describe("publish: never posts twice", () => {
       method: "POST",
       headers: { authorization: `Bearer ${stack.apiToken}` },
     });
-    expect(await res.json()).toEqual({ found: 2, queued: 2, ignored: 0, failed: 0 });
+    expect(await res.json()).toEqual({ found: 2, published: 2, deferred: 0, ignored: 0, failed: 0 });
     for (const id of ids) await waitForPhoto(stack, id, (p) => p.status === "done", "published");
-    expect(await publishPending(stack.runtime)).toEqual({ found: 0, queued: 0, ignored: 0, failed: 0 });
+    expect(await publishPending(stack.runtime)).toEqual({
+      found: 0,
+      published: 0,
+      deferred: 0,
+      ignored: 0,
+      failed: 0,
+    });
   });
 
   it("publishes once under a storm of duplicated and concurrent publish steps", async () => {

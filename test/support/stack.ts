@@ -16,6 +16,7 @@ export async function testStack(options: Partial<LocalStackOptions> = {}): Promi
     graphProcessingMs: 200,
     logger: createLogger("it", { level: "SILENT" }),
     env: {}, // the developer's own PHOTO_RELAY_* settings never leak into tests
+    settings: { redelivery: { baseSeconds: 1, maxSeconds: 2 } },
     ...options,
   });
 }

@@ -13,6 +13,7 @@ import {
   type Runtime,
   redrivePhoto,
   requestPublish,
+  tokenStatus,
 } from "@photo-relay/pipeline";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -51,8 +52,10 @@ export function createApi(runtime: () => Runtime): Hono {
       queueDepth(rt.clients.sqs, sqs.mirrorQueueUrl),
       queueDepth(rt.clients.sqs, sqs.publishQueueUrl),
     ]);
+    const live = checks.instagram.ok ? undefined : checks.instagram.error;
     return c.json({
       config: { ok: Object.values(checks).every((c) => c.ok), checks, settings: redactConfig(rt.config) },
+      token: await tokenStatus(rt.config, rt.now(), live),
       counts,
       queues: { convert, mirror, publish },
     });

@@ -104,8 +104,8 @@ export const configSchema = z.object({
     checkDelaysSeconds: z.array(z.number().int().min(0).max(900)).min(1).default([2, 5, 15, 30, 60]),
     checkDeadlineSeconds: z.number().int().positive().default(600),
     /**
-     * When the rolling publishing quota is spent, the step comes back after this many seconds plus
-     * up to as much again of random spread (so a deferred burst does not return all at once).
+     * When the rolling publishing quota is spent, the step comes back after between half this many
+     * seconds and all of it, at random (so a deferred burst does not return all at once).
      * SQS delays stop at 900 s; a longer wait is several deferrals.
      */
     quotaDeferSeconds: z.number().int().min(1).max(900).default(900),

@@ -19,14 +19,15 @@ export interface LoadConfigOptions {
   file?: string;
   /** Values from the platform, e.g. SST linked resources, as a partial config tree. */
   overrides?: Tree;
-  /** Lowest-priority values, e.g. the endpoints of the local stack, which file and env may replace. */
-  defaults?: Tree;
+  /** Lowest-priority values, e.g. the endpoints of the local stack, which file and env may replace; later trees win. */
+  defaults?: Tree | Tree[];
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const file = options.file ?? env.PHOTO_RELAY_CONFIG;
-  const tree: Tree = structuredClone(options.defaults ?? {});
+  const tree: Tree = {};
+  for (const defaults of [options.defaults ?? []].flat()) mergeInto(tree, structuredClone(defaults));
   if (file) mergeInto(tree, readJsonFile(file));
   mergeInto(tree, fromEnv(env));
   if (options.overrides) mergeInto(tree, options.overrides);

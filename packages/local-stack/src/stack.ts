@@ -13,8 +13,15 @@ import { type Config, createLogger, type Logger, loadConfig } from "@photo-relay
 import { createHandler as convertHandler } from "@photo-relay/functions/convert";
 import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
 import { createHandler as publishHandler } from "@photo-relay/functions/publish";
-import { type GraphSandbox, startGraphSandbox } from "@photo-relay/graph-sandbox";
-import { closeRuntime, createRuntime, type Runtime, STAGE_SETTINGS } from "@photo-relay/pipeline";
+import { type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "@photo-relay/graph-sandbox";
+import {
+  closeRuntime,
+  createRuntime,
+  type RefreshOutcome,
+  type Runtime,
+  refreshStoredToken,
+  STAGE_SETTINGS,
+} from "@photo-relay/pipeline";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startDynamo } from "./dynamodb-server.ts";
@@ -43,6 +50,14 @@ export interface LocalStackOptions {
   checkDelaysSeconds?: number[];
   /** Container processing time in the Graph API sandbox. */
   graphProcessingMs?: number;
+  /** The sandbox's rolling publishing quota (default 50). */
+  graphQuotaTotal?: number;
+  /** Extra tokens the sandbox accepts (e.g. one with a lifetime, to configure as `instagram.accessToken`). */
+  graphTokens?: GraphSandboxOptions["tokens"];
+  /** More `instagram.*` defaults (caption template, quota deferral, …); settings from `env` still win. */
+  instagram?: Record<string, unknown>;
+  /** Configuration beyond the local defaults (e.g. faster redelivery in tests); file and env still win. */
+  settings?: Record<string, unknown>;
   /** Agent settings beyond the inbox, e.g. a shorter `stableMs` in tests. */
   agentOptions?: Partial<Omit<AgentOptions, "inbox" | "s3">>;
   logger?: Logger;
@@ -61,8 +76,13 @@ export interface LocalStack {
   fauxqs: FauxqsServer;
   sandbox: GraphSandbox;
   agent?: Agent;
+  /** Runs the token refresh job now (it also runs at start and every hour), on the sandbox's clock. */
+  refreshToken(): Promise<RefreshOutcome>;
   stop(): Promise<void>;
 }
+
+/** How often the local stack's token refresh job runs (EventBridge runs it daily in AWS). */
+const TOKEN_REFRESH_MS = 3_600_000;
 
 const HOST = "127.0.0.1";
 const REGION = "us-east-1";
@@ -104,6 +124,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: ports.graph ?? 0,
       host: HOST,
       ...(options.graphProcessingMs !== undefined && { processingMs: options.graphProcessingMs }),
+      ...(options.graphQuotaTotal !== undefined && { quotaTotal: options.graphQuotaTotal }),
+      ...(options.graphTokens && { tokens: options.graphTokens }),
     });
     stops.push(() => sandbox.stop());
 
@@ -115,32 +137,47 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     setLocalCredentials();
     const config = loadConfig({
       env: options.env ?? process.env,
-      defaults: {
-        region: REGION,
-        s3: { bucket: names.bucket, endpoint: awsUrl, forcePathStyle: true },
-        sqs: {
-          endpoint: awsUrl,
-          convertQueueUrl: queues.convert.url,
-          mirrorQueueUrl: queues.mirror.url,
-          publishQueueUrl: queues.publish.url,
+      defaults: [
+        {
+          region: REGION,
+          s3: { bucket: names.bucket, endpoint: awsUrl, forcePathStyle: true },
+          sqs: {
+            endpoint: awsUrl,
+            convertQueueUrl: queues.convert.url,
+            mirrorQueueUrl: queues.mirror.url,
+            publishQueueUrl: queues.publish.url,
+          },
+          dynamodb: { endpoint: dynamo.url, table: names.table },
+          api: { token: apiToken },
+          mirror: {
+            targets: [
+              { name: "web", transports: [{ type: "local", root: webRoot }], publicBaseUrl: web.url },
+            ],
+          },
+          instagram: {
+            graphBaseUrl: sandbox.url,
+            userId: sandbox.account.igUserId,
+            // The sandbox's well-known token never expires, so it survives restarts of the stack.
+            accessToken: sandbox.defaultToken ?? sandbox.issueToken("ig_long", null),
+            mode: options.publishMode ?? "auto",
+            ...(options.checkDelaysSeconds && { checkDelaysSeconds: options.checkDelaysSeconds }),
+            // Refreshed tokens are kept with the data, as SSM keeps them in AWS.
+            tokenStore: { type: "file", path: join(dataDir, "instagram-token.json") },
+            ...options.instagram,
+          },
         },
-        dynamodb: { endpoint: dynamo.url, table: names.table },
-        api: { token: apiToken },
-        mirror: {
-          targets: [{ name: "web", transports: [{ type: "local", root: webRoot }], publicBaseUrl: web.url }],
-        },
-        instagram: {
-          graphBaseUrl: sandbox.url,
-          userId: sandbox.account.igUserId,
-          // The sandbox's well-known token never expires, so it survives restarts of the stack.
-          accessToken: sandbox.defaultToken ?? sandbox.issueToken("ig_long", null),
-          mode: options.publishMode ?? "auto",
-          ...(options.checkDelaysSeconds && { checkDelaysSeconds: options.checkDelaysSeconds }),
-        },
-      },
+        options.settings ?? {},
+      ],
     });
     const runtime = createRuntime(config, { logger: logger.createChild({ serviceName: "pipeline" }) });
     stops.push(async () => closeRuntime(runtime));
+    // Token lifetimes run on the sandbox's clock, which tests move forward.
+    const refreshToken = () => refreshStoredToken(config, { now: () => new Date(sandbox.clock.now()) });
+    const refreshLogged = () =>
+      refreshToken().catch((error: unknown) => logger.warn("token refresh failed", { error }));
+    void refreshLogged();
+    const refreshTimer = setInterval(refreshLogged, TOKEN_REFRESH_MS).unref();
+    stops.push(async () => clearInterval(refreshTimer));
 
     const stopNotifications = deliverS3Notifications(
       { server: fauxqs, s3: runtime.clients.s3, sqs: runtime.clients.sqs, region: REGION, logger },
@@ -196,6 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       fauxqs,
       sandbox,
       ...(agent && { agent }),
+      refreshToken,
       stop,
     };
   } catch (error) {

@@ -13,32 +13,44 @@ export type PublishRequestOutcome = "published" | "queued" | "ignored";
 export async function requestPublish(rt: Runtime, id: PhotoId): Promise<PublishRequestOutcome> {
   const photo = await rt.photos.get(id);
   if (!photo) throw new NotFoundError(`photo ${id}`);
-  if (photo.stages.publish.mediaId || photo.stages.publish.status === "done") return "ignored";
+  const { mediaId, status } = photo.stages.publish;
+  // `skipped`: an item of another photo's carousel, posted with it.
+  if (mediaId || status === "done" || status === "skipped") return "ignored";
   if (photo.stages.convert.status === "failed") {
     throw new ValidationError("not_publishable", "the photo failed conversion and cannot be published");
   }
   await rt.photos.update(id, (p: PhotoRecord) =>
-    setStage(
-      "publish",
-      { approved: true, status: p.stages.publish.status === "running" ? "running" : "pending" },
-      {},
-      rt.now(),
-    )(p),
+    p.stages.publish.mediaId || p.stages.publish.status === "skipped"
+      ? undefined
+      : setStage(
+          "publish",
+          { approved: true, status: p.stages.publish.status === "running" ? "running" : "pending" },
+          {},
+          rt.now(),
+        )(p),
   );
   await rt.queues.publish({ photoId: id, step: "create", checks: 0 });
   return "queued";
 }
 
+/**
+ * `POST /publish`'s answer, as the seed's poster-media endpoint: `published` photos were approved
+ * and sent on to Instagram now (the quota has room for them); `deferred` ones were approved too but
+ * wait for the rolling quota to free up; `ignored` were already published; `failed` could not be.
+ */
 export interface PublishAllResult {
   found: number;
-  queued: number;
+  published: number;
+  deferred: number;
   ignored: number;
   failed: number;
 }
 
-/** Queues every photo awaiting approval, answering with counts. */
+/** Approves every photo awaiting approval and queues it, answering with counts. */
 export async function publishPending(rt: Runtime): Promise<PublishAllResult> {
-  const result: PublishAllResult = { found: 0, queued: 0, ignored: 0, failed: 0 };
+  const result: PublishAllResult = { found: 0, published: 0, deferred: 0, ignored: 0, failed: 0 };
+  // The quota is read once: the steps themselves re-check it before every post.
+  let room = await roomInQuota(rt);
   let cursor: string | undefined;
   do {
     const page = await rt.photos.list({ status: "awaiting_approval", limit: 100, ...(cursor && { cursor }) });
@@ -46,8 +58,9 @@ export async function publishPending(rt: Runtime): Promise<PublishAllResult> {
       result.found++;
       try {
         const outcome = await requestPublish(rt, photo.id);
-        if (outcome === "queued") result.queued++;
-        else result.ignored++;
+        if (outcome === "ignored") result.ignored++;
+        else if (room-- > 0) result.published++;
+        else result.deferred++;
       } catch {
         result.failed++;
       }
@@ -55,4 +68,14 @@ export async function publishPending(rt: Runtime): Promise<PublishAllResult> {
     cursor = page.cursor;
   } while (cursor);
   return result;
+}
+
+/** Posts left in the rolling window; when Instagram cannot say, assume room (the steps check again). */
+async function roomInQuota(rt: Runtime): Promise<number> {
+  try {
+    const { quotaUsage, quotaTotal } = await rt.graph.getPublishingLimit();
+    return Math.max(0, quotaTotal - quotaUsage);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }

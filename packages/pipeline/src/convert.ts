@@ -16,6 +16,7 @@ import {
 import { convertPhoto } from "@photo-relay/imaging";
 import type { CreatedObject } from "./messages.ts";
 import { newPhoto, type RenditionRecord } from "./photo.ts";
+import { publishVideo } from "./publish-media.ts";
 import type { Runtime } from "./runtime.ts";
 import { failStage, setStage, startStage } from "./stage.ts";
 
@@ -71,14 +72,29 @@ export async function convertObject(rt: Runtime, object: CreatedObject): Promise
     throw error;
   }
   if (result.kind === "video") {
-    const reason = result.reels.eligible
-      ? "videos are probed but Reels publishing is not built yet"
-      : `video breaks Instagram's Reels rules: ${result.reels.violations.join("; ")}`;
+    if (!result.reels.eligible) {
+      const reason = `video breaks Instagram's Reels rules: ${result.reels.violations.join("; ")}`;
+      await rt.photos.update(
+        id,
+        failStage("convert", new ValidationError("video_not_reels_ready", reason), rt.now()),
+      );
+      log.warn("video refused", { reason });
+      return;
+    }
+    // Within the Reels spec as it is: the original itself is the Reel (Meta downloads it).
+    const { probe } = result;
     await rt.photos.update(
       id,
-      failStage("convert", new ValidationError("video_unsupported", reason), rt.now()),
+      setStage(
+        "convert",
+        { status: "done" },
+        { format: probe.container, width: probe.width, height: probe.height },
+        rt.now(),
+      ),
     );
-    log.warn("video not converted", { reason });
+    await publishVideo(rt, id, { videoKey: object.key });
+    await rt.queues.mirror({ photoId: id });
+    log.info("video ready for Reels", { durationSeconds: probe.durationSeconds });
     return;
   }
 

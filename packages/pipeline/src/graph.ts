@@ -5,7 +5,19 @@
 export type ContainerStatusCode = "IN_PROGRESS" | "FINISHED" | "ERROR" | "EXPIRED" | "PUBLISHED";
 
 export interface GraphPort {
-  createImageContainer(input: { imageUrl: string; caption?: string }): Promise<{ id: string }>;
+  createImageContainer(input: {
+    imageUrl: string;
+    caption?: string;
+    isCarouselItem?: boolean;
+  }): Promise<{ id: string }>;
+  createReelsContainer(input: {
+    videoUrl: string;
+    caption?: string;
+    coverUrl?: string;
+    shareToFeed?: boolean;
+  }): Promise<{ id: string }>;
+  createStoryContainer(input: { imageUrl: string } | { videoUrl: string }): Promise<{ id: string }>;
+  createCarouselContainer(input: { children: string[]; caption?: string }): Promise<{ id: string }>;
   getContainerStatus(containerId: string): Promise<{ statusCode: ContainerStatusCode; status?: string }>;
   publish(creationId: string): Promise<{ mediaId: string }>;
   getMedia(mediaId: string): Promise<{ permalink?: string }>;

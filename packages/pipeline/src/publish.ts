@@ -3,29 +3,38 @@
  * → publish → permalink. Each step is idempotent; a lease on the photo record and the container's
  * own PUBLISHED state make sure that one photo gives exactly one `media_publish`.
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { forPhoto, isRetryable, type Logger, PhotoRelayError, RetryableError } from "@photo-relay/core";
 import { GraphApiError } from "@photo-relay/instagram";
+import { captionFor } from "./caption-source.ts";
+import { awaitsMirror } from "./image-url.ts";
 import type { PublishJob } from "./messages.ts";
 import type { PhotoRecord } from "./photo.ts";
+import { createMediaContainer, withoutContainers } from "./publish-media.ts";
+import { quotaDeferSeconds, readQuotaGate } from "./quota.ts";
 import type { Runtime } from "./runtime.ts";
 import { failStage, setStage } from "./stage.ts";
+import { noteTokenProblem, tokenRefusal } from "./token.ts";
 
 const LEASE_MS = 60_000;
 /** Thrown when another consumer holds the publish lease: this message comes back later and finds the outcome. */
 const LEASE_HELD = new RetryableError("publish_in_progress", "another consumer is publishing this photo");
-/** How long to wait before trying again when the day's posts are spent. */
-const QUOTA_DEFER_SECONDS = 900;
-
+/**
+ * Runs one publish step for one photo. Idempotent: a finished photo ignores every step but
+ * `permalink`; "later" answers re-send the step; fatal ones fail the stage with the reason.
+ */
 export async function runPublishStep(rt: Runtime, job: PublishJob): Promise<void> {
   const log = forPhoto(rt.logger, job.photoId);
   const photo = await rt.photos.require(job.photoId);
+  // `skipped`: the photo is an item of another photo's carousel, published with it.
+  if (photo.stages.publish.status === "skipped") return;
   if (photo.stages.publish.status === "done" || photo.stages.publish.mediaId) {
     if (job.step === "permalink") await fetchPermalink(rt, photo, log);
     return;
   }
   try {
+    // A token Instagram refused stops publishing here, without asking again for every photo.
+    const refusal = job.step === "permalink" ? undefined : await tokenRefusal(rt.config);
+    if (refusal) throw refusal;
     switch (job.step) {
       case "create":
         return await createContainer(rt, photo, log);
@@ -39,6 +48,7 @@ export async function runPublishStep(rt: Runtime, job: PublishJob): Promise<void
   } catch (error) {
     if (error instanceof GraphApiError && (await deferOnGraphError(rt, job, error, log))) return;
     if (error === LEASE_HELD) throw error; // the holder records the outcome
+    if (error instanceof GraphApiError && error.kind === "auth") await noteTokenProblem(rt, error);
     await rt.photos.update(photo.id, failStage("publish", error, rt.now()));
     log.error(`publish step ${job.step} failed`, { error });
     if (isRetryable(error)) throw error;
@@ -57,24 +67,7 @@ async function deferOnGraphError(
 ): Promise<boolean> {
   const next = (step: PublishJob["step"], delaySeconds: number) =>
     rt.queues.publish({ photoId: job.photoId, step, checks: job.checks }, delaySeconds);
-  const wait = (patch: object = {}) =>
-    rt.photos.update(job.photoId, (p) => {
-      if (p.stages.publish.status === "done") return undefined;
-      const { lastError: _, ...stage } = p.stages.publish;
-      return {
-        ...p,
-        stages: {
-          ...p.stages,
-          publish: {
-            ...stage,
-            status: "waiting",
-            leaseUntil: 0,
-            updatedAt: rt.now().toISOString(),
-            ...patch,
-          },
-        },
-      };
-    });
+  const wait = (patch: object = {}) => markWaiting(rt, job.photoId, patch);
   switch (error.kind) {
     case "not_ready":
       await wait();
@@ -89,7 +82,7 @@ async function deferOnGraphError(
         },
       );
       await wait();
-      await next(job.step, error.retryAfterSeconds ?? QUOTA_DEFER_SECONDS);
+      await next(job.step, error.retryAfterSeconds ?? quotaDeferSeconds(rt.config.instagram));
       return true;
     case "container_invalid":
       if (!error.recreateContainer) return false;
@@ -101,6 +94,21 @@ async function deferOnGraphError(
   }
 }
 
+/** The stage waits (for Instagram, or for the quota); the error of an earlier attempt is history. */
+async function markWaiting(rt: Runtime, id: string, patch: object = {}): Promise<void> {
+  await rt.photos.update(id, (p) => {
+    if (p.stages.publish.status === "done") return undefined;
+    const { lastError: _, ...stage } = p.stages.publish;
+    return {
+      ...p,
+      stages: {
+        ...p.stages,
+        publish: { ...stage, status: "waiting", leaseUntil: 0, updatedAt: rt.now().toISOString(), ...patch },
+      },
+    };
+  });
+}
+
 async function createContainer(rt: Runtime, photo: PhotoRecord, log: Logger): Promise<void> {
   const stage = photo.stages.publish;
   if (photo.stages.convert.status !== "done") throw new RetryableError("not_converted", "not converted yet");
@@ -109,10 +117,26 @@ async function createContainer(rt: Runtime, photo: PhotoRecord, log: Logger): Pr
     log.info("awaiting approval");
     return;
   }
+  if (!stage.containerId && awaitsMirror(rt, photo)) {
+    await markWaiting(rt, photo.id);
+    return rt.queues.publish({ photoId: photo.id, step: "create", checks: 0 }, delayFor(rt, 0));
+  }
   if (!stage.containerId) {
-    const imageUrl = await instagramImageUrl(rt, photo);
-    const caption = buildCaption(photo);
-    const { id } = await rt.graph.createImageContainer({ imageUrl, ...(caption && { caption }) });
+    // No container while the quota is spent: it would expire unpublished after 24 h, and
+    // containers have their own limit (400 a day).
+    const gate = await readQuotaGate(rt.graph, rt.config.instagram);
+    if (!gate.open) {
+      log.info("publishing quota spent; deferring the container", { ...gate });
+      await markWaiting(rt, photo.id);
+      return rt.queues.publish({ photoId: photo.id, step: "create", checks: 0 }, gate.deferSeconds);
+    }
+    const caption = await captionFor(rt, photo, log);
+    const created = await createMediaContainer(rt, photo, caption);
+    if (created === "later") {
+      await markWaiting(rt, photo.id);
+      return rt.queues.publish({ photoId: photo.id, step: "create", checks: 0 }, delayFor(rt, 0));
+    }
+    const { id } = created;
     const now = rt.now();
     // A concurrent consumer may have created one too; the first recorded container wins and the
     // other simply expires unpublished.
@@ -149,10 +173,10 @@ async function checkContainer(rt: Runtime, photo: PhotoRecord, checks: number, l
       return;
     case "EXPIRED":
       // Unpublished for 24 h (e.g. waiting for approval): a fresh container starts over.
-      await rt.photos.update(photo.id, (p) => {
-        const { containerId: _c, containerCreatedAt: _t, ...rest } = p.stages.publish;
-        return { ...p, stages: { ...p.stages, publish: { ...rest, status: "pending" } } };
-      });
+      await rt.photos.update(photo.id, (p) => ({
+        ...p,
+        stages: { ...p.stages, publish: { ...withoutContainers(p.stages.publish), status: "pending" } },
+      }));
       return rt.queues.publish({ photoId: photo.id, step: "create", checks: 0 });
     case "ERROR":
       throw new ContainerError(`Instagram could not process the image: ${status ?? "no reason given"}`);
@@ -193,10 +217,10 @@ async function publishContainer(rt: Runtime, photo: PhotoRecord, log: Logger): P
     if (statusCode !== "FINISHED")
       return await rt.queues.publish({ photoId: photo.id, step: "check", checks: 0 });
 
-    const limit = await rt.graph.getPublishingLimit();
-    if (limit.quotaUsage >= limit.quotaTotal) {
-      log.warn("publishing quota spent; deferring", { ...limit });
-      return await rt.queues.publish({ photoId: photo.id, step: "publish", checks: 0 }, QUOTA_DEFER_SECONDS);
+    const gate = await readQuotaGate(rt.graph, rt.config.instagram);
+    if (!gate.open) {
+      log.info("publishing quota spent; deferring", { ...gate });
+      return await rt.queues.publish({ photoId: photo.id, step: "publish", checks: 0 }, gate.deferSeconds);
     }
     const { mediaId } = await rt.graph.publish(containerId);
     await markPublished(rt, photo.id, mediaId);
@@ -244,19 +268,6 @@ async function fetchPermalink(rt: Runtime, photo: PhotoRecord, log: Logger): Pro
   } catch (error) {
     log.warn("could not read the permalink", { error });
   }
-}
-
-/** A short-lived presigned URL of the Instagram rendition, which Meta downloads. */
-async function instagramImageUrl(rt: Runtime, photo: PhotoRecord): Promise<string> {
-  const key = photo.renditions?.instagram?.key;
-  if (!key) throw new ContainerError("the photo has no Instagram rendition");
-  return getSignedUrl(rt.clients.s3, new GetObjectCommand({ Bucket: rt.config.s3.bucket, Key: key }), {
-    expiresIn: rt.config.s3.presignSeconds,
-  });
-}
-
-function buildCaption(photo: PhotoRecord): string | undefined {
-  return photo.caption?.slice(0, 2200);
 }
 
 function delayFor(rt: Runtime, checks: number): number {

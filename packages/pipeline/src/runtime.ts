@@ -15,6 +15,7 @@ import type { GraphPort } from "./graph.ts";
 import { type MirrorSessions, sessionPerCall } from "./invocation.ts";
 import { PhotoStore } from "./photo-store.ts";
 import { Queues } from "./queues.ts";
+import { createTokenGraph } from "./token.ts";
 
 export interface Runtime {
   config: Config;
@@ -43,7 +44,12 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
     clients,
     photos: new PhotoStore(clients.dynamo, config.dynamodb.table, now),
     queues: new Queues(clients.sqs, config.sqs),
-    graph: overrides.graph ?? createGraphClient({ baseUrl: graphBaseUrl, apiVersion, userId, accessToken }),
+    // With a token store, every call uses the token in force (the refresh job replaces it).
+    graph:
+      overrides.graph ??
+      (config.instagram.tokenStore
+        ? createTokenGraph(config)
+        : createGraphClient({ baseUrl: graphBaseUrl, apiVersion, userId, accessToken })),
     mirrorSessions: sessionPerCall({ logger, clients }),
     logger,
     now,

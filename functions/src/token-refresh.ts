@@ -1,0 +1,17 @@
+import { createLogger } from "@photo-relay/core";
+import { refreshStoredToken } from "@photo-relay/pipeline";
+import { lambdaRuntime } from "./runtime.ts";
+
+const logger = createLogger("token-refresh");
+
+/** The scheduled token refresh (`infra/schedules.ts`): renews the stored Instagram token when due. */
+export const handler = async () => {
+  const outcome = await refreshStoredToken(lambdaRuntime().config);
+  // A refused token cannot fix itself: fail the run so it shows in the function's error metrics.
+  if (!outcome.refreshed && outcome.reason === "invalid") {
+    logger.error("Instagram refused the stored token; configure a new one", { outcome });
+    throw new Error(`Instagram token refused: ${outcome.problem.message}`);
+  }
+  logger.info("token refresh", { outcome });
+  return outcome;
+};
