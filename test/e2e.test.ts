@@ -145,6 +145,20 @@ describe("photo-relay end to end on the local stack", () => {
     expect(stack.sandbox.state.publishLog).toHaveLength(before);
   });
 
+  it("captions a photo from the sidecar .txt beside it, and archives both", async () => {
+    const caption = "First dance at the old mill — Anna & Ben #wedding";
+    writeFileSync(join(inbox, "DSC_0100.txt"), caption);
+    writeFileSync(join(inbox, "DSC_0100.JPG"), await cameraJpeg({ width: 1200, height: 800, seed: 100 }));
+    const photo = await waitFor(
+      async () => (await photos()).find((p) => p.originalName === "DSC_0100.JPG" && p.status === "done"),
+      "the captioned photo published",
+    );
+    const media = stack.sandbox.state.media.get(photo.stages.publish.mediaId as string);
+    expect(media?.caption).toContain(caption);
+    await waitFor(() => existsSync(join(processed, "DSC_0100.txt")), "the sidecar archived with its photo");
+    expect(existsSync(join(inbox, "DSC_0100.txt"))).toBe(false);
+  });
+
   it("reports a non-image file instead of crashing on it, and keeps running", async () => {
     const ignoredBefore = stack.agent?.status().ignored ?? 0;
     writeFileSync(join(inbox, "notes.txt"), "shot list: ceremony, rings, first dance\n");

@@ -8,6 +8,7 @@ import { appendFile, mkdir, open, readFile, stat, unlink } from "node:fs/promise
 import { basename, dirname, join, relative } from "node:path";
 import { isCode, isInside, moveFile } from "./durable-fs.ts";
 import type { SourceFile } from "./journal.ts";
+import { moveSidecar } from "./sidecar.ts";
 
 export type ArchiveMode = "move" | "keep";
 
@@ -47,9 +48,12 @@ export async function archiveSource(
   // Downloaded again (gphoto2 --skip-existing cannot see archived files): keep one archived copy.
   if (await sameBytes(target, source.size, sha256)) {
     await unlink(source.path);
+    await moveSidecar(source.path, target);
     return { source, result: "moved", to: target };
   }
-  return { source, result: "moved", to: await moveFile(source.path, target) };
+  const to = await moveFile(source.path, target);
+  await moveSidecar(source.path, to);
+  return { source, result: "moved", to };
 }
 
 async function sameBytes(path: string, size: number, sha256: string): Promise<boolean> {

@@ -12,6 +12,7 @@ import { type UploadContext, uploadRecord } from "./multipart.ts";
 import type { Retention } from "./retention.ts";
 import { isAuthError } from "./s3-errors.ts";
 import type { KeyedLock } from "./semaphore.ts";
+import { uploadSidecar } from "./sidecar.ts";
 import { hashFile, type Spool } from "./spool.ts";
 import type { FailedEvent, InFlight } from "./types.ts";
 
@@ -134,7 +135,11 @@ export class Delivery {
           throw new SpoolCorruptError(record.key);
         this.#unverified.delete(record.sha256);
       }
-      if (uploading) await uploadRecord(record, spoolPath, o.upload);
+      if (uploading) {
+        // The caption first: once the photo exists, the pipeline may read its sidecar any moment.
+        await uploadSidecar(record.sources, record.sha256, o.upload);
+        await uploadRecord(record, spoolPath, o.upload);
+      }
       await o.locks.run(record.sha256, async () => {
         if (record.state === "verified") {
           for (const source of record.sources)

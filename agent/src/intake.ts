@@ -15,6 +15,7 @@ import type { Journal, JournalRecord } from "./journal.ts";
 import { isTemporaryName, type MediaKind } from "./media-kind.ts";
 import { Readiness, type Ready, type Rejection } from "./readiness.ts";
 import { type KeyedLock, Limiter } from "./semaphore.ts";
+import { isSidecar } from "./sidecar.ts";
 import type { Prepared, Spool } from "./spool.ts";
 
 export interface IntakeOptions {
@@ -74,7 +75,8 @@ export class Intake {
   }
 
   hint(path: string, complete = false): void {
-    if (!this.#skipped(path)) this.#readiness.hint(resolve(path), complete);
+    // A caption sidecar travels with its photo (see sidecar.ts), it is not a file of its own.
+    if (!this.#skipped(path) && !isSidecar(path)) this.#readiness.hint(resolve(path), complete);
   }
 
   /** Starts the watcher, runs the first scan and the readiness loop. */
