@@ -48,7 +48,7 @@ beforeAll(async () => {
     dataDir: join(root, ".data"),
     inbox,
     processedDir: processed,
-    checkDelaysSeconds: [1],
+    settings: { instagram: { checkDelaysSeconds: [1] } },
     graphProcessingMs: 300,
     agentOptions: { stableMs: 300, scanIntervalMs: 1000 },
     logger: createLogger("e2e", { level: "WARN" }),

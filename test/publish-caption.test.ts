@@ -65,9 +65,11 @@ async function publishedCaption(id: string): Promise<string | undefined> {
 describe("captions: end to end", () => {
   beforeAll(async () => {
     stack = await testStack({
-      instagram: {
-        captionTemplate: "{caption}\n\n{camera} · {date} · {filename}\n\n{hashtags}",
-        hashtags: ["photorelay"],
+      settings: {
+        instagram: {
+          captionTemplate: "{caption}\n\n{camera} · {date} · {filename}\n\n{hashtags}",
+          hashtags: ["photorelay"],
+        },
       },
     });
   });

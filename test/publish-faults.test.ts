@@ -14,7 +14,7 @@ let seed = 6000;
 
 beforeAll(async () => {
   // testStack's redelivery (1–2 s) and a 1 s quota deferral: retries come back within seconds.
-  stack = await testStack({ instagram: { quotaDeferSeconds: 1 } });
+  stack = await testStack({ settings: { instagram: { quotaDeferSeconds: 1 } } });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -19,7 +19,7 @@ const WINDOW_MS = 86_400_000;
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await testStack({ graphQuotaTotal: QUOTA, instagram: { quotaDeferSeconds: 1 } });
+  stack = await testStack({ graphQuotaTotal: QUOTA, settings: { instagram: { quotaDeferSeconds: 1 } } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -85,7 +85,7 @@ describe("publish: quota in manual mode", () => {
     manual = await testStack({
       publishMode: "manual",
       graphQuotaTotal: 2,
-      instagram: { quotaDeferSeconds: 1 },
+      settings: { instagram: { quotaDeferSeconds: 1 } },
     });
   });
   afterAll(async () => {

@@ -23,7 +23,7 @@ const photo = () => cameraJpeg({ width: 64, height: 64, seed: seed++ });
 beforeAll(async () => {
   stack = await testStack({
     graphTokens: [{ token: TOKEN, kind: "ig_long" }],
-    instagram: { accessToken: TOKEN },
+    settings: { instagram: { accessToken: TOKEN } },
   });
 });
 afterAll(async () => {

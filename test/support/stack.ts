@@ -8,16 +8,27 @@ import { type LocalStack, type LocalStackOptions, startLocalStack } from "@photo
 import type { PhotoRecord } from "@photo-relay/pipeline";
 import { waitFor } from "./wait.ts";
 
+/** Settings that keep integration tests fast: quick status checks and redeliveries. */
+export const FAST_SETTINGS = {
+  redelivery: { baseSeconds: 1, maxSeconds: 2 },
+  instagram: { checkDelaysSeconds: [1] },
+};
+
 export async function testStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+  const extra = (options.settings ?? {}) as Record<string, object>;
   return startLocalStack({
     dataDir: join(mkdtempSync(join(tmpdir(), "photo-relay-it-")), ".data"),
     inbox: false,
-    checkDelaysSeconds: [1],
     graphProcessingMs: 200,
     logger: createLogger("it", { level: "SILENT" }),
     env: {}, // the developer's own PHOTO_RELAY_* settings never leak into tests
-    settings: { redelivery: { baseSeconds: 1, maxSeconds: 2 } },
     ...options,
+    settings: {
+      ...FAST_SETTINGS,
+      ...extra,
+      redelivery: { ...FAST_SETTINGS.redelivery, ...extra.redelivery },
+      instagram: { ...FAST_SETTINGS.instagram, ...extra.instagram },
+    },
   });
 }
 

@@ -47,16 +47,13 @@ export interface LocalStackOptions {
   apiToken?: string;
   publishMode?: "auto" | "manual";
   queueOverrides?: QueueOverrides;
-  checkDelaysSeconds?: number[];
   /** Container processing time in the Graph API sandbox. */
   graphProcessingMs?: number;
   /** The sandbox's rolling publishing quota (default 50). */
   graphQuotaTotal?: number;
   /** Extra tokens the sandbox accepts (e.g. one with a lifetime, to configure as `instagram.accessToken`). */
   graphTokens?: GraphSandboxOptions["tokens"];
-  /** More `instagram.*` defaults (caption template, quota deferral, …); settings from `env` still win. */
-  instagram?: Record<string, unknown>;
-  /** Configuration beyond the local defaults (e.g. faster redelivery in tests); file and env still win. */
+  /** Configuration beyond the local defaults (faster redelivery in tests, a caption template, …); file and env still win. */
   settings?: Record<string, unknown>;
   /** Agent settings beyond the inbox, e.g. a shorter `stableMs` in tests. */
   agentOptions?: Partial<Omit<AgentOptions, "inbox" | "s3">>;
@@ -160,10 +157,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             // The sandbox's well-known token never expires, so it survives restarts of the stack.
             accessToken: sandbox.defaultToken ?? sandbox.issueToken("ig_long", null),
             mode: options.publishMode ?? "auto",
-            ...(options.checkDelaysSeconds && { checkDelaysSeconds: options.checkDelaysSeconds }),
             // Refreshed tokens are kept with the data, as SSM keeps them in AWS.
             tokenStore: { type: "file", path: join(dataDir, "instagram-token.json") },
-            ...options.instagram,
           },
         },
         options.settings ?? {},
