@@ -1,11 +1,11 @@
 /**
- * SFTP over ssh2-sftp-client. The host key is always pinned (there is no "accept any host" option);
- * uploads use sequential `put()` (fastPut's parallel writes corrupt files on some servers, research
- * §7) with Nagle off, which is what makes `put()` fast (research local-servers §4).
+ * SFTP over ssh2-sftp-client. The host key is always pinned (there is no "accept any host" option).
+ * Uploads pipeline their WRITE requests in offset order like OpenSSH's sftp (`sftp-write.ts`), not
+ * fastPut's scattered parallel writes that some servers corrupt (research §7); the size is checked
+ * before the rename. Nagle is off (research local-servers §4).
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import type { Client as SshClient } from "ssh2";
+import type { SFTPWrapper, Client as SshClient } from "ssh2";
 import SftpClient from "ssh2-sftp-client";
 import { z } from "zod";
 import { describeFailure, networkCode, type Phase, transportError } from "../classify.ts";
@@ -13,6 +13,7 @@ import type { TransportError, TransportErrorCode } from "../errors.ts";
 import { type Connection, createFileTransport } from "../file-transport.ts";
 import { oneOf, readSecret } from "../secrets.ts";
 import type { Transport } from "../transport.ts";
+import { pipelinedWrite } from "./sftp-write.ts";
 
 export const sftpOptionsSchema = z
   .object({
@@ -121,10 +122,7 @@ function sftpConnection(sftp: SftpClient, root: string, alive: () => boolean): C
       made.add(dir);
     },
     async write(source, path) {
-      // A 1 MiB read buffer instead of 64 KiB: fewer, fuller SFTP writes (171 vs 100 MiB/s measured).
-      const input =
-        typeof source === "string" ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
-      await sftp.put(input, abs(path));
+      await pipelinedWrite((sftp as unknown as { sftp: SFTPWrapper }).sftp, abs(path), source);
     },
     size,
     async rename(from, to) {
@@ -156,6 +154,9 @@ function sftpCode(error: unknown, phase: Phase): TransportErrorCode {
   if (phase === "connect" && /handshake|kex|negotiat/i.test(message)) return "connect_failed";
   const network = networkCode(error, phase === "tls" ? "connect" : phase);
   if (network) return network;
-  if (/Unexpected (end|close)|No SFTP connection|not connected/i.test(message)) return "connection_lost";
+  // ssh2 fails requests still pending when the channel closes with "No response from server".
+  if (/Unexpected (end|close)|No SFTP connection|not connected|No response from server/i.test(message)) {
+    return "connection_lost";
+  }
   return "remote_error";
 }
