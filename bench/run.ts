@@ -3,7 +3,7 @@
  * exporting `run()`), each against its reference tools side by side, prints a table and writes
  * `bench/results.json` so runs can be compared. Benchmarks are not tests: they assert nothing.
  */
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchResult } from "./result.ts";
@@ -36,5 +36,10 @@ for (const r of results) {
     `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.reference.tool}: ${fmt(r.reference.value)} ${r.unit} | ${r.ratio.toFixed(2)} (${better}) |\n`,
   );
 }
-writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-process.stdout.write(`\n${results.length} results written to bench/results.json\n`);
+// A filtered run replaces only its own figures; the others stay as last measured.
+const file = join(here, "results.json");
+const previous: BenchResult[] = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : [];
+const fresh = new Set(results.map((r) => r.name));
+const merged = [...previous.filter((r) => !fresh.has(r.name)), ...results];
+writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
+process.stdout.write(`\n${results.length} results written to bench/results.json (${merged.length} in all)\n`);
