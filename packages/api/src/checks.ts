@@ -1,6 +1,8 @@
 /**
  * The status endpoint's configuration check: can we actually reach what the configuration points
- * at? Each check answers `ok` or a secret-free reason.
+ * at? Each check answers `ok` or a secret-free reason. The Instagram check spends a Graph API call
+ * from the account's hourly budget, and the dashboard polls `/status`, so its answer is kept for
+ * {@link INSTAGRAM_CHECK_TTL_MS}.
  */
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
@@ -8,6 +10,21 @@ import { describeError } from "@photo-relay/core";
 import type { Runtime } from "@photo-relay/pipeline";
 
 export type Check = { ok: true; detail?: string } | { ok: false; error: { code: string; message: string } };
+
+export const INSTAGRAM_CHECK_TTL_MS = 30_000;
+
+const instagramChecks = new WeakMap<Runtime, { at: number; check: Promise<Check> }>();
+
+function instagramCheck(rt: Runtime): Promise<Check> {
+  const cached = instagramChecks.get(rt);
+  if (cached && Date.now() - cached.at < INSTAGRAM_CHECK_TTL_MS) return cached.check;
+  const result = check(async () => {
+    const limit = await rt.graph.getPublishingLimit();
+    return `${limit.quotaUsage}/${limit.quotaTotal} posts used in the last ${limit.quotaDurationSeconds / 3600} h`;
+  });
+  instagramChecks.set(rt, { at: Date.now(), check: result });
+  return result;
+}
 
 export async function runChecks(rt: Runtime): Promise<Record<"s3" | "dynamodb" | "instagram", Check>> {
   const [s3, dynamodb, instagram] = await Promise.all([
@@ -20,10 +37,7 @@ export async function runChecks(rt: Runtime): Promise<Record<"s3" | "dynamodb" |
       );
       return out.Table?.TableStatus;
     }),
-    check(async () => {
-      const limit = await rt.graph.getPublishingLimit();
-      return `${limit.quotaUsage}/${limit.quotaTotal} posts used in the last ${limit.quotaDurationSeconds / 3600} h`;
-    }),
+    instagramCheck(rt),
   ]);
   return { s3, dynamodb, instagram };
 }
