@@ -116,36 +116,12 @@ async function awsRun(endpoint: string, batch: Batch, client: S3Client): Promise
   };
   const start = performance.now();
   const [single] = batch.files;
-  if (batch.files.length === 1 && single) {
-    await sh(
-      AWS,
-      [
-        "--endpoint-url",
-        endpoint,
-        "s3",
-        "cp",
-        join(batch.dir, single),
-        `s3://${BUCKET}/aws/${single}`,
-        "--only-show-errors",
-      ],
-      { env },
-    );
-  } else {
-    await sh(
-      AWS,
-      [
-        "--endpoint-url",
-        endpoint,
-        "s3",
-        "cp",
-        batch.dir,
-        `s3://${BUCKET}/aws/`,
-        "--recursive",
-        "--only-show-errors",
-      ],
-      { env },
-    );
-  }
+  // One file is copied as such, a burst as the folder (the CLI then runs its transfers in parallel).
+  const copy =
+    batch.files.length === 1 && single
+      ? [join(batch.dir, single), `s3://${BUCKET}/aws/${single}`]
+      : [batch.dir, `s3://${BUCKET}/aws/`, "--recursive"];
+  await sh(AWS, ["--endpoint-url", endpoint, "s3", "cp", ...copy, "--only-show-errors"], { env });
   await Promise.all(
     batch.files.map((name) => client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `aws/${name}` }))),
   );

@@ -16,7 +16,7 @@ import { collect, until, waitForEvents } from "./helpers/agent-events.ts";
 import { startAuthGateway } from "./helpers/auth-gateway.ts";
 import { jpeg } from "./helpers/media.ts";
 import { spawnAgentChild, stopChild, waitForLine } from "./helpers/processes.ts";
-import { BUCKET, listOriginals, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
+import { BUCKET, gateCommand, listOriginals, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
 
 const logger = createLogger("agent-test", { level: "SILENT" });
 const sh = promisify(execFile);
@@ -71,24 +71,14 @@ describe("agent: bad input", () => {
   it("delivers from the spool when the original is deleted after spooling", async () => {
     const ws = await workspace();
     const client = s3Client(s3.endpoint);
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === "CreateMultipartUploadCommand") await held;
-        return next(args);
-      },
-      { step: "initialize" },
-    );
+    const gate = gateCommand(client, "CreateMultipartUploadCommand");
     const agent = startAgent({ ...base(ws), s3: { client, bucket: BUCKET } });
     await agent.ready;
     const delivered = waitForEvents(agent, "delivered", 1);
     await writeFile(join(ws.inbox, "deleted.jpg"), jpeg(20_000));
     await until(() => agent.status().inFlight.length === 1, 10_000, "upload started");
     await rm(join(ws.inbox, "deleted.jpg"));
-    release();
+    gate.release();
     const [event] = await delivered;
     expect((await listOriginals(s3.client)).has(event?.key ?? "")).toBe(true);
     await agent.stop();

@@ -8,7 +8,7 @@ import { startAgent } from "../src/index.ts";
 import type { JournalRecord } from "../src/journal.ts";
 import { until, waitForEvents } from "./helpers/agent-events.ts";
 import { nef } from "./helpers/media.ts";
-import { BUCKET, objectSha256, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
+import { BUCKET, gateCommand, objectSha256, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
 
 const MiB = 1024 * 1024;
 const logger = createLogger("agent-test", { level: "SILENT" });
@@ -147,19 +147,8 @@ describe("agent: resumable multipart", () => {
   it("re-hashes recovered spool copies and spools a damaged one again from the inbox original", async () => {
     const ws = await setup();
     const client = s3Client(s3.endpoint);
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === "CreateMultipartUploadCommand") {
-          await held;
-          throw Object.assign(new Error("connection lost"), { name: "AbortError" });
-        }
-        return next(args);
-      },
-      { step: "initialize" },
+    const gate = gateCommand(client, "CreateMultipartUploadCommand", () =>
+      Object.assign(new Error("connection lost"), { name: "AbortError" }),
     );
     const first = startAgent(options(ws, client));
     await first.ready;
@@ -167,7 +156,7 @@ describe("agent: resumable multipart", () => {
     await writeFile(join(ws.inbox, "rot.NEF"), bytes);
     await until(() => first.status().inFlight.length === 1, 10_000, "spooled and uploading");
     const stopping = first.stop();
-    release();
+    gate.release();
     await stopping;
     // A power cut (or disk rot) damaged the spool copy, which is written without fsync.
     const [record] = await journalRecords(ws.spoolDir);

@@ -69,3 +69,29 @@ export async function objectMetadata(client: S3Client, key: string): Promise<Rec
   const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
   return head.Metadata ?? {};
 }
+
+/**
+ * Holds every `commandName` request of `client` until `release()`; then each held request goes on,
+ * or fails with `failWith` (a connection lost while the agent was stopping, say).
+ */
+export function gateCommand(
+  client: S3Client,
+  commandName: string,
+  failWith?: () => Error,
+): { release(): void } {
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === commandName) {
+        await held;
+        if (failWith) throw failWith();
+      }
+      return next(args);
+    },
+    { step: "initialize" },
+  );
+  return { release };
+}
