@@ -9,7 +9,7 @@
  * `http.server.request.start` diagnostics channel.
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "@photo-relay/core";
@@ -44,12 +44,22 @@ export function deliverS3Notifications(
   const recordedThisTick = new Set<string>();
 
   const onRequest = (message: unknown) => {
-    const { request } = message as { request: IncomingMessage };
+    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
     if (request.socket.localPort !== deps.server.port) return;
     const kind = classify(request);
     if (!kind) return;
-    if (kind.name === "Post") pendingPosts.set(kind.bucket, (pendingPosts.get(kind.bucket) ?? 0) + 1);
-    else requestKinds.set(`${kind.bucket}/${kind.key}`, kind.name);
+    // The store records the object before the response ends; what a refused request left is dropped then.
+    if (kind.name === "Post") {
+      pendingPosts.set(kind.bucket, (pendingPosts.get(kind.bucket) ?? 0) + 1);
+      response.once("close", () => {
+        if (response.statusCode >= 300)
+          pendingPosts.set(kind.bucket, Math.max(0, (pendingPosts.get(kind.bucket) ?? 1) - 1));
+      });
+    } else {
+      const id = `${kind.bucket}/${kind.key}`;
+      requestKinds.set(id, kind.name);
+      response.once("close", () => requestKinds.delete(id));
+    }
   };
   subscribe("http.server.request.start", onRequest);
 
