@@ -84,16 +84,21 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "S
   await exited;
 }
 
-export function spawnAgentChild(options: object, user?: { uid: number; gid: number }): ChildProcess {
-  const child = spawn(
+/**
+ * Starts the agent in a child process. `withoutDacOverride` runs it (as root) without the
+ * capabilities that let root read any file, so file permissions apply to it; unlike switching to
+ * another user, it can still read the checkout wherever that lives (a 0700 temp folder, say).
+ */
+export function spawnAgentChild(options: object, { withoutDacOverride = false } = {}): ChildProcess {
+  const command = [
     process.execPath,
-    [join(ROOT, "agent/test/fixtures/agent-child.ts"), JSON.stringify(options)],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      ...user,
-    },
-  );
+    join(ROOT, "agent/test/fixtures/agent-child.ts"),
+    JSON.stringify(options),
+  ];
+  const [file, ...args] = withoutDacOverride
+    ? ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", ...command]
+    : command;
+  const child = spawn(file as string, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   child.stderr?.on("data", (d) => {
     if (process.env.AGENT_CHILD_LOGS) process.stderr.write(`[agent] ${d}`);
   });
