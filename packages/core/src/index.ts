@@ -1,3 +1,4 @@
+export * from "./agent-reports.ts";
 export * from "./aws.ts";
 export * from "./config.ts";
 export * from "./errors.ts";
