@@ -64,7 +64,7 @@ export function enforceCaptionRules(text: string, policy: "truncate" | "fail"): 
   if (text.length > CAPTION_LIMITS.chars)
     broken.push(`${text.length} characters (max ${CAPTION_LIMITS.chars})`);
   if (broken.length === 0) return { caption: text, changes: [] };
-  if (policy === "fail") throw new CaptionError(`the caption breaks Instagram's rules: ${broken.join(", ")}`);
+  if (policy === "fail") throw new CaptionError(broken);
 
   let seen = 0;
   let out = text.replace(HASHTAG, (tag) => (++seen > CAPTION_LIMITS.hashtags ? "" : tag));

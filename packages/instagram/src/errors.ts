@@ -89,17 +89,25 @@ export class GraphApiError extends PhotoRelayError {
 
 /** A caption that breaks Instagram's rules under the `fail` policy: the photo fails with the reason. */
 export class CaptionError extends PhotoRelayError {
-  constructor(message: string) {
-    super("caption_invalid", message);
+  /** The rules broken, e.g. "31 hashtags (max 30)". */
+  readonly broken: readonly string[];
+
+  constructor(broken: readonly string[]) {
+    super("caption_invalid", `the caption breaks Instagram's rules: ${broken.join(", ")}`);
     this.name = "CaptionError";
+    this.broken = broken;
   }
 }
 
 /** Instagram could not process a container (ERROR, or still processing past the deadline). */
 export class ContainerFailedError extends PhotoRelayError {
-  constructor(message: string) {
+  /** The container, when one is to blame (not for carousel items still processing). */
+  readonly containerId: string | undefined;
+
+  constructor(message: string, containerId?: string) {
     super("container_failed", message);
     this.name = "ContainerFailedError";
+    this.containerId = containerId;
   }
 }
 
@@ -114,18 +122,16 @@ export class TokenRefusedError extends PhotoRelayError {
   }
 }
 
-/** Facebook Login: none of the token's Pages has a linked Instagram professional account. */
-export class NoLinkedAccountError extends PhotoRelayError {
-  constructor() {
-    super("instagram_no_account", "no Facebook Page of this token has a linked Instagram account");
-    this.name = "NoLinkedAccountError";
-  }
-}
+/** The account or its token cannot do what was asked; `code` says what is missing. */
+export class AccountSetupError extends PhotoRelayError {
+  declare readonly code: "instagram_no_account" | "instagram_unsupported";
 
-/** The token's flavour cannot do this (Facebook Login tokens cannot be refreshed). */
-export class UnsupportedByTokenError extends PhotoRelayError {
-  constructor(message: string) {
-    super("instagram_unsupported", message);
-    this.name = "UnsupportedByTokenError";
+  constructor(code: "instagram_no_account" | "instagram_unsupported") {
+    const message =
+      code === "instagram_no_account"
+        ? "no Facebook Page of this token has a linked Instagram account"
+        : "Facebook Login tokens cannot be refreshed; exchange or log in again";
+    super(code, message);
+    this.name = "AccountSetupError";
   }
 }

@@ -14,14 +14,13 @@ export {
 } from "./caption.ts";
 export { type ContainerSpec, carouselItemsReady, createContainer } from "./container-spec.ts";
 export {
+  AccountSetupError,
   CaptionError,
   ContainerFailedError,
   GraphApiError,
   type GraphErrorBody,
   type GraphErrorKind,
-  NoLinkedAccountError,
   TokenRefusedError,
-  UnsupportedByTokenError,
 } from "./errors.ts";
 export {
   type ContainerStatus,

@@ -14,19 +14,21 @@ export class BadMessageError extends ValidationError {
   }
 }
 
-/** A later stage got the photo before convert finished it (a re-drive racing a conversion). */
-export class NotConvertedError extends RetryableError {
-  constructor() {
-    super("not_converted", "the photo is not converted yet");
-    this.name = "NotConvertedError";
-  }
-}
+/**
+ * A stage got the photo before the stage it needs finished (a re-drive racing a conversion, a
+ * photo approved by hand before its mirror was done): it comes back later.
+ */
+export class NotReadyError extends RetryableError {
+  readonly waitingFor: "convert" | "mirror";
 
-/** `instagram.imageSource` is `mirror`, and the Instagram rendition is not on the mirror yet. */
-export class NotMirroredError extends RetryableError {
-  constructor() {
-    super("not_mirrored", "the Instagram rendition is not on the mirror yet");
-    this.name = "NotMirroredError";
+  constructor(waitingFor: "convert" | "mirror") {
+    const [code, message] =
+      waitingFor === "convert"
+        ? ["not_converted", "the photo is not converted yet"]
+        : ["not_mirrored", "the Instagram rendition is not on the mirror yet"];
+    super(code, message);
+    this.name = "NotReadyError";
+    this.waitingFor = waitingFor;
   }
 }
 
@@ -66,26 +68,18 @@ export class NotStartedError extends RetryableError {
   }
 }
 
-/** The photo cannot be published: it failed conversion. */
-export class NotPublishableError extends ValidationError {
-  constructor() {
-    super("not_publishable", "the photo failed conversion and cannot be published");
-    this.name = "NotPublishableError";
-  }
-}
+const REFUSALS = {
+  not_publishable: "the photo failed conversion and cannot be published",
+  bad_carousel: "a carousel takes 2 to 10 different photos",
+  nothing_to_retry: "no stage of this photo has failed",
+} as const;
 
-/** A carousel needs 2 to 10 different photos. */
-export class CarouselError extends ValidationError {
-  constructor() {
-    super("bad_carousel", "a carousel takes 2 to 10 different photos");
-    this.name = "CarouselError";
-  }
-}
+/** An operation the API asked for cannot be done as asked; `code` says why (see the API's status table). */
+export class RequestRefusedError extends ValidationError {
+  declare readonly code: keyof typeof REFUSALS;
 
-/** `POST /photos/:id/retry` on a photo none of whose stages failed. */
-export class NothingToRetryError extends PhotoRelayError {
-  constructor() {
-    super("nothing_to_retry", "no stage of this photo has failed");
-    this.name = "NothingToRetryError";
+  constructor(code: keyof typeof REFUSALS) {
+    super(code, REFUSALS[code]);
+    this.name = "RequestRefusedError";
   }
 }

@@ -4,7 +4,7 @@
  * stores the new one, so nobody has to paste a token every two months.
  */
 import type { Config } from "@photo-relay/core";
-import { GraphApiError, UnsupportedByTokenError } from "../errors.ts";
+import { AccountSetupError, GraphApiError } from "../errors.ts";
 import { createGraphClient } from "../graph-client.ts";
 import { isRefreshTooEarly } from "../graph-error-kinds.ts";
 import type { TokenKeeper } from "./token-keeper.ts";
@@ -62,7 +62,8 @@ export async function refreshStoredToken(
     if (isRefreshTooEarly(error)) {
       return { refreshed: false, reason: "too_young", ...(expiresAt && { expiresAt }) };
     }
-    if (error instanceof UnsupportedByTokenError) return { refreshed: false, reason: "unsupported" };
+    if (error instanceof AccountSetupError && error.code === "instagram_unsupported")
+      return { refreshed: false, reason: "unsupported" };
     if (error instanceof GraphApiError && error.kind === "auth") {
       const problem = { ...tokens.problemOf(error), at: now.toISOString() };
       await tokens.write({ ...current, problem });

@@ -5,7 +5,7 @@
  * is left alone.
  */
 import type { PhotoId } from "@photo-relay/core";
-import { CarouselError } from "../errors.ts";
+import { RequestRefusedError } from "../errors.ts";
 import type { PublishMedia } from "../photo/photo-record.ts";
 import type { Runtime } from "../runtime.ts";
 import { recordPublishMedia } from "../stages/publish/publish-media.ts";
@@ -36,7 +36,8 @@ export function publishStory(rt: Runtime, id: PhotoId, videoKey?: string): Promi
  * carries the post (its caption, container, media id); the others' publish stages are `skipped`.
  */
 export async function publishCarousel(rt: Runtime, ids: PhotoId[]): Promise<void> {
-  if (ids.length < 2 || ids.length > 10 || new Set(ids).size !== ids.length) throw new CarouselError();
+  if (ids.length < 2 || ids.length > 10 || new Set(ids).size !== ids.length)
+    throw new RequestRefusedError("bad_carousel");
   const [lead, ...members] = ids as [PhotoId, ...PhotoId[]];
   for (const id of members) {
     await rt.photos.update(id, (p) =>

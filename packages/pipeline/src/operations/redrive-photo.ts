@@ -5,7 +5,7 @@
  */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { NotFoundError, type PhotoId } from "@photo-relay/core";
-import { NothingToRetryError } from "../errors.ts";
+import { RequestRefusedError } from "../errors.ts";
 import { s3Event } from "../jobs/s3-event.ts";
 import type { PhotoRecord, StageName } from "../photo/photo-record.ts";
 import { setStage } from "../photo/stage-transitions.ts";
@@ -18,7 +18,7 @@ export async function redrivePhoto(rt: Runtime, id: PhotoId): Promise<{ redriven
   if (!photo) throw new NotFoundError(`photo ${id}`);
   const stuck = (["convert", "mirror", "publish"] as const).filter((s) => STUCK.has(photo.stages[s].status));
   if (stuck.length === 0) {
-    throw new NothingToRetryError();
+    throw new RequestRefusedError("nothing_to_retry");
   }
   if (stuck.includes("convert")) {
     // Converting again hands the mirror and publish jobs on itself.

@@ -1,6 +1,6 @@
 /** Manual publishing: "publish now" for one photo, or for everything awaiting approval. */
 import { NotFoundError, type PhotoId } from "@photo-relay/core";
-import { NotPublishableError } from "../errors.ts";
+import { RequestRefusedError } from "../errors.ts";
 import { publishesFromMirror } from "../jobs/photo-route.ts";
 import type { PhotoRecord } from "../photo/photo-record.ts";
 import { isFinished, setStage } from "../photo/stage-transitions.ts";
@@ -20,7 +20,7 @@ export async function requestPublish(rt: Runtime, id: PhotoId): Promise<PublishR
   const { mediaId, status } = photo.stages.publish;
   // `skipped`: an item of another photo's carousel, posted with it.
   if (mediaId || status === "done" || status === "skipped") return "ignored";
-  if (photo.stages.convert.status === "failed") throw new NotPublishableError();
+  if (photo.stages.convert.status === "failed") throw new RequestRefusedError("not_publishable");
   const approved = await rt.photos.update(id, (p: PhotoRecord) =>
     p.stages.publish.mediaId || p.stages.publish.status === "skipped"
       ? undefined

@@ -43,19 +43,7 @@ export class PhotoStore {
 
   /** Creates the record unless it exists; returns the stored record either way. */
   async ensure(photo: PhotoRecord): Promise<PhotoRecord> {
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: photo,
-          ConditionExpression: "attribute_not_exists(id)",
-        }),
-      );
-      return photo;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return this.require(photo.id);
-    }
+    return (await this.#putIf(photo, "attribute_not_exists(id)")) ? photo : this.require(photo.id);
   }
 
   /** Like {@link update}, for a photo that may not exist (yet): `undefined` when it does not. */
@@ -85,21 +73,27 @@ export class PhotoStore {
         updatedAt: now,
         version: current.version + 1,
       };
-      try {
-        await this.#db.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: item,
-            ConditionExpression: "version = :v",
-            ExpressionAttributeValues: { ":v": current.version },
-          }),
-        );
-        return item;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      if (await this.#putIf(item, "version = :v", { ":v": current.version })) return item;
     }
     throw new RetryableError("write_conflict", `photo ${id} is being changed by too many writers at once`);
+  }
+
+  /** Writes `item` if `condition` holds; `false` when it did not (another writer came first). */
+  async #putIf(item: PhotoRecord, condition: string, values?: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: item,
+          ConditionExpression: condition,
+          ...(values && { ExpressionAttributeValues: values }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** Most recently changed first; `status` narrows to one summary status. */

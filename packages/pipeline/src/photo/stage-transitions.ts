@@ -22,6 +22,20 @@ export function setStage<N extends StageName>(
   };
 }
 
+/**
+ * Like {@link setStage}, unless `key` is already recorded on the stage: the first writer wins (a
+ * racing duplicate's container then expires unused; a photo is marked published once).
+ */
+export function setStageOnce<N extends StageName>(
+  name: N,
+  key: keyof PhotoRecord["stages"][N],
+  patch: (stage: PhotoRecord["stages"][N]) => StagePatch<N>,
+  now = new Date(),
+): Transition {
+  return (photo) =>
+    photo.stages[name][key] ? undefined : setStage(name, patch(photo.stages[name]), {}, now)(photo);
+}
+
 /** A consumer starts working on the stage: it is `running` and one more attempt is counted. */
 export function startStage(name: StageName, now = new Date()): Transition {
   return (photo) =>

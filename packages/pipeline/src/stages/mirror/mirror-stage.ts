@@ -5,7 +5,7 @@
  * Idempotent: a finished stage only hands its jobs on again.
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { NotConvertedError } from "../../errors.ts";
+import { NotReadyError } from "../../errors.ts";
 import { type MirrorJob, mirrorJob, parseJob } from "../../jobs/job-schemas.ts";
 import { finished, type StageResult } from "../../jobs/next-jobs.ts";
 import { jobsAfterMirror } from "../../jobs/photo-route.ts";
@@ -33,7 +33,7 @@ export async function mirrorPhoto(
 ): Promise<StageResult> {
   const photo = await rt.photos.require(job.photoId);
   if (isFinished(photo.stages.mirror)) return finished(...jobsAfterMirror(rt.config, photo));
-  if (photo.stages.convert.status !== "done") throw new NotConvertedError();
+  if (photo.stages.convert.status !== "done") throw new NotReadyError("convert");
   const { targets } = rt.config.mirror;
   if (targets.length === 0) {
     const skipped = await rt.photos.update(photo.id, setStage("mirror", { status: "skipped" }, {}, rt.now()));

@@ -5,11 +5,11 @@
  */
 import type { Logger } from "@photo-relay/core";
 import { ContainerFailedError, readQuotaGate } from "@photo-relay/instagram";
-import { NotConvertedError } from "../../errors.ts";
+import { NotReadyError } from "../../errors.ts";
 import type { PublishJob } from "../../jobs/job-schemas.ts";
 import { finished, type StageResult, toPublish } from "../../jobs/next-jobs.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
-import { setStage } from "../../photo/stage-transitions.ts";
+import { setStage, setStageOnce } from "../../photo/stage-transitions.ts";
 import { captionFor } from "./caption-source.ts";
 import { createMediaContainer, withoutContainers } from "./publish-media.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
@@ -23,7 +23,7 @@ export async function createStep(
   log: Logger,
 ): Promise<StageResult> {
   const stage = photo.stages.publish;
-  if (photo.stages.convert.status !== "done") throw new NotConvertedError();
+  if (photo.stages.convert.status !== "done") throw new NotReadyError("convert");
   if (rt.config.instagram.mode === "manual" && !stage.approved) {
     await rt.photos.update(photo.id, setStage("publish", { status: "awaiting_approval" }, {}, rt.now()));
     log.info("awaiting approval");
@@ -52,20 +52,19 @@ export async function createStep(
 /** A concurrent consumer may have created one too; the first recorded container wins, the other expires unused. */
 async function recordContainer(rt: PublishRuntime, id: string, containerId: string): Promise<void> {
   const now = rt.now();
-  await rt.photos.update(id, (p) =>
-    p.stages.publish.containerId
-      ? undefined
-      : setStage(
-          "publish",
-          {
-            status: "waiting",
-            containerId,
-            containerCreatedAt: now.toISOString(),
-            attempts: p.stages.publish.attempts + 1,
-          },
-          {},
-          now,
-        )(p),
+  await rt.photos.update(
+    id,
+    setStageOnce(
+      "publish",
+      "containerId",
+      (stage) => ({
+        status: "waiting",
+        containerId,
+        containerCreatedAt: now.toISOString(),
+        attempts: stage.attempts + 1,
+      }),
+      now,
+    ),
   );
 }
 
@@ -95,11 +94,14 @@ export async function checkStep(
       }));
       return next("create", 0);
     case "ERROR":
-      throw new ContainerFailedError(`Instagram could not process the image: ${status ?? "no reason given"}`);
+      throw new ContainerFailedError(
+        `Instagram could not process the image: ${status ?? "no reason given"}`,
+        containerId,
+      );
     case "IN_PROGRESS": {
       const age = (rt.now().getTime() - Date.parse(containerCreatedAt ?? photo.updatedAt)) / 1000;
       if (age > rt.config.instagram.checkDeadlineSeconds) {
-        throw new ContainerFailedError(`container still processing after ${Math.round(age)} s`);
+        throw new ContainerFailedError(`container still processing after ${Math.round(age)} s`, containerId);
       }
       return next("check", job.checks + 1, checkDelay(rt, job.checks + 1));
     }

@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { ImageUrlError, NotMirroredError } from "../../errors.ts";
+import { ImageUrlError, NotReadyError } from "../../errors.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
 import type { Runtime } from "../../runtime.ts";
 
@@ -26,7 +26,7 @@ export function presignedUrl(rt: Runtime, key: string): Promise<string> {
 
 function mirroredUrl(photo: PhotoRecord): string {
   // Only when a photo is approved by hand before its mirror finished: the step comes back.
-  if (!["done", "skipped", "failed"].includes(photo.stages.mirror.status)) throw new NotMirroredError();
+  if (!["done", "skipped", "failed"].includes(photo.stages.mirror.status)) throw new NotReadyError("mirror");
   const file = photo.stages.mirror.files?.find((f) => f.rendition === "instagram" && f.publicUrl);
   if (!file?.publicUrl) {
     throw new ImageUrlError(

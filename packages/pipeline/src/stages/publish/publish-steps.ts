@@ -9,7 +9,7 @@ import { readQuotaGate } from "@photo-relay/instagram";
 import type { PublishJob } from "../../jobs/job-schemas.ts";
 import { finished, type StageResult, toPublish } from "../../jobs/next-jobs.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
-import { setStage } from "../../photo/stage-transitions.ts";
+import { setStage, setStageOnce } from "../../photo/stage-transitions.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 import { later } from "./waiting.ts";
 
@@ -89,15 +89,15 @@ export async function markPublished(
   mediaId: string | undefined,
 ): Promise<void> {
   const now = rt.now();
-  await rt.photos.update(id, (p) =>
-    p.stages.publish.mediaId
-      ? undefined
-      : setStage(
-          "publish",
-          { status: "done", leaseUntil: 0, publishedAt: now.toISOString(), ...(mediaId && { mediaId }) },
-          {},
-          now,
-        )(p),
+  const done = {
+    status: "done",
+    leaseUntil: 0,
+    publishedAt: now.toISOString(),
+    ...(mediaId && { mediaId }),
+  } as const;
+  await rt.photos.update(
+    id,
+    setStageOnce("publish", "mediaId", () => done, now),
   );
 }
 
