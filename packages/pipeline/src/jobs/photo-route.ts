@@ -4,7 +4,7 @@
  * mirror sends it once the photo is there. A video goes to publish as a Reel of its original.
  */
 import type { Config } from "@photo-relay/core";
-import type { PhotoRecord } from "../photo/photo-record.ts";
+import type { PhotoRecord, PublishMedia } from "../photo/photo-record.ts";
 import type { PublishJob } from "./job-schemas.ts";
 import { type NextJob, toMirror, toPublish } from "./next-jobs.ts";
 
@@ -12,10 +12,14 @@ import { type NextJob, toMirror, toPublish } from "./next-jobs.ts";
 export const publishesFromMirror = (config: Config, photo: PhotoRecord): boolean =>
   config.instagram.imageSource === "mirror" && photo.video === undefined;
 
-/** The first publish step for the photo; a video carries the Reel it is published as. */
+/** What a photo is published as unless asked otherwise: a video as a Reel of its original, else a feed image. */
+export const defaultMediaOf = (photo: PhotoRecord): PublishMedia =>
+  photo.video ? { kind: "reel", videoKey: photo.originalKey, shareToFeed: true } : { kind: "image" };
+
+/** The first publish step for the photo; a video's carries the Reel it is published as. */
 export function firstPublishJob(photo: PhotoRecord): PublishJob {
-  const media = photo.video && { kind: "reel" as const, videoKey: photo.originalKey, shareToFeed: true };
-  return { photoId: photo.id, step: "create", checks: 0, ...(media && { media }) };
+  const media = defaultMediaOf(photo);
+  return { photoId: photo.id, step: "create", checks: 0, ...(media.kind !== "image" && { media }) };
 }
 
 /** What follows a conversion (sent again, harmlessly, when a converted photo is notified twice). */

@@ -11,14 +11,15 @@ import {
   carouselItemsReady,
   createContainer,
 } from "@photo-relay/instagram";
+import { defaultMediaOf } from "../../jobs/photo-route.ts";
 import type { PhotoRecord, PublishMedia, PublishStage } from "../../photo/photo-record.ts";
 import type { Runtime } from "../../runtime.ts";
 import { instagramImageUrl, presignedUrl } from "./media-urls.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 
-/** The spec recorded on the photo, or a feed image. */
+/** The spec recorded on the photo, or its default (a video's Reel, else a feed image). */
 export const publishMediaOf = (photo: PhotoRecord): PublishMedia =>
-  photo.stages.publish.media ?? { kind: "image" };
+  photo.stages.publish.media ?? defaultMediaOf(photo);
 
 /** The stage without its containers (they expired): carousel items are made afresh too. */
 export function withoutContainers(stage: PublishStage): PublishStage {
