@@ -1,4 +1,4 @@
-import { STAGE_SETTINGS } from "../packages/pipeline/src/stages";
+import { STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
 import { convert, mirror, publish } from "./queues";
 import { apiToken, instagramToken, tokenEnvironment, tokenPermissions } from "./secrets";
 import { bucket } from "./storage";

@@ -1,4 +1,4 @@
-import { STAGE_SETTINGS } from "../packages/pipeline/src/stages";
+import { STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
 
 type Stage = keyof typeof STAGE_SETTINGS;
 

@@ -1,4 +1,4 @@
-import { PHOTOS_TABLE } from "../packages/pipeline/src/stages";
+import { PHOTOS_TABLE } from "@photo-relay/pipeline/settings";
 
 /** One item per photo: its metadata and the state of each stage (see packages/pipeline/src/photo.ts). */
 export const photos = new sst.aws.Dynamo("Photos", {

@@ -3,7 +3,7 @@
  * plus environment settings, built once per Lambda container and reused across invocations.
  */
 import { loadConfig } from "@photo-relay/core";
-import { createRuntime, type Runtime } from "@photo-relay/pipeline";
+import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
 import { Resource } from "sst";
 
 let runtime: Runtime | undefined;
@@ -11,6 +11,15 @@ let runtime: Runtime | undefined;
 export function lambdaRuntime(): Runtime {
   runtime ??= createRuntime(loadConfig({ overrides: linkedResources() }));
   return runtime;
+}
+
+/** `make` over the runtime, built once per container: a stage's own runtime (publish's Instagram account). */
+export function once<T>(make: (rt: Runtime) => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make(lambdaRuntime());
+    return made;
+  };
 }
 
 /** The values SST links into the function; names match `infra/`. */
