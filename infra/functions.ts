@@ -80,7 +80,7 @@ export const FUNCTIONS = {
 export type FunctionKey = keyof typeof FUNCTIONS;
 
 /** The options every function is built with, as SST passes them to its Node builder (`nodejs`). */
-export function nodejsOptions(spec: FunctionSpec) {
+export function nodejsOptions(spec: FunctionSpec): { install: string[]; minify: boolean } {
   // SST documents `minify` as on by default, but its builder minifies only when it is `true`.
-  return { install: [...spec.install], minify: true } as const;
+  return { install: [...spec.install], minify: true };
 }
