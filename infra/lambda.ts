@@ -23,6 +23,13 @@ export function deployFunction(key: FunctionKey): sst.aws.Function {
     link: links,
     permissions: rights,
     environment,
+    transform: {
+      role: (args) => {
+        // SST's createRole tests `!dev` on an Output (always false), so every role would also trust
+        // the whole account (meant for `sst dev`, which assumes it locally). A deploy trusts Lambda only.
+        if (!$dev) args.assumeRolePolicy = aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" });
+      },
+    },
   });
 }
 
