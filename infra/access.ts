@@ -6,9 +6,25 @@
  */
 import { alerts, alertsLink } from "./alerts.ts";
 import type { FunctionKey } from "./functions.ts";
-import { convertDlq, convertQueue, media, mirrorDlq, mirrorQueue, publishDlq, publishQueue, table } from "./links.ts";
+import {
+  convertDlq,
+  convertQueue,
+  media,
+  mirrorDlq,
+  mirrorQueue,
+  publishDlq,
+  publishQueue,
+  table,
+} from "./links.ts";
 import { convert, mirror, publish, stageQueues } from "./queues.ts";
-import { alertWebhookUrl, apiToken, instagramToken, mirrorSecrets, settings, tokenParameter } from "./secrets.ts";
+import {
+  alertWebhookUrl,
+  apiToken,
+  instagramToken,
+  mirrorSecrets,
+  settings,
+  tokenParameter,
+} from "./secrets.ts";
 import { bucket } from "./storage.ts";
 import { photos } from "./table.ts";
 

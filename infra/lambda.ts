@@ -1,5 +1,12 @@
 import { ACCESS } from "./access.ts";
-import { ARCHITECTURE, FUNCTIONS, type FunctionKey, type FunctionSpec, nodejsOptions, RUNTIME } from "./functions.ts";
+import {
+  ARCHITECTURE,
+  FUNCTIONS,
+  type FunctionKey,
+  type FunctionSpec,
+  nodejsOptions,
+  RUNTIME,
+} from "./functions.ts";
 import { settings, tokenParameterName } from "./secrets.ts";
 
 /** What every function reads from its environment besides its links: settings, never secrets. */
@@ -27,7 +34,8 @@ export function deployFunction(key: FunctionKey): sst.aws.Function {
       role: (args) => {
         // SST's createRole tests `!dev` on an Output (always false), so every role would also trust
         // the whole account (meant for `sst dev`, which assumes it locally). A deploy trusts Lambda only.
-        if (!$dev) args.assumeRolePolicy = aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" });
+        if (!$dev)
+          args.assumeRolePolicy = aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" });
       },
     },
   });

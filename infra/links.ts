@@ -1,4 +1,4 @@
-import { mirror, convert, publish } from "./queues.ts";
+import { convert, mirror, publish } from "./queues.ts";
 import { bucket } from "./storage.ts";
 import { photos } from "./table.ts";
 

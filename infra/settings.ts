@@ -39,7 +39,11 @@ const infraSchema = z.object({
   PHOTO_RELAY_ALERT_EMAIL: z.email().optional(),
 });
 
-const transportSchema = z.looseObject({ type: z.string(), bucket: z.string().optional(), prefix: z.string().optional() });
+const transportSchema = z.looseObject({
+  type: z.string(),
+  bucket: z.string().optional(),
+  prefix: z.string().optional(),
+});
 const targetsSchema = z.array(z.looseObject({ transports: z.array(transportSchema) }));
 
 export interface DeploySettings {
@@ -67,24 +71,37 @@ export function readDeploySettings(env: NodeJS.ProcessEnv): DeploySettings {
   ) as Record<string, string>;
   const graph = environment.PHOTO_RELAY_GRAPH_BASE_URL;
   if (graph && !graph.startsWith("https://"))
-    problems.push(`PHOTO_RELAY_GRAPH_BASE_URL: ${graph} is not an https URL (a local sandbox?); unset it for Instagram`);
+    problems.push(
+      `PHOTO_RELAY_GRAPH_BASE_URL: ${graph} is not an https URL (a local sandbox?); unset it for Instagram`,
+    );
   const mirror = checkMirrorTargets(environment.PHOTO_RELAY_MIRROR_TARGETS, problems);
   const size = Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k + v), 0);
   if (size > ENVIRONMENT_BUDGET_BYTES)
-    problems.push(`the settings take ${size} bytes; Lambda allows 4 KB of variables per function (keep them under ${ENVIRONMENT_BUDGET_BYTES})`);
-  const { PHOTO_RELAY_KEEP_ORIGINALS_DAYS: keep, PHOTO_RELAY_ARCHIVE_ORIGINALS_DAYS: archive } = infra.data ?? {};
+    problems.push(
+      `the settings take ${size} bytes; Lambda allows 4 KB of variables per function (keep them under ${ENVIRONMENT_BUDGET_BYTES})`,
+    );
+  const { PHOTO_RELAY_KEEP_ORIGINALS_DAYS: keep, PHOTO_RELAY_ARCHIVE_ORIGINALS_DAYS: archive } =
+    infra.data ?? {};
   if (keep !== undefined && archive && keep <= archive)
-    problems.push(`PHOTO_RELAY_KEEP_ORIGINALS_DAYS: ${keep} must exceed PHOTO_RELAY_ARCHIVE_ORIGINALS_DAYS (${archive}), or set the latter to 0`);
+    problems.push(
+      `PHOTO_RELAY_KEEP_ORIGINALS_DAYS: ${keep} must exceed PHOTO_RELAY_ARCHIVE_ORIGINALS_DAYS (${archive}), or set the latter to 0`,
+    );
   if (problems.length > 0 || !infra.success) throw new Error(`Deploy settings:\n  ${problems.join("\n  ")}`);
   const known = new Set<string>([...FORWARDED, ...Object.keys(infraSchema.shape)]);
   const settings = infra.data;
   return {
     environment,
-    ignored: Object.keys(env).filter((name) => name.startsWith("PHOTO_RELAY_") && !known.has(name)).sort(),
+    ignored: Object.keys(env)
+      .filter((name) => name.startsWith("PHOTO_RELAY_") && !known.has(name))
+      .sort(),
     ...mirror,
     archiveOriginalsDays: settings.PHOTO_RELAY_ARCHIVE_ORIGINALS_DAYS,
-    ...(settings.PHOTO_RELAY_KEEP_ORIGINALS_DAYS && { keepOriginalsDays: settings.PHOTO_RELAY_KEEP_ORIGINALS_DAYS }),
-    ...(settings.PHOTO_RELAY_KEEP_RENDITIONS_DAYS && { keepRenditionsDays: settings.PHOTO_RELAY_KEEP_RENDITIONS_DAYS }),
+    ...(settings.PHOTO_RELAY_KEEP_ORIGINALS_DAYS && {
+      keepOriginalsDays: settings.PHOTO_RELAY_KEEP_ORIGINALS_DAYS,
+    }),
+    ...(settings.PHOTO_RELAY_KEEP_RENDITIONS_DAYS && {
+      keepRenditionsDays: settings.PHOTO_RELAY_KEEP_RENDITIONS_DAYS,
+    }),
     ...(settings.PHOTO_RELAY_ALERT_EMAIL && { alertEmail: settings.PHOTO_RELAY_ALERT_EMAIL }),
   };
 }
@@ -97,25 +114,33 @@ function checkMirrorTargets(json: string | undefined, problems: string[]) {
   try {
     parsed = targetsSchema.parse(JSON.parse(json));
   } catch (error) {
-    problems.push(`PHOTO_RELAY_MIRROR_TARGETS: ${error instanceof z.ZodError ? z.prettifyError(error) : "is not valid JSON"}`);
+    problems.push(
+      `PHOTO_RELAY_MIRROR_TARGETS: ${error instanceof z.ZodError ? z.prettifyError(error) : "is not valid JSON"}`,
+    );
     return { mirrorSecrets: [], mirrorBuckets: [] };
   }
-  parsed.forEach((target, t) =>
-    target.transports.forEach((transport, i) => {
+  for (const [t, target] of parsed.entries())
+    for (const [i, transport] of target.transports.entries()) {
       const at = `PHOTO_RELAY_MIRROR_TARGETS[${t}].transports[${i}]`;
       for (const [key, value] of Object.entries(transport)) {
         if (CREDENTIALS.includes(key))
-          problems.push(`${at}.${key}: keep it in an SST secret and write "${key}Secret": "<SecretName>" instead`);
+          problems.push(
+            `${at}.${key}: keep it in an SST secret and write "${key}Secret": "<SecretName>" instead`,
+          );
         else if (key.endsWith("File"))
-          problems.push(`${at}.${key}: a Lambda function has no such file; give the value itself (credentials via "…Secret")`);
+          problems.push(
+            `${at}.${key}: a Lambda function has no such file; give the value itself (credentials via "…Secret")`,
+          );
         else if (CREDENTIALS.some((c) => key === `${c}Secret`)) {
           if (typeof value === "string" && SECRET_NAME.test(value)) found.mirrorSecrets.add(value);
-          else problems.push(`${at}.${key}: an SST secret name starts with a capital letter and has only letters and digits`);
+          else
+            problems.push(
+              `${at}.${key}: an SST secret name starts with a capital letter and has only letters and digits`,
+            );
         }
       }
       if (transport.type === "s3" && transport.bucket)
         found.mirrorBuckets.push({ bucket: transport.bucket, prefix: transport.prefix ?? "" });
-    }),
-  );
+    }
   return { mirrorSecrets: [...found.mirrorSecrets].sort(), mirrorBuckets: found.mirrorBuckets };
 }

@@ -22,7 +22,12 @@ const expire = (id: string, prefix: string, days: number | undefined) =>
 new aws.s3.BucketLifecycleConfiguration("MediaLifecycle", {
   bucket: bucket.name,
   rules: [
-    { id: "abort-stale-multipart", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 14 } },
+    {
+      id: "abort-stale-multipart",
+      status: "Enabled",
+      filter: {},
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 14 },
+    },
     ...(settings.archiveOriginalsDays > 0
       ? [
           {

@@ -19,8 +19,9 @@ const outRoot = join(root, ".build", "functions");
 const COLD_START_AIM_MS = 300;
 const HEAVY_BYTES = 50_000;
 
-const cliVersion = (JSON.parse(readFileSync(join(root, "node_modules/sst/package.json"), "utf8")) as { version: string })
-  .version;
+const cliVersion = (
+  JSON.parse(readFileSync(join(root, "node_modules/sst/package.json"), "utf8")) as { version: string }
+).version;
 const measure = !process.argv.includes("--no-cold-start");
 
 /** Builds one function into `.build/functions/<name>`; returns the problems found. */
@@ -33,7 +34,11 @@ export async function buildFunction(spec: FunctionSpec): Promise<string[]> {
     root,
     handler: spec.handler,
     runtime: RUNTIME,
-    properties: { ...nodejs, install: Object.fromEntries(nodejs.install.map((p) => [p, "*"])), architecture: ARCHITECTURE },
+    properties: {
+      ...nodejs,
+      install: Object.fromEntries(nodejs.install.map((p) => [p, "*"])),
+      architecture: ARCHITECTURE,
+    },
     out,
     cliVersion,
   });
@@ -46,13 +51,18 @@ export async function buildFunction(spec: FunctionSpec): Promise<string[]> {
   const missing = runtimeImports(result.metafile).filter((name) => !installed.has(name));
   const weights = packageWeights(result.metafile, root);
   const heavy = weights.filter((w) => w.bytes >= HEAVY_BYTES).map((w) => `${w.name} ${kb(w.bytes)}`);
-  const natives = [...weights.filter((w) => w.native).map((w) => w.name), ...result.install.map((n) => `${n} (installed)`)];
+  const natives = [
+    ...weights.filter((w) => w.native).map((w) => w.name),
+    ...result.install.map((n) => `${n} (installed)`),
+  ];
   const timing = measure ? coldStart(result.outfile) : undefined;
   const slow = timing && spec.name !== FUNCTIONS.convert.name && timing.importMs > COLD_START_AIM_MS;
   console.log(
     [
       `${spec.name.padEnd(22)} ${kb(fileBytes(result.outfile)).padStart(9)}`,
-      timing ? `cold import ${timing.importMs.toFixed(0).padStart(4)} ms${slow ? ` (aim < ${COLD_START_AIM_MS})` : ""}, rss ${timing.rssMb.toFixed(0)} MB` : "",
+      timing
+        ? `cold import ${timing.importMs.toFixed(0).padStart(4)} ms${slow ? ` (aim < ${COLD_START_AIM_MS})` : ""}, rss ${timing.rssMb.toFixed(0)} MB`
+        : "",
     ].join("  "),
   );
   console.log(`  native: ${natives.join(", ") || "none"}`);
@@ -72,5 +82,7 @@ for (const spec of Object.values(FUNCTIONS)) {
   console.error(`✕ ${spec.name} (${spec.handler}):\n${problems.map((p) => `    ${p}`).join("\n")}`);
 }
 const count = Object.keys(FUNCTIONS).length;
-console.log(failed ? `\n${failed} of ${count} functions failed to build` : `\n${count} functions built in ${outRoot}`);
+console.log(
+  failed ? `\n${failed} of ${count} functions failed to build` : `\n${count} functions built in ${outRoot}`,
+);
 process.exitCode = failed ? 1 : 0;

@@ -52,11 +52,13 @@ function isNative(dir: string): boolean {
 export function runtimeImports(metafile: Metafile): string[] {
   const builtins = new Set(builtinModules);
   const found = new Set<string>();
-  for (const input of Object.values(metafile.inputs))
-    for (const imp of input.imports)
+  for (const input of Object.values(metafile.inputs)) {
+    for (const imp of input.imports) {
       // `<runtime>` is esbuild's own helper module, not an import.
       if (imp.external && !/^(node:|<)/.test(imp.path) && !builtins.has(imp.path))
         found.add(packageOf(`node_modules/${imp.path}`));
+    }
+  }
   return [...found].sort();
 }
 
@@ -80,10 +82,18 @@ export function coldStart(bundle: string, runs = 3): ColdStart {
     "console.log(JSON.stringify({ ms, rss: process.memoryUsage().rss }));",
   ].join("\n");
   const samples = Array.from({ length: runs }, () => {
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", probe, pathToFileURL(bundle).href], {
-      env: { PATH: process.env.PATH, AWS_REGION: "eu-west-1", AWS_LAMBDA_FUNCTION_NAME: "cold-start-probe" },
-      encoding: "utf8",
-    });
+    const out = execFileSync(
+      process.execPath,
+      ["--input-type=module", "-e", probe, pathToFileURL(bundle).href],
+      {
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: "eu-west-1",
+          AWS_LAMBDA_FUNCTION_NAME: "cold-start-probe",
+        },
+        encoding: "utf8",
+      },
+    );
     return JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as { ms: number; rss: number };
   });
   const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);

@@ -19,7 +19,17 @@ const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))
 `;
 
 /** js.go's externals: the platform's own dependencies, loaded from `.sst/platform/node_modules`. */
-const EXTERNAL = ["@pulumi/*", "undici", "@pulumiverse/*", "@sst-provider/*", "@aws-sdk/*", "esbuild", "archiver", "glob", "vite"];
+const EXTERNAL = [
+  "@pulumi/*",
+  "undici",
+  "@pulumiverse/*",
+  "@sst-provider/*",
+  "@aws-sdk/*",
+  "esbuild",
+  "archiver",
+  "glob",
+  "vite",
+];
 
 export interface App {
   name: string;
@@ -54,7 +64,11 @@ const disallowTopLevelImports: esbuild.Plugin = {
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
       if (args.importer.endsWith("/sst.config.ts") && args.kind === "import-statement")
-        return { errors: [{ text: `sst.config.ts: no top-level imports (found "${args.path}"); import inside run()` }] };
+        return {
+          errors: [
+            { text: `sst.config.ts: no top-level imports (found "${args.path}"); import inside run()` },
+          ],
+        };
       return undefined;
     });
   },
@@ -93,9 +107,17 @@ export async function evaluateApp(root: string, stage: string): Promise<App> {
  * `$app`, `$cli`, `$dev` defined, the platform's `shim/run.js` injected and, through js.go's
  * "InjectGlobals" plugin, every file outside `.sst` prefixed with the provider imports.
  */
-export async function buildDeployProgram(root: string, app: App, cli: object, outfile: string): Promise<void> {
+export async function buildDeployProgram(
+  root: string,
+  app: App,
+  cli: object,
+  outfile: string,
+): Promise<void> {
   const platform = join(root, ".sst", "platform");
-  const lock = JSON.parse(readFileSync(join(root, ".sst", "provider-lock.json"), "utf8")) as { alias: string; package: string }[];
+  const lock = JSON.parse(readFileSync(join(root, ".sst", "provider-lock.json"), "utf8")) as {
+    alias: string;
+    package: string;
+  }[];
   const globals = [
     ...lock.map((entry) => `import * as ${entry.alias} from "${entry.package}";`),
     `import * as sst from "${join(platform, "src/components")}";`,

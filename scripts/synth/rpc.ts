@@ -39,7 +39,14 @@ export async function startRpcStandIn(root: string, work: string, cliVersion: st
       rmSync(out, { recursive: true, force: true });
       mkdirSync(out, { recursive: true });
       const { architecture, ...nodejs } = input.properties;
-      const result = await buildLikeSst({ root, handler: input.handler, runtime: input.runtime, properties: { ...nodejs, ...(architecture && { architecture }) }, out, cliVersion });
+      const result = await buildLikeSst({
+        root,
+        handler: input.handler,
+        runtime: input.runtime,
+        properties: { ...nodejs, ...(architecture && { architecture }) },
+        out,
+        cliVersion,
+      });
       return { handler: result.handler, out, errors: result.errors, sourcemaps: [] };
     },
     "Provider.Aws.Bootstrap": async () => ({
@@ -60,7 +67,10 @@ export async function startRpcStandIn(root: string, work: string, cliVersion: st
       const { method, params } = JSON.parse(body) as { method: string; params: [never] };
       const handler = methods[method];
       const reply = handler
-        ? await handler(params[0]).then((result) => ({ result }), (error: unknown) => ({ error: String(error) }))
+        ? await handler(params[0]).then(
+            (result) => ({ result }),
+            (error: unknown) => ({ error: String(error) }),
+          )
         : { error: `rpc: can't find method ${method} (not stood in for by scripts/synth/rpc.ts)` };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(reply));
     });

@@ -6,6 +6,7 @@
  *
  * Needs `npm run typecheck:infra` (the offline `sst install`) first, `AWS_REGION` (the region the
  * deploy would target) and `SST_SECRET_<Name>` for every secret, as `sst deploy` reads them.
+ * `--print` also prints each function's limits, triggers, links and rights.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -13,24 +14,49 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildDeployProgram, evaluateApp } from "./eval-bundle.ts";
+import type { Graph } from "./graph.ts";
 import { awsMocks, type RecordedResource } from "./mocks.ts";
 import { startRpcStandIn } from "./rpc.ts";
+import { summarize } from "./summary.ts";
 
-const { values } = parseArgs({ options: { out: { type: "string" }, stage: { type: "string", default: "synth" } } });
+const { values } = parseArgs({
+  options: {
+    out: { type: "string" },
+    stage: { type: "string", default: "synth" },
+    print: { type: "boolean" },
+  },
+});
 const root = resolve(import.meta.dirname, "../..");
 const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 if (!region) throw new Error("set AWS_REGION: the region `sst deploy` would deploy to");
 const out = resolve(values.out ?? join(root, ".build/synth/graph.json"));
 const platform = join(root, ".sst", "platform");
 const require = createRequire(join(platform, "package.json"));
-const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+/** The part of `@pulumi/pulumi` (the platform's copy, the one the program loads) this harness drives. */
+interface PulumiRuntime {
+  setMocks(
+    mocks: ReturnType<typeof awsMocks>,
+    project: string,
+    stack: string,
+    preview: boolean,
+  ): Promise<void>;
+  runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
+  /** Resolves once no resource registration is outstanding: the program has finished. */
+  waitForRPCs(): Promise<void>;
+}
+const pulumi = require("@pulumi/pulumi") as { runtime: PulumiRuntime };
 const cliVersion = (require(join(root, "node_modules/sst/package.json")) as { version: string }).version;
 
 const app = await evaluateApp(root, values.stage);
 const work = join(root, ".build", "synth", app.stage);
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
-const cli = { command: "deploy", dev: false, paths: { home: join(tmpdir(), "sst-synth-home"), root, work, platform }, state: { version: {} } };
+const cli = {
+  command: "deploy",
+  dev: false,
+  paths: { home: join(tmpdir(), "sst-synth-home"), root, work, platform },
+  state: { version: {} },
+};
 const rpc = await startRpcStandIn(root, work, cliVersion);
 process.env.SST_SERVER = rpc.url;
 const program = join(platform, `sst.config.synth-${process.pid}.mjs`);
@@ -41,7 +67,9 @@ try {
   const outputs = await pulumi.runtime.runInPulumiStack(async () => (await import(program)).default);
   await pulumi.runtime.waitForRPCs();
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(unwrapSecrets({ app, region, resources, builds: rpc.builds, outputs }), null, 2));
+  const graph = unwrapSecrets({ app, region, resources, builds: rpc.builds, outputs }) as Graph;
+  writeFileSync(out, JSON.stringify(graph, null, 2));
+  if (values.print) console.log(summarize(graph));
 } finally {
   await rpc.close();
   rmSync(program, { force: true });

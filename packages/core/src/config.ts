@@ -155,21 +155,20 @@ function setPath(tree: Tree, path: string, value: unknown): void {
 export function resolveSecretRefs(config: Config, lookup: (name: string) => string | undefined): Config {
   const copy = structuredClone(config);
   const problems: string[] = [];
-  copy.mirror.targets.forEach((target, t) =>
-    target.transports.forEach((transport, i) => {
+  for (const [t, target] of copy.mirror.targets.entries())
+    for (const [i, transport] of target.transports.entries())
       for (const field of SECRET_REF_FIELDS) {
         const ref = transport[`${field}${SECRET_REF_SUFFIX}`];
         if (typeof ref !== "string") continue;
-        const at = `mirror.targets.${t}.transports.${i}`;
         if (transport[field] !== undefined || transport[`${field}File`] !== undefined)
-          problems.push(`${at}.${field}${SECRET_REF_SUFFIX}: give ${field} one way only`);
+          problems.push(
+            `mirror.targets.${t}.transports.${i}.${field}${SECRET_REF_SUFFIX}: give ${field} one way only`,
+          );
         const value = lookup(ref);
         if (value === undefined) continue;
         transport[field] = value;
         delete transport[`${field}${SECRET_REF_SUFFIX}`];
       }
-    }),
-  );
   if (problems.length > 0) throw new ConfigError(problems);
   return copy;
 }

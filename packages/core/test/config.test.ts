@@ -98,7 +98,9 @@ describe("config", () => {
 
   it("takes the region from Lambda's AWS_REGION, lets PHOTO_RELAY_REGION win, and never guesses one", () => {
     expect(loadConfig({ env }).region).toBe("eu-central-1");
-    expect(loadConfig({ env: { ...env, PHOTO_RELAY_REGION: "ap-southeast-2" } }).region).toBe("ap-southeast-2");
+    expect(loadConfig({ env: { ...env, PHOTO_RELAY_REGION: "ap-southeast-2" } }).region).toBe(
+      "ap-southeast-2",
+    );
     const { AWS_REGION: _, ...noRegion } = env;
     expect(loadConfig({ env: { ...noRegion, AWS_DEFAULT_REGION: "sa-east-1" } }).region).toBe("sa-east-1");
     expect(() => loadConfig({ env: noRegion })).toThrow(/region: is required .*PHOTO_RELAY_REGION/);
@@ -110,7 +112,13 @@ describe("config", () => {
         name: "web",
         transports: [
           { type: "ftps", host: "f", user: "u", passwordSecret: "MirrorFtpPassword" },
-          { type: "sftp", host: "s", user: "u", privateKeySecret: "MirrorSftpKey", passphraseSecret: "Unlinked" },
+          {
+            type: "sftp",
+            host: "s",
+            user: "u",
+            privateKeySecret: "MirrorSftpKey",
+            passphraseSecret: "Unlinked",
+          },
         ],
       },
     ];
@@ -126,7 +134,9 @@ describe("config", () => {
   });
 
   it("refuses a credential given both inline and as a secret reference", () => {
-    const targets = [{ transports: [{ type: "ftps", password: "inline", passwordSecret: "MirrorFtpPassword" }] }];
+    const targets = [
+      { transports: [{ type: "ftps", password: "inline", passwordSecret: "MirrorFtpPassword" }] },
+    ];
     const config = loadConfig({ env: { ...env, PHOTO_RELAY_MIRROR_TARGETS: JSON.stringify(targets) } });
     expect(() => resolveSecretRefs(config, () => "from-secret")).toThrow(
       /mirror\.targets\.0\.transports\.0\.passwordSecret: give password one way only/,
