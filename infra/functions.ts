@@ -3,7 +3,7 @@
  * `npm run build:functions` bundles the way SST does. A plain module (no SST globals), so Node and
  * the build script can import it as well as `sst.config.ts`.
  */
-import { STAGE_SETTINGS } from "../packages/pipeline/src/stages.ts";
+import { STAGE_SETTINGS } from "./stage-settings.ts";
 
 export interface FunctionSpec {
   /** The SST component name; also the Lambda function's logical name. */

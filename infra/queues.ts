@@ -1,5 +1,5 @@
-import { STAGE_SETTINGS } from "../packages/pipeline/src/stages.ts";
 import { FUNCTIONS } from "./functions.ts";
+import { STAGE_SETTINGS } from "./stage-settings.ts";
 
 type Stage = keyof typeof STAGE_SETTINGS;
 

@@ -1,4 +1,4 @@
-import { PHOTOS_TABLE } from "../packages/pipeline/src/stages.ts";
+import { PHOTOS_TABLE } from "./stage-settings.ts";
 
 /** One item per photo: its metadata and the state of each stage (see packages/pipeline/src/photo.ts). */
 export const photos = new sst.aws.Dynamo("PhotosTable", {

@@ -8,9 +8,9 @@
  * `--no-cold-start` skips the import timing.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { ARCHITECTURE, FUNCTIONS, type FunctionSpec, nodejsOptions, RUNTIME } from "../infra/functions.ts";
-import { coldStart, fileBytes, packageWeights, runtimeImports } from "./bundle-report.ts";
+import { type ColdStart, coldStart, fileBytes, packageWeights, runtimeImports } from "./bundle-report.ts";
 import { buildLikeSst } from "./sst-node-builder.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -55,25 +55,52 @@ export async function buildFunction(spec: FunctionSpec): Promise<string[]> {
     ...weights.filter((w) => w.native).map((w) => w.name),
     ...result.install.map((n) => `${n} (installed)`),
   ];
-  const timing = measure ? coldStart(result.outfile) : undefined;
-  const slow = timing && spec.name !== FUNCTIONS.convert.name && timing.importMs > COLD_START_AIM_MS;
-  console.log(
-    [
-      `${spec.name.padEnd(22)} ${kb(fileBytes(result.outfile)).padStart(9)}`,
-      timing
-        ? `cold import ${timing.importMs.toFixed(0).padStart(4)} ms${slow ? ` (aim < ${COLD_START_AIM_MS})` : ""}, rss ${timing.rssMb.toFixed(0)} MB`
-        : "",
-    ].join("  "),
-  );
+  const timing = measure ? describeColdStart(spec, coldStart(result.outfile)) : "";
+  console.log(`${spec.name.padEnd(22)} ${kb(fileBytes(result.outfile)).padStart(9)}  ${timing}`);
   console.log(`  native: ${natives.join(", ") || "none"}`);
   console.log(`  heavy (≥ ${kb(HEAVY_BYTES)}): ${heavy.join(", ") || "none"}`);
   return missing.map((name) => `imports "${name}", which is neither bundled nor in nodejs.install`);
+}
+
+function describeColdStart(spec: FunctionSpec, { importMs, rssMb }: ColdStart): string {
+  const ratio = referenceMs ? ` (×${(importMs / referenceMs).toFixed(1)} the reference)` : "";
+  const slow = spec.name !== FUNCTIONS.convert.name && importMs > COLD_START_AIM_MS;
+  return `cold import ${importMs.toFixed(0).padStart(4)} ms${ratio}${slow ? `, above the ${COLD_START_AIM_MS} ms aim` : ""}, rss ${rssMb.toFixed(0)} MB`;
 }
 
 function kb(bytes: number): string {
   return `${(bytes / 1000).toFixed(0)} kB`;
 }
 
+/**
+ * The yardstick for this run's timings: a handler that only creates an S3 client, bundled the same
+ * way, the least any of our functions loads.
+ */
+async function referenceColdStart(): Promise<number | undefined> {
+  const source = join(outRoot, "reference-src", "handler.ts");
+  mkdirSync(dirname(source), { recursive: true });
+  writeFileSync(
+    source,
+    'import { S3Client } from "@aws-sdk/client-s3";\nexport const handler = async () => new S3Client({});\n',
+  );
+  const { errors, outfile } = await buildLikeSst({
+    root,
+    handler: `${relative(root, source).slice(0, -".ts".length)}.handler`,
+    runtime: RUNTIME,
+    properties: { minify: true },
+    out: join(outRoot, "reference"),
+    cliVersion,
+  });
+  if (errors.length > 0) throw new Error(`the reference handler failed to build: ${errors.join("; ")}`);
+  return coldStart(outfile).importMs;
+}
+
+mkdirSync(outRoot, { recursive: true });
+const referenceMs = measure ? await referenceColdStart() : undefined;
+if (referenceMs)
+  console.log(
+    `reference: a handler creating one S3Client, built alike, imports in ${referenceMs.toFixed(0)} ms`,
+  );
 let failed = 0;
 for (const spec of Object.values(FUNCTIONS)) {
   const problems = await buildFunction(spec).catch((error: unknown) => [String(error)]);
