@@ -23,7 +23,7 @@ export const FORWARDED = [
 /** Lambda refuses a function whose variables (names and values) exceed 4 KB; SST adds ~150 bytes. */
 export const ENVIRONMENT_BUDGET_BYTES = 3_000;
 
-/** Mirror credentials that must be SST secrets, and the fields that name a file (no such file in Lambda). */
+/** Mirror credentials, which must be SST secrets named by `<field>Secret`. */
 const CREDENTIALS = ["password", "privateKey", "passphrase"];
 const SECRET_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
@@ -139,6 +139,8 @@ function checkMirrorTargets(json: string | undefined, problems: string[]) {
             );
         }
       }
+      if (transport.type === "local")
+        problems.push(`${at}: a "local" folder does not outlive a Lambda invocation; use ftps, sftp or s3`);
       if (transport.type === "s3" && transport.bucket)
         found.mirrorBuckets.push({ bucket: transport.bucket, prefix: transport.prefix ?? "" });
     }

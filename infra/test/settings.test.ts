@@ -42,7 +42,7 @@ describe("deploy settings", () => {
     expect(settings.mirrorBuckets).toEqual([{ bucket: "web-bucket", prefix: "" }]);
   });
 
-  it("refuses credentials and file paths in the targets, and names that are no SST secret name", () => {
+  it("refuses credentials, file paths and local folders in the targets, and names that are no SST secret name", () => {
     const attempt = () =>
       readDeploySettings({
         PHOTO_RELAY_MIRROR_TARGETS: targets(
@@ -60,6 +60,9 @@ describe("deploy settings", () => {
     expect(attempt).toThrow(/transports\[1\]\.privateKeyFile: a Lambda function has no such file/);
     expect(attempt).toThrow(/transports\[1\]\.passphraseSecret: an SST secret name starts with a capital/);
     expect(attempt).not.toThrow(/hunter2/);
+    expect(() =>
+      readDeploySettings({ PHOTO_RELAY_MIRROR_TARGETS: targets({ type: "local", root: ".data/www" }) }),
+    ).toThrow(/transports\[0\]: a "local" folder does not outlive a Lambda invocation/);
   });
 
   it("refuses a local Graph API sandbox URL and settings too large for Lambda's 4 KB", () => {
