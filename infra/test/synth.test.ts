@@ -116,7 +116,7 @@ const FUNCTIONS = {
   },
   Publish: {
     memory: 256,
-    timeout: 30,
+    timeout: 75,
     queues: [{ queue: "publish", batch: 5, maxConcurrency: 2 }],
     links: appLinks,
     rights: [
