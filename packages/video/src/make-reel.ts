@@ -1,0 +1,166 @@
+/**
+ * A video file on disk made a Reel on disk: probed, planned, refused up front when it cannot finish
+ * in time, transcoded (or remuxed, or passed through untouched), checked against the Reels rules
+ * again, and given a cover frame.
+ */
+import { join } from "node:path";
+import { reelsEligibility } from "@photo-relay/imaging";
+import { decoderColour } from "./decoder-colour.ts";
+import { FfmpegError, VideoError } from "./errors.ts";
+import { coverArgs, reelArgs } from "./ffmpeg-args.ts";
+import { ffmpegPath } from "./ffmpeg-binary.ts";
+import { probeReel, type ReelProbe } from "./probe-reel.ts";
+import { planReel, type ReelPlan } from "./reel-plan.ts";
+import { DEFAULT_REEL_SETTINGS, type ReelSettings } from "./reel-settings.ts";
+import { lastLine, runFfmpeg, spawnFfmpeg } from "./run-ffmpeg.ts";
+import { assertFitsDeadline, estimateTranscode, type TranscodeEstimate } from "./transcode-estimate.ts";
+
+export interface MakeReelOptions {
+  /** The video file to read (never changed). */
+  input: string;
+  /** A folder for the Reel and its cover (the caller creates and removes it). */
+  workDir: string;
+  /** Milliseconds the caller has left (Lambda: `context.getRemainingTimeInMillis()` less a margin). */
+  deadlineMs: number;
+  settings?: Partial<ReelSettings>;
+  /** The ffmpeg binary (default: the bundled one, or `FFMPEG_PATH`). */
+  ffmpeg?: string;
+  signal?: AbortSignal;
+  now?: () => number;
+  /** Called with the plan before any remux or transcode starts; may throw to refuse the work (disk budget). */
+  beforeTranscode?: (source: ReelProbe, plan: ReelPlan) => void;
+}
+
+export interface ReelFile {
+  kind: "passthrough" | "remuxed" | "transcoded";
+  /** The Reel: `input` itself for a passthrough. */
+  file: string;
+  /** A JPEG frame of the Reel, for `cover_url`. */
+  cover: string;
+  /** The probe of the Reel as published. */
+  probe: ReelProbe;
+  /** The probe of the input, and what was done to it and why. */
+  source: ReelProbe;
+  plan: ReelPlan;
+  estimate?: TranscodeEstimate;
+}
+
+/**
+ * @example
+ * const reel = await makeReel({ input: "/tmp/in.mov", workDir: "/tmp/job", deadlineMs: 600_000 });
+ * // reel.kind === "transcoded", reel.file === "/tmp/job/reel.mp4", reel.cover === "/tmp/job/cover.jpg"
+ * @throws VideoError (`corrupt_video`, `unsupported_video`, `over_deadline`, `transcode_out_of_spec`)
+ * for files that cannot become a Reel here; FfmpegError when ffmpeg itself fails or is aborted.
+ */
+export async function makeReel(options: MakeReelOptions): Promise<ReelFile> {
+  const { input, workDir, now = Date.now } = options;
+  const deadlineAt = now() + options.deadlineMs;
+  const settings = { ...DEFAULT_REEL_SETTINGS, ...options.settings };
+  const ffmpeg = options.ffmpeg ?? ffmpegPath();
+  const signal = options.signal;
+  let source = await probeReel(input);
+  if (!source.colour && source.bitDepth > 8)
+    source = { ...source, ...(await decoderColour(ffmpeg, input, signal)) };
+  const plan = planReel(source, settings);
+  const cover = join(workDir, "cover.jpg");
+  if (plan.action === "passthrough") {
+    await writeCover(ffmpeg, input, cover, source.durationSeconds, settings, signal);
+    return { kind: "passthrough", file: input, cover, probe: source, source, plan };
+  }
+  options.beforeTranscode?.(source, plan);
+  const estimate = await estimateTranscode(input, source, plan, {
+    ffmpeg,
+    settings,
+    now,
+    ...(signal && { signal }),
+  });
+  assertFitsDeadline(plan, estimate, deadlineAt, now());
+  const file = join(workDir, "reel.mp4");
+  await transcode(ffmpeg, reelArgs(input, file, source, plan, settings), plan, deadlineAt, now, signal);
+  const probe = await probeReel(file);
+  assertReel(probe, plan);
+  await writeCover(ffmpeg, file, cover, probe.durationSeconds, settings, signal);
+  return {
+    kind: plan.action === "remux" ? "remuxed" : "transcoded",
+    file,
+    cover,
+    probe,
+    source,
+    plan,
+    estimate,
+  };
+}
+
+/**
+ * Runs the transcode, watching its progress: should the speed fall so far below the estimate that
+ * the deadline can no longer be met (a noisy neighbour, a harder second half), it stops early with
+ * the same reason instead of running into the function's timeout.
+ */
+async function transcode(
+  ffmpeg: string,
+  args: string[],
+  plan: ReelPlan,
+  deadlineAt: number,
+  now: () => number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const started = now();
+  const watchdog = new AbortController();
+  let late: VideoError | undefined;
+  const onProgress = (seconds: number) => {
+    const elapsed = now() - started;
+    if (seconds <= 0 || elapsed < 3000 || seconds < plan.outputSeconds * 0.05) return;
+    const projectedEnd = started + (elapsed * plan.outputSeconds) / seconds;
+    if (projectedEnd <= deadlineAt || late) return;
+    late = new VideoError(
+      "over_deadline",
+      `transcoding at ${(seconds / (elapsed / 1000)).toFixed(2)}× real time would end ${Math.ceil((projectedEnd - deadlineAt) / 1000)} s after this run's deadline`,
+    );
+    watchdog.abort(late);
+  };
+  const stop = signal ? AbortSignal.any([signal, watchdog.signal]) : watchdog.signal;
+  let run: Awaited<ReturnType<typeof spawnFfmpeg>>;
+  try {
+    run = await spawnFfmpeg(args, { path: ffmpeg, signal: stop, onProgress });
+  } catch (error) {
+    if (late) throw late;
+    throw error;
+  }
+  if (run.exitCode !== 0) {
+    // The probe read the index; a failure now is in the media data itself.
+    throw new VideoError("corrupt_video", `the video cannot be decoded: ${lastLine(run.stderr)}`, {
+      cause: new FfmpegError(`ffmpeg exited with code ${run.exitCode}`, run.stderr),
+    });
+  }
+}
+
+/** The Reel must pass the same rules, and be as long as planned: a shorter one lost frames to corrupt data. */
+function assertReel(probe: ReelProbe, plan: ReelPlan): void {
+  const violations = reelsEligibility(probe).violations;
+  if (probe.hdr || probe.bitDepth > 8) violations.push("hdr: the Reel is still HDR");
+  if (probe.rotation !== 0) violations.push("rotation: the Reel still carries a rotation");
+  if (violations.length > 0) {
+    throw new VideoError(
+      "transcode_out_of_spec",
+      `the transcoded Reel breaks the spec: ${violations.join("; ")}`,
+    );
+  }
+  if (probe.durationSeconds < plan.outputSeconds * 0.9 - 0.1) {
+    throw new VideoError(
+      "corrupt_video",
+      `the video decodes to only ${probe.durationSeconds.toFixed(2)} s of its ${plan.outputSeconds.toFixed(2)} s: its media data is damaged`,
+    );
+  }
+}
+
+async function writeCover(
+  ffmpeg: string,
+  video: string,
+  cover: string,
+  seconds: number,
+  settings: ReelSettings,
+  signal?: AbortSignal,
+): Promise<void> {
+  const at = Math.min(settings.coverAtSeconds, seconds / 2);
+  await runFfmpeg(coverArgs(video, cover, at), { path: ffmpeg, ...(signal && { signal }) });
+}
