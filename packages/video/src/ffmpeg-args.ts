@@ -21,7 +21,7 @@ export function reelArgs(
   settings: ReelSettings,
   sampleSeconds?: number,
 ): string[] {
-  const args = ["-hide_banner", "-nostdin", "-y", "-i", input, "-map", "0:v:0"];
+  const args = ["-hide_banner", "-v", "error", "-nostdin", "-y", "-i", input, "-map", "0:v:0"];
   if (plan.audio !== "none") args.push("-map", "0:a:0");
   // Global and stream metadata go (GPS, device names); chapters and data tracks are not mapped.
   args.push("-map_metadata", "-1", "-map_metadata:s", "-1", "-map_chapters", "-1");
@@ -119,6 +119,8 @@ function toSdr(probe: ReelProbe, target: VideoTarget): string {
 export function coverArgs(input: string, output: string, seconds: number): string[] {
   return [
     "-hide_banner",
+    "-v",
+    "error",
     "-nostdin",
     "-y",
     "-ss",

@@ -6,13 +6,13 @@
 import { join } from "node:path";
 import { reelsEligibility } from "@photo-relay/imaging";
 import { decoderColour } from "./decoder-colour.ts";
-import { FfmpegError, VideoError } from "./errors.ts";
+import { VideoError } from "./errors.ts";
 import { coverArgs, reelArgs } from "./ffmpeg-args.ts";
 import { ffmpegPath } from "./ffmpeg-binary.ts";
 import { probeReel, type ReelProbe } from "./probe-reel.ts";
 import { planReel, type ReelPlan } from "./reel-plan.ts";
 import { DEFAULT_REEL_SETTINGS, type ReelSettings } from "./reel-settings.ts";
-import { lastLine, runFfmpeg, spawnFfmpeg } from "./run-ffmpeg.ts";
+import { runOnVideo } from "./run-ffmpeg.ts";
 import { assertFitsDeadline, estimateTranscode, type TranscodeEstimate } from "./transcode-estimate.ts";
 
 export interface MakeReelOptions {
@@ -119,18 +119,10 @@ async function transcode(
     watchdog.abort(late);
   };
   const stop = signal ? AbortSignal.any([signal, watchdog.signal]) : watchdog.signal;
-  let run: Awaited<ReturnType<typeof spawnFfmpeg>>;
   try {
-    run = await spawnFfmpeg(args, { path: ffmpeg, signal: stop, onProgress });
+    await runOnVideo(args, { path: ffmpeg, signal: stop, onProgress });
   } catch (error) {
-    if (late) throw late;
-    throw error;
-  }
-  if (run.exitCode !== 0) {
-    // The probe read the index; a failure now is in the media data itself.
-    throw new VideoError("corrupt_video", `the video cannot be decoded: ${lastLine(run.stderr)}`, {
-      cause: new FfmpegError(`ffmpeg exited with code ${run.exitCode}`, run.stderr),
-    });
+    throw late ?? error;
   }
 }
 
@@ -162,5 +154,5 @@ async function writeCover(
   signal?: AbortSignal,
 ): Promise<void> {
   const at = Math.min(settings.coverAtSeconds, seconds / 2);
-  await runFfmpeg(coverArgs(video, cover, at), { path: ffmpeg, ...(signal && { signal }) });
+  await runOnVideo(coverArgs(video, cover, at), { path: ffmpeg, ...(signal && { signal }) });
 }

@@ -5,6 +5,7 @@
  */
 import { open } from "node:fs/promises";
 import { detectFormat, ImagingError, probeVideo, type VideoProbe } from "@photo-relay/imaging";
+import { readAacConfig } from "./aac-config.ts";
 import { VideoError } from "./errors.ts";
 import { readMovieHeader } from "./movie-header.ts";
 import { readVideoDetails, type VideoDetails } from "./video-details.ts";
@@ -34,9 +35,11 @@ export async function probeReel(path: string): Promise<ReelProbe> {
     if (error instanceof ImagingError) throw new VideoError("corrupt_video", error.message, { cause: error });
     throw error;
   }
+  const aac = probe.audio?.codec === "aac" ? readAacConfig(header.boxes) : {};
   // imaging's probe saw only the header boxes: the size and the box order are the file's own.
   return {
     ...probe,
+    ...(probe.audio && { audio: { ...probe.audio, ...aac } }),
     sizeBytes: header.sizeBytes,
     faststart: header.faststart,
     ...readVideoDetails(header.boxes),

@@ -52,6 +52,9 @@ export function planReel(probe: ReelProbe, settings: ReelSettings): ReelPlan {
   const extra = (rule: string, detail: string) => reasons.push(`${rule}: ${detail}`);
   if (probe.hdr) extra("hdr", `${probe.hdr.toUpperCase()} HDR; Reels are published as SDR (BT.709)`);
   else if (probe.bitDepth > 8) extra("bit_depth", `${probe.bitDepth}-bit video; H.264 High takes 8-bit`);
+  if (probe.videoCodec === "hevc") {
+    extra("video_codec", "HEVC is re-encoded to H.264: phones' HEVC may use open GOPs, which Reels refuse");
+  }
   if (probe.rotation !== 0) extra("rotation", `turned ${probe.rotation}° by the display matrix`);
   if (probe.variableFrameRate) extra("frame_rate", "variable frame rate");
   if (probe.interlaced) extra("interlaced", "interlaced fields; Reels are progressive");
@@ -98,12 +101,11 @@ function videoTarget(probe: ReelProbe, settings: ReelSettings, seconds: number):
   if (width / height < REELS_LIMITS.minRatio) width = even(height * REELS_LIMITS.minRatio + 1);
   const inRange =
     probe.frameRate >= REELS_LIMITS.minFrameRate && probe.frameRate <= REELS_LIMITS.maxFrameRate + 0.5;
+  const rate = probe.peakFrameRate ?? probe.frameRate;
   const frameRate =
     inRange && !probe.variableFrameRate
       ? probe.frameRate
-      : FRAME_RATES.reduce((best, r) =>
-          Math.abs(r - probe.frameRate) < Math.abs(best - probe.frameRate) ? r : best,
-        );
+      : FRAME_RATES.reduce((best, r) => (Math.abs(r - rate) < Math.abs(best - rate) ? r : best));
   // Meta's 300 MB limit, with 10 % for the audio, the index and VBV overshoot.
   const sizeBound = (REELS_LIMITS.maxBytes * 8 * 0.9) / Math.max(seconds, 1) - settings.audioBitrate;
   return {

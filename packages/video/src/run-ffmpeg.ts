@@ -4,7 +4,7 @@
  * caller's signal aborts.
  */
 import { spawn } from "node:child_process";
-import { FfmpegError } from "./errors.ts";
+import { FfmpegError, VideoError } from "./errors.ts";
 
 export interface RunFfmpegOptions {
   /** The binary (default: the caller resolves it; see `ffmpegPath`). */
@@ -31,6 +31,19 @@ export async function runFfmpeg(args: readonly string[], options: RunFfmpegOptio
     throw new FfmpegError(`ffmpeg exited with code ${run.exitCode}: ${lastLine(run.stderr)}`, run.stderr);
   }
   return run;
+}
+
+/**
+ * Runs ffmpeg on a video whose index was already read: a non-zero exit now means the media data
+ * itself cannot be decoded, a fault of the file (VideoError `corrupt_video`, with ffmpeg's reason),
+ * while a failure to start or a kill stays a retryable FfmpegError.
+ */
+export async function runOnVideo(args: readonly string[], options: RunFfmpegOptions): Promise<FfmpegRun> {
+  const run = await spawnFfmpeg(args, options);
+  if (run.exitCode === 0) return run;
+  throw new VideoError("corrupt_video", `the video cannot be decoded: ${errorLine(run.stderr)}`, {
+    cause: new FfmpegError(`ffmpeg exited with code ${run.exitCode}`, run.stderr),
+  });
 }
 
 /** Like {@link runFfmpeg} but resolves with a non-zero exit code instead of rejecting. */
@@ -83,4 +96,20 @@ function aborted(signal: AbortSignal, stderr: string): FfmpegError {
 /** ffmpeg's last stderr line is usually the one that says what went wrong. */
 export function lastLine(stderr: string): string {
   return stderr.trim().split("\n").pop()?.trim() ?? "";
+}
+
+/** The last line that names an error (the stderr tail may start mid-line; "Conversion failed!" says nothing). */
+function errorLine(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .filter(
+      (l) => /error|invalid|fail|corrupt/i.test(l) && !/Conversion failed|Last message repeated/.test(l),
+    );
+  const line = lines.at(-1) ?? lastLine(stderr);
+  return (
+    line
+      .replace(/^\[[^\]]*\]\s*/, "")
+      .trim()
+      .slice(0, 300) || "ffmpeg gave no reason"
+  );
 }

@@ -8,7 +8,7 @@ import { reelArgs } from "./ffmpeg-args.ts";
 import type { ReelProbe } from "./probe-reel.ts";
 import type { ReelPlan } from "./reel-plan.ts";
 import type { ReelSettings } from "./reel-settings.ts";
-import { runFfmpeg } from "./run-ffmpeg.ts";
+import { runOnVideo } from "./run-ffmpeg.ts";
 
 export interface TranscodeEstimate {
   /** Media seconds transcoded per wall-clock second (2 = twice real time). */
@@ -46,7 +46,7 @@ export async function estimateTranscode(
     return { speed: Number.POSITIVE_INFINITY, measuredOn: "short_clip", expectedMs: uploadMs };
   }
   const started = now();
-  await runFfmpeg(reelArgs(input, "-", probe, plan, settings, sampleSeconds), {
+  await runOnVideo(reelArgs(input, "-", probe, plan, settings, sampleSeconds), {
     path: ffmpeg,
     ...(options.signal && { signal: options.signal }),
   });

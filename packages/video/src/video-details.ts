@@ -3,6 +3,7 @@
  * transfer), a variable frame rate, interlacing, and whether the file carries a location. Read from
  * the `moov` box of the video track (`stsd` sample entry, `stts`) and the movie's metadata.
  */
+import { type Box, child, children, trackOf } from "./box-walk.ts";
 
 export interface VideoDetails {
   /** Luma bit depth of the video track (8 when the decoder configuration does not say). */
@@ -13,40 +14,13 @@ export interface VideoDetails {
   hdr?: "pq" | "hlg";
   /** Frame durations differ (phones drop to fewer frames in low light). */
   variableFrameRate: boolean;
+  /** With a variable frame rate, the rate of the shortest frame duration. */
+  peakFrameRate?: number;
   /** The sample entry says the frames are fields (`fiel` with 2 fields). */
   interlaced: boolean;
   /** The movie metadata carries a GPS position (QuickTime `©xyz` or Apple's location key). */
   hasLocation: boolean;
 }
-
-interface Box {
-  type: string;
-  body: number;
-  end: number;
-}
-
-function* children(buf: Buffer, from: number, to: number): Generator<Box> {
-  for (let at = from; at + 8 <= to; ) {
-    let size = buf.readUInt32BE(at);
-    let body = at + 8;
-    if (size === 1 && at + 16 <= to) {
-      size = Number(buf.readBigUInt64BE(at + 8));
-      body = at + 16;
-    } else if (size === 0) size = to - at;
-    if (size < body - at || at + size > to) return; // a damaged box ends the walk, it is not read past
-    yield { type: buf.toString("latin1", at + 4, at + 8), body, end: at + size };
-    at += size;
-  }
-}
-
-const child = (buf: Buffer, parent: Box, ...path: string[]): Box | undefined => {
-  let current: Box | undefined = parent;
-  for (const type of path) {
-    if (!current) return undefined;
-    current = [...children(buf, current.body, current.end)].find((b) => b.type === type);
-  }
-  return current;
-};
 
 /** Reads the details from `boxes` (ftyp + moov, as `readMovieHeader` returns them). */
 export function readVideoDetails(boxes: Buffer): VideoDetails {
@@ -55,12 +29,7 @@ export function readVideoDetails(boxes: Buffer): VideoDetails {
   const hasLocation =
     boxes.includes(Buffer.from([0xa9, 0x78, 0x79, 0x7a])) || boxes.includes("com.apple.quicktime.location");
   const details: VideoDetails = { bitDepth: 8, variableFrameRate: false, interlaced: false, hasLocation };
-  const trak =
-    moov &&
-    [...children(boxes, moov.body, moov.end)].find((t) => {
-      const hdlr = t.type === "trak" ? child(boxes, t, "mdia", "hdlr") : undefined;
-      return hdlr !== undefined && boxes.toString("latin1", hdlr.body + 8, hdlr.body + 12) === "vide";
-    });
+  const trak = trackOf(boxes, moov, "vide");
   const stbl = trak && child(boxes, trak, "mdia", "minf", "stbl");
   if (!stbl) return details;
   const stsd = child(boxes, stbl, "stsd");
@@ -74,7 +43,13 @@ export function readVideoDetails(boxes: Buffer): VideoDetails {
     if (box.type === "fiel") details.interlaced = boxes[box.body] === 2;
   }
   const stts = child(boxes, stbl, "stts");
-  if (stts) details.variableFrameRate = isVariable(boxes, stts);
+  const mdhd = child(boxes, trak, "mdia", "mdhd");
+  const timescale = mdhd ? boxes.readUInt32BE(mdhd.body + (boxes[mdhd.body] === 1 ? 20 : 12)) : 0;
+  if (stts) {
+    const timing = frameTiming(boxes, stts, timescale);
+    details.variableFrameRate = timing.variable;
+    if (timing.peakFrameRate) details.peakFrameRate = timing.peakFrameRate;
+  }
   return details;
 }
 
@@ -103,10 +78,15 @@ function avcBitDepth(buf: Buffer, avcC: Box): number {
 }
 
 /**
- * Variable when sample durations differ by more than 2 %. The last sample is left out: muxers often
- * give it whatever duration ends the track.
+ * Variable when sample durations differ by more than 2 %; the peak rate is the one of the shortest
+ * duration (a "30 fps" phone video that dips keeps 30 fps as its rate). The last sample is left
+ * out: muxers often give it whatever duration ends the track.
  */
-function isVariable(buf: Buffer, stts: Box): boolean {
+function frameTiming(
+  buf: Buffer,
+  stts: Box,
+  timescale: number,
+): { variable: boolean; peakFrameRate?: number } {
   const count = buf.readUInt32BE(stts.body + 4);
   let min = Number.POSITIVE_INFINITY;
   let max = 0;
@@ -114,8 +94,10 @@ function isVariable(buf: Buffer, stts: Box): boolean {
     const samples = buf.readUInt32BE(stts.body + 8 + i * 8);
     const delta = buf.readUInt32BE(stts.body + 12 + i * 8);
     if (i === count - 1 && samples === 1 && count > 1) break;
+    if (delta === 0) continue;
     min = Math.min(min, delta);
     max = Math.max(max, delta);
   }
-  return max > min * 1.02;
+  const variable = max > min * 1.02;
+  return variable && timescale > 0 ? { variable, peakFrameRate: timescale / min } : { variable };
 }
