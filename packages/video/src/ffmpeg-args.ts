@@ -8,18 +8,13 @@ import type { ReelSettings } from "./reel-settings.ts";
 
 const HDR_TRANSFER = { pq: "smpte2084", hlg: "arib-std-b67" } as const;
 
-/**
- * Arguments that turn `input` into the Reel at `output` (MP4, moov first, no edit lists, no
- * metadata). With `sampleSeconds`, the same work on the first seconds only, written nowhere: the
- * speed test the deadline check measures with.
- */
+/** Arguments that turn `input` into the Reel at `output` (MP4, moov first, no edit lists, no metadata). */
 export function reelArgs(
   input: string,
   output: string,
   probe: ReelProbe,
   plan: ReelPlan,
   settings: ReelSettings,
-  sampleSeconds?: number,
 ): string[] {
   const args = ["-hide_banner", "-v", "error", "-nostdin", "-y", "-i", input, "-map", "0:v:0"];
   if (plan.audio !== "none") args.push("-map", "0:a:0");
@@ -43,7 +38,6 @@ export function reelArgs(
       String(channels),
     );
   }
-  if (sampleSeconds !== undefined) return [...args, "-t", sampleSeconds.toFixed(3), "-f", "null", "-"];
   args.push("-t", plan.outputSeconds.toFixed(3));
   args.push("-movflags", "+faststart+write_colr", "-use_editlist", "0", "-f", "mp4", output);
   return args;

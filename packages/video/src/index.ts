@@ -11,9 +11,9 @@ export { checkFfmpeg, type FfmpegCheck, ffmpegPath, REQUIRED_FFMPEG_FEATURES } f
 export { type MakeReelOptions, makeReel, type ReelFile } from "./make-reel.ts";
 export { type PreparedReel, type PrepareReelOptions, prepareReel } from "./prepare-reel.ts";
 export { probeReel, type ReelProbe } from "./probe-reel.ts";
-export { planReel, type ReelPlan, type VideoTarget } from "./reel-plan.ts";
+export { planReel, type ReelPlan, reelBytesBound, type VideoTarget } from "./reel-plan.ts";
 export { DEFAULT_REEL_SETTINGS, type ReelSettings } from "./reel-settings.ts";
 export { type FfmpegRun, runFfmpeg } from "./run-ffmpeg.ts";
 export type { S3Location } from "./s3-files.ts";
-export { estimateTranscode, type TranscodeEstimate } from "./transcode-estimate.ts";
+export { type DeadlineWatch, type TranscodeSpeed, watchDeadline } from "./transcode-deadline.ts";
 export type { VideoDetails } from "./video-details.ts";

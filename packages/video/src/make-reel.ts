@@ -10,10 +10,13 @@ import { VideoError } from "./errors.ts";
 import { coverArgs, reelArgs } from "./ffmpeg-args.ts";
 import { ffmpegPath } from "./ffmpeg-binary.ts";
 import { probeReel, type ReelProbe } from "./probe-reel.ts";
-import { planReel, type ReelPlan } from "./reel-plan.ts";
+import { planReel, type ReelPlan, reelBytesBound } from "./reel-plan.ts";
 import { DEFAULT_REEL_SETTINGS, type ReelSettings } from "./reel-settings.ts";
 import { runOnVideo } from "./run-ffmpeg.ts";
-import { assertFitsDeadline, estimateTranscode, type TranscodeEstimate } from "./transcode-estimate.ts";
+import { type DeadlineWatch, type TranscodeSpeed, watchDeadline } from "./transcode-deadline.ts";
+
+/** Assumed speed of the upload that follows, for the time the transcode may take (Lambda to S3 does more). */
+const UPLOAD_BYTES_PER_SECOND = 40e6;
 
 export interface MakeReelOptions {
   /** The video file to read (never changed). */
@@ -42,7 +45,8 @@ export interface ReelFile {
   /** The probe of the input, and what was done to it and why. */
   source: ReelProbe;
   plan: ReelPlan;
-  estimate?: TranscodeEstimate;
+  /** The transcode's measured speed (not for a passthrough or a Reel too short to measure). */
+  speed?: TranscodeSpeed;
 }
 
 /**
@@ -68,15 +72,12 @@ export async function makeReel(options: MakeReelOptions): Promise<ReelFile> {
     return { kind: "passthrough", file: input, cover, probe: source, source, plan };
   }
   options.beforeTranscode?.(source, plan);
-  const estimate = await estimateTranscode(input, source, plan, {
-    ffmpeg,
-    settings,
-    now,
-    ...(signal && { signal }),
-  });
-  assertFitsDeadline(plan, estimate, deadlineAt, now());
   const file = join(workDir, "reel.mp4");
-  await transcode(ffmpeg, reelArgs(input, file, source, plan, settings), plan, deadlineAt, now, signal);
+  const args = reelArgs(input, file, source, plan, settings);
+  const afterMs = (reelBytesBound(source, plan, settings) / UPLOAD_BYTES_PER_SECOND) * 1000 + 5_000;
+  const watch = watchDeadline({ outputSeconds: plan.outputSeconds, deadlineAt, afterMs, now });
+  await transcode(ffmpeg, args, watch, deadlineAt - afterMs, now, signal);
+  const speed = watch.speed();
   const probe = await probeReel(file);
   assertReel(probe, plan);
   await writeCover(ffmpeg, file, cover, probe.durationSeconds, settings, signal);
@@ -87,42 +88,50 @@ export async function makeReel(options: MakeReelOptions): Promise<ReelFile> {
     probe,
     source,
     plan,
-    estimate,
+    ...(speed && { speed }),
   };
 }
 
 /**
- * Runs the transcode, watching its progress: should the speed fall so far below the estimate that
- * the deadline can no longer be met (a noisy neighbour, a harder second half), it stops early with
- * the same reason instead of running into the function's timeout.
+ * Runs the transcode under the deadline watch; a refusal stops ffmpeg at once. A transcode that
+ * stalls (no progress to judge) is stopped when the time left for it is up.
  */
 async function transcode(
   ffmpeg: string,
   args: string[],
-  plan: ReelPlan,
-  deadlineAt: number,
+  watch: DeadlineWatch,
+  stopAt: number,
   now: () => number,
   signal?: AbortSignal,
 ): Promise<void> {
-  const started = now();
-  const watchdog = new AbortController();
-  let late: VideoError | undefined;
-  const onProgress = (seconds: number) => {
-    const elapsed = now() - started;
-    if (seconds <= 0 || elapsed < 3000 || seconds < plan.outputSeconds * 0.05) return;
-    const projectedEnd = started + (elapsed * plan.outputSeconds) / seconds;
-    if (projectedEnd <= deadlineAt || late) return;
-    late = new VideoError(
-      "over_deadline",
-      `transcoding at ${(seconds / (elapsed / 1000)).toFixed(2)}× real time would end ${Math.ceil((projectedEnd - deadlineAt) / 1000)} s after this run's deadline`,
-    );
-    watchdog.abort(late);
+  if (stopAt <= now()) {
+    throw new VideoError("over_deadline", "this run has no time left for a transcode");
+  }
+  const stop = new AbortController();
+  let refusal: VideoError | undefined;
+  const refuse = (error: VideoError) => {
+    refusal ??= error;
+    stop.abort(refusal);
   };
-  const stop = signal ? AbortSignal.any([signal, watchdog.signal]) : watchdog.signal;
+  const timer = setTimeout(
+    () =>
+      refuse(new VideoError("over_deadline", "the transcode did not finish in the time this run has for it")),
+    stopAt - now(),
+  );
+  const onProgress = (seconds: number) => {
+    const late = watch.progress(seconds);
+    if (late) refuse(late);
+  };
   try {
-    await runOnVideo(args, { path: ffmpeg, signal: stop, onProgress });
+    await runOnVideo(args, {
+      path: ffmpeg,
+      signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
+      onProgress,
+    });
   } catch (error) {
-    throw late ?? error;
+    throw refusal ?? error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

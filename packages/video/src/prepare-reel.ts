@@ -9,9 +9,9 @@ import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { VideoError } from "./errors.ts";
 import { makeReel, type ReelFile } from "./make-reel.ts";
+import { reelBytesBound } from "./reel-plan.ts";
 import { DEFAULT_REEL_SETTINGS, type ReelSettings } from "./reel-settings.ts";
 import { downloadToFile, objectSize, type S3Location, uploadFile } from "./s3-files.ts";
-import { expectedBytes } from "./transcode-estimate.ts";
 
 export interface PrepareReelOptions {
   s3: S3Client;
@@ -70,7 +70,7 @@ export async function prepareReel(options: PrepareReelOptions): Promise<Prepared
       ...(signal && { signal }),
       beforeTranscode: (probe, plan) =>
         assertBudget(
-          size + expectedBytes(probe, plan, settings) + COVER_ALLOWANCE,
+          size + reelBytesBound(probe, plan, settings) + COVER_ALLOWANCE,
           budget,
           `the ${mb(size)} original and its Reel`,
         ),

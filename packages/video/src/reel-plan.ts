@@ -116,3 +116,12 @@ function videoTarget(probe: ReelProbe, settings: ReelSettings, seconds: number):
     maxBitrate: Math.round(Math.min(settings.maxVideoBitrate, sizeBound)),
   };
 }
+
+/** The most bytes the Reel can have: its bitrate cap times its length plus a VBV buffer (the input's size for a copy). */
+export function reelBytesBound(probe: ReelProbe, plan: ReelPlan, settings: ReelSettings): number {
+  if (plan.video === "copy") return probe.sizeBytes;
+  return (
+    ((plan.video.maxBitrate + settings.audioBitrate) * plan.outputSeconds + plan.video.maxBitrate * 2) / 8 +
+    1_000_000
+  );
+}

@@ -145,14 +145,26 @@ describe("video: files that cannot become Reels fail with the reason", () => {
     expect(await failure(join(dir, "note.mp4"))).toMatchObject({ code: "unsupported_video" });
   });
 
-  it("refuses up front, with the measured speed, a video that cannot finish in time", async () => {
+  it("refuses early, with the measured speed, a video that cannot finish in time", async () => {
     const input = await phoneClip("long", dir);
     const workDir = await mkdtemp(join(dir, "late-"));
-    const error = await makeReel({ input, workDir, deadlineMs: 300 }).catch((e: unknown) => e);
+    // This machine made 50 times slower: a clock that runs 50 times faster.
+    const start = Date.now();
+    const now = () => start + (Date.now() - start) * 50;
+    const error = await makeReel({ input, workDir, deadlineMs: 10_000, now }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: "over_deadline",
-      message: expect.stringMatching(/8\.0 s video would take about \d+ s .*measured [\d.]+× real time/),
+      message: expect.stringMatching(
+        /^a 8\.0 s video would take about \d+ s to transcode here \(measured [\d.]+× real time over [\d.]+ s\)/,
+      ),
     });
+  });
+
+  it("refuses without starting when the run has no time left", async () => {
+    const input = await phoneClip("long", dir);
+    const workDir = await mkdtemp(join(dir, "none-"));
+    const error = await makeReel({ input, workDir, deadlineMs: 1000 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "over_deadline", message: expect.stringContaining("no time left") });
     await expect(readFile(join(workDir, "reel.mp4"))).rejects.toThrow(/ENOENT/);
   });
 });
