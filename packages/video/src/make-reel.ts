@@ -1,7 +1,7 @@
 /**
- * A video file on disk made a Reel on disk: probed, planned, refused up front when it cannot finish
- * in time, transcoded (or remuxed, or passed through untouched), checked against the Reels rules
- * again, and given a cover frame.
+ * A video file on disk made a Reel on disk: probed, planned, transcoded (or remuxed, or passed
+ * through untouched) under a deadline watch that refuses it within its first seconds when it cannot
+ * finish in time, checked against the Reels rules again, and given a cover frame.
  */
 import { join } from "node:path";
 import { reelsEligibility } from "@photo-relay/imaging";
