@@ -36,7 +36,11 @@ async function reel(name: string, options: ClipOptions) {
     token,
     query: { fields: "status_code,status" },
   });
-  return { ...status.body, container: sandbox.state.containers.get(String(reply.body.id)) };
+  return {
+    status_code: status.body.status_code,
+    status: status.body.status,
+    container: sandbox.state.containers.get(String(reply.body.id)),
+  };
 }
 
 const H264 = ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"];
