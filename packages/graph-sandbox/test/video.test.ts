@@ -97,12 +97,16 @@ describe("graph-sandbox: Reels", () => {
   });
 
   it.each([
-    ["moov after mdat (no faststart)", makeMp4({ durationSeconds: 10, faststart: false })],
-    ["shorter than 3 s", makeMp4({ durationSeconds: 2 })],
-    ["longer than 15 min", makeMp4({ durationSeconds: 15 * 60 + 1 })],
-    ["not an MP4 at all", new TextEncoder().encode("just text, not a movie")],
-    ["an edit list that repeats media", makeMp4({ durationSeconds: 10, repeatFirstSecond: true })],
-  ])("ends in ERROR with 2207026 in the status when %s", async (name, bytes) => {
+    [
+      "moov after mdat (no faststart)",
+      makeMp4({ durationSeconds: 10, faststart: false }),
+      "moov atom must precede mdat",
+    ],
+    ["shorter than 3 s", makeMp4({ durationSeconds: 2 }), "duration under 3 s"],
+    ["longer than 15 min", makeMp4({ durationSeconds: 15 * 60 + 1 }), "duration over 900 s"],
+    ["not an MP4 at all", new TextEncoder().encode("just text, not a movie"), "not an MP4/MOV file"],
+    ["an edit list repeats media", makeMp4({ durationSeconds: 10, repeatFirstSecond: true }), "edit lists"],
+  ])("ends in ERROR with 2207026 and the rule in the status when %s", async (name, bytes, rule) => {
     const reply = await create({
       media_type: "REELS",
       video_url: video(`/${name.replace(/\W+/g, "-")}.mp4`, bytes),
@@ -111,6 +115,7 @@ describe("graph-sandbox: Reels", () => {
     const s = await status(String(reply.body.id));
     expect(s.status_code).toBe("ERROR");
     expect(String(s.status)).toContain("2207026");
+    expect(String(s.status)).toContain(rule);
   });
 
   it("ends in ERROR with a download failure for an unreachable video", async () => {
