@@ -44,8 +44,8 @@ const VIDEO_RULES = new Set([
 const AUDIO_RULES = new Set(["audio_codec", "audio_sample_rate", "audio_channels"]);
 /** Frame rates people and players expect; a variable or out-of-range rate snaps to the nearest. */
 const FRAME_RATES = [24, 25, 30, 50, 60];
-/** Padding a short clip to exactly 3.0 s risks rounding under the minimum. */
-const MIN_SECONDS = REELS_LIMITS.minSeconds + 0.2;
+/** A clip under 3 s is held to this length: exactly 3.0 s risks rounding under the minimum. */
+const PADDED_SECONDS = REELS_LIMITS.minSeconds + 0.2;
 
 export function planReel(probe: ReelProbe, settings: ReelSettings): ReelPlan {
   const reasons = reelsEligibility(probe).violations;
@@ -71,7 +71,8 @@ export function planReel(probe: ReelProbe, settings: ReelSettings): ReelPlan {
   }
 
   const rules = new Set(reasons.map((r) => r.slice(0, r.indexOf(":"))));
-  const padSeconds = probe.durationSeconds < MIN_SECONDS ? MIN_SECONDS - probe.durationSeconds : 0;
+  const padSeconds =
+    probe.durationSeconds < REELS_LIMITS.minSeconds ? PADDED_SECONDS - probe.durationSeconds : 0;
   const outputSeconds = Math.min(probe.durationSeconds + padSeconds, REELS_LIMITS.maxSeconds);
   const encodeVideo =
     padSeconds > 0 ||

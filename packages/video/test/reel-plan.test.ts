@@ -83,6 +83,13 @@ describe("video: what a video needs to become a Reel", () => {
     });
   });
 
+  it("leaves a clip of 3 s or more its length", () => {
+    expect(plan({ durationSeconds: 3.05, faststart: false })).toMatchObject({
+      action: "remux",
+      padSeconds: 0,
+    });
+  });
+
   it("holds the last frame (and pads the audio) of a clip shorter than 3 s", () => {
     const short = plan({ durationSeconds: 1.2 });
     expect(short).toMatchObject({ action: "transcode", audio: "encode" });
