@@ -5,7 +5,7 @@ import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createLogger } from "@photo-relay/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgent } from "../src/index.ts";
-import type { JournalRecord } from "../src/journal.ts";
+import type { JournalRecord } from "../src/spool/journal.ts";
 import { until, waitForEvents } from "./helpers/agent-events.ts";
 import { nef } from "./helpers/media.ts";
 import { BUCKET, gateCommand, objectSha256, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ConfigError } from "@photo-relay/core";
 import { z } from "zod";
-import { MEDIA_KINDS, type MediaKind } from "../media-kind.ts";
+import { MEDIA_KINDS, type MediaKind } from "../index.ts";
 
 const kind = z.enum(MEDIA_KINDS as [MediaKind, ...MediaKind[]]);
 
@@ -47,7 +47,7 @@ export const agentConfigSchema = z.object({
     .object({
       enabled: z.boolean().default(false),
       gphoto2: z.string().default("gphoto2"),
-      /** gphoto2 --filename pattern: unique per shot so nothing is overwritten (research §9). */
+      /** gphoto2 --filename pattern: unique per shot so nothing is overwritten (agent/README.md, "Tethering"). */
       filename: z.string().default("%Y%m%d-%H%M%S-%f.%C"),
     })
     .default({ enabled: false, gphoto2: "gphoto2", filename: "%Y%m%d-%H%M%S-%f.%C" }),

@@ -2,7 +2,7 @@
  * The terminal view of `photo-relay agent`: online/offline, queue, throughput, one progress bar per
  * file in flight, and the latest events. Redrawn in place on a TTY; plain event lines otherwise.
  */
-import type { Agent, AgentStatus } from "../types.ts";
+import type { Agent, AgentStatus } from "../index.ts";
 
 const ESC = "\x1b[";
 const color = (code: number, text: string) => `${ESC}${code}m${text}${ESC}0m`;

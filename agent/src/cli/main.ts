@@ -5,8 +5,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, createLogger, describeError } from "@photo-relay/core";
-import { startAgent } from "../agent.ts";
-import { startTether } from "../tether/gphoto2.ts";
+import { startAgent, startTether } from "../index.ts";
 import { type AgentConfig, DEFAULT_CONFIG, loadConfig, maskSecrets } from "./config.ts";
 import { doctorCommand } from "./doctor.ts";
 import { installServiceCommand } from "./install-service.ts";

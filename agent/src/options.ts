@@ -1,9 +1,10 @@
-/** The agent's public contract (names fixed by the local stack and the CLI). */
+/** What `startAgent` takes (names fixed by the local stack and the CLI), and its defaults in one place. */
+import { dirname, join, resolve } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { Logger } from "@photo-relay/core";
-import type { ArchiveMode } from "./archive.ts";
-import type { MediaKind } from "./media-kind.ts";
-import type { RetentionOptions } from "./retention.ts";
+import { createLogger, type Logger } from "@photo-relay/core";
+import type { ArchiveMode } from "./delivery/archive.ts";
+import type { MediaKind } from "./intake/media-kind.ts";
+import type { RetentionOptions } from "./spool/retention.ts";
 
 export interface AgentOptions {
   /** Watched folders (recursively; temporary names of tether software are skipped). */
@@ -41,59 +42,36 @@ export interface AgentOptions {
   logger?: Logger;
 }
 
-export interface InFlight {
-  name: string;
-  bytes: number;
-  sent: number;
-}
+const MiB = 1024 * 1024;
 
-export interface AgentStatus {
-  online: boolean;
-  /** Spooled files not yet delivered (including those in flight). */
-  waiting: { files: number; bytes: number };
-  delivered: number;
-  ignored: number;
-  failed: number;
-  inFlight: InFlight[];
-  /** The last failure reason, for the terminal view and `status`. */
-  lastError?: { code: string; message: string };
-}
+/** The options with every default applied and every path absolute. */
+export type Settings = ReturnType<typeof resolveSettings>;
 
-export interface DeliveredEvent {
-  path: string;
-  key: string;
-  sha256: string;
-  bytes: number;
-}
-
-export interface IgnoredEvent {
-  path: string;
-  code: string;
-  reason: string;
-}
-
-export interface FailedEvent {
-  path: string;
-  key?: string;
-  code: string;
-  reason: string;
-}
-
-export interface AgentEvents {
-  delivered: DeliveredEvent;
-  ignored: IgnoredEvent;
-  failed: FailedEvent;
-  offline: { error: { code: string; message: string } };
-  online: Record<string, never>;
-}
-
-export interface Agent {
-  /** Resolves once the journal is recovered, the watcher runs and the first scan is done. */
-  ready: Promise<void>;
-  /** Stops watching and uploading; in-flight parts are aborted (the journal lets the next start resume). */
-  stop(): Promise<void>;
-  status(): AgentStatus;
-  on<E extends keyof AgentEvents>(event: E, fn: (payload: AgentEvents[E]) => void): void;
-  /** Nominates a file now (gphoto2's download hook); `complete` skips the stability wait. */
-  hint(path: string, complete?: boolean): void;
+export function resolveSettings(options: AgentOptions) {
+  const inbox = options.inbox.map((dir) => resolve(dir));
+  const first = inbox[0];
+  if (!first) throw new Error("startAgent: at least one inbox folder is required");
+  const stableMs = options.stableMs ?? 2000;
+  return {
+    inbox,
+    spoolDir: resolve(options.spoolDir),
+    processedDir: resolve(options.processedDir ?? join(dirname(first), "processed")),
+    archive: options.archive ?? "move",
+    bucket: options.s3.bucket,
+    client: options.s3.client,
+    partSize: options.partSizeBytes ?? 8 * MiB,
+    concurrency: options.concurrency ?? 4,
+    stableMs,
+    graceMs: options.graceMs ?? Math.max(30_000, 5 * stableMs),
+    scanIntervalMs: options.scanIntervalMs ?? 10_000,
+    include: options.include,
+    exclude: options.exclude,
+    spoolMinFreeBytes: options.spoolMinFreeBytes,
+    retention: options.retention,
+    linkIntoSpool: options.linkIntoSpool ?? true,
+    requestTimeoutMs: options.requestTimeoutMs ?? 120_000,
+    backoff: { baseMs: 500, maxMs: 30_000, ...options.backoff },
+    failedBackoff: { baseMs: 5000, maxMs: 300_000, ...options.failedBackoff },
+    logger: options.logger ?? createLogger("photo-relay-agent"),
+  };
 }

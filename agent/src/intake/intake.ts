@@ -1,22 +1,25 @@
 /**
- * From inbox to spool: chokidar events and a periodic reconciliation scan nominate files (events
+ * From inbox to spool: watcher events and a periodic reconciliation scan nominate files (events
  * are only hints), {@link Readiness} decides when each is complete, and the file is spooled and
- * journaled before anything is acknowledged.
+ * journaled (through the record store) before anything is acknowledged.
  */
 import type { Dirent, Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { describeError, originalKey } from "@photo-relay/core";
 import { type FSWatcher, watch } from "chokidar";
-import type { Ledger } from "./archive.ts";
-import { isInside } from "./durable-fs.ts";
-import { SourceChangedError, SpoolFullError } from "./errors.ts";
-import type { Journal, JournalRecord } from "./journal.ts";
+import type { KeyedLock } from "../concurrency/keyed-lock.ts";
+import { Limiter } from "../concurrency/limiter.ts";
+import { isInside } from "../durable-fs.ts";
+import { SourceChangedError } from "../errors.ts";
+import type { AgentBus } from "../events.ts";
+import { isSidecar } from "../sidecar.ts";
+import type { JournalRecord } from "../spool/journal.ts";
+import type { Ledger } from "../spool/ledger.ts";
+import type { RecordStore } from "../spool/record-store.ts";
+import type { Prepared, Spool } from "../spool/spool.ts";
 import { isTemporaryName, type MediaKind } from "./media-kind.ts";
 import { Readiness, type Ready, type Rejection } from "./readiness.ts";
-import { type KeyedLock, Limiter } from "./semaphore.ts";
-import { isSidecar } from "./sidecar.ts";
-import type { Prepared, Spool } from "./spool.ts";
 
 export interface IntakeOptions {
   inbox: string[];
@@ -25,24 +28,19 @@ export interface IntakeOptions {
   stableMs: number;
   graceMs: number;
   scanIntervalMs: number;
-  include?: MediaKind[];
-  exclude?: MediaKind[];
+  include?: MediaKind[] | undefined;
+  exclude?: MediaKind[] | undefined;
   spool: Spool;
-  journal: Journal;
+  store: RecordStore;
   ledger: Ledger;
+  bus: AgentBus;
   /** Serialises spooling a photo against finishing its delivery. */
   locks: KeyedLock;
-  /** Records by SHA-256 (shared with delivery). */
-  records: Map<string, JournalRecord>;
-  onSpooled: (record: JournalRecord, path: string) => void;
-  onReject: (rejection: Rejection, firstTime: boolean) => void;
 }
 
 export class Intake {
   readonly #o: IntakeOptions;
   readonly #readiness: Readiness;
-  /** Inbox files already in the journal, by path → "size:mtime". */
-  readonly #known = new Map<string, string>();
   readonly #reported = new Set<string>();
   readonly #hashing = new Limiter(2);
   #watcher: FSWatcher | undefined;
@@ -50,28 +48,20 @@ export class Intake {
 
   constructor(options: IntakeOptions) {
     this.#o = options;
+    const { store, ledger } = options;
     this.#readiness = new Readiness({
       stableMs: options.stableMs,
       graceMs: options.graceMs,
       ...(options.include && { include: options.include }),
       ...(options.exclude && { exclude: options.exclude }),
-      isKnown: (path, s) =>
-        this.#known.get(path) === `${s.size}:${s.mtimeMs}` || options.ledger.has(path, s.size, s.mtimeMs),
+      isKnown: (path, s) => store.knows(path, s.size, s.mtimeMs) || ledger.has(path, s.size, s.mtimeMs),
       onReady: (path, stats, media) => this.#spool(path, stats, media),
       onReject: (rejection) => this.#reject(rejection),
     });
-  }
-
-  get pending(): number {
-    return this.#readiness.pending;
-  }
-
-  remember(path: string, size: number, mtimeMs: number): void {
-    this.#known.set(path, `${size}:${mtimeMs}`);
-  }
-
-  forget(path: string): void {
-    this.#known.delete(path);
+    // The spool copy of these files was unusable and is gone: take them in again.
+    options.bus.on("dropped", ({ paths }) => {
+      for (const path of paths) this.hint(path);
+    });
   }
 
   hint(path: string, complete = false): void {
@@ -149,51 +139,53 @@ export class Intake {
         });
         return "done";
       }
+      // A full spool is retried until it has room (reported once; again after the next success).
       const { code, message } = describeError(error);
-      this.#reject({ path, outcome: "failed", code, reason: message }, error instanceof SpoolFullError);
+      this.#reject({ path, outcome: "failed", code, reason: message });
       return "retry";
     }
-    const record = await o.locks.run(prepared.sha256, async () => {
+    const source = { path, size: stats.size, mtimeMs: stats.mtimeMs };
+    await o.locks.run(prepared.sha256, async () => {
       const { mtimeMs: spoolMtimeMs } = await o.spool.commit(prepared, media.ext);
-      const source = { path, size: stats.size, mtimeMs: stats.mtimeMs };
-      const existing = o.records.get(prepared.sha256);
-      if (existing) {
-        existing.spoolMtimeMs = spoolMtimeMs;
-        if (!existing.sources.some((s) => s.path === path)) existing.sources.push(source);
-        await o.journal.save(existing);
-        return existing;
-      }
-      const created: JournalRecord = {
-        v: 1,
-        sha256: prepared.sha256,
-        kind: media.kind,
-        ext: media.ext,
-        contentType: media.contentType,
-        bytes: stats.size,
-        key: originalKey(prepared.sha256, media.ext),
-        originalName: basename(path),
-        capturedAt: new Date(stats.mtimeMs).toISOString(),
-        spooledAt: new Date().toISOString(),
-        spoolMtimeMs,
-        sources: [source],
-        state: "spooled",
-        attempts: 0,
-      };
-      o.records.set(created.sha256, created);
-      await o.journal.save(created); // the acknowledgement: from here on a crash loses nothing
-      return created;
+      const existing = o.store.get(prepared.sha256);
+      if (existing) return o.store.addSource(existing, source, spoolMtimeMs);
+      await o.store.add(newRecord(prepared.sha256, media, source, spoolMtimeMs));
     });
-    this.remember(path, stats.size, stats.mtimeMs);
     this.#reported.delete(`${path}:spool_full`);
-    o.onSpooled(record, path);
+    o.bus.emit("spooled", { path, sha256: prepared.sha256, bytes: stats.size, kind: media.kind });
     return "done";
   }
 
   /** Reports once per path and code, so a file retried every tick does not flood the log. */
-  #reject(rejection: Rejection, retrying = false): void {
+  #reject(rejection: Rejection): void {
     const id = `${rejection.path}:${rejection.code}`;
-    const first = !this.#reported.has(id);
+    if (this.#reported.has(id)) return;
     this.#reported.add(id);
-    if (!retrying || first) this.#o.onReject(rejection, first);
+    const { outcome, ...event } = rejection;
+    this.#o.bus.emit(outcome, event);
   }
+}
+
+function newRecord(
+  sha256: string,
+  media: Ready,
+  source: { path: string; size: number; mtimeMs: number },
+  spoolMtimeMs: number,
+): JournalRecord {
+  return {
+    v: 1,
+    sha256,
+    kind: media.kind,
+    ext: media.ext,
+    contentType: media.contentType,
+    bytes: source.size,
+    key: originalKey(sha256, media.ext),
+    originalName: basename(source.path),
+    capturedAt: new Date(source.mtimeMs).toISOString(),
+    spooledAt: new Date().toISOString(),
+    spoolMtimeMs,
+    sources: [source],
+    state: "spooled",
+    attempts: 0,
+  };
 }

@@ -6,7 +6,7 @@ import { type Stats, stat } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { promisify } from "node:util";
-import { isCode } from "./durable-fs.ts";
+import { isCode } from "../durable-fs.ts";
 import { type Detection, detectMedia, isTemporaryName, type MediaKind } from "./media-kind.ts";
 
 const statAsync = promisify(stat);
