@@ -3,8 +3,7 @@
  * lost, the status says offline with the waiting count, the spool keeps filling, and it drains after.
  * The outage lasts AGENT_OUTAGE_MS (default 4000; the issue's full variant is 60000).
  */
-import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger } from "@photo-relay/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +12,7 @@ import { collect, until, waitForEvents } from "./helpers/agent-events.ts";
 import { jpeg, nef } from "./helpers/media.ts";
 import { BUCKET, listOriginals, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy.ts";
+import { workspace } from "./helpers/workspace.ts";
 
 const MiB = 1024 * 1024;
 const OUTAGE_MS = Number(process.env.AGENT_OUTAGE_MS ?? 4000);
@@ -31,9 +31,7 @@ afterAll(async () => {
 });
 
 async function startBehindProxy(): Promise<{ agent: Agent; inbox: string }> {
-  const root = await mkdtemp(join(tmpdir(), "agent-offline-"));
-  const inbox = join(root, "inbox");
-  await mkdir(inbox);
+  const { root, inbox } = await workspace("agent-offline");
   const client = s3Client(proxy.endpoint);
   const agent = startAgent({
     inbox: [inbox],
