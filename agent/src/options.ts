@@ -20,7 +20,11 @@ export interface AgentOptions {
   partSizeBytes?: number;
   /** Parts in flight across all files (and files in flight); default 4. Memory ≈ concurrency × partSize. */
   concurrency?: number;
-  /** Size and mtime must hold still this long; default 2000 ms. */
+  /**
+   * The settle: size and mtime must hold still this long after the writer closed the file (Linux)
+   * and its format check passed; default 100 ms. Files whose structure cannot prove them complete
+   * wait at least 2 s.
+   */
   stableMs?: number;
   /** Reconciliation scan period; default 10 000 ms. */
   scanIntervalMs?: number;
@@ -51,7 +55,7 @@ export function resolveSettings(options: AgentOptions) {
   const inbox = options.inbox.map((dir) => resolve(dir));
   const first = inbox[0];
   if (!first) throw new Error("startAgent: at least one inbox folder is required");
-  const stableMs = options.stableMs ?? 2000;
+  const stableMs = options.stableMs ?? 100;
   return {
     inbox,
     spoolDir: resolve(options.spoolDir),

@@ -116,7 +116,7 @@ export function startAgent(options: AgentOptions): Agent {
   return {
     ready,
     status: () => board.read(),
-    hint: (path, complete) => intake.hint(path, complete),
+    hint: (path, complete) => intake.hint(path, complete ? "complete" : "seen"),
     on: (event, fn) => bus.on(event, fn),
     async stop() {
       await ready.catch(() => undefined);

@@ -33,7 +33,8 @@ export const agentConfigSchema = z.object({
   }),
   partSizeMiB: z.number().min(5).max(512).default(8),
   concurrency: z.number().int().min(1).max(32).default(4),
-  stableMs: z.number().int().min(0).default(2000),
+  /** The settle after the writer closed a file whose format proves it complete (see AgentOptions). */
+  stableMs: z.number().int().min(0).default(100),
   scanIntervalMs: z.number().int().min(100).default(10_000),
   include: z.array(kind).optional(),
   exclude: z.array(kind).optional(),

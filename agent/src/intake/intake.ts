@@ -18,8 +18,9 @@ import type { JournalRecord } from "../spool/journal.ts";
 import type { Ledger } from "../spool/ledger.ts";
 import type { RecordStore } from "../spool/record-store.ts";
 import type { Prepared, Spool } from "../spool/spool.ts";
+import { type CloseWatch, startCloseWatch } from "./close-watch.ts";
 import { isTemporaryName, type MediaKind } from "./media-kind.ts";
-import { Readiness, type Ready, type Rejection } from "./readiness.ts";
+import { type Hint, Readiness, type Ready, type Rejection } from "./readiness.ts";
 
 export interface IntakeOptions {
   inbox: string[];
@@ -44,6 +45,7 @@ export class Intake {
   readonly #reported = new Set<string>();
   readonly #hashing = new Limiter(2);
   #watcher: FSWatcher | undefined;
+  #closeWatch: CloseWatch | undefined;
   #timers: NodeJS.Timeout[] = [];
 
   constructor(options: IntakeOptions) {
@@ -64,13 +66,19 @@ export class Intake {
     });
   }
 
-  hint(path: string, complete = false): void {
+  hint(path: string, how: Hint = "seen"): void {
     // A caption sidecar travels with its photo (see sidecar.ts), it is not a file of its own.
-    if (!this.#skipped(path) && !isSidecar(path)) this.#readiness.hint(resolve(path), complete);
+    if (!this.#skipped(path) && !isSidecar(path)) this.#readiness.hint(resolve(path), how);
   }
 
-  /** Starts the watcher, runs the first scan and the readiness loop. */
+  /** Starts the watchers, runs the first scan and the readiness loop. */
   async start(): Promise<void> {
+    this.#closeWatch = await startCloseWatch(this.#o.inbox, {
+      writing: (path) => this.hint(path, "writing"),
+      closed: (path) => this.hint(path, "closed"),
+      folder: (path) => void this.#scanFolder(path),
+      overflow: () => void this.scan(),
+    });
     const watcher = watch(this.#o.inbox, {
       ignoreInitial: true,
       ignored: (path) => this.#skipped(path) || isTemporaryName(basename(path)),
@@ -99,21 +107,27 @@ export class Intake {
   async stop(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
     await this.#watcher?.close();
+    await this.#closeWatch?.close();
     await this.#readiness.idle(); // a file being spooled right now finishes and is journaled
   }
 
   /** Reconciliation: every regular file in every inbox becomes a candidate (known ones drop out at once). */
   async scan(): Promise<void> {
-    for (const dir of this.#o.inbox) {
-      let entries: Dirent[];
-      try {
-        entries = await readdir(dir, { recursive: true, withFileTypes: true });
-      } catch {
-        continue; // missing or unplugged folder; doctor reports it
-      }
-      for (const entry of entries) {
-        if (entry.isFile()) this.hint(join(entry.parentPath, entry.name));
-      }
+    for (const dir of this.#o.inbox) await this.#scanFolder(dir);
+  }
+
+  async #scanFolder(dir: string): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    } catch {
+      return; // missing or unplugged folder; doctor reports it
+    }
+    if (!this.#skipped(dir)) this.#closeWatch?.add(dir);
+    for (const entry of entries) {
+      const path = join(entry.parentPath, entry.name);
+      if (entry.isFile()) this.hint(path);
+      else if (entry.isDirectory() && !this.#skipped(path)) this.#closeWatch?.add(path);
     }
   }
 

@@ -92,10 +92,13 @@ export function startTether(options: TetherOptions): Tether {
     options.onState?.({ state: "catching-up", camera: name });
     await run(["--get-all-files", "--skip-existing", ...common]);
     if (stopper.signal.aborted) return;
-    logger.info("tethered", { camera: name });
-    options.onState?.({ state: "tethered", camera: name });
     const started = Date.now();
-    const capture = await run(["--capture-tethered", "--keep", ...common]);
+    // Tethered once gphoto2 waits for the camera's events: a shot before that is the next catch-up's.
+    const capture = await run(["--capture-tethered", "--keep", ...common], (line) => {
+      if (!line.startsWith("Waiting for events")) return;
+      logger.info("tethered", { camera: name });
+      options.onState?.({ state: "tethered", camera: name });
+    });
     if (stopper.signal.aborted || Date.now() - started > 60_000) return; // ran fine: the backoff starts afresh
     const lines = capture.output.trim().split("\n");
     throw new TetherEndedError(
