@@ -1,4 +1,5 @@
 /** What `startAgent` takes (names fixed by the local stack and the CLI), and its defaults in one place. */
+import { totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createLogger, type Logger } from "@photo-relay/core";
@@ -16,10 +17,15 @@ export interface AgentOptions {
   /** Crash-safe spool (copies + journal). Put it on the inbox volume so hard links work. */
   spoolDir: string;
   s3: { client: S3Client; bucket: string; prefix?: "originals/" };
-  /** Multipart part size; default 8 MiB (below the local emulator's 11 MiB body limit, ≥ S3's 5 MiB). */
+  /**
+   * Largest multipart part; default 8 MiB (below the local emulator's 11 MiB body limit). Parts are
+   * sized for about 2 s each on the measured uplink, from S3's 5 MiB minimum up to this.
+   */
   partSizeBytes?: number;
-  /** Parts in flight across all files (and files in flight); default 4. Memory ≈ concurrency × partSize. */
+  /** Most parts in flight across all files (files in flight: twice that); default 4. Two on a slow link. */
   concurrency?: number;
+  /** Memory for part buffers; default min(64 MiB, 1/16 of the machine's); bounds parts in flight. */
+  memoryBytes?: number;
   /**
    * The settle: size and mtime must hold still this long after the writer closed the file (Linux)
    * and its format check passed; default 100 ms. Files whose structure cannot prove them complete
@@ -65,6 +71,7 @@ export function resolveSettings(options: AgentOptions) {
     client: options.s3.client,
     partSize: options.partSizeBytes ?? 8 * MiB,
     concurrency: options.concurrency ?? 4,
+    memoryBytes: options.memoryBytes ?? Math.min(64 * MiB, Math.floor(totalmem() / 16)),
     stableMs,
     graceMs: options.graceMs ?? Math.max(30_000, 5 * stableMs),
     scanIntervalMs: options.scanIntervalMs ?? 10_000,

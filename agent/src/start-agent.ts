@@ -9,6 +9,7 @@ import { BufferPool } from "./concurrency/buffer-pool.ts";
 import { KeyedLock } from "./concurrency/keyed-lock.ts";
 import { Connectivity } from "./delivery/connectivity.ts";
 import { Delivery } from "./delivery/delivery.ts";
+import { Uplink } from "./delivery/uplink.ts";
 import { type AgentBus, type AgentEvents, AgentBus as Bus } from "./events.ts";
 import { Intake } from "./intake/intake.ts";
 import { logEvents } from "./log-events.ts";
@@ -78,7 +79,8 @@ export function startAgent(options: AgentOptions): Agent {
     upload: {
       bucket: s.bucket,
       send,
-      partSize: s.partSize,
+      limits: { maxPartBytes: s.partSize, maxInFlight: s.concurrency, memoryBytes: s.memoryBytes },
+      uplink: new Uplink(),
       parts: new BufferPool(s.concurrency, s.partSize),
     },
     archive: { mode: s.archive, processedDir: s.processedDir, inbox: s.inbox, ledger },

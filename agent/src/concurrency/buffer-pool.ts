@@ -11,6 +11,11 @@ export class BufferPool {
     this.#bytes = bytes;
   }
 
+  /** Buffers that may be in use at once (part buffers are allocated only when first needed). */
+  resize(size: number): void {
+    if (size !== this.#slots.size) this.#slots.resize(size);
+  }
+
   /** Waits for a free slot; `release` returns the buffer (call it once the request has settled). */
   async acquire(length: number): Promise<{ buffer: Buffer; release: () => void }> {
     const releaseSlot = await this.#slots.acquire();

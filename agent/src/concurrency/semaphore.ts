@@ -1,10 +1,30 @@
 /** A FIFO counting semaphore: bounds parts in flight (and so memory) across all uploads. */
 export class Semaphore {
+  #size: number;
   #free: number;
   readonly #waiting: Array<() => void> = [];
 
   constructor(size: number) {
+    this.#size = size;
     this.#free = size;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Grows or shrinks the semaphore; holders past a smaller size finish, and are not replaced. */
+  resize(size: number): void {
+    this.#free += size - this.#size;
+    this.#size = size;
+    this.#wake();
+  }
+
+  #wake(): void {
+    while (this.#free > 0 && this.#waiting.length) {
+      this.#free--;
+      this.#waiting.shift()?.();
+    }
   }
 
   /** Resolves with a release function once a slot is free; calling it more than once is harmless. */
@@ -15,9 +35,8 @@ export class Semaphore {
     return () => {
       if (released) return;
       released = true;
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
+      this.#free++;
+      this.#wake();
     };
   }
 }

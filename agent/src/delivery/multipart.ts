@@ -22,9 +22,12 @@ import {
 import type { FinishedPart, JournalRecord } from "../spool/journal.ts";
 import { expectedMultipartEtag, objectMetadata, verifyObject } from "./object-check.ts";
 import type { S3Target } from "./s3-target.ts";
+import type { PartLimits, Uplink } from "./uplink.ts";
 
 export interface UploadContext extends S3Target {
-  partSize: number;
+  /** Part size and parts in flight follow the measured uplink within these limits. */
+  limits: PartLimits;
+  uplink: Uplink;
   /** Parts in flight across all files, with reused buffers: memory stays at `size × partSize`. */
   parts: BufferPool;
   /** Persists the record (the journal is the only truth about finished parts). */
@@ -57,7 +60,8 @@ export async function uploadRecord(
       );
       if (!created.UploadId)
         throw new RetryableError("no_upload_id", "CreateMultipartUpload returned no UploadId");
-      record.upload = { uploadId: created.UploadId, partSize: ctx.partSize, parts: [] };
+      const partSize = ctx.uplink.partSize(record.bytes, ctx.limits);
+      record.upload = { uploadId: created.UploadId, partSize, parts: [] };
       record.state = "uploading";
       await ctx.save(record); // before the first part, so a crash never orphans the upload
     }
@@ -119,7 +123,9 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
     for (let n = 1; n <= count && failure === undefined; n++) {
       if (done.has(n)) continue; // acknowledged by S3 before the interruption (the journal says so)
       const size = Math.min(partSize, record.bytes - (n - 1) * partSize);
+      ctx.parts.resize(ctx.uplink.inFlight(partSize, ctx.limits));
       const { buffer: body, release } = await ctx.parts.acquire(size);
+      const startedAt = Date.now();
       const { bytesRead } = await handle.read(body, 0, size, (n - 1) * partSize);
       if (bytesRead !== size) {
         release();
@@ -141,6 +147,7 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
         .finally(release) // the buffer is free once S3 answered; the journal write need not hold it
         .then(async (out) => {
           if (!out.ETag) throw new RetryableError("no_etag", `part ${n} of ${record.key} returned no ETag`);
+          ctx.uplink.record(size, startedAt);
           recordPart(upload.parts, { n, etag: out.ETag, md5, size });
           await ctx.save(record);
           sent += size;
