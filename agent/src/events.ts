@@ -4,6 +4,7 @@
  * through one {@link AgentBus}; nobody reaches into another part's state to learn what happened.
  */
 import { EventEmitter } from "node:events";
+import type { Rejection, RejectionCode } from "@photo-relay/core";
 
 export interface DeliveredEvent {
   path: string;
@@ -25,17 +26,32 @@ export interface FailedEvent {
   reason: string;
 }
 
+/** A refused file, reported to the cloud side (`agents/<agentId>/rejected/<reportId>.json`). */
+export interface RejectedEvent {
+  path: string;
+  code: RejectionCode;
+  reason: string;
+  /** Where its bytes are now. */
+  kept: Rejection["kept"];
+  /** The new path in `rejected/` or in the spool, when it was moved or copied. */
+  to?: string;
+  reportId: string;
+}
+
 /** What `agent.on(…)` offers. */
 export interface AgentEvents {
   delivered: DeliveredEvent;
   ignored: IgnoredEvent;
   failed: FailedEvent;
+  rejected: RejectedEvent;
   offline: { error: { code: string; message: string } };
   online: Record<string, never>;
 }
 
 /** Events inside the engine, besides the public ones. */
 export interface EngineEvents extends AgentEvents {
+  /** A file is refused (besides its `ignored`/`failed` event): it becomes a report. */
+  refused: { path: string; code: RejectionCode; reason: string };
   /** A file's bytes are in the spool with a journal record: from here on a crash loses nothing. */
   spooled: { path: string; sha256: string; bytes: number; kind: string };
   /** An upload began, progressed (bytes S3 confirmed) or ended (either way). */

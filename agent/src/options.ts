@@ -5,6 +5,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { createLogger, type Logger } from "@photo-relay/core";
 import type { ArchiveMode } from "./delivery/archive.ts";
 import type { MediaKind } from "./intake/media-kind.ts";
+import { defaultAgentId } from "./reports/agent-id.ts";
 import type { RetentionOptions } from "./spool/retention.ts";
 
 export interface AgentOptions {
@@ -49,6 +50,12 @@ export interface AgentOptions {
   backoff?: { baseMs?: number; maxMs?: number };
   /** Backoff for files that failed for a non-network reason (auth, conflict); default 5 s to 5 min. */
   failedBackoff?: { baseMs?: number; maxMs?: number };
+  /** This capture PC's name in its reports (`agents/<agentId>/…`); default: the host name, sanitised. */
+  agentId?: string;
+  /** Where refused files whose bytes matter go (incomplete, too large); default `<first inbox>/../rejected`. */
+  rejectedDir?: string;
+  /** Larger files are refused as `too_large`; default 20 GiB. */
+  maxFileBytes?: number;
   logger?: Logger;
 }
 
@@ -83,6 +90,9 @@ export function resolveSettings(options: AgentOptions) {
     requestTimeoutMs: options.requestTimeoutMs ?? 120_000,
     backoff: { baseMs: 500, maxMs: 30_000, ...options.backoff },
     failedBackoff: { baseMs: 5000, maxMs: 300_000, ...options.failedBackoff },
+    agentId: options.agentId ?? defaultAgentId(),
+    rejectedDir: resolve(options.rejectedDir ?? join(dirname(first), "rejected")),
+    maxFileBytes: options.maxFileBytes ?? 20 * 1024 * MiB,
     logger: options.logger ?? createLogger("photo-relay-agent"),
   };
 }

@@ -13,7 +13,9 @@ import { Uplink } from "./delivery/uplink.ts";
 import { type AgentBus, type AgentEvents, AgentBus as Bus } from "./events.ts";
 import { Intake } from "./intake/intake.ts";
 import { logEvents } from "./log-events.ts";
-import { type AgentOptions, resolveSettings } from "./options.ts";
+import { type AgentOptions, resolveSettings, type Settings } from "./options.ts";
+import { Outbox } from "./reports/outbox.ts";
+import { Rejections } from "./reports/rejections.ts";
 import { Journal } from "./spool/journal.ts";
 import { Ledger } from "./spool/ledger.ts";
 import { RecordStore } from "./spool/record-store.ts";
@@ -55,18 +57,11 @@ export function startAgent(options: AgentOptions): Agent {
   bus.onAny(() => statusFile.touch()); // so `photo-relay status` never lags behind the view
   logEvents(bus, s.logger, () => store.waiting().files);
 
-  // Every request carries the stop signal and a timeout, so a black-holed connection is noticed.
-  const send = ((command: Parameters<S3Client["send"]>[0]) =>
-    s.client.send(command, {
-      abortSignal: AbortSignal.any([stopper.signal, AbortSignal.timeout(s.requestTimeoutMs)]),
-    })) as S3Client["send"];
-  const connectivity = new Connectivity({
-    probe: () => send(new HeadBucketCommand({ Bucket: s.bucket })).then(() => undefined),
-    backoff: s.backoff,
-    signal: stopper.signal,
-    onChange: (online, error) =>
-      online ? bus.emit("online", {}) : bus.emit("offline", { error: describeError(error) }),
-  });
+  const { target, connectivity } = connectS3(s, bus, stopper.signal);
+  const { send } = target;
+  const outbox = new Outbox(s.spoolDir, target, connectivity, s.logger);
+  const rejections = new Rejections({ ...s, outbox, bus });
+  bus.on("online", () => void outbox.flush());
   const delivery = new Delivery({
     // Twice as many files as part slots, so one file's HEAD/Complete overlaps another's parts.
     concurrency: s.concurrency * 2,
@@ -89,7 +84,8 @@ export function startAgent(options: AgentOptions): Agent {
   });
   const intake = new Intake({
     inbox: s.inbox,
-    skip: [s.processedDir, s.spoolDir],
+    skip: [s.processedDir, s.rejectedDir, s.spoolDir],
+    maxFileBytes: s.maxFileBytes,
     stableMs: s.stableMs,
     graceMs: s.graceMs,
     scanIntervalMs: s.scanIntervalMs,
@@ -107,6 +103,8 @@ export function startAgent(options: AgentOptions): Agent {
     await ledger.load();
     await recover(store, spool, s.logger);
     delivery.pump();
+    await outbox.init();
+    void outbox.flush(); // reports a crash or an outage left behind
     await intake.start();
     statusFile.start();
     retention.startPruning(() => spool.freeBytes(), s.logger, s.scanIntervalMs);
@@ -125,10 +123,26 @@ export function startAgent(options: AgentOptions): Agent {
       stopper.abort();
       retention.stopPruning();
       await intake.stop();
-      await delivery.idle();
+      await Promise.all([delivery.idle(), rejections.idle()]);
       await statusFile.stop();
     },
   };
+}
+
+/** The agent's way to S3: every request with the stop signal and a timeout (a black-holed link is noticed). */
+function connectS3(s: Settings, bus: AgentBus, signal: AbortSignal) {
+  const send = ((command: Parameters<S3Client["send"]>[0]) =>
+    s.client.send(command, {
+      abortSignal: AbortSignal.any([signal, AbortSignal.timeout(s.requestTimeoutMs)]),
+    })) as S3Client["send"];
+  const connectivity = new Connectivity({
+    probe: () => send(new HeadBucketCommand({ Bucket: s.bucket })).then(() => undefined),
+    backoff: s.backoff,
+    signal,
+    onChange: (online, error) =>
+      online ? bus.emit("online", {}) : bus.emit("offline", { error: describeError(error) }),
+  });
+  return { target: { bucket: s.bucket, send }, connectivity };
 }
 
 /** Loads the journal into the store and drops spool copies that no record refers to. */

@@ -2,6 +2,7 @@
  * The agent's status, fed by its events: counters, online state, the last error and the files in
  * flight come from the bus; what waits comes from the record store, the owner of every record.
  */
+import { basename } from "node:path";
 import type { AgentBus } from "./events.ts";
 import type { RecordStore } from "./spool/record-store.ts";
 
@@ -19,23 +20,32 @@ export interface AgentStatus {
   ignored: number;
   failed: number;
   inFlight: InFlight[];
+  /** Files refused and reported (they are in `rejected/`, the spool, or left in place). */
+  rejected?: number;
+  /** The last file delivered. */
+  lastFile?: { name: string; at: string; photoId: string };
   /** The last failure reason, for the terminal view and `status`. */
   lastError?: { code: string; message: string };
 }
 
 export class StatusBoard {
   readonly #store: RecordStore;
-  readonly #counters = { delivered: 0, ignored: 0, failed: 0 };
+  readonly #counters = { delivered: 0, ignored: 0, failed: 0, rejected: 0 };
   readonly #inFlight = new Map<string, InFlight>();
   #online = true;
   #lastError: AgentStatus["lastError"];
+  #lastFile: AgentStatus["lastFile"];
 
   constructor(bus: AgentBus, store: RecordStore) {
     this.#store = store;
     const error = (code: string, message: string) => {
       this.#lastError = { code, message };
     };
-    bus.on("delivered", () => this.#counters.delivered++);
+    bus.on("delivered", (e) => {
+      this.#counters.delivered++;
+      this.#lastFile = { name: basename(e.path), at: new Date().toISOString(), photoId: e.sha256 };
+    });
+    bus.on("rejected", () => this.#counters.rejected++);
     bus.on("ignored", () => this.#counters.ignored++);
     bus.on("failed", (e) => {
       this.#counters.failed++;
@@ -63,6 +73,7 @@ export class StatusBoard {
       waiting: this.#store.waiting(),
       ...this.#counters,
       inFlight: [...this.#inFlight.values()].map((f) => ({ ...f })),
+      ...(this.#lastFile && { lastFile: this.#lastFile }),
       ...(this.#lastError && { lastError: this.#lastError }),
     };
   }

@@ -5,6 +5,7 @@
 import { dirname, resolve } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import {
+  agentId,
   type ConfigError,
   type EnvVarTable,
   type Logger,
@@ -22,6 +23,14 @@ export const agentConfigSchema = z.object({
   processedDir: z.string().optional(),
   archive: z.enum(["move", "keep"]).default("move"),
   spoolDir: z.string().min(1),
+  /** Where refused files whose bytes matter go; default `rejected/` beside `processed/`. */
+  rejectedDir: z.string().optional(),
+  /** This capture PC's name in its reports (agents/<agentId>/…); default: the host name. */
+  agentId: agentId.optional(),
+  maxFileMiB: z
+    .number()
+    .positive()
+    .default(20 * 1024),
   s3: z.object({
     bucket: z.string().min(3),
     region: z.string().default("us-east-1"),
@@ -68,6 +77,7 @@ export const DEFAULT_CONFIG = "photo-relay.agent.json";
 export const AGENT_ENV_VARS: EnvVarTable = {
   PHOTO_RELAY_AGENT_INBOX: { path: "inbox", type: "list" },
   PHOTO_RELAY_AGENT_SPOOL_DIR: { path: "spoolDir" },
+  PHOTO_RELAY_AGENT_ID: { path: "agentId" },
   PHOTO_RELAY_S3_BUCKET: { path: "s3.bucket" },
   PHOTO_RELAY_S3_ENDPOINT: { path: "s3.endpoint" },
   PHOTO_RELAY_S3_FORCE_PATH_STYLE: { path: "s3.forcePathStyle", type: "boolean" },
@@ -93,6 +103,7 @@ export function loadConfig(path = DEFAULT_CONFIG, env: NodeJS.ProcessEnv = proce
     inbox: c.inbox.map(at),
     spoolDir: at(c.spoolDir),
     ...(c.processedDir && { processedDir: at(c.processedDir) }),
+    ...(c.rejectedDir && { rejectedDir: at(c.rejectedDir) }),
     log: { ...c.log, ...(c.log.file && { file: at(c.log.file) }) },
   };
 }
@@ -108,6 +119,9 @@ export function agentOptions(config: AgentConfig, client: S3Client, logger: Logg
     inbox: config.inbox,
     spoolDir: config.spoolDir,
     ...(config.processedDir && { processedDir: config.processedDir }),
+    ...(config.rejectedDir && { rejectedDir: config.rejectedDir }),
+    ...(config.agentId && { agentId: config.agentId }),
+    maxFileBytes: Math.round(config.maxFileMiB * MiB),
     archive: config.archive,
     s3: { client, bucket: config.s3.bucket },
     partSizeBytes: Math.round(config.partSizeMiB * MiB),

@@ -6,7 +6,7 @@
 import type { Dirent, Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import { describeError, originalKey } from "@photo-relay/core";
+import { describeError, originalKey, type RejectionCode } from "@photo-relay/core";
 import { type FSWatcher, watch } from "chokidar";
 import type { KeyedLock } from "../concurrency/keyed-lock.ts";
 import { Limiter } from "../concurrency/limiter.ts";
@@ -28,6 +28,8 @@ export interface IntakeOptions {
   skip: string[];
   stableMs: number;
   graceMs: number;
+  /** Larger files are refused (`too_large`). */
+  maxFileBytes: number;
   scanIntervalMs: number;
   include?: MediaKind[] | undefined;
   exclude?: MediaKind[] | undefined;
@@ -38,6 +40,15 @@ export interface IntakeOptions {
   /** Serialises spooling a photo against finishing its delivery. */
   locks: KeyedLock;
 }
+
+/** Readiness codes that make a file a refused, reported item (vanished and excluded ones are not). */
+const REPORTED: Record<string, RejectionCode | undefined> = {
+  incomplete: "incomplete",
+  unreadable: "unreadable",
+  unsupported: "unknown_kind",
+  too_large: "too_large",
+  empty: "empty",
+};
 
 export class Intake {
   readonly #o: IntakeOptions;
@@ -54,6 +65,7 @@ export class Intake {
     this.#readiness = new Readiness({
       stableMs: options.stableMs,
       graceMs: options.graceMs,
+      maxFileBytes: options.maxFileBytes,
       ...(options.include && { include: options.include }),
       ...(options.exclude && { exclude: options.exclude }),
       isKnown: (path, s) => store.knows(path, s.size, s.mtimeMs) || ledger.has(path, s.size, s.mtimeMs),
@@ -177,6 +189,8 @@ export class Intake {
     this.#reported.add(id);
     const { outcome, ...event } = rejection;
     this.#o.bus.emit(outcome, event);
+    const code = REPORTED[rejection.code];
+    if (code) this.#o.bus.emit("refused", { path: rejection.path, code, reason: rejection.reason });
   }
 }
 

@@ -29,6 +29,7 @@ export interface ReadinessOptions {
   stableMs: number;
   /** How long a stable file may stay unreadable or incomplete before it is rejected. */
   graceMs: number;
+  maxFileBytes: number;
   include?: MediaKind[];
   exclude?: MediaKind[];
   /** Whether this exact file (path + size + mtime) is already spooled. */
@@ -171,6 +172,10 @@ export class Readiness {
     if (!this.#allowed(media.kind)) {
       const reason = `${media.kind} is excluded by the include/exclude rules`;
       return this.#reject(path, stats, "ignored", "excluded_kind", reason);
+    }
+    if (stats.size > this.#options.maxFileBytes) {
+      const reason = `${stats.size} bytes, more than the ${this.#options.maxFileBytes} allowed (maxFileBytes)`;
+      return this.#reject(path, stats, "ignored", "too_large", reason);
     }
     if (!media.proven && !c.complete && stableFor < Math.max(this.#options.stableMs, UNPROVEN_STABLE_MS))
       return; // only heuristics say it is complete: give a slow writer the longer window
