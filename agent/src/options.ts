@@ -52,6 +52,8 @@ export interface AgentOptions {
   failedBackoff?: { baseMs?: number; maxMs?: number };
   /** This capture PC's name in its reports (`agents/<agentId>/…`); default: the host name, sanitised. */
   agentId?: string;
+  /** How often the heartbeat is written while online; default 30 000 ms (0: never). */
+  heartbeatIntervalMs?: number;
   /** Where refused files whose bytes matter go (incomplete, too large); default `<first inbox>/../rejected`. */
   rejectedDir?: string;
   /** Larger files are refused as `too_large`; default 20 GiB. */
@@ -91,6 +93,7 @@ export function resolveSettings(options: AgentOptions) {
     backoff: { baseMs: 500, maxMs: 30_000, ...options.backoff },
     failedBackoff: { baseMs: 5000, maxMs: 300_000, ...options.failedBackoff },
     agentId: options.agentId ?? defaultAgentId(),
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     rejectedDir: resolve(options.rejectedDir ?? join(dirname(first), "rejected")),
     maxFileBytes: options.maxFileBytes ?? 20 * 1024 * MiB,
     logger: options.logger ?? createLogger("photo-relay-agent"),

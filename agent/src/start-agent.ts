@@ -14,6 +14,7 @@ import { type AgentBus, type AgentEvents, AgentBus as Bus } from "./events.ts";
 import { Intake } from "./intake/intake.ts";
 import { logEvents } from "./log-events.ts";
 import { type AgentOptions, resolveSettings, type Settings } from "./options.ts";
+import { HeartbeatWriter } from "./reports/heartbeat.ts";
 import { Outbox } from "./reports/outbox.ts";
 import { Rejections } from "./reports/rejections.ts";
 import { Journal } from "./spool/journal.ts";
@@ -61,7 +62,17 @@ export function startAgent(options: AgentOptions): Agent {
   const { send } = target;
   const outbox = new Outbox(s.spoolDir, target, connectivity, s.logger);
   const rejections = new Rejections({ ...s, outbox, bus });
-  bus.on("online", () => void outbox.flush());
+  const heartbeat = new HeartbeatWriter({
+    ...s,
+    intervalMs: s.heartbeatIntervalMs,
+    s3: target,
+    connectivity,
+    board,
+  });
+  bus.on("online", () => {
+    void outbox.flush();
+    heartbeat.beat();
+  });
   const delivery = new Delivery({
     // Twice as many files as part slots, so one file's HEAD/Complete overlaps another's parts.
     concurrency: s.concurrency * 2,
@@ -107,6 +118,7 @@ export function startAgent(options: AgentOptions): Agent {
     void outbox.flush(); // reports a crash or an outage left behind
     await intake.start();
     statusFile.start();
+    heartbeat.start();
     retention.startPruning(() => spool.freeBytes(), s.logger, s.scanIntervalMs);
     const { inbox, spoolDir, processedDir, bucket, partSize, concurrency } = s;
     s.logger.info("agent started", { inbox, spoolDir, processedDir, bucket, partSize, concurrency });
@@ -123,7 +135,7 @@ export function startAgent(options: AgentOptions): Agent {
       stopper.abort();
       retention.stopPruning();
       await intake.stop();
-      await Promise.all([delivery.idle(), rejections.idle()]);
+      await Promise.all([delivery.idle(), rejections.idle(), heartbeat.stop()]);
       await statusFile.stop();
     },
   };

@@ -36,6 +36,7 @@ const options = (ws: Workspace, extra: Partial<AgentOptions> = {}): AgentOptions
   agentId: "capture-pc",
   graceMs: 600,
   scanIntervalMs: 300,
+  heartbeatIntervalMs: 0,
   logger,
   ...extra,
 });

@@ -27,6 +27,7 @@ export const agentConfigSchema = z.object({
   rejectedDir: z.string().optional(),
   /** This capture PC's name in its reports (agents/<agentId>/…); default: the host name. */
   agentId: agentId.optional(),
+  heartbeatSeconds: z.number().int().min(0).default(30),
   maxFileMiB: z
     .number()
     .positive()
@@ -121,6 +122,7 @@ export function agentOptions(config: AgentConfig, client: S3Client, logger: Logg
     ...(config.processedDir && { processedDir: config.processedDir }),
     ...(config.rejectedDir && { rejectedDir: config.rejectedDir }),
     ...(config.agentId && { agentId: config.agentId }),
+    heartbeatIntervalMs: config.heartbeatSeconds * 1000,
     maxFileBytes: Math.round(config.maxFileMiB * MiB),
     archive: config.archive,
     s3: { client, bucket: config.s3.bucket },
