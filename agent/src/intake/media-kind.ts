@@ -57,7 +57,8 @@ export async function detectMedia(file: FileHandle, size: number, name: string):
   const found = sniff(head, name);
   if (!found)
     return { ok: false, reason: "unsupported", detail: "not a supported media file (unknown magic bytes)" };
-  const check = await completeness(found.kind, new ByteReader(file, size), head);
+  const reader = new ByteReader(file, size, found.kind === "jpeg" ? 1024 * 1024 : 64 * 1024);
+  const check = await completeness(found.kind, reader, head);
   if (!check.complete) return { ok: false, reason: "incomplete", detail: `${found.kind}: ${check.problem}` };
   const { kind, ext } = found;
   return { ok: true, kind, ext, contentType: CONTENT_TYPES[kind], proven: check.proven };

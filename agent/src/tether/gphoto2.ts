@@ -57,26 +57,19 @@ export function startTether(options: TetherOptions): Tether {
   let current: ChildProcess | undefined;
 
   const run = (args: string[], onLine: (line: string) => void = () => undefined) =>
-    new Promise<{ code: number | null; output: string }>((done) => {
-      const child = spawn(gphoto2, args, { cwd: options.dir, stdio: ["ignore", "pipe", "pipe"] });
-      current = child;
-      let output = "";
-      const read = (line: string) => {
-        output += `${line}\n`;
+    runGphoto2(
+      gphoto2,
+      options.dir,
+      args,
+      (line) => {
         const hooked = line.startsWith(`${HOOK_TAG}\t`) ? line.slice(HOOK_TAG.length + 1) : undefined;
         if (hooked) options.onDownload(resolve(options.dir, hooked));
         onLine(line);
-      };
-      if (child.stdout) createInterface({ input: child.stdout }).on("line", read);
-      if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => (output += `${l}\n`));
-      child.on("error", (error) => {
-        output += `${error.message}\n`;
-      });
-      child.on("close", (code) => {
-        current = undefined;
-        done({ code, output });
-      });
-    });
+      },
+      (child) => {
+        current = child;
+      },
+    );
 
   /** One session: detect, catch up, capture. Throws when it ends soon; resolves after a long good run. */
   const session = async (hook: string) => {
@@ -134,6 +127,34 @@ export function startTether(options: TetherOptions): Tether {
       await running.catch(() => undefined);
     },
   };
+}
+
+/** Runs gphoto2 in `dir` to its end, passing each stdout line on; resolves with its exit code and all output. */
+function runGphoto2(
+  gphoto2: string,
+  dir: string,
+  args: string[],
+  onLine: (line: string) => void,
+  onChild: (child: ChildProcess | undefined) => void,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(gphoto2, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    onChild(child);
+    let output = "";
+    if (child.stdout)
+      createInterface({ input: child.stdout }).on("line", (line) => {
+        output += `${line}\n`;
+        onLine(line);
+      });
+    if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => (output += `${l}\n`));
+    child.on("error", (error) => {
+      output += `${error.message}\n`;
+    });
+    child.on("close", (code) => {
+      onChild(undefined);
+      done({ code, output });
+    });
+  });
 }
 
 /** The hook prints the saved path on gphoto2's stdout, which the supervisor reads. */

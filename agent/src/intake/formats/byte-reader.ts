@@ -1,18 +1,19 @@
 /** Positioned reads through a window, so format checks can walk a file without loading it whole. */
 import type { FileHandle } from "node:fs/promises";
 
-const WINDOW = 1024 * 1024;
-
 export class ByteReader {
   readonly size: number;
   readonly #file: FileHandle;
+  readonly #windowBytes: number;
   #backing: Buffer | undefined;
   #window: Buffer = Buffer.alloc(0);
   #start = 0;
 
-  constructor(file: FileHandle, size: number) {
+  /** `windowBytes`: small for formats read here and there (TIFF, ISO-BMFF), large for scans (JPEG). */
+  constructor(file: FileHandle, size: number, windowBytes = 64 * 1024) {
     this.#file = file;
     this.size = size;
+    this.#windowBytes = windowBytes;
   }
 
   /** `length` bytes at `position` (fewer at the end of the file). */
@@ -44,8 +45,8 @@ export class ByteReader {
 
   async #load(position: number): Promise<void> {
     if (position >= this.#start && position < this.#start + this.#window.length) return;
-    this.#backing ??= Buffer.allocUnsafe(WINDOW);
-    const { bytesRead } = await this.#file.read(this.#backing, 0, WINDOW, position);
+    this.#backing ??= Buffer.allocUnsafe(this.#windowBytes);
+    const { bytesRead } = await this.#file.read(this.#backing, 0, this.#windowBytes, position);
     this.#start = position;
     this.#window = this.#backing.subarray(0, bytesRead);
   }
