@@ -143,6 +143,8 @@ const RUNS_SINGLE = Number(process.env.AGENT_BENCH_RUNS ?? 3);
 const RUNS_BURST = Number(process.env.AGENT_BENCH_BURST_RUNS ?? 1);
 const RUNS_SHAPED = Number(process.env.AGENT_BENCH_SHAPED_RUNS ?? 1);
 const SHAPED = { bitsPerSecond: 20_000_000, rttMs: 40 };
+/** `AGENT_BENCH_ONLY=shaped`: only the shaped-link comparison (it takes a minute per run). */
+const ONLY_SHAPED = process.env.AGENT_BENCH_ONLY === "shaped";
 
 function median(values: number[] = []): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -168,10 +170,12 @@ export async function run(): Promise<BenchResult[]> {
   const client = s3Client(s3.endpoint);
   const results: BenchResult[] = [];
   try {
-    const scenarios = [
-      ["1 × 75 MB NEF", 1, 75 * MB, "nef", RUNS_SINGLE],
-      ["50 × 20 MB JPEG", 50, 20 * MB, "jpeg", RUNS_BURST],
-    ] as const;
+    const scenarios = ONLY_SHAPED
+      ? []
+      : ([
+          ["1 × 75 MB NEF", 1, 75 * MB, "nef", RUNS_SINGLE],
+          ["50 × 20 MB JPEG", 50, 20 * MB, "jpeg", RUNS_BURST],
+        ] as const);
     for (const [label, count, size, kind, runs] of scenarios) {
       const measured: Record<string, number[]> = { agent: [], aws: [], lib: [] };
       // Interleaved runs, medians: this 2-core box is shared, single runs vary by ±30-50 %.
@@ -201,6 +205,10 @@ export async function run(): Promise<BenchResult[]> {
       results.push(
         compare(`agent ${label}: closed → verified in S3`, agent, "lib-storage Upload", median(measured.lib)),
       );
+    }
+    if (ONLY_SHAPED) {
+      results.push(await shapedRun(root, s3.endpoint, client));
+      return results;
     }
     const memoryBatch = await makeBatch(root, 10, 75 * MB, "nef");
     const { peakRssMB } = await agentRun(root, s3.endpoint, memoryBatch);

@@ -23,7 +23,7 @@ export interface AgentOptions {
    * sized for about 2 s each on the measured uplink, from S3's 5 MiB minimum up to this.
    */
   partSizeBytes?: number;
-  /** Most parts in flight across all files (files in flight: twice that); default 4. Two on a slow link. */
+  /** Most parts in flight across all files (files in flight: twice that); default 4, fewer when memory is short. */
   concurrency?: number;
   /** Memory for part buffers; default min(64 MiB, 1/16 of the machine's); bounds parts in flight. */
   memoryBytes?: number;

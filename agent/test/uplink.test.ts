@@ -1,4 +1,4 @@
-/** The part plan follows the measured uplink: small parts, two in flight on a weak link; large, many on a fast one. */
+/** The part plan follows the measured uplink (small parts on a weak link, large on a fast one) and the memory budget. */
 import { describe, expect, it } from "vitest";
 import { Uplink } from "../src/delivery/uplink.ts";
 
@@ -24,11 +24,12 @@ describe("agent: uplink and part plan", () => {
     expect(uplink.inFlight(64 * MiB, limits)).toBe(4); // 256 MiB of buffers / 64 MiB parts
   });
 
-  it("sends 5 MiB parts, two at a time, over a 20 Mbit/s link", () => {
+  it("sends 5 MiB parts over a 20 Mbit/s link, as many at a time as allowed (the link stays busy)", () => {
     const uplink = measured(2.5e6);
     expect(uplink.rate()).toBeCloseTo(2.5e6, -3);
     expect(uplink.partSize(75e6, limits)).toBe(5 * MiB);
-    expect(uplink.inFlight(5 * MiB, limits)).toBe(2);
+    expect(uplink.inFlight(5 * MiB, limits)).toBe(4); // 256 MiB of buffers of the 64 MiB largest part
+    expect(uplink.inFlight(5 * MiB, { ...limits, maxPartBytes: 8 * MiB })).toBe(8);
   });
 
   it("grows parts with the link, up to the configured size, and keeps many in flight on a fast link", () => {

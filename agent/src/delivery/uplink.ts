@@ -1,8 +1,8 @@
 /**
  * The measured uplink, and the part plan it implies: parts of about {@link TARGET_PART_SECONDS}
  * each (small on a weak link, so a dropped connection loses little and progress moves; up to the
- * configured size on a fast one), and as many in flight as keep the link busy within the memory
- * budget. S3's limits bound both: parts of at least 5 MiB, at most 10 000 of them.
+ * configured size on a fast one), and as many in flight as the memory budget allows. S3's limits
+ * bound both: parts of at least 5 MiB, at most 10 000 of them.
  */
 const MiB = 1024 * 1024;
 const MIN_PART = 5 * MiB;
@@ -58,11 +58,14 @@ export class Uplink {
     return Math.max(MIN_PART, fewEnough, Math.min(wanted, limits.maxPartBytes));
   }
 
-  /** Parts to keep in flight: all allowed on a fast link, two on a slow one (a part takes ≥ 2 s). */
+  /**
+   * Parts to keep in flight: as many as allowed within the memory budget, on every link. (Fewer on
+   * a slow link leave it idle between parts: each part waits a round trip for its answer and
+   * for "100 Continue"; measured through the shaped link, two in flight ran 0.81× the AWS CLI,
+   * four 0.95×.)
+   */
   inFlight(partBytes: number, limits: PartLimits): number {
-    const rate = this.rate();
-    const byMemory = Math.max(1, Math.floor(limits.memoryBytes / Math.max(partBytes, limits.maxPartBytes)));
-    const slow = rate !== undefined && partBytes / rate >= TARGET_PART_SECONDS;
-    return Math.max(1, Math.min(limits.maxInFlight, byMemory, slow ? 2 : limits.maxInFlight));
+    const byMemory = Math.floor(limits.memoryBytes / Math.max(partBytes, limits.maxPartBytes));
+    return Math.max(1, Math.min(limits.maxInFlight, byMemory));
   }
 }
