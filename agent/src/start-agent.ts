@@ -32,31 +32,18 @@ export interface Agent {
 export function startAgent(options: AgentOptions): Agent {
   const s = resolveSettings(options);
   const stopper = new AbortController();
-  const {
-    bus,
-    store,
-    spool,
-    ledger,
-    retention,
-    board,
-    statusFile,
-    outbox,
-    rejections,
-    heartbeat,
-    delivery,
-    intake,
-  } = assemble(s, stopper.signal);
+  const e = assemble(s, stopper.signal);
   const ready = (async () => {
-    await spool.init();
-    await ledger.load();
-    await recover(store, spool, s.logger);
-    delivery.pump();
-    await outbox.init();
-    void outbox.flush(); // reports a crash or an outage left behind
-    await intake.start();
-    statusFile.start();
-    heartbeat.start();
-    retention.startPruning(() => spool.freeBytes(), s.logger, s.scanIntervalMs);
+    await e.spool.init();
+    await e.ledger.load();
+    await recover(e.store, e.spool, s.logger);
+    e.delivery.pump();
+    await e.outbox.init();
+    void e.outbox.flush(); // reports a crash or an outage left behind
+    await e.intake.start();
+    e.statusFile.start();
+    e.heartbeat.start();
+    e.retention.startPruning(() => e.spool.freeBytes(), s.logger, s.scanIntervalMs);
     const { inbox, spoolDir, processedDir, bucket, partSize, concurrency } = s;
     s.logger.info("agent started", { inbox, spoolDir, processedDir, bucket, partSize, concurrency });
   })();
@@ -64,16 +51,16 @@ export function startAgent(options: AgentOptions): Agent {
 
   return {
     ready,
-    status: () => board.read(),
-    hint: (path, complete) => intake.hint(path, complete ? "complete" : "seen"),
-    on: (event, fn) => bus.on(event, fn),
+    status: () => e.board.read(),
+    hint: (path, complete) => e.intake.hint(path, complete ? "complete" : "seen"),
+    on: (event, fn) => e.bus.on(event, fn),
     async stop() {
       await ready.catch(() => undefined);
       stopper.abort();
-      retention.stopPruning();
-      await intake.stop();
-      await Promise.all([delivery.idle(), rejections.idle(), heartbeat.stop()]);
-      await statusFile.stop();
+      e.retention.stopPruning();
+      await e.intake.stop();
+      await Promise.all([e.delivery.idle(), e.rejections.idle(), e.heartbeat.stop()]);
+      await e.statusFile.stop();
     },
   };
 }

@@ -3,30 +3,22 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { createLogger, type Heartbeat, heartbeatKey, heartbeatSchema } from "@photo-relay/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defaultAgentId, startAgent } from "../src/index.ts";
 import { until, waitForEvents } from "./helpers/agent-events.ts";
 import { jpeg } from "./helpers/media.ts";
-import { BUCKET, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
-import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy.ts";
+import { useS3BehindProxy } from "./helpers/proxied-s3.ts";
+import { BUCKET, s3Client } from "./helpers/s3.ts";
 import { workspace } from "./helpers/workspace.ts";
 
 const logger = createLogger("agent-test", { level: "SILENT" });
-let s3: TestS3;
-let proxy: TcpProxy;
-beforeAll(async () => {
-  s3 = await startS3();
-  const url = new URL(s3.endpoint);
-  proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
-});
-afterAll(async () => {
-  await proxy?.close();
-  await s3?.stop();
-});
+const servers = useS3BehindProxy();
 
 async function heartbeat(id: string): Promise<Heartbeat | undefined> {
   try {
-    const object = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: heartbeatKey(id) }));
+    const object = await servers.s3.client.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: heartbeatKey(id) }),
+    );
     return heartbeatSchema.parse(JSON.parse((await object.Body?.transformToString()) ?? ""));
   } catch {
     return undefined;
@@ -39,7 +31,7 @@ describe("agent: heartbeat", () => {
     const agent = startAgent({
       inbox: [ws.inbox],
       spoolDir: ws.spoolDir,
-      s3: { client: s3.client, bucket: BUCKET },
+      s3: { client: servers.s3.client, bucket: BUCKET },
       agentId: "studio-pc",
       heartbeatIntervalMs: 200,
       logger,
@@ -70,9 +62,9 @@ describe("agent: heartbeat", () => {
   });
 
   it("writes none while offline, and again once S3 answers", async () => {
-    proxy.setMode("pass");
+    servers.proxy.setMode("pass");
     const ws = await workspace("agent-heartbeat");
-    const client = s3Client(proxy.endpoint);
+    const client = s3Client(servers.proxy.endpoint);
     const agent = startAgent({
       inbox: [ws.inbox],
       spoolDir: ws.spoolDir,
@@ -85,12 +77,12 @@ describe("agent: heartbeat", () => {
     });
     await agent.ready;
     await until(async () => (await heartbeat("field-pc")) !== undefined, 10_000, "first heartbeat");
-    proxy.setMode("refuse");
+    servers.proxy.setMode("refuse");
     await until(() => !agent.status().online, 10_000, "offline");
     const last = (await heartbeat("field-pc"))?.at;
     await new Promise((r) => setTimeout(r, 600)); // four intervals offline: the outage is the subject
     expect((await heartbeat("field-pc"))?.at).toBe(last);
-    proxy.setMode("pass");
+    servers.proxy.setMode("pass");
     await until(async () => (await heartbeat("field-pc"))?.at !== last, 10_000, "heartbeat after the outage");
     await agent.stop();
     client.destroy();

@@ -8,31 +8,21 @@ import { join } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { createLogger, rejectionKey, rejectionSchema } from "@photo-relay/core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type AgentOptions, startAgent } from "../src/index.ts";
 import { until, waitForEvents } from "./helpers/agent-events.ts";
 import { jpeg } from "./helpers/media.ts";
-import { BUCKET, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
-import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy.ts";
+import { useS3BehindProxy } from "./helpers/proxied-s3.ts";
+import { BUCKET, s3Client } from "./helpers/s3.ts";
 import { type Workspace, workspace } from "./helpers/workspace.ts";
 
 const logger = createLogger("agent-test", { level: "SILENT" });
-let s3: TestS3;
-let proxy: TcpProxy;
-beforeAll(async () => {
-  s3 = await startS3();
-  const url = new URL(s3.endpoint);
-  proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
-});
-afterAll(async () => {
-  await proxy?.close();
-  await s3?.stop();
-});
+const servers = useS3BehindProxy();
 
 const options = (ws: Workspace, extra: Partial<AgentOptions> = {}): AgentOptions => ({
   inbox: [ws.inbox],
   spoolDir: ws.spoolDir,
-  s3: { client: s3.client, bucket: BUCKET },
+  s3: { client: servers.s3.client, bucket: BUCKET },
   agentId: "capture-pc",
   graceMs: 600,
   scanIntervalMs: 300,
@@ -46,7 +36,7 @@ async function report(key: string) {
   let body = "";
   await until(
     async () => {
-      const object = await s3.client
+      const object = await servers.s3.client
         .send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))
         .catch(() => undefined);
       body = (await object?.Body?.transformToString()) ?? "";
@@ -124,9 +114,9 @@ describe("agent: refused files", () => {
   });
 
   it("keeps a report made while S3 is unreachable and sends it when S3 answers again", async () => {
-    proxy.setMode("pass");
+    servers.proxy.setMode("pass");
     const ws = await workspace("agent-rejected");
-    const client = s3Client(proxy.endpoint);
+    const client = s3Client(servers.proxy.endpoint);
     const agent = startAgent(
       options(ws, {
         agentId: "pc-offline",
@@ -136,17 +126,17 @@ describe("agent: refused files", () => {
       }),
     );
     await agent.ready;
-    proxy.setMode("refuse");
+    servers.proxy.setMode("refuse");
     const rejected = waitForEvents(agent, "rejected", 1);
     await writeFile(join(ws.inbox, "cut.jpg"), jpeg(50_000).subarray(0, 30_000));
     const [event] = await rejected;
     await until(() => !agent.status().online, 10_000, "offline");
     expect(await readdir(join(ws.spoolDir, "reports"))).toHaveLength(1);
-    const listed = await s3.client.send(
+    const listed = await servers.s3.client.send(
       new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "agents/pc-offline/" }),
     );
     expect(listed.KeyCount ?? 0).toBe(0);
-    proxy.setMode("pass");
+    servers.proxy.setMode("pass");
     await until(
       async () => (await readdir(join(ws.spoolDir, "reports"))).length === 0,
       20_000,

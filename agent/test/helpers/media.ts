@@ -57,7 +57,9 @@ export function mp4(bytes: number): Buffer {
   const table = (count: number, ...fields: number[]) => {
     const b = Buffer.alloc(8 + fields.length * 4);
     b.writeUInt32BE(count, 4);
-    fields.forEach((f, i) => b.writeUInt32BE(f, 8 + i * 4));
+    fields.forEach((f, i) => {
+      b.writeUInt32BE(f, 8 + i * 4);
+    });
     return b;
   };
   const moovSize = 8 * 5 + 28 + 20 + 20;
