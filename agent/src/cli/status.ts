@@ -66,6 +66,7 @@ export async function statusCommand(
     delivered: report.delivered ?? 0,
     ignored: report.ignored ?? 0,
     failed: report.failed ?? 0,
+    ...(report.rejected !== undefined && { rejected: report.rejected }),
     inFlight: report.inFlight ?? [],
     ...(report.lastError && { lastError: report.lastError }),
   });
