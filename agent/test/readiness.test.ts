@@ -6,27 +6,21 @@
 import { open, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger } from "@photo-relay/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startAgent } from "../src/index.ts";
 import { collect, until, waitForEvents } from "./helpers/agent-events.ts";
 import { jpeg } from "./helpers/media.ts";
-import { BUCKET, listOriginals, startS3, type TestS3 } from "./helpers/s3.ts";
+import { BUCKET, listOriginals, useS3 } from "./helpers/s3.ts";
 import { workspace } from "./helpers/workspace.ts";
 
 const logger = createLogger("agent-test", { level: "SILENT" });
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
+const servers = useS3();
 
 const startIn = (ws: { inbox: string; spoolDir: string }) =>
   startAgent({
     inbox: [ws.inbox],
     spoolDir: ws.spoolDir,
-    s3: { client: s3.client, bucket: BUCKET },
+    s3: { client: servers.s3.client, bucket: BUCKET },
     graceMs: 3000,
     logger,
   });
@@ -61,7 +55,7 @@ describe("agent: readiness", () => {
       const closedAt = Date.now();
       await handle.close();
       await until(() => delivered.length === 1, 10_000, "delivered after the close");
-      expect((await listOriginals(s3.client)).size).toBeGreaterThanOrEqual(1);
+      expect((await listOriginals(servers.s3.client)).size).toBeGreaterThanOrEqual(1);
       expect(closedAt).toBeLessThanOrEqual(Date.now());
       await agent.stop();
       await ws.remove();
