@@ -1,12 +1,14 @@
 /**
- * Decides when an inbox file is ready: size and mtime unchanged for `stableMs`, it opens for
- * reading, and its format check passes. Watcher events and scans only nominate candidates.
+ * Decides when an inbox file is ready: its writer is done with it (on Linux the close itself, see
+ * close-watch.ts), its format check passes, and size and mtime held still for the settle
+ * (`stableMs`). A file whose structure cannot prove it complete waits the longer stability window
+ * instead. Watcher events and scans only nominate candidates.
  */
 import { type Stats, stat } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { promisify } from "node:util";
-import { isCode } from "./durable-fs.ts";
+import { isCode } from "../durable-fs.ts";
 import { type Detection, detectMedia, isTemporaryName, type MediaKind } from "./media-kind.ts";
 
 const statAsync = promisify(stat);
@@ -20,10 +22,14 @@ export interface Rejection {
   reason: string;
 }
 
+/** What nominated a file: a scan or change event, a writer at work, its close, or gphoto2's hook. */
+export type Hint = "seen" | "writing" | "closed" | "complete";
+
 export interface ReadinessOptions {
   stableMs: number;
   /** How long a stable file may stay unreadable or incomplete before it is rejected. */
   graceMs: number;
+  maxFileBytes: number;
   include?: MediaKind[];
   exclude?: MediaKind[];
   /** Whether this exact file (path + size + mtime) is already spooled. */
@@ -37,13 +43,24 @@ interface Candidate {
   size: number;
   mtimeMs: number;
   stableSince: number;
+  /** gphoto2's hook: renamed into place by the writer itself, no settle needed. */
   complete: boolean;
+  /** A writer has the file open (inotify saw writes and no close yet). */
+  writing: boolean;
   busy: boolean;
   retryAt: number;
+  /** The last format check, by signature, so a file that does not change is read once. */
+  checked?: { signature: string; media: Inspection };
 }
+
+type Inspection = Detection | { ok: false; reason: "unreadable"; detail: string };
 
 const RETRY_MS = 1000;
 const FAILED_RECHECK_MS = 60_000;
+/** Files only plausibly complete by their format hold still at least this long. */
+const UNPROVEN_STABLE_MS = 2000;
+/** A writer that keeps a file open without writing to it for this long is taken to be done. */
+const WRITER_QUIET_MS = 2000;
 
 const signature = (s: Stats) => `${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
 
@@ -67,24 +84,30 @@ export class Readiness {
     return this.#candidates.size;
   }
 
-  /** Nominates a path. `complete` (gphoto2's hook, after its atomic rename) skips the stability wait. */
-  hint(path: string, complete = false): void {
+  /** Nominates a path, saying what is known about its writer. */
+  hint(path: string, how: Hint = "seen"): void {
     if (isTemporaryName(basename(path))) return;
     const existing = this.#candidates.get(path);
     if (existing) {
-      existing.complete ||= complete;
+      existing.complete ||= how === "complete";
+      if (how === "writing") existing.writing = true;
+      if (how === "closed" || how === "complete") {
+        existing.writing = false;
+        if (!existing.busy) this.#track(this.#check(path, existing)); // the settle starts now
+      }
       return;
     }
-    this.#candidates.set(path, {
+    const added: Candidate = {
       size: -1,
       mtimeMs: -1,
       stableSince: this.#now(),
-      complete,
+      complete: how === "complete",
+      writing: how === "writing",
       busy: false,
       retryAt: 0,
-    });
-    const added = this.#candidates.get(path);
-    if (added) this.#track(this.#check(path, added)); // first look now: the stability window starts here
+    };
+    this.#candidates.set(path, added);
+    this.#track(this.#check(path, added)); // first look now: the settle starts here
   }
 
   /** Resolves once no check (and so no spooling) is running. */
@@ -131,26 +154,13 @@ export class Readiness {
         if (!c.complete) return;
       }
       const stableFor = now - c.stableSince;
-      if (!c.complete && stableFor < this.#options.stableMs) return;
-      const graceOver = stableFor >= this.#options.graceMs;
-      const media = await this.#inspect(path, stats);
-      if (media.ok) {
-        if (!this.#allowed(media.kind)) {
-          return this.#reject(
-            path,
-            stats,
-            "ignored",
-            "excluded_kind",
-            `${media.kind} is excluded by the include/exclude rules`,
-          );
-        }
-        if ((await this.#options.onReady(path, stats, media)) === "done") this.#candidates.delete(path);
-        else c.retryAt = this.#now() + RETRY_MS; // e.g. a full spool: look again in a moment, not every tick
-        return;
-      }
+      if (!c.complete && (stableFor < this.#options.stableMs || (c.writing && stableFor < WRITER_QUIET_MS)))
+        return; // still settling, or its writer has it open
+      const media = await this.#inspect(path, stats, c);
+      if (media.ok) return await this.#accept(path, stats, c, media, stableFor);
       if (media.reason === "unsupported")
         return this.#reject(path, stats, "ignored", "unsupported", media.detail);
-      if (!graceOver) return; // maybe still being written (or preallocated and being filled)
+      if (stableFor < this.#options.graceMs) return; // maybe still being written (or preallocated and being filled)
       const code = media.reason === "unreadable" ? "unreadable" : stats.size === 0 ? "empty" : "incomplete";
       this.#reject(path, stats, media.reason === "unreadable" ? "failed" : "ignored", code, media.detail);
     } finally {
@@ -158,25 +168,42 @@ export class Readiness {
     }
   }
 
-  async #inspect(
-    path: string,
-    stats: Stats,
-  ): Promise<Detection | { ok: false; reason: "unreadable"; detail: string }> {
-    let handle: Awaited<ReturnType<typeof open>>;
+  async #accept(path: string, stats: Stats, c: Candidate, media: Ready, stableFor: number): Promise<void> {
+    if (!this.#allowed(media.kind)) {
+      const reason = `${media.kind} is excluded by the include/exclude rules`;
+      return this.#reject(path, stats, "ignored", "excluded_kind", reason);
+    }
+    if (stats.size > this.#options.maxFileBytes) {
+      const reason = `${stats.size} bytes, more than the ${this.#options.maxFileBytes} allowed (maxFileBytes)`;
+      return this.#reject(path, stats, "ignored", "too_large", reason);
+    }
+    if (!media.proven && !c.complete && stableFor < Math.max(this.#options.stableMs, UNPROVEN_STABLE_MS))
+      return; // only heuristics say it is complete: give a slow writer the longer window
+    if ((await this.#options.onReady(path, stats, media)) === "done") this.#candidates.delete(path);
+    else c.retryAt = this.#now() + RETRY_MS; // e.g. a full spool: look again in a moment, not every tick
+  }
+
+  async #inspect(path: string, stats: Stats, c: Candidate): Promise<Inspection> {
+    const sig = signature(stats);
+    if (c.checked?.signature === sig) return c.checked.media;
+    let media: Inspection;
     try {
-      handle = await open(path, "r");
+      const handle = await open(path, "r");
+      try {
+        media = await detectMedia(handle, stats.size, basename(path));
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
-      return {
+      media = {
         ok: false,
         reason: "unreadable",
         detail: `cannot open for reading: ${(error as Error).message}`,
       };
     }
-    try {
-      return await detectMedia(handle, stats.size, basename(path));
-    } finally {
-      await handle.close();
-    }
+    // An unreadable file is opened again next time: a lock (camera software on Windows) may be gone.
+    if (media.ok || media.reason !== "unreadable") c.checked = { signature: sig, media };
+    return media;
   }
 
   #allowed(kind: MediaKind): boolean {

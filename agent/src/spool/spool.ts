@@ -5,17 +5,17 @@
 import { createHash } from "node:crypto";
 import { link, mkdir, open, readdir, rename, rm, stat, statfs } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncDir, isCode, tempPath } from "./durable-fs.ts";
-import { SourceChangedError, SpoolFullError } from "./errors.ts";
+import { fsyncDir, isCode, tempPath } from "../durable-fs.ts";
+import { SourceChangedError, SpoolFullError } from "../errors.ts";
 
 const CHUNK = 1024 * 1024;
 
 export interface SpoolOptions {
   dir: string;
   /** Try a hard link before copying (default true). */
-  link?: boolean;
+  link?: boolean | undefined;
   /** Refuse new files when the spool volume would drop below this many free bytes. */
-  minFreeBytes?: number;
+  minFreeBytes?: number | undefined;
 }
 
 export interface Prepared {

@@ -4,11 +4,12 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { appendFile, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
+import { stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
-import { isCode, isInside, moveFile } from "./durable-fs.ts";
-import type { SourceFile } from "./journal.ts";
-import { moveSidecar } from "./sidecar.ts";
+import { isCode, isInside, moveFile } from "../durable-fs.ts";
+import { moveSidecar } from "../sidecar.ts";
+import type { SourceFile } from "../spool/journal.ts";
+import type { Ledger } from "../spool/ledger.ts";
 
 export type ArchiveMode = "move" | "keep";
 
@@ -65,47 +66,4 @@ async function sameBytes(path: string, size: number, sha256: string): Promise<bo
   const hash = createHash("sha256");
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest("hex") === sha256;
-}
-
-/** Append-only list of delivered originals that stay in the inbox (`archive: "keep"`). */
-export class Ledger {
-  readonly #path: string;
-  readonly #entries = new Map<string, string>();
-
-  constructor(spoolDir: string) {
-    this.#path = join(spoolDir, "kept.jsonl");
-  }
-
-  async load(): Promise<void> {
-    await mkdir(dirname(this.#path), { recursive: true });
-    let text = "";
-    try {
-      text = await readFile(this.#path, "utf8");
-    } catch (error) {
-      if (!isCode(error, "ENOENT")) throw error;
-    }
-    for (const line of text.split("\n")) {
-      try {
-        const entry = JSON.parse(line) as SourceFile;
-        this.#entries.set(entry.path, `${entry.size}:${entry.mtimeMs}`);
-      } catch {
-        // a torn last line after a power cut: that file is simply checked (and found in S3) again
-      }
-    }
-  }
-
-  has(path: string, size: number, mtimeMs: number): boolean {
-    return this.#entries.get(path) === `${size}:${mtimeMs}`;
-  }
-
-  async add(source: SourceFile): Promise<void> {
-    const handle = await open(this.#path, "a");
-    try {
-      await appendFile(handle, `${JSON.stringify(source)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    this.#entries.set(source.path, `${source.size}:${source.mtimeMs}`);
-  }
 }

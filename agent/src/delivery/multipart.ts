@@ -8,25 +8,30 @@ import { open } from "node:fs/promises";
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { RetryableError } from "@photo-relay/core";
-import { ObjectConflictError, SpoolCorruptError } from "./errors.ts";
-import type { FinishedPart, Journal, JournalRecord } from "./journal.ts";
+import type { BufferPool } from "../concurrency/buffer-pool.ts";
+import {
+  isConditionalConflict,
+  isNoSuchUpload,
+  isPreconditionFailed,
+  ObjectConflictError,
+  SpoolCorruptError,
+} from "../errors.ts";
+import type { FinishedPart, JournalRecord } from "../spool/journal.ts";
 import { expectedMultipartEtag, objectMetadata, verifyObject } from "./object-check.ts";
-import { isConditionalConflict, isNoSuchUpload, isPreconditionFailed } from "./s3-errors.ts";
-import type { BufferPool } from "./semaphore.ts";
+import type { S3Target } from "./s3-target.ts";
+import type { PartLimits, Uplink } from "./uplink.ts";
 
-export interface UploadContext {
-  client: S3Client;
-  bucket: string;
-  journal: Journal;
-  partSize: number;
+export interface UploadContext extends S3Target {
+  /** Part size and parts in flight follow the measured uplink within these limits. */
+  limits: PartLimits;
+  uplink: Uplink;
   /** Parts in flight across all files, with reused buffers: memory stays at `size × partSize`. */
   parts: BufferPool;
-  /** Sends one command with the agent's per-request timeout and stop signal. */
-  send: S3Client["send"];
+  /** Persists the record (the journal is the only truth about finished parts). */
+  save: (record: JournalRecord) => Promise<void>;
   /** Bytes confirmed by S3 for this record so far. */
   onProgress: (record: JournalRecord, sent: number) => void;
 }
@@ -55,9 +60,10 @@ export async function uploadRecord(
       );
       if (!created.UploadId)
         throw new RetryableError("no_upload_id", "CreateMultipartUpload returned no UploadId");
-      record.upload = { uploadId: created.UploadId, partSize: ctx.partSize, parts: [] };
+      const partSize = ctx.uplink.partSize(record.bytes, ctx.limits);
+      record.upload = { uploadId: created.UploadId, partSize, parts: [] };
       record.state = "uploading";
-      await ctx.journal.save(record); // before the first part, so a crash never orphans the upload
+      await ctx.save(record); // before the first part, so a crash never orphans the upload
     }
     try {
       await sendParts(record, spoolPath, ctx);
@@ -68,7 +74,7 @@ export async function uploadRecord(
         if ((await verifyObject(ctx, record)) === "match") return markVerified(record, ctx);
         delete record.upload;
         record.state = "spooled";
-        await ctx.journal.save(record);
+        await ctx.save(record);
         continue;
       }
       if (isPreconditionFailed(error)) {
@@ -90,7 +96,7 @@ async function markVerified(record: JournalRecord, ctx: UploadContext): Promise<
   record.state = "verified";
   delete record.upload;
   ctx.onProgress(record, record.bytes);
-  await ctx.journal.save(record);
+  await ctx.save(record);
 }
 
 async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadContext): Promise<void> {
@@ -117,7 +123,9 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
     for (let n = 1; n <= count && failure === undefined; n++) {
       if (done.has(n)) continue; // acknowledged by S3 before the interruption (the journal says so)
       const size = Math.min(partSize, record.bytes - (n - 1) * partSize);
+      ctx.parts.resize(ctx.uplink.inFlight(partSize, ctx.limits));
       const { buffer: body, release } = await ctx.parts.acquire(size);
+      const startedAt = Date.now();
       const { bytesRead } = await handle.read(body, 0, size, (n - 1) * partSize);
       if (bytesRead !== size) {
         release();
@@ -139,8 +147,9 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
         .finally(release) // the buffer is free once S3 answered; the journal write need not hold it
         .then(async (out) => {
           if (!out.ETag) throw new RetryableError("no_etag", `part ${n} of ${record.key} returned no ETag`);
+          ctx.uplink.record(size, startedAt);
           recordPart(upload.parts, { n, etag: out.ETag, md5, size });
-          await ctx.journal.save(record);
+          await ctx.save(record);
           sent += size;
           ctx.onProgress(record, sent);
         })

@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
-import type { JournalRecord } from "./journal.ts";
-import type { UploadContext } from "./multipart.ts";
-import { isNotFound } from "./s3-errors.ts";
+import { isNotFound } from "../errors.ts";
+import type { JournalRecord } from "../spool/journal.ts";
+import type { S3Target } from "./s3-target.ts";
 
 /** S3 object metadata for an original (values are ASCII, so the name is URI-encoded). */
 export function objectMetadata(record: JournalRecord): Record<string, string> {
@@ -28,11 +28,7 @@ export function expectedMultipartEtag(record: JournalRecord): string | undefined
 }
 
 /** "match", "missing", or a short description of the mismatch. */
-export async function verifyObject(
-  ctx: Pick<UploadContext, "bucket" | "send">,
-  record: JournalRecord,
-  etag?: string,
-): Promise<string> {
+export async function verifyObject(ctx: S3Target, record: JournalRecord, etag?: string): Promise<string> {
   let head: HeadObjectCommandOutput;
   try {
     head = await ctx.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: record.key }));

@@ -4,7 +4,8 @@
  */
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncDir, isCode } from "./durable-fs.ts";
+import { describeError, type Logger } from "@photo-relay/core";
+import { fsyncDir, isCode } from "../durable-fs.ts";
 
 export interface RetentionOptions {
   /** Keep delivered spool copies this many days (0 = delete once verified). */
@@ -17,6 +18,7 @@ export class Retention {
   readonly #dir: string;
   readonly #keepMs: number;
   readonly #minFree: number;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(spoolDir: string, options: RetentionOptions = {}) {
     this.#dir = join(spoolDir, "kept");
@@ -57,5 +59,19 @@ export class Retention {
       removed++;
     }
     return removed;
+  }
+
+  /** Prunes now and then every `max(60 s, intervalMs)`, logging what it removed. */
+  startPruning(freeBytes: () => Promise<number>, logger: Logger, intervalMs: number): void {
+    const prune = () =>
+      void this.prune(freeBytes)
+        .then((removed) => removed && logger.info("pruned kept spool copies", { removed }))
+        .catch((error: unknown) => logger.warn("retention prune failed", { error: describeError(error) }));
+    prune();
+    this.#timer = setInterval(prune, Math.max(60_000, intervalMs)).unref();
+  }
+
+  stopPruning(): void {
+    clearInterval(this.#timer);
   }
 }

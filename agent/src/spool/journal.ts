@@ -5,8 +5,8 @@
  */
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncDir, writeFileAtomic } from "./durable-fs.ts";
-import type { MediaKind } from "./media-kind.ts";
+import { fsyncDir, writeFileAtomic } from "../durable-fs.ts";
+import type { MediaKind } from "../intake/media-kind.ts";
 
 /** spooled → uploading → verified (HeadObject matched) → archived (originals moved); then the record is removed. */
 export type RecordState = "spooled" | "uploading" | "verified" | "archived";

@@ -1,9 +1,15 @@
 /**
- * Media detection by magic bytes, and a completeness check per format: a file that is still being
- * written (or was preallocated and is being filled) fails the check, so the agent holds it back.
+ * Media detection by magic bytes, and a completeness check per format (`formats/`): a file that is
+ * still being written (or was preallocated and is being filled) fails the check, so the agent holds
+ * it back; a file whose structure proves it complete needs only a short settle.
  */
 import type { FileHandle } from "node:fs/promises";
 import { extname } from "node:path";
+import { bmffCompleteness } from "./formats/bmff.ts";
+import { ByteReader, type Completeness, incomplete, plausible, proven } from "./formats/byte-reader.ts";
+import { gifCompleteness } from "./formats/gif.ts";
+import { jpegCompleteness } from "./formats/jpeg.ts";
+import { tiffCompleteness } from "./formats/tiff.ts";
 
 export type MediaKind = "jpeg" | "png" | "webp" | "gif" | "tiff" | "heic" | "avif" | "raw" | "mp4" | "mov";
 
@@ -21,11 +27,11 @@ export const MEDIA_KINDS: readonly MediaKind[] = [
 ];
 
 export type Detection =
-  | { ok: true; kind: MediaKind; ext: string; contentType: string }
+  /** `proven`: the file's own structure shows it is complete; else only heuristics say so. */
+  | { ok: true; kind: MediaKind; ext: string; contentType: string; proven: boolean }
   | { ok: false; reason: "unsupported" | "incomplete"; detail: string };
 
 const RAW_EXTS = new Set([".nef", ".cr2", ".arw", ".dng", ".orf", ".nrw", ".raf", ".rw2", ".pef"]);
-const TAIL = 64 * 1024;
 
 const CONTENT_TYPES: Record<MediaKind, string> = {
   jpeg: "image/jpeg",
@@ -48,13 +54,14 @@ const CONTENT_TYPES: Record<MediaKind, string> = {
 export async function detectMedia(file: FileHandle, size: number, name: string): Promise<Detection> {
   if (size === 0) return { ok: false, reason: "incomplete", detail: "empty file" };
   const head = await readAt(file, 0, Math.min(64, size));
-  const tail = await readAt(file, Math.max(0, size - TAIL), Math.min(TAIL, size));
   const found = sniff(head, name);
   if (!found)
     return { ok: false, reason: "unsupported", detail: "not a supported media file (unknown magic bytes)" };
-  const problem = await completeness(found.kind, file, size, head, tail);
-  if (problem) return { ok: false, reason: "incomplete", detail: `${found.kind}: ${problem}` };
-  return { ok: true, kind: found.kind, ext: found.ext, contentType: CONTENT_TYPES[found.kind] };
+  const reader = new ByteReader(file, size, found.kind === "jpeg" ? 1024 * 1024 : 64 * 1024);
+  const check = await completeness(found.kind, reader, head);
+  if (!check.complete) return { ok: false, reason: "incomplete", detail: `${found.kind}: ${check.problem}` };
+  const { kind, ext } = found;
+  return { ok: true, kind, ext, contentType: CONTENT_TYPES[kind], proven: check.proven };
 }
 
 function sniff(head: Buffer, name: string): { kind: MediaKind; ext: string } | undefined {
@@ -90,71 +97,38 @@ function sniff(head: Buffer, name: string): { kind: MediaKind; ext: string } | u
   return undefined;
 }
 
-async function completeness(
-  kind: MediaKind,
-  file: FileHandle,
-  size: number,
-  head: Buffer,
-  tail: Buffer,
-): Promise<string | undefined> {
+/** Delegates to the format's own check; the simple formats are checked here. */
+async function completeness(kind: MediaKind, r: ByteReader, head: Buffer): Promise<Completeness> {
   switch (kind) {
-    case "jpeg": {
-      if (tail.at(-2) === 0xff && tail.at(-1) === 0xd9) return undefined;
-      // Some cameras append a trailer after the end marker; zero fill is a preallocated file being written.
-      const end = tail.lastIndexOf(Buffer.from([0xff, 0xd9]));
-      return end >= 0 && !isZero(tail.subarray(end + 2)) ? undefined : "no JPEG end marker (FFD9)";
-    }
-    case "png":
-      return tail.subarray(-8).toString("latin1", 0, 4) === "IEND" ? undefined : "no IEND chunk";
-    case "gif":
-      return tail.at(-1) === 0x3b ? undefined : "no GIF trailer";
-    case "webp":
-      return head.readUInt32LE(4) + 8 <= size ? undefined : "RIFF size larger than the file";
+    case "jpeg":
+      return jpegCompleteness(r);
     case "tiff":
-    case "raw": {
-      const le = head[0] === 0x49;
-      const ifd = le ? head.readUInt32LE(4) : head.readUInt32BE(4);
-      if (ifd < 8 || ifd >= size) return "first IFD offset outside the file";
-      return isZero(tail.subarray(-4096)) ? "ends in zero fill (still being written?)" : undefined;
+    case "raw":
+      return tiffCompleteness(r);
+    case "png": {
+      // IEND is the last chunk: length 0, type, and its fixed CRC.
+      const end = await r.read(r.size - 12, 12);
+      return end.toString("hex") === "0000000049454e44ae426082" ? proven : incomplete("no IEND chunk");
     }
+    case "gif":
+      return gifCompleteness(r);
+    case "webp": {
+      const riff = head.readUInt32LE(4) + 8;
+      if (riff > r.size) return incomplete("RIFF size larger than the file");
+      return riff === r.size ? proven : plausible;
+    }
+    case "heic":
+    case "avif":
+      return bmffCompleteness(r, "meta");
     default:
-      return boxStructure(kind, file, size);
+      return bmffCompleteness(r, "moov");
   }
-}
-
-/** Walks the top-level ISO-BMFF boxes: they must tile the file exactly, and the index box must exist. */
-async function boxStructure(kind: MediaKind, file: FileHandle, size: number): Promise<string | undefined> {
-  const seen = new Set<string>();
-  let offset = 0;
-  while (offset < size) {
-    if (size - offset < 8) return `truncated box header at ${offset}`;
-    const header = await readAt(file, offset, Math.min(16, size - offset));
-    const type = header.toString("latin1", 4, 8);
-    if (!/^[\x20-\x7e]{4}$/.test(type)) return `invalid box type at ${offset}`;
-    let boxSize = header.readUInt32BE(0);
-    if (boxSize === 1) {
-      if (header.length < 16) return `truncated large box at ${offset}`;
-      boxSize = Number(header.readBigUInt64BE(8));
-    } else if (boxSize === 0) {
-      boxSize = size - offset; // "extends to end of file"
-    }
-    if (boxSize < 8 || offset + boxSize > size) return `box ${type} at ${offset} runs past the end`;
-    seen.add(type);
-    offset += boxSize;
-  }
-  const index = kind === "heic" || kind === "avif" ? "meta" : "moov";
-  return seen.has(index) ? undefined : `no ${index} box`;
 }
 
 async function readAt(file: FileHandle, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.alloc(length);
   const { bytesRead } = await file.read(buffer, 0, length, position);
   return buffer.subarray(0, bytesRead);
-}
-
-function isZero(bytes: Buffer): boolean {
-  for (const b of bytes) if (b !== 0) return false;
-  return true;
 }
 
 /**
