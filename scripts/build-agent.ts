@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildAgentExes, exePath, ROOT } from "./agent-exe/build.ts";
-import { hostTarget, NODE_VERSION, TARGETS, type Target } from "./agent-exe/node-binary.ts";
+import { hostTarget, NODE_VERSION, nodeBinary, TARGETS, type Target } from "./agent-exe/node-binary.ts";
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +28,7 @@ const targets = (values.target ?? [...TARGETS]).map((t) => {
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const kb = (bytes: number) => `${(bytes / 1e3).toFixed(0)} kB`;
+const ms = (value: number) => `${value.toFixed(0).padStart(4)} ms`;
 
 const { bundle, exes } = await buildAgentExes(targets, { force: values.force });
 const { code, weights } = bundle;
@@ -76,13 +77,17 @@ function startupTimes(): void {
     };
     const dropped = spawnSync("dd", [`if=${exe}`, "iflag=nocache", "count=0", "status=none"]).status === 0;
     const cold = time([exe], ["--version"], env);
+    const floor = median([nodeBinary("linux-x64", join(ROOT, ".build", "agent")), "-e", "0"], [], env);
     const line = (label: string, args: string[]) =>
-      `${label.padEnd(10)} exe ${median([exe], args, env).toFixed(0).padStart(4)} ms   from source ${median(source, args, process.env).toFixed(0).padStart(4)} ms`;
+      `${label.padEnd(10)} exe ${ms(median([exe], args, env))}   from source ${ms(median(source, args, process.env))}`;
     console.log(
-      `\nstart-up, wall time (load average ${loadavg()[0]?.toFixed(1)}); warm = median of 5`,
-      `\n--version  exe ${cold.toFixed(0)} ms cold${dropped ? "" : " (page cache not dropped)"}`,
-      `\n${line("--version", ["--version"])}`,
-      `\n${line("status", ["status", "--config", config])}`,
+      [
+        `\nstart-up, wall time (load average ${loadavg()[0]?.toFixed(1)}); warm = median of 5`,
+        `--version  exe ${ms(cold)} cold${dropped ? "" : " (page cache not dropped)"}`,
+        line("--version", ["--version"]),
+        line("status", ["status", "--config", config]),
+        `Node ${NODE_VERSION} itself (node -e 0): ${ms(floor)}`,
+      ].join("\n"),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
