@@ -8,6 +8,7 @@ const AGENT_EXE_TESTS = [
   "agent/test/cli.test.ts",
   "agent/test/crash.test.ts",
   "agent/test/program.test.ts",
+  "agent/test/exe.test.ts",
   "scripts/test/build-agent.test.ts",
 ];
 
@@ -29,8 +30,8 @@ export default defineConfig({
             "scripts/test/**/*.test.ts",
             "test/**/*.test.ts",
           ],
-          // It checks the executables, which only the agent-exe project builds.
-          exclude: [...configDefaults.exclude, "scripts/test/build-agent.test.ts"],
+          // They check the executables, which only the agent-exe project builds.
+          exclude: [...configDefaults.exclude, "agent/test/exe.test.ts", "scripts/test/build-agent.test.ts"],
         },
       },
       {
