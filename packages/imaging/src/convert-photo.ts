@@ -4,6 +4,7 @@
  */
 import { detectFormat } from "./detect-format.ts";
 import { ImagingError } from "./errors.ts";
+import { INSTAGRAM_LIMITS } from "./instagram-frame.ts";
 import { openImage } from "./open-image.ts";
 import { probeVideo } from "./probe-video.ts";
 import { readMetadata } from "./read-metadata.ts";
@@ -66,13 +67,17 @@ function convertVideo(input: Buffer, format: DetectedFormat): VideoResult {
   }
 }
 
+/** The longest source edge any rendition can use (a 4:5 Instagram portrait is 1.25 × its width tall). */
+const neededLongEdge = (o: RenditionOptions): number =>
+  Math.max(o.webLongEdge, o.thumbnailLongEdge, Math.ceil(o.instagramWidth / INSTAGRAM_LIMITS.minRatio));
+
 async function convertImage(
   input: Buffer,
   format: DetectedFormat,
   options: RenditionOptions,
 ): Promise<ConvertResult> {
   const [image, described] = await Promise.all([
-    openImage(input, format, options.maxInputPixels),
+    openImage(input, format, options.maxInputPixels, neededLongEdge(options)),
     readMetadata(input),
   ]);
   const kept: KeptExif = {};

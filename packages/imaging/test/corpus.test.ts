@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { convertPhoto, DEFAULT_RENDITION_OPTIONS, ImagingError } from "../src/index.ts";
+import { convertPhoto, DEFAULT_RENDITION_OPTIONS, extractRawPreview, ImagingError } from "../src/index.ts";
 import { pictureDistance } from "./fixtures/images.ts";
 import { expectCleanImage, expectCleanRenditions, readBack } from "./fixtures/inspect.ts";
 
@@ -59,7 +59,8 @@ const IMAGES: Record<
     height: 480,
     camera: "NIKON COOLPIX P6000",
   },
-  "raw/canon-eos-6d_acr-reduced.dng": { format: "dng", width: 1024, height: 683, camera: "Canon EOS 6D" },
+  // Its preview is 1024x683, its sensor image 1224x816: LibRaw develops the sensor data.
+  "raw/canon-eos-6d_acr-reduced.dng": { format: "dng", width: 1224, height: 816, camera: "Canon EOS 6D" },
   "broken/wrongext_is-jpeg.png": { format: "jpeg", width: 240, height: 180, refused: "too_small" },
   "broken/wrongext_is-jpeg.nef": { format: "jpeg", width: 2000, height: 3008, camera: "NIKON D70s" },
 };
@@ -125,6 +126,17 @@ describe.skipIf(!corpus)("imaging: the real-world media corpus (MEDIA_CORPUS)", 
         expect((await readBack(rendition)).tags.latitude, file).toBeUndefined();
       }
     }
+  });
+
+  it("develops the 6D DNG's sensor data into the picture its (smaller) preview shows", async () => {
+    const dng = read("raw/canon-eos-6d_acr-reduced.dng");
+    const result = await convertPhoto(dng, options);
+    if (result.kind !== "image") throw new Error("expected an image");
+    expect(result.renditions.web).toMatchObject({ width: 1224, height: 816 });
+    const preview = extractRawPreview(dng);
+    expect(preview).toMatchObject({ width: 1024, height: 683 });
+    // Adobe rendered the preview with its own tone curve, LibRaw with dcraw's: close, not equal.
+    expect(await pictureDistance(result.renditions.web.data, preview.jpeg)).toBeLessThan(25);
   });
 
   it("turns every orientation sample upright (compared with the _1 reference)", async () => {
