@@ -115,6 +115,15 @@ describe.skipIf(!corpus)("imaging: the real-world media corpus (MEDIA_CORPUS)", 
     });
   }
 
+  it("reads the phone's device model and the cameras' capture times", async () => {
+    const heic = await convertPhoto(read("formats/heic_iphone-11-pro.heic"), options);
+    expect(heic).toMatchObject({ metadata: { device: { make: "Apple", model: "iPhone 11 Pro" } } });
+    const huawei = await convertPhoto(read("formats/progressive_huawei-ele-l29_gps.jpg"), options);
+    expect(huawei).toMatchObject({
+      metadata: { device: { model: "ELE-L29" }, capture: { hasSubSeconds: true } },
+    });
+  });
+
   it("strips the GPS that the camera files carry", async () => {
     for (const file of [
       "gps/nikon-coolpix-p6000_gps.jpg",
