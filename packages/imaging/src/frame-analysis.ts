@@ -28,7 +28,10 @@ export interface FrameAnalysis {
   /** pHash, 64 bits as 16 hex digits. Compare two with {@link hashDistance} (0 … 64). */
   hash: string;
   hashMethod: "phash-dct64";
-  /** 0 … 1: sharpness × exposure × (1 − motion penalty). The best frame of a burst has the highest. */
+  /**
+   * 0 … 1: sharpness (normalised) × exposure × (1 − motion penalty), saturated like the sharpness
+   * score. The best frame of a burst has the highest.
+   */
   score: number;
   sharpness: {
     /** 0 … 1, from `normalised`: 0.5 at {@link SHARPNESS_HALF}. */
@@ -49,7 +52,7 @@ export interface FrameAnalysis {
     penalty: number;
   };
   exposure: {
-    /** 0 … 1: 1 − 3 × highlights − 1.5 × shadows, at least 0. */
+    /** 0 … 1: 1 − 0.5 × highlights − 0.25 × shadows. */
     score: number;
     /** Share of pixels at luma ≥ 250. */
     highlightsClipped: number;
@@ -67,8 +70,12 @@ export interface FrameAnalysis {
 /** The normalised Laplacian energy that scores 0.5; a crisp photo is well above, a soft one below. */
 export const SHARPNESS_HALF = 0.5;
 export const MOTION_WEIGHT = 0.25;
-const HIGHLIGHT_WEIGHT = 3;
-const SHADOW_WEIGHT = 1.5;
+/**
+ * Frames of one burst differ by fractions of a stop, and a white backdrop or a night sky clips by
+ * intent: clipping costs a frame against an equally sharp one, never against a blurred one.
+ */
+const HIGHLIGHT_WEIGHT = 0.5;
+const SHADOW_WEIGHT = 0.25;
 
 // sharp-phash is CommonJS (`module.exports = phash`) but types itself as `export default`, which
 // TypeScript's nodenext reads as `module.exports.default`; Node hands us the function itself.
@@ -84,7 +91,7 @@ export async function analyseFrame(pixels: FramePixels): Promise<FrameAnalysis> 
   const greenVariance = (colour.deviation[1] ?? 0) ** 2;
   const subject = subjectTensor(data, width, height);
   const normalised = greenVariance > 0 ? subject.laplacianEnergy / greenVariance : 0;
-  const sharpnessScore = normalised / (normalised + SHARPNESS_HALF);
+  const sharpnessScore = saturate(normalised);
   const motion = motionOf(subject);
   const exposureScore = Math.max(
     0,
@@ -93,7 +100,9 @@ export async function analyseFrame(pixels: FramePixels): Promise<FrameAnalysis> 
   return {
     hash: bitsToHex(bits),
     hashMethod: "phash-dct64",
-    score: round(sharpnessScore * exposureScore * (1 - motion.penalty), 6),
+    // Saturate last: the product keeps the ratios between frames (a blown frame at twice the detail
+    // of a blurred one still wins), which a product of saturated parts would squash.
+    score: round(saturate(normalised * exposureScore * (1 - motion.penalty)), 6),
     sharpness: {
       score: round(sharpnessScore),
       laplacianEnergy: round(subject.laplacianEnergy, 2),
@@ -114,6 +123,8 @@ export async function analyseFrame(pixels: FramePixels): Promise<FrameAnalysis> 
     analysedSize: { width, height },
   };
 }
+
+const saturate = (n: number): number => n / (n + SHARPNESS_HALF);
 
 function motionOf({ xx, yy, xy }: SubjectTensor): FrameAnalysis["motion"] {
   const trace = xx + yy;
@@ -148,5 +159,11 @@ export function hashDistance(a: string, b: string): number {
   return distance;
 }
 
-/** The largest hash distance the burst grouping should treat as "the same scene" (see docs). */
-export const SAME_SCENE_MAX_DISTANCE = 12;
+/**
+ * The largest hash distance the burst grouping should treat as "the same scene". Measured on the
+ * labelled bursts of test/burst-analysis.test.ts (26 scenes, drawn and real, each shot as 6 frames
+ * with ±6 px shake, ±0.3 EV, blur σ 1–3 and 7–13 px motion): frames of one scene lie 0 … 11 apart
+ * (median 3, 95th percentile 8), distinct scenes 18 … 47 (5th percentile 25, median 32). 14 sits
+ * in the gap; the grouping also requires the frames to be close in time.
+ */
+export const SAME_SCENE_MAX_DISTANCE = 14;
