@@ -4,14 +4,15 @@
  * scene from another, and quality scores to pick the best frame of a scene.
  *
  * - Hash: pHash (DCT of the 32×32 luma, 64 bits above the mean of the low frequencies) by
- *   sharp-phash, fed our raw pixels so nothing is decoded twice.
+ *   sharp-phash, fed a 32×32 reduction of our decoded pixels so nothing is decoded twice.
  * - Sharpness: energy of the Laplacian in the "subject": the most detailed quarter of an 8×8 tile
  *   grid, weighted towards the centre, divided by the frame's contrast so that an exposure change
  *   alone does not change it (a brighter frame has stronger edges, not sharper ones).
  * - Motion: the coherence of the subject's structure tensor. Motion blur smears detail along one
  *   direction, so the gradients that survive point one way; a small penalty, with that direction.
- * - Exposure: the shares of clipped highlights and shadows.
+ * - Exposure: the shares of clipped highlights and shadows (on a 512 px copy, with the colour spread).
  */
+import sharp from "sharp";
 import sharpPhash from "sharp-phash";
 import { colourStats } from "./colour-stats.ts";
 import { type SubjectTensor, subjectTensor } from "./subject-tensor.ts";
@@ -70,6 +71,9 @@ export interface FrameAnalysis {
 /** The normalised Laplacian energy that scores 0.5; a crisp photo is well above, a soft one below. */
 export const SHARPNESS_HALF = 0.5;
 export const MOTION_WEIGHT = 0.25;
+/** Colour statistics (spread, clipping) are read from a copy this wide: plenty for shares of pixels. */
+const STATS_WIDTH = 512;
+const PHASH_SIZE = 32;
 /**
  * Frames of one burst differ by fractions of a stop, and a white backdrop or a night sky clips by
  * intent: clipping costs a frame against an equally sharp one, never against a blurred one.
@@ -86,10 +90,20 @@ const round = (n: number, digits = 4) => Math.round(n * 10 ** digits) / 10 ** di
 /** Analyses decoded pixels; about 20 ms for a 2048×1367 frame on one core. */
 export async function analyseFrame(pixels: FramePixels): Promise<FrameAnalysis> {
   const { data, width, height } = pixels;
-  const bits = await phash(data, { raw: { width, height, channels: 3 } });
-  const colour = colourStats(data, width, height);
-  const greenVariance = (colour.deviation[1] ?? 0) ** 2;
+  const raw = { raw: { width, height, channels: 3 } } as const;
+  // libvips makes the small copies on its threads while this thread measures detail at full size.
+  const small = sharp(data, raw)
+    .resize({ width: Math.min(width, STATS_WIDTH), height: Math.min(height, STATS_WIDTH), fit: "inside" })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  // pHash starts from a 32×32 greyscale; reducing the colour image first and letting sharp-phash
+  // take the greyscale of that is the same method at a thousandth of the greyscale conversion.
+  const tiny = sharp(data, raw).resize(PHASH_SIZE, PHASH_SIZE, { fit: "fill" }).raw().toBuffer();
   const subject = subjectTensor(data, width, height);
+  const [stats, thumb] = await Promise.all([small, tiny]);
+  const bits = await phash(thumb, { raw: { width: PHASH_SIZE, height: PHASH_SIZE, channels: 3 } });
+  const colour = colourStats(stats.data, stats.info.width, stats.info.height);
+  const greenVariance = (colour.deviation[1] ?? 0) ** 2;
   const normalised = greenVariance > 0 ? subject.laplacianEnergy / greenVariance : 0;
   const sharpnessScore = saturate(normalised);
   const motion = motionOf(subject);

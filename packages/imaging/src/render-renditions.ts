@@ -54,8 +54,6 @@ export async function renderRenditions(
   const thumbnailScale = Math.min(1, options.thumbnailLongEdge / longEdge);
   const scale = Math.min(1, Math.max(webScale, thumbnailScale, instagramScale(frame, width, height)));
   const base = await decodeUpright(image, scale);
-  const analysis = await analyseFrame({ data: base.data, width: base.raw.width, height: base.raw.height });
-  const refusal = checkInstagramSource({ width, height, ...analysis.colour });
 
   const finishJpeg = (img: Sharp, quality: number, progressive: boolean): Sharp => {
     const out = img.withIccProfile("srgb");
@@ -94,7 +92,14 @@ export async function renderRenditions(
     const image = { data, contentType: "image/jpeg", width: frame.width, height: frame.height };
     return (await checkInstagramRendition(image)) ?? image;
   };
-  const [ig, w, t] = await Promise.all([refusal ?? instagram(), web(), thumbnail()]);
+  // The renditions encode on libvips's threads while this thread analyses the frame. The rules
+  // read the analysis; a refused photo's Instagram JPEG (rare) is then dropped, failure included.
+  const made = Promise.all([web(), thumbnail()]);
+  const posted = instagram();
+  posted.catch(() => undefined);
+  const analysis = await analyseFrame({ data: base.data, width: base.raw.width, height: base.raw.height });
+  const refusal = checkInstagramSource({ width, height, ...analysis.colour });
+  const [[w, t], ig] = await Promise.all([made, refusal ?? posted]);
   if ("status" in ig) return { analysis, instagram: ig, renditions: { web: w, thumbnail: t } };
   return { analysis, instagram: { status: "ready" }, renditions: { instagram: ig, web: w, thumbnail: t } };
 }
