@@ -10,7 +10,7 @@
  *   alone does not change it (a brighter frame has stronger edges, not sharper ones).
  * - Motion: the coherence of the subject's structure tensor. Motion blur smears detail along one
  *   direction, so the gradients that survive point one way; a small penalty, with that direction.
- * - Exposure: the shares of clipped highlights and shadows (on a 512 px copy, with the colour spread).
+ * - Exposure: the shares of clipped highlights and shadows (from a regular sample of the pixels).
  */
 import sharp from "sharp";
 import sharpPhash from "sharp-phash";
@@ -71,8 +71,8 @@ export interface FrameAnalysis {
 /** The normalised Laplacian energy that scores 0.5; a crisp photo is well above, a soft one below. */
 export const SHARPNESS_HALF = 0.5;
 export const MOTION_WEIGHT = 0.25;
-/** Colour statistics (spread, clipping) are read from a copy this wide: plenty for shares of pixels. */
-const STATS_WIDTH = 512;
+/** Colour statistics (spread, clipping) are read from about this many pixels: plenty for shares. */
+const STATS_SAMPLES = 200_000;
 const PHASH_SIZE = 32;
 /**
  * Frames of one burst differ by fractions of a stop, and a white backdrop or a night sky clips by
@@ -90,19 +90,21 @@ const round = (n: number, digits = 4) => Math.round(n * 10 ** digits) / 10 ** di
 /** Analyses decoded pixels; about 20 ms for a 2048×1367 frame on one core. */
 export async function analyseFrame(pixels: FramePixels): Promise<FrameAnalysis> {
   const { data, width, height } = pixels;
-  const raw = { raw: { width, height, channels: 3 } } as const;
-  // libvips makes the small copies on its threads while this thread measures detail at full size.
-  const small = sharp(data, raw)
-    .resize({ width: Math.min(width, STATS_WIDTH), height: Math.min(height, STATS_WIDTH), fit: "inside" })
+  // pHash starts from a 32×32 greyscale; reducing the colour image first (on libvips's threads,
+  // while this one measures detail) and letting sharp-phash take the greyscale of that is the same
+  // method at a thousandth of the cost of a full-size greyscale conversion.
+  const tiny = sharp(data, { raw: { width, height, channels: 3 } })
+    .resize(PHASH_SIZE, PHASH_SIZE, { fit: "fill" })
     .raw()
-    .toBuffer({ resolveWithObject: true });
-  // pHash starts from a 32×32 greyscale; reducing the colour image first and letting sharp-phash
-  // take the greyscale of that is the same method at a thousandth of the greyscale conversion.
-  const tiny = sharp(data, raw).resize(PHASH_SIZE, PHASH_SIZE, { fit: "fill" }).raw().toBuffer();
+    .toBuffer();
   const subject = subjectTensor(data, width, height);
-  const [stats, thumb] = await Promise.all([small, tiny]);
-  const bits = await phash(thumb, { raw: { width: PHASH_SIZE, height: PHASH_SIZE, channels: 3 } });
-  const colour = colourStats(stats.data, stats.info.width, stats.info.height);
+  const colour = colourStats(
+    data,
+    width,
+    height,
+    Math.max(1, Math.floor(Math.sqrt((width * height) / STATS_SAMPLES))),
+  );
+  const bits = await phash(await tiny, { raw: { width: PHASH_SIZE, height: PHASH_SIZE, channels: 3 } });
   const greenVariance = (colour.deviation[1] ?? 0) ** 2;
   const normalised = greenVariance > 0 ? subject.laplacianEnergy / greenVariance : 0;
   const sharpnessScore = saturate(normalised);

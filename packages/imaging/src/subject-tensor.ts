@@ -2,7 +2,9 @@
  * The detail measures of a frame's subject. The frame is cut into an 8×8 grid; each tile sums the
  * squared Laplacian and the structure tensor of the green channel (the channel that carries most
  * of the luma, and the one a Bayer sensor samples twice). The subject is the quarter of the tiles
- * with the most detail after a centre weighting: where the photographer focused, usually.
+ * with the most detail after a centre weighting: where the photographer focused, usually. The
+ * measures are taken at every second pixel of every second row, each from its own full-resolution
+ * neighbours: a quarter of the work, and still blind to none of the finest blur.
  */
 export interface SubjectTensor {
   /** Mean squared Laplacian over the subject's pixels. */
@@ -16,6 +18,7 @@ export interface SubjectTensor {
 }
 
 const GRID = 8;
+const SAMPLE_STEP = 2;
 const SUBJECT_TILES = (GRID * GRID) / 4;
 /** Spread of the centre weighting, as a fraction of the frame (a tile at a corner weighs ~0.2). */
 const CENTRE_SIGMA = 0.4;
@@ -31,7 +34,7 @@ export function subjectTensor(data: Uint8Array, width: number, height: number): 
   const columns = Array.from({ length: GRID + 1 }, (_, t) =>
     Math.min(width - 1, Math.max(1, Math.round((t * width) / GRID))),
   );
-  for (let y = 1; y < height - 1; y++) {
+  for (let y = 1; y < height - 1; y += SAMPLE_STEP) {
     const row = Math.min(GRID - 1, Math.floor((y * GRID) / height)) * GRID;
     for (let tx = 0; tx < GRID; tx++) {
       const x0 = columns[tx] ?? 1;
@@ -41,7 +44,7 @@ export function subjectTensor(data: Uint8Array, width: number, height: number): 
       let yy = 0;
       let xy = 0;
       // The green sample of pixel (x, y) is at y·stride + 3x + 1; its neighbours are ±3 and ±stride.
-      for (let i = y * stride + x0 * 3 + 1, end = y * stride + x1 * 3 + 1; i < end; i += 3) {
+      for (let i = y * stride + x0 * 3 + 1, end = y * stride + x1 * 3 + 1; i < end; i += 3 * SAMPLE_STEP) {
         const left = data[i - 3] ?? 0;
         const right = data[i + 3] ?? 0;
         const up = data[i - stride] ?? 0;
@@ -59,7 +62,7 @@ export function subjectTensor(data: Uint8Array, width: number, height: number): 
       gxx[t] = (gxx[t] ?? 0) + xx;
       gyy[t] = (gyy[t] ?? 0) + yy;
       gxy[t] = (gxy[t] ?? 0) + xy;
-      count[t] = (count[t] ?? 0) + Math.max(0, x1 - x0);
+      count[t] = (count[t] ?? 0) + Math.ceil(Math.max(0, x1 - x0) / SAMPLE_STEP);
     }
   }
   return pickSubject(lap, gxx, gyy, gxy, count);
