@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { developRaw } from "../src/develop-raw.ts";
 import { convertPhoto, DEFAULT_RENDITION_OPTIONS } from "../src/index.ts";
 import { cfaDng } from "./fixtures/dng-cfa.ts";
 import {
@@ -111,6 +112,19 @@ describe("imaging: camera RAW developed from the sensor data with LibRaw", () =>
     const started = performance.now();
     await expect(convertPhoto(dng.subarray(0, 2000), options)).rejects.toMatchObject({ code: "no_preview" });
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("gives up on LibRaw at its deadline, and names the timeout", async () => {
+    const dng = cfaDng({ width: 600, height: 400, thumbnail: await thumbnail(), thumbnailSize });
+    // 5 ms: LibRaw's thread cannot even start in that time; the worker is terminated, not left running.
+    await expect(
+      developRaw(dng, { maxInputPixels: 1e8, halfSize: false, timeoutMs: 5 }),
+    ).rejects.toMatchObject({
+      code: "timeout",
+      retryable: false,
+    });
+    const developed = await developRaw(dng, { maxInputPixels: 1e8, halfSize: true, timeoutMs: 30_000 });
+    expect(developed).toMatchObject({ width: 300, height: 200 }); // half size: 2×2 photosites a pixel
   });
 
   it("refuses a sensor image over the pixel budget before demosaicing it", async () => {
