@@ -4,6 +4,7 @@
  * through the transport under test.
  */
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { closeSync, constants, openSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -54,6 +55,14 @@ export function transportConformance(subject: () => Promise<ConformanceSubject> 
     await writeFile(file, data);
     expect(await transport.put(file, "file/photo.jpg")).toEqual({ bytes: data.length });
     expect(await s.read("file/photo.jpg")).toEqual(data);
+  });
+
+  it("puts a large local file byte for byte", async () => {
+    const file = join(local, "large.bin");
+    const data = randomBytes(5 * 1024 * 1024 + 12_345); // crosses every chunk and block boundary
+    await writeFile(file, data);
+    expect(await transport.put(file, "file/large.bin")).toEqual({ bytes: data.length });
+    expect((await s.read("file/large.bin"))?.equals(data)).toBe(true);
   });
 
   it("overwrites an existing file", async () => {
