@@ -59,9 +59,11 @@ function gallery(folder: string, options: GalleryOptions = {}) {
   return {
     url: `${web.url}${folder}/`,
     async deliver(photos: TestPhoto[]) {
-      for (const p of photos) records.set(p.entry.id, p.entry);
+      const onPlaced = async () => {
+        for (const p of photos) records.set(p.entry.id, p.entry);
+      };
       const entries = async () => [...records.values()];
-      return updateGallery(session, { entries, uploads: photos.map((p) => p.upload) }, settings);
+      return updateGallery(session, { uploads: photos.map((p) => p.upload), onPlaced, entries }, settings);
     },
     async remove(id: string) {
       records.delete(id);

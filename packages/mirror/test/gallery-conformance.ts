@@ -68,7 +68,9 @@ export function galleryConformance(subject: () => ConformanceSubject): void {
   it("loses no entry when two invocations update the manifest at once", async () => {
     // The photo store both invocations derive the list from (in the pipeline: the photo records).
     const store = new Map<string, GalleryEntry>();
-    const add = (p: TestPhoto) => store.set(p.entry.id, p.entry);
+    const add = (p: TestPhoto) => {
+      store.set(p.entry.id, p.entry);
+    };
     const load = async () => [...store.values()];
     const [a, b, ...rest] = photos as [TestPhoto, TestPhoto, ...TestPhoto[]];
     const first = session();
@@ -79,28 +81,31 @@ export function galleryConformance(subject: () => ConformanceSubject): void {
       let release = () => {};
       const gate = new Promise<void>((resolve) => (release = resolve));
       let loads = 0;
-      add(a);
       const slow = updateGallery(
         first,
         {
+          uploads: [a.upload],
+          onPlaced: async () => add(a),
           entries: async () => {
             const list = await load();
             if (++loads === 1) await gate;
             return list;
           },
-          uploads: [a.upload],
         },
         { folder: "g3" },
       );
       while (loads === 0) await new Promise((r) => setImmediate(r));
-      add(b);
-      await updateGallery(second, { entries: load, uploads: [b.upload] }, { folder: "g3" });
+      await updateGallery(
+        second,
+        { uploads: [b.upload], onPlaced: async () => add(b), entries: load },
+        { folder: "g3" },
+      );
       release();
       expect((await slow).rounds).toBe(2);
       expect(await listed("g3")).toEqual(ids([a, b]));
 
-      // And a storm: each invocation records its photo just after the previous one first loaded
-      // the list (so that one's list lacks it), then updates; all run at the same time.
+      // And a storm: each invocation starts just after the previous one first loaded the list (so
+      // that one's list lacks the new photo); all run at the same time.
       const more = [first, second, session(), session()];
       let previousLoaded = Promise.resolve();
       await Promise.all(
@@ -114,10 +119,13 @@ export function galleryConformance(subject: () => ConformanceSubject): void {
             loaded();
             return list;
           };
-          return waitForMe.then(() => {
-            add(p);
-            return updateGallery(s, { entries, uploads: [p.upload] }, { folder: "g3" });
-          });
+          return waitForMe.then(() =>
+            updateGallery(
+              s,
+              { uploads: [p.upload], onPlaced: async () => add(p), entries },
+              { folder: "g3" },
+            ),
+          );
         }),
       );
       expect(await listed("g3")).toEqual([...store.keys()].sort());

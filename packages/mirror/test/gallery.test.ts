@@ -76,6 +76,22 @@ describe("gallery", () => {
     expect((await readdir(join(root, "gallery"))).filter((n) => n.endsWith(".partial"))).toEqual([]);
   });
 
+  it("reports uploads through onPlaced once their files are on the host, before the list is loaded", async () => {
+    const photo = await testPhoto(1);
+    const steps: string[] = [];
+    await updateGallery(session, {
+      uploads: [photo.upload],
+      onPlaced: async (ids) => {
+        steps.push(`placed ${ids.join()} ${await exists("photos/photo0001-web.jpg")}`);
+      },
+      entries: async () => {
+        steps.push("loaded");
+        return [photo.entry];
+      },
+    });
+    expect(steps).toEqual(["placed photo0001 true", "loaded", "loaded"]); // the second load settles it
+  });
+
   it("seals older photos into content-named pages, so a new photo rewrites only gallery.json", async () => {
     await updateGallery(session, { entries: entries(10) }, { pageSize: 3 });
     let m = await manifest();

@@ -46,7 +46,16 @@ export interface GalleryBatch {
    */
   entries: readonly GalleryEntry[] | (() => Promise<readonly GalleryEntry[]>);
   uploads?: readonly GalleryUpload[];
-  /** Photos that left the gallery (deleted, or held by the owner): their files are removed. */
+  /**
+   * Called once the uploads are on the host, before the list is first loaded: record them as being
+   * in the gallery here (in the pipeline, on their photo records). Recording a photo only after its
+   * files are placed means no update, concurrent ones included, ever lists a photo without files.
+   */
+  onPlaced?: (ids: string[]) => Promise<void>;
+  /**
+   * Photos that left the gallery (deleted, or held by the owner): their files are removed once the
+   * manifest no longer lists them. Take them out of the list first, as `entries` derives it.
+   */
   removed?: readonly string[];
 }
 
@@ -93,13 +102,14 @@ type Counts = Pick<GalleryResult, "written" | "deleted">;
 
 /**
  * Brings the gallery up to date with `batch`: verifies every upload (nothing refused reaches the
- * host), places them, then writes the pages, `gallery.json` and `index.html` for the whole list, and
- * last removes the pages and photo files that left. Call it once per mirror batch, after the
- * batch's photos are recorded as being in the gallery.
+ * host), places them and reports them through `onPlaced`, then writes the pages, `gallery.json` and
+ * `index.html` for the whole list, and last removes the pages and photo files that left. Call it
+ * once per mirror batch.
  * @example
  * await updateGallery(session, {
- *   entries: () => photos.listGallery(), // [{ id, takenAt, web: { width, height }, thumbnail: { … } }]
- *   uploads: [{ id, web: webJpeg, thumbnail: thumbJpeg }],
+ *   uploads: [{ id, web: webJpeg, thumbnail: thumbWebp }],
+ *   onPlaced: (ids) => photos.markInGallery(ids),
+ *   entries: () => photos.listGallery(), // [{ id, takenAt, web: { width, height }, thumbnail: { …, type } }]
  * }, { title: "Anna & Ben, 12 June" });
  */
 export async function updateGallery(
@@ -113,6 +123,7 @@ export async function updateGallery(
   const counts: Counts = { written: { photos: 0, pages: 0 }, deleted: { photos: 0, pages: 0 } };
   const removed = new Set(parseIds(batch.removed ?? []));
   const placed = await placeUploads(session, batch.uploads ?? [], at, counts);
+  if (placed.size > 0) await batch.onPlaced?.([...placed.keys()]);
   const script = await placeScript(session, at);
   const load = typeof batch.entries === "function" ? batch.entries : undefined;
   const loadList = async () => normaliseEntries(load ? await load() : (batch.entries as GalleryEntry[]));
