@@ -4,13 +4,12 @@
  * at one round trip per chunk; `fastPut()` only takes local paths. Any server that serves
  * OpenSSH's client handles pipelined writes; the caller still checks the final size before renaming.
  *
- * Measured (bench/mirror.ts, profiles in packages/mirror/README.md): garbage collection, not
+ * Measured (bench/mirror.ts, profile in packages/mirror/README.md): garbage collection, not
  * encryption, is the client's main cost, driven by the bytes allocated per byte sent. So the file
- * is read into one reused block (ssh2 copies a request's data synchronously when it fits in one
- * request), and the SSH packets of a burst leave in one writev, as OpenSSH's output buffer does.
+ * is read into one reused block: ssh2 copies a request's data synchronously when it fits in one
+ * request.
  */
 import { open as openFile } from "node:fs/promises";
-import type { Socket } from "node:net";
 import type { SFTPWrapper } from "ssh2";
 
 /** Request bytes in flight: four times OpenSSH's channel window (2 MiB), so the wire never waits on us. */
@@ -23,7 +22,6 @@ const FALLBACK_CHUNK = 34_000 - 2 * 1024;
 interface SshInternals {
   /** The largest WRITE payload ssh2 sends unsplit: from limits@openssh.com (255 KiB on OpenSSH ≥ 8.6). */
   _maxWriteLen?: number;
-  _client?: { _sock?: Socket };
 }
 
 export async function pipelinedWrite(
@@ -35,7 +33,6 @@ export async function pipelinedWrite(
   // Never above ssh2's limit: a larger write is split, and ssh2 then keeps reading our buffer later.
   const chunk = internals._maxWriteLen ?? FALLBACK_CHUNK;
   const window = Math.max(1, Math.floor(IN_FLIGHT_BYTES / chunk));
-  const batch = outputBatching(internals._client?._sock);
   // ssh2 may leave request callbacks pending when the connection dies: every wait also ends then.
   const lost = connectionLost(sftp);
   const call = <T>(fn: (cb: (error: Error | undefined | null, value: T) => void) => void) =>
@@ -54,7 +51,6 @@ export async function pipelinedWrite(
           ? block.subarray(0, (await local.read(block, 0, block.length, null)).bytesRead)
           : (source as Buffer);
       if (data.length === 0 || failure) break;
-      batch.hold();
       for (let at = 0; at < data.length && !failure; at += chunk) {
         const piece = data.subarray(at, at + chunk);
         const position = offset + at;
@@ -66,20 +62,14 @@ export async function pipelinedWrite(
           })
           .finally(() => inFlight.delete(request));
         inFlight.add(request);
-        if (inFlight.size >= window) {
-          batch.flush();
-          await Promise.race(inFlight);
-          batch.hold();
-        }
+        if (inFlight.size >= window) await Promise.race(inFlight);
       }
-      batch.flush();
       offset += data.length;
       if (!local) break;
     }
     await Promise.all(inFlight);
     if (failure) throw failure;
   } finally {
-    batch.dispose();
     lost.dispose();
     await local?.close();
     await call<void>((cb) => sftp.close(handle, cb)).catch((error: unknown) => {
@@ -88,27 +78,6 @@ export async function pipelinedWrite(
   }
   if (failure) throw failure;
   return offset;
-}
-
-/**
- * Corks the SSH socket while requests are issued, and while ssh2 answers incoming data (a window
- * adjust releases a burst of queued packets), so each burst is one writev instead of a write per
- * 32 KiB packet.
- */
-function outputBatching(sock: Socket | undefined) {
-  const onData = () => {
-    sock?.cork();
-    process.nextTick(() => sock?.uncork());
-  };
-  sock?.prependListener("data", onData);
-  return {
-    hold: () => sock?.cork(),
-    flush: () => sock?.uncork(),
-    dispose: () => {
-      sock?.off("data", onData);
-      while (sock && sock.writableCorked > 0) sock.uncork(); // also after a failure mid-burst
-    },
-  };
 }
 
 function callback<T>(fn: (cb: (error: Error | undefined | null, value: T) => void) => void): Promise<T> {
