@@ -1,6 +1,7 @@
 /**
  * Mirroring renditions to a web host: small transports (local folder, FTPS, SFTP, S3) behind one
- * contract, and sessions that fall back from one transport to the next.
+ * contract, sessions that fall back from one transport to the next, and the live event gallery a
+ * session keeps in a folder of the target (`updateGallery`, see README.md).
  * @example
  * const session = Mirror.openSession(target, { logger });
  * try { const { publicUrl } = await session.put({ data, name: `${id}-web.jpg`, date, id, rendition: "web" }); }
