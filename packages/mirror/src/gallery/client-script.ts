@@ -181,6 +181,7 @@ export const CLIENT_SCRIPT = `"use strict";
   grid.addEventListener("click", function (event) {
     var el = event.target.closest(".tile");
     if (!el || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    if (typeof box.showModal !== "function") return; // an old browser: the link opens the photo
     event.preventDefault();
     open(el);
   });
