@@ -87,7 +87,7 @@ export class GalleryError extends PhotoRelayError {
   override readonly code: GalleryErrorCode;
 
   constructor(code: GalleryErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(code, message, { retryable: code === "gallery_unsettled", status: 422, ...options });
+    super(code, message, { retryable: code === "gallery_unsettled", ...options });
     this.name = "GalleryError";
     this.code = code;
   }

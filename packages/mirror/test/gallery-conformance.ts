@@ -3,7 +3,13 @@
  * real server, checked on the server's side. The gallery's own rules are in gallery.test.ts.
  */
 import { beforeAll, expect, it } from "vitest";
-import { type GalleryEntry, galleryManifestSchema, openSession, updateGallery } from "../src/index.ts";
+import {
+  type GalleryEntry,
+  galleryManifestSchema,
+  type MirrorTarget,
+  openSession,
+  updateGallery,
+} from "../src/index.ts";
 import type { ConformanceSubject } from "./conformance.ts";
 import { type TestPhoto, testPhotos } from "./gallery-photos.ts";
 
@@ -13,8 +19,10 @@ export function galleryConformance(subject: () => ConformanceSubject): void {
     photos = await testPhotos(0, 8);
   });
 
-  const session = () =>
-    openSession({ name: "gallery", transports: [subject().options], pathTemplate: "{name}" }, subject().deps);
+  const session = () => {
+    const transport = subject().options as MirrorTarget["transports"][number];
+    return openSession({ name: "gallery", transports: [transport], pathTemplate: "{name}" }, subject().deps);
+  };
   const manifest = async (folder: string) => {
     const bytes = await subject().read(`${folder}/gallery.json`);
     return galleryManifestSchema.parse(JSON.parse(bytes?.toString() ?? "null"));
