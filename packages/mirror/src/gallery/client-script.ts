@@ -39,11 +39,21 @@ export const CLIENT_SCRIPT = `"use strict";
     img.src = href(photo.thumbnail.src);
     img.alt = photo.alt || "";
   }
-  /** Resolves true once the image the tile will show has loaded and decoded. */
+  /**
+   * Resolves true once the image the tile will show has loaded (and, where the browser can, been
+   * decoded: a decode that fails is no reason to hide a loaded image), false if it failed to load.
+   */
   function preload(photo) {
-    var img = new Image();
-    setImage(img, photo, sizes);
-    return img.decode().then(function () { return true; }, function () { return false; });
+    return new Promise(function (resolve) {
+      var img = new Image();
+      function loaded() { resolve(img.naturalWidth > 0); }
+      img.onload = function () {
+        if (img.decode) img.decode().then(loaded, loaded);
+        else loaded();
+      };
+      img.onerror = function () { resolve(false); };
+      setImage(img, photo, sizes);
+    });
   }
   function tile(photo) {
     var a = document.createElement("a");
