@@ -14,6 +14,7 @@ export const WEB_ERROR_STATUS = {
   parts_too_large: 413,
   key_not_allowed: 403,
   already_there: 409,
+  already_published: 409,
   guest_forbidden: 403,
   guest_link_invalid: 401,
   guest_link_expired: 410,

@@ -17,6 +17,7 @@ import { openUploadSession, sessionRequest } from "../upload-sessions.ts";
 import { presignableRequest, signUploadRequest } from "../upload-signer.ts";
 import { readTicket } from "../upload-tickets.ts";
 import { UploadRefused } from "../web-errors.ts";
+import { body } from "./validate.ts";
 
 const signBody = z.object({ ticket: z.string().min(1).max(4096), request: presignableRequest });
 const STATUS_IDS = 100;
@@ -31,21 +32,20 @@ export function mountUploadRoutes(app: Hono, runtime: () => Runtime): void {
   app.post("/upload-sessions", async (c) => {
     const rt = runtime();
     const caller = await resolveCaller(rt, c);
-    const body = parse(sessionRequest, await c.req.json().catch(() => undefined));
-    const session = await openUploadSession(rt, caller, body);
+    const session = await openUploadSession(rt, caller, await body(c, sessionRequest));
     return c.json(session, session.state === "new" ? 201 : 200);
   });
 
   app.post("/upload-sessions/sign", async (c) => {
     const rt = runtime();
     const caller = await resolveCaller(rt, c);
-    const body = parse(signBody, await c.req.json().catch(() => undefined));
-    const ticket = readTicket(rt.config.api.token, body.ticket, rt.now());
+    const signed = await body(c, signBody);
+    const ticket = readTicket(rt.config.api.token, signed.ticket, rt.now());
     const linkOfCaller = caller.kind === "guest" ? caller.link.linkId : undefined;
     if (ticket.link !== linkOfCaller) {
       throw new UploadRefused("ticket_invalid", "this upload's ticket belongs to someone else");
     }
-    return c.json(await signUploadRequest(rt, ticket, body.request));
+    return c.json(await signUploadRequest(rt, ticket, signed.request));
   });
 
   app.get("/upload-sessions/status", async (c) => {
@@ -72,10 +72,4 @@ async function visibleTo<P extends { originalKey: string; source?: string }>(
     photos.map((p) => p.originalKey),
   );
   return photos.filter((p) => owned.has(p.originalKey) && p.source === `guest:${caller.link.linkId}`);
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError("bad_request", z.prettifyError(result.error));
-  return result.data;
 }
