@@ -1,6 +1,7 @@
 /** Display helpers shared by the pages. */
 
 export function formatBytes(bytes: number): string {
+  if (bytes === 0) return "0 B";
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
   return `${Math.max(1, Math.round(bytes / 1024))} KiB`;
