@@ -50,56 +50,58 @@ export function FilterBar({ value, onChange }: { value: Filters; onChange: (f: F
   const set = (field: keyof Filters) => (event: Event) =>
     onChange({ ...value, [field]: (event.target as HTMLInputElement).value });
   return (
-    <form class="filters" role="search" aria-label="Filter photos" onSubmit={(e) => e.preventDefault()}>
-      <label>
-        Search by file name
-        <input
-          type="search"
-          name="q"
-          value={q}
-          placeholder="DSC_0042"
-          onInput={(e) => setQ((e.target as HTMLInputElement).value)}
-        />
-      </label>
-      <label>
-        State
-        <select name="state" value={value.state} onChange={set("state")}>
-          <option value="">all</option>
-          <option value="processing">processing</option>
-          <option value="awaiting_approval">awaiting approval</option>
-          <option value="done">done</option>
-          <option value="failed">failed</option>
-        </select>
-      </label>
-      <label>
-        Source
-        <select name="source" value={value.source} onChange={set("source")}>
-          <option value="">all</option>
-          <option value="agent">capture PC</option>
-          <option value="phone">phone / web</option>
-          <option value="guest">guest links</option>
-        </select>
-      </label>
-      <label>
-        Arrived from
-        <input type="date" name="from" value={value.from} onChange={set("from")} />
-      </label>
-      <label>
-        to
-        <input type="date" name="to" value={value.to} onChange={set("to")} />
-      </label>
-      {(value.state || value.source || value.from || value.to || value.q) && (
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => {
-            setQ("");
-            onChange(NO_FILTERS);
-          }}
-        >
-          Clear filters
-        </button>
-      )}
-    </form>
+    <search>
+      <form class="filters" aria-label="Filter photos" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Search by file name
+          <input
+            type="search"
+            name="q"
+            value={q}
+            placeholder="DSC_0042"
+            onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          State
+          <select name="state" value={value.state} onChange={set("state")}>
+            <option value="">all</option>
+            <option value="processing">processing</option>
+            <option value="awaiting_approval">awaiting approval</option>
+            <option value="done">done</option>
+            <option value="failed">failed</option>
+          </select>
+        </label>
+        <label>
+          Source
+          <select name="source" value={value.source} onChange={set("source")}>
+            <option value="">all</option>
+            <option value="agent">capture PC</option>
+            <option value="phone">phone / web</option>
+            <option value="guest">guest links</option>
+          </select>
+        </label>
+        <label>
+          Arrived from
+          <input type="date" name="from" value={value.from} onChange={set("from")} />
+        </label>
+        <label>
+          to
+          <input type="date" name="to" value={value.to} onChange={set("to")} />
+        </label>
+        {(value.state || value.source || value.from || value.to || value.q) && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              setQ("");
+              onChange(NO_FILTERS);
+            }}
+          >
+            Clear filters
+          </button>
+        )}
+      </form>
+    </search>
   );
 }

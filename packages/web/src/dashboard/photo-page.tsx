@@ -87,7 +87,7 @@ export function PhotoPage({ id }: { id: string }) {
         {photo.width && ` · ${photo.width}×${photo.height}`}
         {photo.camera && ` · ${photo.camera}`}
       </p>
-      <div class="stages" aria-label="Stages">
+      <div class="stages">
         {(["convert", "mirror", "publish"] as const).map((s) => (
           <span key={s} class={`badge ${photo.stages[s].status}`} data-stage={s}>
             {s}: {label(photo.stages[s].status)} ({photo.stages[s].attempts} tries)

@@ -64,6 +64,16 @@ export function createUploader(target: HTMLElement, rules: UploadRules, scope: s
     signRequest: (request) => signRequest(uppy, request),
   });
   uppy.use(GoldenRetriever, { expires: 24 * 3600_000 });
+  // A restored session goes on by itself once every file has its bytes again: small ones come back
+  // from IndexedDB, larger ones when the person selects them again (the dashboard asks for that).
+  let resuming = false;
+  uppy.on("state-update", (_before, after) => {
+    const files = Object.values(after.files);
+    if (!after.recoveredState || resuming || files.length === 0 || files.some((f) => f.isGhost)) return;
+    resuming = true;
+    // Outside this state update: confirming the restore updates the state again.
+    setTimeout(() => uppy.emit("restore-confirmed"));
+  });
   uppy.addPreProcessor(async (fileIDs) => {
     // Hashing is sequential in the worker; asking the API happens as each hash is ready.
     await Promise.all(fileIDs.map((id) => prepare(uppy, rules, id)));
@@ -104,14 +114,20 @@ async function prepare(uppy: Uppy<FileMeta, Body>, rules: UploadRules, id: strin
   }
 }
 
-/** The type to announce: what the bytes are, unless the file claims a different kind of content. */
+/**
+ * The type to announce: what the bytes are. A file that claims a kind the pipeline takes but holds
+ * something else is refused here, naming both; one that claims another kind goes to the API as it
+ * is, which refuses it with the list of what it takes.
+ */
 function checkedType(file: UploadFile, sniffed: string | undefined, rules: UploadRules): string {
   const declared = file.type ?? "";
+  const claimsTaken = Boolean(rules.types[declared]);
   if (!sniffed) {
-    // Let the API name what is refused: its message lists what is taken.
+    if (claimsTaken)
+      throw new Error(`“${file.name}” says it is ${declared}, but its content is not a photo or video`);
     return declared || "application/octet-stream";
   }
-  if (declared && rules.types[declared] && !sameFamily(declared, sniffed)) {
+  if (claimsTaken && !sameFamily(declared, sniffed)) {
     throw new Error(`“${file.name}” says it is ${declared}, but its content is ${sniffed}`);
   }
   return sniffed;
