@@ -12,6 +12,9 @@ export interface S3Request {
   uploadId?: string;
   partNumber?: number;
   status: number;
+  /** `performance.now()` when the request arrived and when its answer was sent. */
+  startedAt: number;
+  at: number;
 }
 
 export function recordS3Requests(port: number): { requests: S3Request[]; stop(): void } {
@@ -25,6 +28,7 @@ export function recordS3Requests(port: number): { requests: S3Request[]; stop():
     const key = decodeURIComponent(url.pathname.split("/").slice(2).join("/"));
     const uploadId = url.searchParams.get("uploadId") ?? undefined;
     const partNumber = url.searchParams.get("partNumber");
+    const startedAt = performance.now();
     response.once("finish", () =>
       requests.push({
         method: request.method ?? "",
@@ -32,6 +36,8 @@ export function recordS3Requests(port: number): { requests: S3Request[]; stop():
         ...(uploadId && { uploadId }),
         ...(partNumber && { partNumber: Number(partNumber) }),
         status: response.statusCode,
+        startedAt,
+        at: performance.now(),
       }),
     );
   };
