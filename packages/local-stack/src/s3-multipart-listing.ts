@@ -1,8 +1,8 @@
 /**
  * ListParts and ListMultipartUploads for the S3 emulator, which routes the first to GetObject (404)
- * and the second to ListObjects (an empty, silently wrong answer): fauxqs 2.4.1, see
- * docs/local-emulator.md. Uppy resumes an interrupted upload from ListParts, and the API checks
- * the parts before it signs a completion, so the local stack must answer both as S3 does.
+ * and the second to ListObjects (an empty, silently wrong answer) in fauxqs 2.4.1 (docs/architecture.md, "the emulators' gaps").
+ * Uppy resumes an interrupted upload from ListParts, and the API checks the parts before it signs
+ * a completion, so the local stack must answer both as S3 does.
  *
  * The emulator keeps each open upload on disk (`<s3StorageDir>/_multipart/<uploadId>/.upload.json`
  * and `parts/<n>.meta.json` + `<n>.data`, written before it answers the part's PUT); we read that
