@@ -62,9 +62,6 @@ async function openUpload(viewport: ViewportName): Promise<Page> {
   return page;
 }
 
-const rowState = (page: Page, name: string) =>
-  page.locator(`.uploads li[data-file="${name}"]`).getAttribute("data-state");
-
 function waitForRows(page: Page, names: string[], states: string[], timeoutMs = 90_000) {
   return page.waitForFunction(
     ({ names, states }) =>
