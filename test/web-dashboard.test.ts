@@ -5,7 +5,7 @@
  * delivered while the page is open, and accessibility at a desktop and a phone viewport.
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { heartbeatKey, originalKey, sha256Hex } from "@photo-relay/core";
+import { heartbeatKey } from "@photo-relay/core";
 import type { LocalStack } from "@photo-relay/local-stack";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,19 +24,6 @@ let stack: LocalStack;
 let browser: Browser;
 const ids: string[] = [];
 let broken: string;
-
-async function putOriginal(data: Buffer, name: string, source: string): Promise<string> {
-  const id = sha256Hex(data);
-  await stack.runtime.clients.s3.send(
-    new PutObjectCommand({
-      Bucket: stack.config.s3.bucket,
-      Key: originalKey(id, ".jpg"),
-      Body: data,
-      Metadata: { "original-name": name, source },
-    }),
-  );
-  return id;
-}
 
 async function heartbeat(agentId: string, at: Date, spoolFiles: number): Promise<void> {
   const body = {
@@ -65,7 +52,8 @@ beforeAll(async () => {
   const sources = ["agent", "agent", "phone", "guest:AbCdEfGhIjKl", "agent"];
   for (const [i, source] of sources.entries()) {
     ids.push(
-      await putOriginal(
+      await uploadOriginal(
+        stack,
         await cameraJpeg({ width: 900, height: 600, seed: 700 + i }),
         `DSC_07${i}0.JPG`,
         source,

@@ -2,13 +2,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
 import { api } from "../shared/api.ts";
-
-interface Stats {
-  minutes: number[];
-  arrived: number[];
-  published: number[];
-  latency: Record<"convert" | "mirror" | "publish", Array<number | null>>;
-}
+import type { PhotoStats as Stats } from "./types.ts";
 
 const REFRESH_MS = 30_000;
 

@@ -2,23 +2,14 @@
  * Guest upload links: the owner makes one per event (expiry, files, total size), shows its URL and
  * QR code to the guests, and can switch it off. A guest with the link can only upload.
  */
+
+import type { GuestLink as ApiGuestLink } from "@photo-relay/api";
 import { useEffect, useState } from "preact/hooks";
 import { renderSVG } from "uqr";
 import { api } from "../shared/api.ts";
 import { formatBytes, formatTime } from "../shared/format.ts";
 
-interface GuestLink {
-  linkId: string;
-  label: string;
-  createdAt: string;
-  expiresAt: string;
-  maxFiles: number;
-  maxBytes: number;
-  usedFiles: number;
-  usedBytes: number;
-  revokedAt?: string;
-  path: string;
-}
+type GuestLink = ApiGuestLink & { path: string };
 
 const GiB = 1024 ** 3;
 

@@ -3,19 +3,14 @@
  * including the ones refused (with the reason) or already there. Progress in the pipeline comes
  * from one status request every two seconds for all of them, and stops when all are settled.
  */
+import type { PhotoSummary } from "@photo-relay/api";
 import type Uppy from "@uppy/core";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../shared/api.ts";
 import { formatBytes, label } from "../shared/format.ts";
 import type { FileMeta, UploadFile } from "./uploader.ts";
 
-interface PhotoProgress {
-  id: string;
-  status: string;
-  stages: Record<string, string>;
-  error?: { stage: string; message: string };
-  thumbnailUrl?: string;
-}
+type PhotoProgress = PhotoSummary;
 
 const SETTLED = new Set(["done", "failed", "awaiting_approval"]);
 const POLL_MS = 2000;

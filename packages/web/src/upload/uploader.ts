@@ -8,6 +8,8 @@
  * and asks the API for a ticket: the API may answer "already there", or refuse with a reason that
  * the file then shows. Every S3 request is signed by the API within that ticket.
  */
+
+import type { UploadRules, UploadSession } from "@photo-relay/api";
 import AwsS3 from "@uppy/aws-s3";
 import Uppy, { type Meta, type UppyFile } from "@uppy/core";
 import Dashboard from "@uppy/dashboard";
@@ -16,12 +18,7 @@ import { ApiError, api } from "../shared/api.ts";
 import { hashFile } from "./hash-file.ts";
 import { sameFamily } from "./sniff.ts";
 
-export interface UploadRules {
-  maxUploadBytes: number;
-  types: Record<string, string>;
-  partSize: number;
-  multipartAbove: number;
-}
+export type { UploadRules } from "@photo-relay/api";
 
 /** What the page tracks per file, kept in Uppy's file meta (so Golden Retriever keeps it too). */
 export interface FileMeta extends Meta {
@@ -33,9 +30,7 @@ export interface FileMeta extends Meta {
   ticket?: string;
 }
 
-type Session =
-  | { state: "exists"; key: string; photoId: string }
-  | { state: "new"; key: string; ticket: string; multipart: boolean; partSize: number };
+type Session = UploadSession;
 
 type Body = Record<string, never>;
 export type UploadFile = UppyFile<FileMeta, Body>;
