@@ -1,8 +1,8 @@
 /**
  * The dashboard's health header in one answer: queue and dead-letter depths, photos per state,
  * the Instagram quota (used, left, when the next post can go), the token's validity and days
- * left, and each capture PC. Computed at most every {@link HEALTH_TTL_MS} per API instance, so any
- * number of open dashboards polling it cost the same.
+ * left, and each capture PC. Computed at most every {@link HEALTH_TTL_MS} per API instance (counts
+ * every {@link COUNTS_TTL_MS}, the quota every 30 s), so any number of open dashboards cost the same.
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describeError } from "@photo-relay/core";
@@ -10,6 +10,7 @@ import { type PhotoStatus, type Runtime, type TokenStatus, tokenStatus } from "@
 import { type AgentHealth, agentHealth } from "./agent-health.ts";
 import { INSTAGRAM_CHECK_TTL_MS } from "./checks.ts";
 import { type QueueDepth, queueDepth } from "./queue-depths.ts";
+import { perRuntime } from "./ttl-cache.ts";
 
 export const HEALTH_TTL_MS = 2000;
 
@@ -25,18 +26,14 @@ export interface Health {
   agents: AgentHealth[];
 }
 
-const cache = new WeakMap<Runtime, { at: number; health: Promise<Health> }>();
-/** Each quota read is a Graph API call from the account's hourly budget: it is kept longer. */
-const quotaCache = new WeakMap<Runtime, { at: number; quota: Promise<Health["instagram"]> }>();
-
-export function health(rt: Runtime): Promise<Health> {
-  const cached = cache.get(rt);
-  if (cached && Date.now() - cached.at < HEALTH_TTL_MS) return cached.health;
-  const fresh = computeHealth(rt);
-  cache.set(rt, { at: Date.now(), health: fresh });
-  fresh.catch(() => cache.delete(rt));
-  return fresh;
-}
+/** The header for every dashboard polling this instance, recomputed at most every {@link HEALTH_TTL_MS}. */
+export const health = (rt: Runtime): Promise<Health> => cachedHealth(rt, undefined);
+const cachedHealth = perRuntime(HEALTH_TTL_MS, (rt) => computeHealth(rt));
+/** Each quota read is a Graph API call from the account's hourly budget: it is kept as long as the status check's. */
+const cachedQuota = perRuntime(INSTAGRAM_CHECK_TTL_MS, (rt) => quota(rt));
+/** Counting reads the whole status index: kept a little longer than the rest. */
+export const COUNTS_TTL_MS = 10_000;
+const cachedCounts = perRuntime(COUNTS_TTL_MS, (rt) => rt.photos.countByStatus());
 
 async function computeHealth(rt: Runtime): Promise<Health> {
   const { sqs } = rt.config;
@@ -46,8 +43,8 @@ async function computeHealth(rt: Runtime): Promise<Health> {
     depth(sqs.convertQueueUrl),
     depth(sqs.mirrorQueueUrl),
     depth(sqs.publishQueueUrl),
-    rt.photos.countByStatus(),
-    cachedQuota(rt),
+    cachedCounts(rt, undefined),
+    cachedQuota(rt, undefined),
     agentHealth(rt),
   ]);
   const liveError =
@@ -64,14 +61,6 @@ async function computeHealth(rt: Runtime): Promise<Health> {
     token,
     agents,
   };
-}
-
-function cachedQuota(rt: Runtime): Promise<Health["instagram"]> {
-  const cached = quotaCache.get(rt);
-  if (cached && Date.now() - cached.at < INSTAGRAM_CHECK_TTL_MS) return cached.quota;
-  const fresh = quota(rt);
-  quotaCache.set(rt, { at: Date.now(), quota: fresh });
-  return fresh;
 }
 
 async function quota(rt: Runtime): Promise<Health["instagram"]> {

@@ -6,6 +6,7 @@
  */
 import type { JourneyEvent, Runtime, StageName } from "@photo-relay/pipeline";
 import { activeSince } from "./photo-queries.ts";
+import { perRuntime } from "./ttl-cache.ts";
 
 export const STATS_TTL_MS = 15_000;
 
@@ -18,18 +19,8 @@ export interface PhotoStats {
   latency: Record<StageName, Array<number | null>>;
 }
 
-const cache = new WeakMap<Runtime, Map<number, { at: number; stats: Promise<PhotoStats> }>>();
-
-export function photoStats(rt: Runtime, hours: number): Promise<PhotoStats> {
-  const byHours = cache.get(rt) ?? new Map();
-  cache.set(rt, byHours);
-  const cached = byHours.get(hours);
-  if (cached && Date.now() - cached.at < STATS_TTL_MS) return cached.stats;
-  const stats = computeStats(rt, hours);
-  byHours.set(hours, { at: Date.now(), stats });
-  stats.catch(() => byHours.delete(hours));
-  return stats;
-}
+/** The chart's data for `hours`, recomputed at most every {@link STATS_TTL_MS}. */
+export const photoStats = perRuntime(STATS_TTL_MS, (rt, hours: number) => computeStats(rt, hours));
 
 async function computeStats(rt: Runtime, hours: number): Promise<PhotoStats> {
   const end = Math.floor(rt.now().getTime() / 60_000) * 60;

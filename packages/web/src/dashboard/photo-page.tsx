@@ -5,34 +5,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { type ApiError, api } from "../shared/api.ts";
 import { formatBytes, label } from "../shared/format.ts";
+import { CaptionEditor } from "./caption-editor.tsx";
 import { live } from "./live.ts";
 import { sourceLabel } from "./photo-card.tsx";
-import { type JourneyEvent, Timeline } from "./timeline.tsx";
-import type { PhotoSummary, StageName } from "./types.ts";
-
-interface PhotoView {
-  summary: PhotoSummary;
-  photo: {
-    id: string;
-    createdAt: string;
-    width?: number;
-    height?: number;
-    camera?: string;
-    captureTime?: string;
-    journey: JourneyEvent[];
-    stages: Record<
-      StageName,
-      { status: string; attempts: number; lastError?: { code: string; message: string } }
-    > & {
-      mirror: {
-        files?: Array<{ rendition: string; target: string; publicUrl?: string; remotePath: string }>;
-      };
-      publish: { permalink?: string; mediaId?: string };
-    };
-  };
-  renditions: Array<{ name: string; url: string; width?: number; height?: number; bytes: number }>;
-  caption: { text: string | null; overridden: boolean };
-}
+import { Timeline } from "./timeline.tsx";
+import type { PhotoView } from "./types.ts";
 
 export function PhotoPage({ id }: { id: string }) {
   const [view, setView] = useState<PhotoView>();
@@ -205,64 +182,5 @@ export function PhotoPage({ id }: { id: string }) {
         <Timeline createdAt={photo.createdAt} journey={photo.journey} />
       </section>
     </article>
-  );
-}
-
-function CaptionEditor({
-  id,
-  caption,
-  onSaved,
-}: {
-  id: string;
-  caption: PhotoView["caption"];
-  onSaved: (v: PhotoView) => void;
-}) {
-  const [text, setText] = useState(caption.text ?? "");
-  const [status, setStatus] = useState<string>();
-  useEffect(() => setText(caption.text ?? ""), [caption.text]);
-  const save = async (value: string | null) => {
-    try {
-      onSaved(await api<PhotoView>(`/photos/${id}/caption`, { method: "PUT", body: { caption: value } }));
-      setStatus(value === null ? "Back to the template's caption" : "Caption saved");
-    } catch (e) {
-      setStatus((e as ApiError).message);
-    }
-  };
-  return (
-    <section class="panel" aria-labelledby="caption-title">
-      <h3 id="caption-title">Caption</h3>
-      <form
-        class="caption"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save(text);
-        }}
-      >
-        <label>
-          Instagram caption {caption.overridden ? "(edited)" : "(from the template)"}
-          <textarea
-            name="caption"
-            rows={4}
-            maxLength={2200}
-            value={text}
-            onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
-          />
-        </label>
-        <div class="row">
-          <button type="submit">Save caption</button>
-          {caption.overridden && (
-            <button type="button" class="secondary" onClick={() => save(null)}>
-              Use the template
-            </button>
-          )}
-          <span class="muted small">{text.length} / 2200</span>
-        </div>
-        {status && (
-          <p role="status" class="muted">
-            {status}
-          </p>
-        )}
-      </form>
-    </section>
   );
 }
