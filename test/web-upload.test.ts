@@ -2,8 +2,8 @@
  * The upload page in real Chromium against the local stack, at a desktop and a phone viewport:
  * files dropped on the page go straight to S3 (small ones as one presigned POST, a 60 MB one in
  * parts), into the pipeline; a photo S3 holds is not sent again; files that are not photos, or
- * too large, are refused with the reason on the page; and a page killed mid-upload resumes where
- * it stopped, with no part sent twice (checked on the S3 side).
+ * too large, are refused with the reason on the page; a page killed mid-upload resumes where it
+ * stopped, and a dropped connection is waited out, with no part sent twice (checked on the S3 side).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -175,7 +175,7 @@ describe.each(["desktop", "phone"] as const)("upload page (%s)", (viewport) => {
   });
 });
 
-describe("upload page: a closed tab", () => {
+describe("upload page: interruptions", () => {
   it("resumes where it stopped when the page comes back: no part is sent twice", async () => {
     const path = join(dir, "resume-BIG.JPG");
     const data = await bigJpeg(path, 60_000_000, 4242);
@@ -218,5 +218,41 @@ describe("upload page: a closed tab", () => {
     expect(numbers.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(sent.some((r) => r.method === "GET" && r.uploadId)).toBe(true); // it asked S3 which parts it has
     expect((await head(key)).ETag).toMatch(/-8"$/);
+  });
+
+  it("waits out a dropped connection and goes on by itself, sending each part once", async () => {
+    const path = join(dir, "offline-BIG.JPG");
+    const data = await bigJpeg(path, 30_000_000, 4343);
+    const key = originalKey(sha256Hex(data), ".jpg");
+    const context = await newContext(browser, "phone", stack.apiToken);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    const network = (offline: boolean) =>
+      cdp.send("Network.emulateNetworkConditions", {
+        offline,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: 10 * MiB,
+      });
+    await network(false);
+    await page.goto(`${stack.urls.api}/app/upload`);
+    await page.waitForSelector(DROP_ZONE);
+    const start = s3.requests.length;
+    const partsDone = () =>
+      s3.requests.slice(start).filter((r) => r.key === key && r.partNumber && r.status === 200);
+    await dropFiles(page, DROP_ZONE, [path]);
+    await waitFor(() => partsDone().length >= 1, "a part in S3", { timeoutMs: 60_000, intervalMs: 20 });
+    await network(true);
+    const stalled = partsDone().length;
+    await page.waitForFunction(() => !navigator.onLine);
+    await network(false);
+    await waitForRows(page, ["offline-BIG.JPG"], ["awaiting_approval"]);
+    expect(stalled).toBeLessThan(4);
+    expect(
+      partsDone()
+        .map((r) => r.partNumber as number)
+        .sort((a, b) => a - b),
+    ).toEqual([1, 2, 3, 4]);
   });
 });

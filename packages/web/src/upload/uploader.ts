@@ -15,6 +15,7 @@ import Uppy, { type Meta, type UppyFile } from "@uppy/core";
 import Dashboard from "@uppy/dashboard";
 import GoldenRetriever from "@uppy/golden-retriever";
 import { ApiError, api } from "../shared/api.ts";
+import { retryNetworkFailures } from "./auto-retry.ts";
 import { hashFile } from "./hash-file.ts";
 import { sameFamily } from "./sniff.ts";
 
@@ -69,6 +70,7 @@ export function createUploader(target: HTMLElement, rules: UploadRules, scope: s
     // Outside this state update: confirming the restore updates the state again.
     setTimeout(() => uppy.emit("restore-confirmed"));
   });
+  retryNetworkFailures(uppy);
   uppy.addPreProcessor(async (fileIDs) => {
     // Hashing is sequential in the worker; asking the API happens as each hash is ready.
     await Promise.all(fileIDs.map((id) => prepare(uppy, rules, id)));
