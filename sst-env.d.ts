@@ -7,12 +7,24 @@
 import "sst"
 declare module "sst" {
   export interface Resource {
+    "AlertWebhookUrl": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
+    "Alerts": {
+      "arn": string
+      "type": "sst.sst.Linkable"
+    }
     "ApiToken": {
       "type": "sst.sst.Secret"
       "value": string
     }
+    "ConvertDlq": {
+      "type": "sst.sst.Linkable"
+      "url": string
+    }
     "ConvertQueue": {
-      "type": "sst.aws.Queue"
+      "type": "sst.sst.Linkable"
       "url": string
     }
     "InstagramToken": {
@@ -21,18 +33,26 @@ declare module "sst" {
     }
     "Media": {
       "name": string
-      "type": "sst.aws.Bucket"
+      "type": "sst.sst.Linkable"
+    }
+    "MirrorDlq": {
+      "type": "sst.sst.Linkable"
+      "url": string
     }
     "MirrorQueue": {
-      "type": "sst.aws.Queue"
+      "type": "sst.sst.Linkable"
       "url": string
     }
     "Photos": {
       "name": string
-      "type": "sst.aws.Dynamo"
+      "type": "sst.sst.Linkable"
+    }
+    "PublishDlq": {
+      "type": "sst.sst.Linkable"
+      "url": string
     }
     "PublishQueue": {
-      "type": "sst.aws.Queue"
+      "type": "sst.sst.Linkable"
       "url": string
     }
   }

@@ -6,6 +6,8 @@ export default defineConfig({
       "packages/*/test/**/*.test.ts",
       "agent/test/**/*.test.ts",
       "functions/test/**/*.test.ts",
+      "infra/test/**/*.test.ts",
+      "scripts/test/**/*.test.ts",
       "test/**/*.test.ts",
     ],
     testTimeout: 60_000,

@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { convertPhoto, DEFAULT_RENDITION_OPTIONS } from "@photo-relay/imaging";
+import { STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
 import sharp from "sharp";
 import { rawFile } from "../packages/imaging/test/fixtures/raw-files.ts";
-import { STAGE_SETTINGS } from "../packages/pipeline/src/stages.ts";
 import type { BenchResult } from "./result.ts";
 
 const WIDTH = 7360;

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { newPhoto, type PhotoRecord } from "@photo-relay/pipeline";
+import { newPhoto, type PhotoRecord } from "@photo-relay/pipeline/photo";
 import { dropFiles, launchChromium, newContext } from "../test/support/browser.ts";
 import { cameraJpeg } from "../test/support/photos.ts";
 import { recordS3Requests } from "../test/support/s3-requests.ts";

@@ -1,20 +1,24 @@
-import { STAGE_SETTINGS } from "../packages/pipeline/src/stages";
+import { FUNCTIONS } from "./functions.ts";
+import { STAGE_SETTINGS } from "./stage-settings.ts";
 
 type Stage = keyof typeof STAGE_SETTINGS;
 
 /** A stage's queue with its dead-letter queue; visibility ≥ the function's timeout (AWS requires it). */
 function stageQueue(name: string, stage: Stage) {
   const settings = STAGE_SETTINGS[stage];
-  const dlq = new sst.aws.Queue(`${name}Dlq`, {
+  const dlq = new sst.aws.Queue(`${name}DeadLetters`, {
+    // The dead-letter subscriber's timeout must fit in it too.
+    visibilityTimeout: `${FUNCTIONS.deadLetter.timeoutSeconds * 2} seconds`,
     transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600 } },
   });
-  const queue = new sst.aws.Queue(name, {
+  const queue = new sst.aws.Queue(`${name}Jobs`, {
     visibilityTimeout: `${settings.visibilityTimeoutSeconds} seconds`,
     dlq: { queue: dlq.arn, retry: settings.maxReceives },
   });
   return { queue, dlq };
 }
 
-export const convert = stageQueue("ConvertQueue", "convert");
-export const mirror = stageQueue("MirrorQueue", "mirror");
-export const publish = stageQueue("PublishQueue", "publish");
+export const convert = stageQueue("Convert", "convert");
+export const mirror = stageQueue("Mirror", "mirror");
+export const publish = stageQueue("Publish", "publish");
+export const stageQueues = [convert, mirror, publish];

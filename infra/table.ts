@@ -1,7 +1,7 @@
-import { PHOTOS_TABLE } from "../packages/pipeline/src/stages";
+import { PHOTOS_TABLE } from "./stage-settings.ts";
 
-/** One item per photo: its metadata and the state of each stage (see packages/pipeline/src/photo.ts). */
-export const photos = new sst.aws.Dynamo("Photos", {
+/** One item per photo: its metadata and the state of each stage (see packages/pipeline/src/photo/photo-record.ts). */
+export const photos = new sst.aws.Dynamo("PhotosTable", {
   fields: { id: "string", status: "string", kind: "string", updatedAt: "string" },
   primaryIndex: { hashKey: PHOTOS_TABLE.partitionKey },
   globalIndexes: {

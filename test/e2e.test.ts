@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { createLogger } from "@photo-relay/core";
 import { type LocalStack, startLocalStack } from "@photo-relay/local-stack";
-import type { PhotoRecord } from "@photo-relay/pipeline";
+import type { PhotoRecord } from "@photo-relay/pipeline/photo";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cameraJpeg, pngWithAlpha, webp } from "./support/photos.ts";

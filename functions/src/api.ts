@@ -1,5 +1,6 @@
 import { createApi } from "@photo-relay/api";
+import { createPublishRuntime } from "@photo-relay/pipeline/api";
 import { handle } from "hono/aws-lambda";
-import { lambdaRuntime } from "./runtime.ts";
+import { once } from "./runtime.ts";
 
-export const handler = handle(createApi(lambdaRuntime));
+export const handler = handle(createApi(once(createPublishRuntime)));

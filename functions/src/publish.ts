@@ -1,8 +1,8 @@
-import { publishRecord, type Runtime } from "@photo-relay/pipeline";
-import { lambdaRuntime } from "./runtime.ts";
+import { createPublishRuntime, type PublishRuntime, publishStage } from "@photo-relay/pipeline/publish";
+import { once } from "./runtime.ts";
 import { sqsHandler } from "./sqs-handler.ts";
 
-/** The publish consumer over any runtime (the local stack passes its own). */
-export const createHandler = (runtime: () => Runtime) => sqsHandler(publishRecord, runtime);
+/** The publish consumer over any publish runtime (the local stack passes its own). */
+export const createHandler = (runtime: () => PublishRuntime) => sqsHandler(publishStage, runtime);
 
-export const handler = createHandler(lambdaRuntime);
+export const handler = createHandler(once(createPublishRuntime));

@@ -1,36 +1,33 @@
 /**
  * SQS-triggered handlers: one line over Powertools' `processPartialResponse`, so a failing record
- * fails only itself (`batchItemFailures`) and the rest of the batch is deleted. Each invocation gets
- * a runtime scoped to it (e.g. one web-host connection for the whole batch), closed at the end.
+ * fails only itself (`batchItemFailures`) and the rest of the batch is deleted. What a failure
+ * means for the photo is decided by the pipeline's stage runner (`runRecord`), once. Each
+ * invocation opens what its records share (mirror: a session per web host) and closes it at the end.
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { beginInvocation, type RecordHandler, type Runtime } from "@photo-relay/pipeline";
+import type { Runtime } from "@photo-relay/pipeline/runtime";
+import { runRecord, type Stage } from "@photo-relay/pipeline/stage-runner";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-export interface SqsHandlerOptions {
-  /** Records one after another (they share a connection) instead of all at once. */
-  sequential?: boolean;
-}
-
-export function sqsHandler(
-  recordHandler: RecordHandler,
-  runtime: () => Runtime,
-  options: SqsHandlerOptions = {},
+export function sqsHandler<Job, R extends Runtime, S extends Runtime>(
+  stage: Stage<Job, R, S>,
+  runtime: () => R,
 ): SqsHandler {
   const processor = new BatchProcessor(EventType.SQS);
   return async (event, context) => {
-    const invocation = beginInvocation(runtime());
+    const batch = stage.openBatch(runtime());
     try {
       return await processPartialResponse(
         event,
-        (record: SQSRecord) => recordHandler(invocation.rt, record),
+        (record: SQSRecord) => runRecord(stage, batch.scope, record, context),
         processor,
-        { context, processInParallel: !options.sequential },
+        // A batch whose every record failed is still answered record by record, not thrown.
+        { context, processInParallel: !stage.sequential, throwOnFullBatchFailure: false },
       );
     } finally {
-      await invocation.end();
+      await batch.close();
     }
   };
 }

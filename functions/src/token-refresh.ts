@@ -1,12 +1,15 @@
 import { createLogger } from "@photo-relay/core";
-import { refreshStoredToken } from "@photo-relay/pipeline";
-import { lambdaRuntime } from "./runtime.ts";
+import { refreshStoredToken } from "@photo-relay/instagram";
+import { createPublishRuntime } from "@photo-relay/pipeline/publish";
+import { once } from "./runtime.ts";
 
 const logger = createLogger("token-refresh");
+const runtime = once(createPublishRuntime);
 
 /** The scheduled token refresh (`infra/schedules.ts`): renews the stored Instagram token when due. */
 export const handler = async () => {
-  const outcome = await refreshStoredToken(lambdaRuntime().config);
+  const rt = runtime();
+  const outcome = await refreshStoredToken(rt.tokens, rt.config.instagram);
   // A refused token cannot fix itself: fail the run so it shows in the function's error metrics.
   if (!outcome.refreshed && outcome.reason === "invalid") {
     logger.error("Instagram refused the stored token; configure a new one", { outcome });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createLogger, originalKey, sha256Hex } from "@photo-relay/core";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "@photo-relay/local-stack";
-import type { PhotoRecord } from "@photo-relay/pipeline";
+import type { PhotoRecord } from "@photo-relay/pipeline/photo";
 import { waitFor } from "./wait.ts";
 
 /** Settings that keep integration tests fast: quick status checks and redeliveries. */

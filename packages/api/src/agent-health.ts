@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { AGENTS_PREFIX, type Heartbeat, heartbeatKey, heartbeatSchema } from "@photo-relay/core";
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
 
 export const OVERDUE_INTERVALS = 3;
 
@@ -20,7 +20,7 @@ export interface AgentHealth {
   problem?: string;
 }
 
-export async function agentHealth(rt: Runtime): Promise<AgentHealth[]> {
+export async function agentHealth(rt: PublishRuntime): Promise<AgentHealth[]> {
   const Bucket = rt.config.s3.bucket;
   const ids: string[] = [];
   let ContinuationToken: string | undefined;
@@ -38,7 +38,7 @@ export async function agentHealth(rt: Runtime): Promise<AgentHealth[]> {
   return Promise.all(ids.sort().map((id) => readAgent(rt, id, now)));
 }
 
-async function readAgent(rt: Runtime, agentId: string, now: number): Promise<AgentHealth> {
+async function readAgent(rt: PublishRuntime, agentId: string, now: number): Promise<AgentHealth> {
   let text: string;
   try {
     const got = await rt.clients.s3.send(

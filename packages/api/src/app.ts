@@ -5,24 +5,30 @@
 import { timingSafeEqual } from "node:crypto";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { describeError, isPhotoId, PhotoRelayError, redactConfig, ValidationError } from "@photo-relay/core";
 import {
-  PHOTO_STATUSES,
-  type PhotoRecord,
+  describeError,
+  isPhotoId,
+  redactConfig,
+  UnauthorizedError,
+  ValidationError,
+} from "@photo-relay/core";
+import {
+  type PublishRuntime,
   publishPending,
-  type Runtime,
   redrivePhoto,
   requestPublish,
   tokenStatus,
-} from "@photo-relay/pipeline";
+} from "@photo-relay/pipeline/api";
+import { PHOTO_STATUSES, type PhotoRecord } from "@photo-relay/pipeline/photo";
 import { Hono } from "hono";
 import { z } from "zod";
 import { runChecks } from "./checks.ts";
+import { httpStatusOf } from "./error-status.ts";
 import { queueDepth } from "./queue-depths.ts";
 import { mountOwnerRoutes, mountPublicRoutes } from "./routes/index.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
 
-export function createApi(runtime: () => Runtime): Hono {
+export function createApi(runtime: () => PublishRuntime): Hono {
   const app = new Hono();
 
   app.get("/health", (c) => c.json({ ok: true }));
@@ -33,7 +39,7 @@ export function createApi(runtime: () => Runtime): Hono {
     const header = c.req.header("authorization") ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7) : "";
     if (!safeEqual(token, runtime().config.api.token)) {
-      throw new PhotoRelayError("unauthorized", "a valid bearer token is required", { status: 401 });
+      throw new UnauthorizedError("a valid bearer token is required");
     }
     await next();
   });
@@ -52,7 +58,7 @@ export function createApi(runtime: () => Runtime): Hono {
     const live = checks.instagram.ok ? undefined : checks.instagram.error;
     return c.json({
       config: { ok: Object.values(checks).every((c) => c.ok), checks, settings: redactConfig(rt.config) },
-      token: await tokenStatus(rt.config, rt.now(), live),
+      token: await tokenStatus(rt.tokens, rt.now(), live),
       counts,
       queues: { convert, mirror, publish },
     });
@@ -94,15 +100,14 @@ export function createApi(runtime: () => Runtime): Hono {
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no such route" } }, 404));
   app.onError((error, c) => {
+    const status = httpStatusOf(error);
     if (error instanceof z.ZodError) {
-      return c.json({ error: { code: "bad_request", message: z.prettifyError(error) } }, 400);
+      return c.json({ error: { code: "bad_request", message: z.prettifyError(error) } }, status);
     }
-    if (error instanceof PhotoRelayError && error.status < 500) {
-      return c.json({ error: describeError(error) }, error.status as 400);
-    }
+    if (status < 500) return c.json({ error: describeError(error) }, status);
     runtime().logger.error("request failed", { error, path: c.req.path });
-    const code = error instanceof PhotoRelayError ? error.code : "internal";
-    return c.json({ error: { code, message: "internal error; see the API logs" } }, 500);
+    const { code } = describeError(error);
+    return c.json({ error: { code, message: "internal error; see the API logs" } }, status);
   });
   return app;
 }
@@ -119,7 +124,7 @@ function photoId(value: string): string {
 }
 
 /** The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added. */
-async function present(rt: Runtime, photo: PhotoRecord) {
+async function present(rt: PublishRuntime, photo: PhotoRecord) {
   const { version: _v, kind: _k, ...rest } = photo;
   const { leaseUntil: _l, ...publish } = photo.stages.publish;
   const thumbKey = photo.renditions?.thumbnail?.key;

@@ -4,7 +4,8 @@
  * request is also counted against its link's rate budget.
  */
 import { timingSafeEqual } from "node:crypto";
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
+import type { Runtime } from "@photo-relay/pipeline/runtime";
 import type { Context } from "hono";
 import { type GuestLink, GuestLinkStore } from "./guest-link-store.ts";
 import { UploadRefused } from "./web-errors.ts";
@@ -31,21 +32,21 @@ export function bearer(c: Context): string {
   return header.startsWith("Bearer ") ? header.slice(7) : "";
 }
 
-export function isOwnerToken(rt: Runtime, token: string): boolean {
+export function isOwnerToken(rt: PublishRuntime, token: string): boolean {
   const a = Buffer.from(token);
   const b = Buffer.from(rt.config.api.token);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The caller of a route open to owner and guests; throws for anyone else. */
-export async function resolveCaller(rt: Runtime, c: Context): Promise<Caller> {
+export async function resolveCaller(rt: PublishRuntime, c: Context): Promise<Caller> {
   const token = bearer(c);
   if (isOwnerToken(rt, token)) return { kind: "owner" };
   return { kind: "guest", link: await openGuestLink(rt, token) };
 }
 
 /** The link a guest token opens, if it is valid, live and within its rate budget. */
-export async function openGuestLink(rt: Runtime, token: string): Promise<GuestLink> {
+export async function openGuestLink(rt: PublishRuntime, token: string): Promise<GuestLink> {
   const store = guestLinks(rt);
   const linkId = store.verify(token);
   const link = linkId ? await store.get(linkId) : undefined;

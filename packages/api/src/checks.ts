@@ -7,15 +7,15 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { describeError } from "@photo-relay/core";
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
 
 export type Check = { ok: true; detail?: string } | { ok: false; error: { code: string; message: string } };
 
 export const INSTAGRAM_CHECK_TTL_MS = 30_000;
 
-const instagramChecks = new WeakMap<Runtime, { at: number; check: Promise<Check> }>();
+const instagramChecks = new WeakMap<PublishRuntime, { at: number; check: Promise<Check> }>();
 
-function instagramCheck(rt: Runtime): Promise<Check> {
+function instagramCheck(rt: PublishRuntime): Promise<Check> {
   const cached = instagramChecks.get(rt);
   if (cached && Date.now() - cached.at < INSTAGRAM_CHECK_TTL_MS) return cached.check;
   const result = check(async () => {
@@ -26,7 +26,7 @@ function instagramCheck(rt: Runtime): Promise<Check> {
   return result;
 }
 
-export async function runChecks(rt: Runtime): Promise<Record<"s3" | "dynamodb" | "instagram", Check>> {
+export async function runChecks(rt: PublishRuntime): Promise<Record<"s3" | "dynamodb" | "instagram", Check>> {
   const [s3, dynamodb, instagram] = await Promise.all([
     check(() =>
       rt.clients.s3.send(new HeadBucketCommand({ Bucket: rt.config.s3.bucket })).then(() => undefined),

@@ -6,7 +6,8 @@
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describeError } from "@photo-relay/core";
-import { type PhotoStatus, type Runtime, type TokenStatus, tokenStatus } from "@photo-relay/pipeline";
+import { type PublishRuntime, type TokenStatus, tokenStatus } from "@photo-relay/pipeline/api";
+import type { PhotoStatus } from "@photo-relay/pipeline/photo";
 import { type AgentHealth, agentHealth } from "./agent-health.ts";
 import { INSTAGRAM_CHECK_TTL_MS } from "./checks.ts";
 import { type QueueDepth, queueDepth } from "./queue-depths.ts";
@@ -27,7 +28,7 @@ export interface Health {
 }
 
 /** The header for every dashboard polling this instance, recomputed at most every {@link HEALTH_TTL_MS}. */
-export const health = (rt: Runtime): Promise<Health> => cachedHealth(rt, undefined);
+export const health = (rt: PublishRuntime): Promise<Health> => cachedHealth(rt, undefined);
 const cachedHealth = perRuntime(HEALTH_TTL_MS, (rt) => computeHealth(rt));
 /** Each quota read is a Graph API call from the account's hourly budget: it is kept as long as the status check's. */
 const cachedQuota = perRuntime(INSTAGRAM_CHECK_TTL_MS, (rt) => quota(rt));
@@ -35,7 +36,7 @@ const cachedQuota = perRuntime(INSTAGRAM_CHECK_TTL_MS, (rt) => quota(rt));
 export const COUNTS_TTL_MS = 10_000;
 const cachedCounts = perRuntime(COUNTS_TTL_MS, (rt) => rt.photos.countByStatus());
 
-async function computeHealth(rt: Runtime): Promise<Health> {
+async function computeHealth(rt: PublishRuntime): Promise<Health> {
   const { sqs } = rt.config;
   const depth = (url: string) =>
     queueDepth(rt.clients.sqs, url).catch((error: unknown) => ({ error: describeError(error).message }));
@@ -49,7 +50,7 @@ async function computeHealth(rt: Runtime): Promise<Health> {
   ]);
   const liveError =
     "error" in instagram && instagram.error.code === "instagram_auth" ? instagram.error : undefined;
-  const token = await tokenStatus(rt.config, rt.now(), liveError).catch((error: unknown) => ({
+  const token = await tokenStatus(rt.tokens, rt.now(), liveError).catch((error: unknown) => ({
     error: describeError(error),
   }));
   return {
@@ -63,7 +64,7 @@ async function computeHealth(rt: Runtime): Promise<Health> {
   };
 }
 
-async function quota(rt: Runtime): Promise<Health["instagram"]> {
+async function quota(rt: PublishRuntime): Promise<Health["instagram"]> {
   try {
     const limit = await rt.graph.getPublishingLimit();
     const windowMs = limit.quotaDurationSeconds * 1000;
@@ -80,7 +81,7 @@ async function quota(rt: Runtime): Promise<Health["instagram"]> {
 }
 
 /** When the oldest post in the rolling window leaves it (our own record of what we published). */
-async function slotFreesAt(rt: Runtime, windowMs: number): Promise<string | null> {
+async function slotFreesAt(rt: PublishRuntime, windowMs: number): Promise<string | null> {
   const since = new Date(rt.now().getTime() - windowMs).toISOString();
   const out = await rt.clients.dynamo.send(
     new QueryCommand({

@@ -6,7 +6,9 @@
  */
 
 import { ValidationError } from "@photo-relay/core";
-import { CAPTION_LIMITS, type PhotoRecord, type Runtime, setStage } from "@photo-relay/pipeline";
+import { CAPTION_LIMITS } from "@photo-relay/instagram";
+import { type PublishRuntime, requestPublish } from "@photo-relay/pipeline/api";
+import { type PhotoRecord, setStage } from "@photo-relay/pipeline/photo";
 import { UploadRefused } from "./web-errors.ts";
 
 export type OwnerChoices = { publishHold?: "hold" | "skip"; captionOverride?: string };
@@ -18,7 +20,7 @@ const published = (p: PhotoRecord) =>
   p.stages.publish.mediaId !== undefined || p.stages.publish.status === "done";
 
 export async function choosePublishing(
-  rt: Runtime,
+  rt: PublishRuntime,
   id: string,
   action: PublishingAction,
 ): Promise<ChosenPhoto> {
@@ -43,12 +45,17 @@ export async function choosePublishing(
     const released = rest as PhotoRecord;
     return requeue ? setStage("publish", { status: "pending" }, {}, rt.now())(released) : released;
   });
-  if (requeue) await rt.queues.publish({ photoId: id, step: "create", checks: 0 });
+  // The owner wants it posted after all: approved, and queued as "publish now" queues it.
+  if (requeue) await requestPublish(rt, id);
   return photo as ChosenPhoto;
 }
 
 /** Sets (or with `null`, clears) the caption posted instead of the template's. */
-export async function setCaption(rt: Runtime, id: string, caption: string | null): Promise<ChosenPhoto> {
+export async function setCaption(
+  rt: PublishRuntime,
+  id: string,
+  caption: string | null,
+): Promise<ChosenPhoto> {
   if (caption !== null && caption.length > CAPTION_LIMITS.chars) {
     throw new ValidationError("caption_too_long", `a caption has at most ${CAPTION_LIMITS.chars} characters`);
   }

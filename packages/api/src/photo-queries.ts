@@ -8,7 +8,8 @@
  * request; the cursor then continues exactly after the last photo returned.
  */
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { PhotoStatus, Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
+import type { PhotoStatus } from "@photo-relay/pipeline/photo";
 import { SUMMARY_ATTRIBUTES, SUMMARY_NAMES, type SummarySource } from "./photo-summary.ts";
 
 export interface PhotoQuery {
@@ -36,7 +37,7 @@ const READ_BUDGET = 3000;
 
 type Item = SummarySource & { kind?: string; status: PhotoStatus };
 
-export async function queryPhotos(rt: Runtime, query: PhotoQuery): Promise<PhotoPage> {
+export async function queryPhotos(rt: PublishRuntime, query: PhotoQuery): Promise<PhotoPage> {
   const byStatus = query.state !== undefined;
   const matches = matcher(query);
   const photos: Item[] = [];
@@ -69,7 +70,7 @@ export async function queryPhotos(rt: Runtime, query: PhotoQuery): Promise<Photo
 }
 
 /** Photos changed at or after `since` (oldest first), at most `limit`. */
-export async function changedSince(rt: Runtime, since: string, limit = 200): Promise<SummarySource[]> {
+export async function changedSince(rt: PublishRuntime, since: string, limit = 200): Promise<SummarySource[]> {
   const out = await rt.clients.dynamo.send(
     new QueryCommand({ ...indexQuery(rt, {}, since), ScanIndexForward: true, Limit: limit }),
   );
@@ -78,7 +79,7 @@ export async function changedSince(rt: Runtime, since: string, limit = 200): Pro
 
 /** Every photo changed since `since`, with its journey (for the chart). */
 export async function activeSince(
-  rt: Runtime,
+  rt: PublishRuntime,
   since: string,
 ): Promise<Array<SummarySource & { journey: unknown[] }>> {
   const items: Array<SummarySource & { journey: unknown[] }> = [];
@@ -98,7 +99,7 @@ export async function activeSince(
   return items;
 }
 
-function indexQuery(rt: Runtime, by: { status?: PhotoStatus }, since?: string): QueryCommandInput {
+function indexQuery(rt: PublishRuntime, by: { status?: PhotoStatus }, since?: string): QueryCommandInput {
   const names: Record<string, string> = { ...SUMMARY_NAMES };
   const values: Record<string, unknown> = {};
   let condition: string;

@@ -4,7 +4,8 @@
  * (converted → mirrored / published; publish includes any wait for approval or quota). Read from
  * the photos active in the window, with their journeys; kept {@link STATS_TTL_MS} per instance.
  */
-import type { JourneyEvent, Runtime, StageName } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
+import type { JourneyEvent, StageName } from "@photo-relay/pipeline/photo";
 import { activeSince } from "./photo-queries.ts";
 import { perRuntime } from "./ttl-cache.ts";
 
@@ -22,7 +23,7 @@ export interface PhotoStats {
 /** The chart's data for `hours`, recomputed at most every {@link STATS_TTL_MS}. */
 export const photoStats = perRuntime(STATS_TTL_MS, (rt, hours: number) => computeStats(rt, hours));
 
-async function computeStats(rt: Runtime, hours: number): Promise<PhotoStats> {
+async function computeStats(rt: PublishRuntime, hours: number): Promise<PhotoStats> {
   const end = Math.floor(rt.now().getTime() / 60_000) * 60;
   const start = end - hours * 60 * 60;
   const minutes = Array.from({ length: hours * 60 + 1 }, (_, i) => start + i * 60);

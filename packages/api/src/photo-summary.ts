@@ -5,7 +5,8 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { PhotoRecord, Runtime, StageName, StageStatus } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
+import type { PhotoRecord, StageName, StageStatus } from "@photo-relay/pipeline/photo";
 
 export interface PhotoSummary {
   id: string;
@@ -58,7 +59,7 @@ export type SummarySource = Pick<
   | "renditions"
 > & { publishHold?: "hold" | "skip" };
 
-export async function summarize(rt: Runtime, photo: SummarySource): Promise<PhotoSummary> {
+export async function summarize(rt: PublishRuntime, photo: SummarySource): Promise<PhotoSummary> {
   const stuck = STAGES.find(
     (s) => ["failed", "retrying"].includes(photo.stages[s].status) && photo.stages[s].lastError,
   );
@@ -89,7 +90,7 @@ export async function summarize(rt: Runtime, photo: SummarySource): Promise<Phot
  * A presigned GET whose signing time is rounded down to a few minutes, so the same thumbnail keeps
  * the same URL for a while and the browser's cache serves it across live updates.
  */
-export function presignGet(rt: Runtime, key: string): Promise<string> {
+export function presignGet(rt: PublishRuntime, key: string): Promise<string> {
   const { presignSeconds } = rt.config.s3;
   const step = Math.min(300, Math.floor(presignSeconds / 3)) * 1000;
   const signingDate = new Date(Math.floor(rt.now().getTime() / step) * step);

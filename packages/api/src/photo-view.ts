@@ -1,10 +1,10 @@
 /**
  * Everything a photo's own page shows: the record (its journey included), a short-lived URL for
  * each rendition and the original, the mirrored files, the Instagram permalink, and the caption
- * that would be posted now (the owner's override, else the template's).
+ * the owner wrote to post instead of the template's (none: the template's is used).
  */
-import type { PhotoRecord, Runtime } from "@photo-relay/pipeline";
-import { captionFor } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
+import type { PhotoRecord } from "@photo-relay/pipeline/photo";
 import type { ChosenPhoto } from "./photo-choices.ts";
 import { type PhotoSummary, presignGet, summarize } from "./photo-summary.ts";
 
@@ -22,7 +22,7 @@ export interface PhotoView {
   caption: { text: string | null; overridden: boolean };
 }
 
-export async function photoView(rt: Runtime, photo: ChosenPhoto): Promise<PhotoView> {
+export async function photoView(rt: PublishRuntime, photo: ChosenPhoto): Promise<PhotoView> {
   const { version: _v, kind: _k, ...record } = photo;
   const { leaseUntil: _l, ...publish } = photo.stages.publish;
   const renditions: PhotoView["renditions"] = await Promise.all(
@@ -41,16 +41,12 @@ export async function photoView(rt: Runtime, photo: ChosenPhoto): Promise<PhotoV
     bytes: photo.bytes,
     contentType: photo.format ?? "",
   });
-  const templated =
-    photo.captionOverride === undefined
-      ? await captionFor(rt, photo, rt.logger).catch(() => undefined)
-      : undefined;
   return {
     summary: await summarize(rt, photo),
     photo: { ...record, stages: { ...photo.stages, publish } },
     renditions,
     caption: {
-      text: photo.captionOverride ?? templated ?? null,
+      text: photo.captionOverride ?? null,
       overridden: photo.captionOverride !== undefined,
     },
   };

@@ -2,11 +2,11 @@
  * One answer per runtime (and key) for a while: the dashboard's many pollers share what costs a
  * Graph API call or a count over the whole table. A failed answer is forgotten at once.
  */
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
 
-export function perRuntime<K, V>(ttlMs: number, compute: (rt: Runtime, key: K) => Promise<V>) {
-  const cache = new WeakMap<Runtime, Map<K, { at: number; value: Promise<V> }>>();
-  return (rt: Runtime, key: K): Promise<V> => {
+export function perRuntime<K, V>(ttlMs: number, compute: (rt: PublishRuntime, key: K) => Promise<V>) {
+  const cache = new WeakMap<PublishRuntime, Map<K, { at: number; value: Promise<V> }>>();
+  return (rt: PublishRuntime, key: K): Promise<V> => {
     let entries = cache.get(rt);
     if (!entries) {
       entries = new Map();

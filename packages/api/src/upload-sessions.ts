@@ -5,7 +5,7 @@
  */
 import { HeadObjectCommand, NotFound } from "@aws-sdk/client-s3";
 import { originalKey } from "@photo-relay/core";
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import { z } from "zod";
 import type { Caller } from "./caller.ts";
 import { guestLinks } from "./caller.ts";
@@ -26,7 +26,7 @@ export type UploadSession =
   | { state: "new"; key: string; ticket: string; multipart: boolean; partSize: number; expiresAt: string };
 
 export async function openUploadSession(
-  rt: Runtime,
+  rt: PublishRuntime,
   caller: Caller,
   req: SessionRequest,
 ): Promise<UploadSession> {
@@ -82,7 +82,7 @@ export async function openUploadSession(
   };
 }
 
-export async function exists(rt: Runtime, key: string): Promise<boolean> {
+export async function exists(rt: PublishRuntime, key: string): Promise<boolean> {
   try {
     await rt.clients.s3.send(new HeadObjectCommand({ Bucket: rt.config.s3.bucket, Key: key }));
     return true;

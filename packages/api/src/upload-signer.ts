@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import { z } from "zod";
 import { formatBytes, maxPartNumber, UPLOAD_KEY } from "./upload-rules.ts";
 import { exists } from "./upload-sessions.ts";
@@ -43,7 +43,7 @@ export interface Presigned {
 
 /** Signs `req` for the file `ticket` stands for. */
 export async function signUploadRequest(
-  rt: Runtime,
+  rt: PublishRuntime,
   ticket: Ticket,
   req: PresignableRequest,
 ): Promise<Presigned> {
@@ -127,12 +127,12 @@ function metadataHeaders(ticket: Ticket): {
   };
 }
 
-async function refuseExisting(rt: Runtime, key: string): Promise<void> {
+async function refuseExisting(rt: PublishRuntime, key: string): Promise<void> {
   if (await exists(rt, key)) throw new UploadRefused("already_there", "this photo is already there");
 }
 
 /** The parts S3 holds for the upload add up to no more than the ticket allows; else the upload is aborted. */
-async function checkParts(rt: Runtime, ticket: Ticket, UploadId: string): Promise<void> {
+async function checkParts(rt: PublishRuntime, ticket: Ticket, UploadId: string): Promise<void> {
   const Bucket = rt.config.s3.bucket;
   let total = 0;
   let count = 0;

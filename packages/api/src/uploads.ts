@@ -5,7 +5,7 @@
  */
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { originalKey } from "@photo-relay/core";
-import type { Runtime } from "@photo-relay/pipeline";
+import type { Runtime } from "@photo-relay/pipeline/runtime";
 import { z } from "zod";
 
 export const EXTENSIONS: Record<string, string> = {

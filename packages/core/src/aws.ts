@@ -1,7 +1,11 @@
-/** AWS client factories: every endpoint comes from the configuration (AWS, the local stack, a test harness). */
+/**
+ * AWS client factories: every endpoint comes from the configuration (AWS, the local stack, a test
+ * harness). Clients are made here and injected; nothing below keeps a client of its own.
+ */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
+import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Config } from "./config-schema.ts";
 
@@ -11,23 +15,45 @@ export interface AwsClients {
   dynamo: DynamoDBDocumentClient;
 }
 
-export function createAwsClients(config: Config): AwsClients {
+export interface AwsClientOptions {
+  /** Fixed credentials (the local stack's emulators take any); the SDK's default chain when absent. */
+  credentials?: S3ClientConfig["credentials"];
+}
+
+export function createAwsClients(config: Config, options: AwsClientOptions = {}): AwsClients {
   const { region } = config;
+  const common = { region, ...(options.credentials && { credentials: options.credentials }) };
   const s3 = new S3Client({
-    region,
+    ...common,
     forcePathStyle: config.s3.forcePathStyle,
-    // Checksums only where S3 requires them: presigned URLs then carry no CRC32 of an empty body
-    // (see research/uploads-ftps-sftp-watching.md §5), and S3-compatible servers accept our uploads.
+    // Checksums only where S3 requires them: since SDK 3.729.0 the default signs the CRC32 of an
+    // empty body into presigned URLs, which S3-compatible servers then refuse
+    // (https://github.com/seaweedfs/seaweedfs/issues/10216, https://github.com/localstack/localstack/issues/12169).
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     ...(config.s3.endpoint && { endpoint: config.s3.endpoint }),
   });
-  const sqs = new SQSClient({ region, ...(config.sqs.endpoint && { endpoint: config.sqs.endpoint }) });
+  const sqs = new SQSClient({ ...common, ...(config.sqs.endpoint && { endpoint: config.sqs.endpoint }) });
   const dynamo = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region, ...(config.dynamodb.endpoint && { endpoint: config.dynamodb.endpoint }) }),
+    new DynamoDBClient({
+      ...common,
+      ...(config.dynamodb.endpoint && { endpoint: config.dynamodb.endpoint }),
+    }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
   return { s3, sqs, dynamo };
+}
+
+/**
+ * The SSM client, for the Instagram token's parameter. Separate from {@link createAwsClients} so
+ * that only the functions that read the token (publish, the API, the refresh job) make one, and a
+ * bundle that never calls this leaves the SSM SDK out.
+ */
+export function createSsmClient(config: Config, options: AwsClientOptions = {}): SSMClient {
+  return new SSMClient({
+    region: config.region,
+    ...(options.credentials && { credentials: options.credentials }),
+  });
 }
 
 export function destroyAwsClients(clients: AwsClients): void {

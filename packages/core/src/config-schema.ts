@@ -22,6 +22,15 @@ function section<S extends z.core.$ZodLooseShape>(shape: S) {
  */
 export const transportSchema = z.looseObject({ type: z.string().min(1) });
 
+/**
+ * A transport's credentials may name a secret instead of holding it: `"passwordSecret": "MirrorFtpPassword"`
+ * stands for `"password": <that secret's value>` (on AWS an SST secret, `sst secret set MirrorFtpPassword …`),
+ * so no password, key or passphrase sits in a variable, a file in the bundle or the deployment state.
+ * {@link resolveSecretRefs} swaps the references for the values.
+ */
+export const SECRET_REF_FIELDS = ["password", "privateKey", "passphrase"] as const;
+export const SECRET_REF_SUFFIX = "Secret";
+
 export const mirrorTargetSchema = z.object({
   name: z.string().min(1).default("web"),
   /** Tried in order: the first transport that works takes the file (FTPS, then SFTP, …). */
@@ -33,7 +42,8 @@ export const mirrorTargetSchema = z.object({
 });
 
 export const configSchema = z.object({
-  region: z.string().default("us-east-1"),
+  /** Never defaulted: on Lambda it is the function's own `AWS_REGION`, so a deployment works in any region. */
+  region: z.string().min(1),
   s3: section({
     bucket: z.string().min(3),
     /** Custom S3 endpoint (the local stack, MinIO, …); AWS when absent. */
@@ -47,6 +57,10 @@ export const configSchema = z.object({
     convertQueueUrl: url,
     mirrorQueueUrl: url,
     publishQueueUrl: url,
+    /** The dead-letter queues, whose depths `GET /status` shows; absent, it finds them from the redrive policy. */
+    convertDlqUrl: url.optional(),
+    mirrorDlqUrl: url.optional(),
+    publishDlqUrl: url.optional(),
   }),
   dynamodb: section({
     endpoint: url.optional(),
@@ -136,7 +150,8 @@ export type TransportOptions = z.infer<typeof transportSchema>;
 
 /**
  * Environment variables and the field each one sets. Secrets may also come from `<NAME>_FILE`
- * (a path whose contents are the value), as in container secret mounts.
+ * (a path whose contents are the value), as in container secret mounts. `region` also comes from
+ * AWS's own `AWS_REGION` (set in every Lambda) or `AWS_DEFAULT_REGION`; `PHOTO_RELAY_REGION` wins.
  */
 export const ENV_VARS: Record<string, { path: string; type?: "number" | "boolean" | "list" | "json" }> = {
   PHOTO_RELAY_REGION: { path: "region" },
@@ -147,6 +162,9 @@ export const ENV_VARS: Record<string, { path: string; type?: "number" | "boolean
   PHOTO_RELAY_CONVERT_QUEUE_URL: { path: "sqs.convertQueueUrl" },
   PHOTO_RELAY_MIRROR_QUEUE_URL: { path: "sqs.mirrorQueueUrl" },
   PHOTO_RELAY_PUBLISH_QUEUE_URL: { path: "sqs.publishQueueUrl" },
+  PHOTO_RELAY_CONVERT_DLQ_URL: { path: "sqs.convertDlqUrl" },
+  PHOTO_RELAY_MIRROR_DLQ_URL: { path: "sqs.mirrorDlqUrl" },
+  PHOTO_RELAY_PUBLISH_DLQ_URL: { path: "sqs.publishDlqUrl" },
   PHOTO_RELAY_DYNAMODB_ENDPOINT: { path: "dynamodb.endpoint" },
   PHOTO_RELAY_TABLE: { path: "dynamodb.table" },
   PHOTO_RELAY_API_TOKEN: { path: "api.token" },

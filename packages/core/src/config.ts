@@ -5,7 +5,15 @@
  */
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
-import { type Config, type ConfigInput, configSchema, ENV_VARS, SECRET_PATHS } from "./config-schema.ts";
+import {
+  type Config,
+  type ConfigInput,
+  configSchema,
+  ENV_VARS,
+  SECRET_PATHS,
+  SECRET_REF_FIELDS,
+  SECRET_REF_SUFFIX,
+} from "./config-schema.ts";
 import { ConfigError } from "./errors.ts";
 
 export * from "./config-schema.ts";
@@ -70,7 +78,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Tree {
-  const tree: Tree = {};
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  const tree: Tree = region ? { region } : {};
   for (const [name, { path, type }] of Object.entries(ENV_VARS)) {
     const raw = env[name] ?? readSecretFile(env[`${name}_FILE`]);
     if (raw === undefined || raw === "") continue;
@@ -132,6 +141,36 @@ function setPath(tree: Tree, path: string, value: unknown): void {
     node = node[key] as Tree;
   }
   node[keys.at(-1) as string] = value;
+}
+
+/**
+ * A copy of the config with each mirror transport's secret references (`passwordSecret`, …, see
+ * {@link SECRET_REF_FIELDS}) replaced by the value `lookup` gives for the named secret. A reference
+ * `lookup` does not know stays as it is (on AWS only the mirror function is linked to the mirror
+ * secrets); a field given both ways is a configuration error.
+ *
+ * @example
+ * resolveSecretRefs(config, (name) => (name in Resource ? Resource[name].value : undefined));
+ */
+export function resolveSecretRefs(config: Config, lookup: (name: string) => string | undefined): Config {
+  const copy = structuredClone(config);
+  const problems: string[] = [];
+  for (const [t, target] of copy.mirror.targets.entries())
+    for (const [i, transport] of target.transports.entries())
+      for (const field of SECRET_REF_FIELDS) {
+        const ref = transport[`${field}${SECRET_REF_SUFFIX}`];
+        if (typeof ref !== "string") continue;
+        if (transport[field] !== undefined || transport[`${field}File`] !== undefined)
+          problems.push(
+            `mirror.targets.${t}.transports.${i}.${field}${SECRET_REF_SUFFIX}: give ${field} one way only`,
+          );
+        const value = lookup(ref);
+        if (value === undefined) continue;
+        transport[field] = value;
+        delete transport[`${field}${SECRET_REF_SUFFIX}`];
+      }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return copy;
 }
 
 export type { Config, ConfigInput };

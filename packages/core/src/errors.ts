@@ -1,14 +1,14 @@
 /**
  * The one error family of photo-relay. Every package throws these (or subclasses) so that each edge
- * (HTTP `onError`, SQS `batchItemFailures`, the agent's retry loop) translates errors in one place.
+ * (HTTP `onError`, the stage runner behind SQS `batchItemFailures`, the agent's retry loop)
+ * translates errors in one place. Errors say what happened (`code`) and whether trying again can
+ * help (`retryable`); what that means for an HTTP answer is the API's business, not theirs.
  */
 export type ErrorCode = string;
 
 export interface PhotoRelayErrorOptions {
   /** Whether trying the same thing again later can succeed. */
   retryable?: boolean;
-  /** HTTP status the API maps this error to. */
-  status?: number;
   cause?: unknown;
 }
 
@@ -16,14 +16,12 @@ export interface PhotoRelayErrorOptions {
 export class PhotoRelayError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
-  readonly status: number;
 
   constructor(code: ErrorCode, message: string, options: PhotoRelayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "PhotoRelayError";
     this.code = code;
     this.retryable = options.retryable ?? false;
-    this.status = options.status ?? 500;
   }
 }
 
@@ -31,7 +29,7 @@ export class PhotoRelayError extends Error {
 export class ConfigError extends PhotoRelayError {
   readonly issues: string[];
   constructor(issues: string[]) {
-    super("config_invalid", `invalid configuration:\n  - ${issues.join("\n  - ")}`, { status: 500 });
+    super("config_invalid", `invalid configuration:\n  - ${issues.join("\n  - ")}`);
     this.name = "ConfigError";
     this.issues = issues;
   }
@@ -40,22 +38,30 @@ export class ConfigError extends PhotoRelayError {
 /** Input that will never succeed: a bad request body, an unsupported file, a rejected image. */
 export class ValidationError extends PhotoRelayError {
   constructor(code: ErrorCode, message: string, options: Omit<PhotoRelayErrorOptions, "retryable"> = {}) {
-    super(code, message, { status: 400, ...options, retryable: false });
+    super(code, message, { ...options, retryable: false });
     this.name = "ValidationError";
   }
 }
 
 export class NotFoundError extends PhotoRelayError {
   constructor(what: string) {
-    super("not_found", `${what} not found`, { status: 404 });
+    super("not_found", `${what} not found`);
     this.name = "NotFoundError";
+  }
+}
+
+/** A request without valid credentials (the API's bearer token, a guest link's token). */
+export class UnauthorizedError extends PhotoRelayError {
+  constructor(message: string) {
+    super("unauthorized", message);
+    this.name = "UnauthorizedError";
   }
 }
 
 /** A passing failure (network, throttling, a peer that is down): the same work may succeed later. */
 export class RetryableError extends PhotoRelayError {
   constructor(code: ErrorCode, message: string, options: Omit<PhotoRelayErrorOptions, "retryable"> = {}) {
-    super(code, message, { status: 503, ...options, retryable: true });
+    super(code, message, { ...options, retryable: true });
     this.name = "RetryableError";
   }
 }

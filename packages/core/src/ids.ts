@@ -33,3 +33,10 @@ const RENDITION_FILES: Record<RenditionName, string> = {
 export function renditionKey(id: PhotoId, rendition: RenditionName): string {
   return `renditions/${id}/${RENDITION_FILES[rendition]}`;
 }
+
+/**
+ * `sidecars/<id>.txt`: the caption text the uploader found beside the photo (UTF-8). Keys are
+ * content-derived, so the text is stored under the id of the photo it belongs to, before the
+ * original, outside `originals/` so it triggers no conversion.
+ */
+export const sidecarKey = (id: PhotoId): string => `sidecars/${id}.txt`;

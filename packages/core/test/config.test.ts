@@ -2,9 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, redactConfig } from "../src/index.ts";
+import { ConfigError, loadConfig, redactConfig, resolveSecretRefs } from "../src/index.ts";
 
 const env = {
+  AWS_REGION: "eu-central-1",
   PHOTO_RELAY_S3_BUCKET: "media",
   PHOTO_RELAY_CONVERT_QUEUE_URL: "http://127.0.0.1:1/000000000000/convert",
   PHOTO_RELAY_MIRROR_QUEUE_URL: "http://127.0.0.1:1/000000000000/mirror",
@@ -93,5 +94,52 @@ describe("config", () => {
     expect(text).not.toContain(env.PHOTO_RELAY_API_TOKEN);
     expect(text).not.toContain(env.PHOTO_RELAY_INSTAGRAM_TOKEN);
     expect(text).toContain("media");
+  });
+
+  it("takes the region from Lambda's AWS_REGION, lets PHOTO_RELAY_REGION win, and never guesses one", () => {
+    expect(loadConfig({ env }).region).toBe("eu-central-1");
+    expect(loadConfig({ env: { ...env, PHOTO_RELAY_REGION: "ap-southeast-2" } }).region).toBe(
+      "ap-southeast-2",
+    );
+    const { AWS_REGION: _, ...noRegion } = env;
+    expect(loadConfig({ env: { ...noRegion, AWS_DEFAULT_REGION: "sa-east-1" } }).region).toBe("sa-east-1");
+    expect(() => loadConfig({ env: noRegion })).toThrow(/region: is required .*PHOTO_RELAY_REGION/);
+  });
+
+  it("swaps a mirror transport's secret references for the secrets' values, and only those it is given", () => {
+    const targets = [
+      {
+        name: "web",
+        transports: [
+          { type: "ftps", host: "f", user: "u", passwordSecret: "MirrorFtpPassword" },
+          {
+            type: "sftp",
+            host: "s",
+            user: "u",
+            privateKeySecret: "MirrorSftpKey",
+            passphraseSecret: "Unlinked",
+          },
+        ],
+      },
+    ];
+    const config = loadConfig({ env: { ...env, PHOTO_RELAY_MIRROR_TARGETS: JSON.stringify(targets) } });
+    const secrets: Record<string, string> = { MirrorFtpPassword: "ftp-pass", MirrorSftpKey: "-----KEY-----" };
+    const resolved = resolveSecretRefs(config, (name) => secrets[name]);
+    expect(resolved.mirror.targets[0]?.transports).toEqual([
+      { type: "ftps", host: "f", user: "u", password: "ftp-pass" },
+      { type: "sftp", host: "s", user: "u", privateKey: "-----KEY-----", passphraseSecret: "Unlinked" },
+    ]);
+    expect(JSON.stringify(config)).not.toContain("ftp-pass"); // the input is left as it was
+    expect(JSON.stringify(redactConfig(resolved))).not.toMatch(/ftp-pass|KEY/);
+  });
+
+  it("refuses a credential given both inline and as a secret reference", () => {
+    const targets = [
+      { transports: [{ type: "ftps", password: "inline", passwordSecret: "MirrorFtpPassword" }] },
+    ];
+    const config = loadConfig({ env: { ...env, PHOTO_RELAY_MIRROR_TARGETS: JSON.stringify(targets) } });
+    expect(() => resolveSecretRefs(config, () => "from-secret")).toThrow(
+      /mirror\.targets\.0\.transports\.0\.passwordSecret: give password one way only/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `@photo-relay/graph-sandbox`: a local Instagram Graph API that behaves like the documented API
- * (see /work/shared/instagram-api.md, "Simulator contract"), for tests and the local stack.
+ * (see docs/instagram-graph-api.md), for tests and the local stack.
  * @example
  * const sandbox = await startGraphSandbox({ processingMs: 0 });
  * sandbox.faults.set("rate_limit", { times: 2, code: 80002 });

@@ -1,5 +1,5 @@
 /**
- * Meta's publishing rules for captions, feed images and videos (instagram-api.md §2–3). Image and
+ * Meta's publishing rules for captions, feed images and videos (docs/instagram-graph-api.md). Image and
  * caption violations are synchronous errors of `POST /{ig}/media`; video violations make the
  * container end in ERROR, as video processing is asynchronous at Meta.
  */

@@ -17,7 +17,7 @@ export type ImagingErrorCode =
 export class ImagingError extends ValidationError {
   declare readonly code: ImagingErrorCode;
   constructor(code: ImagingErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(code, message, { status: 422, ...options });
+    super(code, message, options);
     this.name = "ImagingError";
   }
 }

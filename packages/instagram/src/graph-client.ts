@@ -1,5 +1,5 @@
 /** The operations photo-relay needs from the Graph API, over {@link GraphHttp}. */
-import { PhotoRelayError } from "@photo-relay/core";
+import { AccountSetupError } from "./errors.ts";
 import { type ContainerStatusCode, type GraphClientOptions, GraphHttp } from "./graph-http.ts";
 
 export interface ImageContainerInput {
@@ -159,11 +159,7 @@ export class GraphClient extends GraphHttp {
     });
     const page = r.data?.find((p) => p.instagram_business_account);
     if (!page?.instagram_business_account) {
-      throw new PhotoRelayError(
-        "instagram_no_account",
-        "no Facebook Page of this token has a linked Instagram account",
-        { status: 502 },
-      );
+      throw new AccountSetupError("instagram_no_account");
     }
     const igUserId = page.instagram_business_account.id;
     const user = await this.request<{ username?: string }>("GET", igUserId, { fields: "username" });
@@ -176,13 +172,7 @@ export class GraphClient extends GraphHttp {
    */
   async refreshToken(): Promise<{ accessToken: string; expiresIn: number }> {
     if (this.flavour !== "instagram") {
-      throw new PhotoRelayError(
-        "instagram_unsupported",
-        "Facebook Login tokens cannot be refreshed; exchange or log in again",
-        {
-          status: 400,
-        },
-      );
+      throw new AccountSetupError("instagram_unsupported");
     }
     const r = await this.request<{ access_token: string; expires_in: number }>(
       "GET",

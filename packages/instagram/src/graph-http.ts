@@ -3,7 +3,9 @@
  * on graph.facebook.com), a pinned API version and a configurable base URL (the sandbox, a harness).
  */
 import { RetryableError } from "@photo-relay/core";
-import { graphApiError, networkError, redactUrl } from "./errors.ts";
+import type { GraphApiError } from "./errors.ts";
+import { graphApiError, networkError } from "./graph-error-kinds.ts";
+import { redactUrl } from "./redact-url.ts";
 import { type GraphUsage, parseUsage } from "./usage.ts";
 
 export type GraphFlavour = "instagram" | "facebook";
@@ -25,6 +27,8 @@ export interface GraphClientOptions {
   timeoutMs?: number;
   /** Called with the usage headers of every response that has them. */
   onUsage?: (usage: GraphUsage) => void;
+  /** Called before an `auth` error is thrown: Instagram refused the token (see `TokenKeeper.noteRefusal`). */
+  onRefused?: (error: GraphApiError) => Promise<void>;
 }
 
 type Params = Record<string, string | number | boolean | undefined>;
@@ -93,7 +97,11 @@ export class GraphHttp {
       this.#options.onUsage?.(usage);
     }
     const isError = !response.ok || (payload !== null && typeof payload === "object" && "error" in payload);
-    if (isError) throw graphApiError(method, url, response.status, payload, usage?.retryAfterSeconds);
+    if (isError) {
+      const error = graphApiError(method, url, response.status, payload, usage?.retryAfterSeconds);
+      if (error.kind === "auth") await this.#options.onRefused?.(error);
+      throw error;
+    }
     // A 2xx that is not JSON comes from something between us and Meta (a proxy, a captive portal).
     if (payload === undefined) {
       throw new RetryableError(

@@ -1,14 +1,26 @@
 /**
- * `@photo-relay/instagram`: the Instagram Graph API client (content publishing) and its error taxonomy.
- * Point `baseUrl` at `@photo-relay/graph-sandbox` locally.
+ * `@photo-relay/instagram`: everything photo-relay knows about Instagram. The Graph API client and
+ * its error kinds, what a container is made of for each kind of post, caption templates and
+ * Instagram's caption rules, the publishing quota gate, and the token's life (store, refresh,
+ * status, refusals). Point `baseUrl` at `@photo-relay/graph-sandbox` locally.
  */
 
 export {
-  classifyGraphError,
+  CAPTION_LIMITS,
+  type CaptionCheck,
+  type CaptionFields,
+  enforceCaptionRules,
+  renderCaption,
+} from "./caption.ts";
+export { type ContainerSpec, carouselItemsReady, createContainer } from "./container-spec.ts";
+export {
+  AccountSetupError,
+  CaptionError,
+  ContainerFailedError,
   GraphApiError,
   type GraphErrorBody,
   type GraphErrorKind,
-  redactUrl,
+  TokenRefusedError,
 } from "./errors.ts";
 export {
   type ContainerStatus,
@@ -21,10 +33,28 @@ export {
   type ReelsContainerInput,
   type StoryContainerInput,
 } from "./graph-client.ts";
+export { classifyGraphError } from "./graph-error-kinds.ts";
 export {
   type ContainerStatusCode,
   type GraphClientOptions,
   type GraphFlavour,
   GraphHttp,
 } from "./graph-http.ts";
+export {
+  type InstagramAccount,
+  type InstagramAccountDeps,
+  openInstagramAccount,
+} from "./instagram-account.ts";
+export { type QuotaGate, quotaDeferSeconds, readQuotaGate } from "./quota-gate.ts";
+export { redactUrl } from "./redact-url.ts";
+export { TokenKeeper, type TokenKeeperOptions } from "./token/token-keeper.ts";
+export { type RefreshOptions, type RefreshOutcome, refreshStoredToken } from "./token/token-refresh.ts";
+export { type TokenStatus, tokenStatus } from "./token/token-status.ts";
+export {
+  FileTokenStore,
+  openTokenStore,
+  SsmTokenStore,
+  type StoredToken,
+  type TokenStore,
+} from "./token/token-store.ts";
 export { type AppUsage, type BusinessUseCaseUsage, type GraphUsage, parseUsage } from "./usage.ts";

@@ -168,7 +168,6 @@ describe("instagram errors: kinds driven by sandbox faults", () => {
       graphCode: 36001,
       subcode: 2207005,
       retryable: false,
-      status: 422,
     });
   });
 

@@ -2,9 +2,9 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApi } from "@photo-relay/api";
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
 
-export async function startApiServer(runtime: Runtime, host: string, port: number) {
+export async function startApiServer(runtime: PublishRuntime, host: string, port: number) {
   const app = createApi(() => runtime);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));

@@ -1,6 +1,6 @@
 /** Creates the bucket, queues (each with its dead-letter queue) and table the pipeline uses, idempotently. */
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
-import { PHOTOS_TABLE, STAGE_SETTINGS } from "@photo-relay/pipeline";
+import { PHOTOS_TABLE, STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
 import type { FauxqsServer } from "fauxqs";
 
 export type StageName = keyof typeof STAGE_SETTINGS;

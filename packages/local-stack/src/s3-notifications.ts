@@ -1,5 +1,5 @@
 /**
- * S3 ObjectCreated notifications for the emulator, which has none (research/local-servers.md §2:
+ * S3 ObjectCreated notifications for the emulator, which has none (docs/local-emulators.md:
  * `PUT ?notification` is accepted and ignored). The emulator records every stored object on its
  * message spy; we tap that record and deliver an event in AWS's own format to the queue, so the
  * convert handler reads exactly what it reads in AWS.
@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "@photo-relay/core";
-import { type CreatedEventName, s3Event } from "@photo-relay/pipeline";
+import { type CreatedEventName, s3Event } from "@photo-relay/pipeline/jobs";
 import type { FauxqsServer, S3SpyEvent, SpyMessage } from "fauxqs";
 
 export interface NotificationRule {

@@ -6,7 +6,7 @@
  * timeout and dead-lettering after its max receives (both enforced by the queue itself).
  *
  * Failed records are never made visible early with `ChangeMessageVisibility(0)`: the emulator's
- * SQLite persistence loses the message on that call (research/local-servers.md §8, item 6), and
+ * SQLite persistence loses the message on that call (docs/local-emulators.md), and
  * Lambda does not do it either.
  */
 import { randomUUID } from "node:crypto";

@@ -14,14 +14,14 @@ import { createHandler as convertHandler } from "@photo-relay/functions/convert"
 import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
 import { createHandler as publishHandler } from "@photo-relay/functions/publish";
 import { type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "@photo-relay/graph-sandbox";
+import { type RefreshOutcome, refreshStoredToken } from "@photo-relay/instagram";
 import {
-  closeRuntime,
-  createRuntime,
-  type RefreshOutcome,
-  type Runtime,
-  refreshStoredToken,
-  STAGE_SETTINGS,
-} from "@photo-relay/pipeline";
+  closePublishRuntime,
+  createPublishRuntime,
+  type PublishRuntime,
+} from "@photo-relay/pipeline/publish";
+import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
+import { STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startDynamo } from "./dynamodb-server.ts";
@@ -72,6 +72,8 @@ export interface LocalStack {
   config: Config;
   apiToken: string;
   runtime: Runtime;
+  /** The runtime of the publish function and the API: the runtime plus the Instagram account. */
+  publishRuntime: PublishRuntime;
   fauxqs: FauxqsServer;
   sandbox: GraphSandbox;
   agent?: Agent;
@@ -135,9 +137,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const web = await startWebServer(webRoot, HOST, ports.web ?? 0);
     stops.push(() => web.stop());
 
-    setLocalCredentials();
+    const env = options.env ?? process.env;
     const config = loadConfig({
-      env: options.env ?? process.env,
+      env,
       defaults: [
         {
           region: REGION,
@@ -168,10 +170,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         options.settings ?? {},
       ],
     });
-    const runtime = createRuntime(config, { logger: logger.createChild({ serviceName: "pipeline" }) });
-    stops.push(async () => closeRuntime(runtime));
+    const runtime = createRuntime(config, {
+      logger: logger.createChild({ serviceName: "pipeline" }),
+      // The emulators accept any credentials; AWS credentials of the caller's own are left to the SDK.
+      ...(!env.AWS_ACCESS_KEY_ID && { credentials: LOCAL_CREDENTIALS }),
+    });
+    const publishRuntime = createPublishRuntime(runtime);
+    stops.push(async () => closePublishRuntime(publishRuntime));
     // Token lifetimes run on the sandbox's clock, which tests move forward.
-    const refreshToken = () => refreshStoredToken(config, { now: () => new Date(sandbox.clock.now()) });
+    const refreshToken = () =>
+      refreshStoredToken(publishRuntime.tokens, config.instagram, {
+        now: () => new Date(sandbox.clock.now()),
+      });
     const refreshLogged = () =>
       refreshToken().catch((error: unknown) => logger.warn("token refresh failed", { error }));
     void refreshLogged();
@@ -186,14 +196,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const stopSweep = startMultipartSweep(runtime.clients.s3, names.bucket, logger);
     stops.push(async () => stopSweep());
 
-    const handlers = { convert: convertHandler, mirror: mirrorHandler, publish: publishHandler };
+    const handlers = {
+      convert: convertHandler(() => runtime),
+      mirror: mirrorHandler(() => runtime),
+      publish: publishHandler(() => publishRuntime),
+    };
     const consumers: Consumer[] = (Object.keys(handlers) as StageName[]).map((stage) =>
       startConsumer({
         functionName: `photo-relay-${stage}`,
         queueUrl: queues[stage].url,
         queueArn: queues[stage].arn,
         region: REGION,
-        handler: handlers[stage](() => runtime),
+        handler: handlers[stage],
         sqs: runtime.clients.sqs,
         logger,
         batchSize: STAGE_SETTINGS[stage].batchSize,
@@ -207,7 +221,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all(consumers.map((c) => c.stop()));
     });
 
-    const api = await startApiServer(runtime, HOST, ports.api ?? 0);
+    const api = await startApiServer(publishRuntime, HOST, ports.api ?? 0);
     stops.push(api.stop);
 
     let agent: Agent | undefined;
@@ -231,6 +245,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       config,
       apiToken,
       runtime,
+      publishRuntime,
       fauxqs,
       sandbox,
       ...(agent && { agent }),
@@ -243,13 +258,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
+/** The emulators accept any credentials; the SDK just needs some to sign with. */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
-
-/** The emulators accept any credentials; the SDK's default chain just needs some to sign with. */
-function setLocalCredentials(): void {
-  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
-}
 
 /** Queue URLs on 127.0.0.1 rather than the emulator's `sqs.<region>.localhost` host name. */
 function withLoopbackUrls<T extends Record<string, { url: string; arn: string }>>(

@@ -8,7 +8,7 @@ import {
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { createLogger } from "@photo-relay/core";
-import { objectsCreated } from "@photo-relay/pipeline";
+import { objectsCreated } from "@photo-relay/pipeline/jobs";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverS3Notifications } from "../src/s3-notifications.ts";

@@ -41,7 +41,7 @@ export class TransportError extends PhotoRelayError {
     message: string,
     options: { cause?: unknown } = {},
   ) {
-    super(code, `${transport}: ${message}`, { retryable: RETRYABLE.has(code), status: 502, ...options });
+    super(code, `${transport}: ${message}`, { retryable: RETRYABLE.has(code), ...options });
     this.name = "TransportError";
     this.transport = transport;
     this.code = code;
@@ -67,7 +67,6 @@ export class MirrorError extends PhotoRelayError {
     const summary = attempts.map((a) => `${a.transport}: ${a.error?.code ?? "ok"}`).join(", ");
     super("mirror_failed", `mirror target "${target}" failed on every transport (${summary})`, {
       retryable,
-      status: 502,
     });
     this.name = "MirrorError";
     this.target = target;

@@ -2,7 +2,7 @@
  * A mirror session: one batch of files to one target over its ordered transports (FTPS, then SFTP,
  * …). Each transport is opened on first use and its connection kept for the whole batch.
  */
-import type { Logger } from "@photo-relay/core";
+import type { Logger, MirrorTarget } from "@photo-relay/core";
 import { describeError, isRetryable } from "@photo-relay/core";
 import { type MirrorAttempt, MirrorError } from "./errors.ts";
 import { renderPath, publicUrl as toPublicUrl } from "./path-template.ts";
@@ -14,15 +14,12 @@ import {
 } from "./registry.ts";
 import type { Transport } from "./transport.ts";
 
-export interface MirrorTarget {
-  name: string;
-  /** Transport options (see `transportOptionsSchema`), tried in this order. */
-  transports: unknown[];
-  /** Where a file goes, relative to each transport's root, e.g. `{yyyy}/{mm}/` (see `renderPath`). */
-  pathTemplate: string;
-  /** URL at which the transports' root is served; files then get a `publicUrl`. */
-  publicBaseUrl?: string | undefined;
-}
+/**
+ * A target is one entry of the configuration's `mirror.targets` (core's schema declares it, with
+ * transports tried in order, a path template and the public URL prefix); re-exported here so
+ * callers of {@link openSession} need not reach into the configuration.
+ */
+export type { MirrorTarget };
 
 export interface MirrorFile {
   data: Buffer;

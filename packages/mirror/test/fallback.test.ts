@@ -27,7 +27,7 @@ const sftp = (extra: object = {}) => {
   const { host, port, user, password, hostKeyFingerprint, root } = ssh;
   return { type: "sftp", host, port, user, password, hostKeyFingerprint, root, ...extra };
 };
-const target = (transports: unknown[]): MirrorTarget => ({
+const target = (transports: MirrorTarget["transports"]): MirrorTarget => ({
   name: "web",
   transports,
   pathTemplate: "/{yyyy}/{mm}/",

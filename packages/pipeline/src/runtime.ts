@@ -1,8 +1,12 @@
 /**
- * Everything a stage needs, built once per process from the configuration. Tests and the local
- * stack build it with their own endpoints; Lambda builds it from SST's linked resources.
+ * What every stage and operation works with, built once per process from the configuration: the
+ * configuration itself, the AWS clients, the photo store, the job queues, the logger and the
+ * clock. Stage-specific parts (publish's Instagram account, mirror's web-host sessions) are built
+ * in their stage's own module, so a function bundles only what its stage needs. Tests and the
+ * local stack build it with their own endpoints; Lambda builds it from SST's linked resources.
  */
 import {
+  type AwsClientOptions,
   type AwsClients,
   type Config,
   createAwsClients,
@@ -10,48 +14,32 @@ import {
   destroyAwsClients,
   type Logger,
 } from "@photo-relay/core";
-import { createGraphClient } from "@photo-relay/instagram";
-import type { GraphPort } from "./graph.ts";
-import { type MirrorSessions, sessionPerCall } from "./invocation.ts";
-import { PhotoStore } from "./photo-store.ts";
-import { Queues } from "./queues.ts";
-import { createTokenGraph } from "./token.ts";
+import { JobQueues } from "./jobs/job-queues.ts";
+import { PhotoStore } from "./photo/photo-store.ts";
 
 export interface Runtime {
   config: Config;
   clients: AwsClients;
   photos: PhotoStore;
-  queues: Queues;
-  graph: GraphPort;
-  mirrorSessions: MirrorSessions;
+  queues: JobQueues;
   logger: Logger;
   now: () => Date;
 }
 
-export interface RuntimeOverrides {
+export interface RuntimeOptions extends AwsClientOptions {
   logger?: Logger;
   now?: () => Date;
-  graph?: GraphPort;
 }
 
-export function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Runtime {
-  const clients = createAwsClients(config);
-  const now = overrides.now ?? (() => new Date());
-  const { graphBaseUrl, apiVersion, userId, accessToken } = config.instagram;
-  const logger = overrides.logger ?? createLogger("pipeline");
+export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
+  const clients = createAwsClients(config, options);
+  const now = options.now ?? (() => new Date());
   return {
     config,
     clients,
     photos: new PhotoStore(clients.dynamo, config.dynamodb.table, now),
-    queues: new Queues(clients.sqs, config.sqs),
-    // With a token store, every call uses the token in force (the refresh job replaces it).
-    graph:
-      overrides.graph ??
-      (config.instagram.tokenStore
-        ? createTokenGraph(config)
-        : createGraphClient({ baseUrl: graphBaseUrl, apiVersion, userId, accessToken })),
-    mirrorSessions: sessionPerCall({ logger, clients }),
-    logger,
+    queues: new JobQueues(clients.sqs, config.sqs),
+    logger: options.logger ?? createLogger("pipeline"),
     now,
   };
 }

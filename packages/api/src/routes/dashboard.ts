@@ -8,7 +8,8 @@
  * - `GET /agents`: each capture PC's heartbeat.
  */
 import { createHash } from "node:crypto";
-import { PHOTO_STATUSES, type Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
+import { PHOTO_STATUSES } from "@photo-relay/pipeline/photo";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { agentHealth } from "../agent-health.ts";
@@ -35,7 +36,7 @@ const photosQuery = z.object({
 /** Live answers reach back this far before `since`: an index write may show up a little late. */
 const LIVE_OVERLAP_MS = 5000;
 
-export function mountDashboardRoutes(app: Hono, runtime: () => Runtime): void {
+export function mountDashboardRoutes(app: Hono, runtime: () => PublishRuntime): void {
   app.get("/dashboard/photos", async (c) => {
     const rt = runtime();
     const query = parse(photosQuery, c.req.query());

@@ -4,7 +4,7 @@
  * (revokes; the record stays, with what it received). A guest's own: `GET /guest/link` (what their
  * link allows and has used), with the link's token.
  */
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { bearer, guestLinks, openGuestLink } from "../caller.ts";
@@ -25,7 +25,7 @@ const createBody = z.object({
     .min(1024 * 1024, "a link must allow at least 1 MiB"),
 });
 
-export function mountGuestRoutes(app: Hono, runtime: () => Runtime): void {
+export function mountGuestRoutes(app: Hono, runtime: () => PublishRuntime): void {
   app.get("/guest/link", async (c) => {
     const rt = runtime();
     const link = await openGuestLink(rt, bearer(c));
@@ -33,8 +33,8 @@ export function mountGuestRoutes(app: Hono, runtime: () => Runtime): void {
   });
 }
 
-export function mountGuestLinkAdmin(app: Hono, runtime: () => Runtime): void {
-  const withToken = (rt: Runtime, link: GuestLink) => ({
+export function mountGuestLinkAdmin(app: Hono, runtime: () => PublishRuntime): void {
+  const withToken = (rt: PublishRuntime, link: GuestLink) => ({
     ...link,
     token: `${link.linkId}.${guestLinks(rt).secretOf(link.linkId)}`,
     path: `/app/guest/${link.linkId}#${guestLinks(rt).secretOf(link.linkId)}`,

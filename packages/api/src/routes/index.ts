@@ -2,7 +2,7 @@
  * Where the browser-facing routes mount: before the owner-token check (pages, and the routes that
  * also take a guest link's token, which check it themselves) and after it (the owner's own).
  */
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
 import { mountDashboardRoutes } from "./dashboard.ts";
 import { mountGuestLinkAdmin, mountGuestRoutes } from "./guest-links.ts";
@@ -10,13 +10,13 @@ import { mountPageRoutes } from "./pages.ts";
 import { mountPhotoActions } from "./photo-actions.ts";
 import { mountUploadRoutes } from "./uploads.ts";
 
-export function mountPublicRoutes(app: Hono, runtime: () => Runtime): void {
+export function mountPublicRoutes(app: Hono, runtime: () => PublishRuntime): void {
   mountPageRoutes(app, runtime);
   mountUploadRoutes(app, runtime);
   mountGuestRoutes(app, runtime);
 }
 
-export function mountOwnerRoutes(app: Hono, runtime: () => Runtime): void {
+export function mountOwnerRoutes(app: Hono, runtime: () => PublishRuntime): void {
   mountDashboardRoutes(app, runtime);
   mountGuestLinkAdmin(app, runtime);
   mountPhotoActions(app, runtime);

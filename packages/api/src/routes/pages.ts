@@ -4,14 +4,14 @@
  * need no token; hashed assets are cached for good, shells are revalidated on every load.
  */
 import type { Config } from "@photo-relay/core";
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { AssetBundle } from "@photo-relay/web";
 import bundle from "@photo-relay/web/assets" with { type: "json" };
 import type { Context, Hono } from "hono";
 
 const web = bundle as AssetBundle;
 
-export function mountPageRoutes(app: Hono, runtime: () => Runtime): void {
+export function mountPageRoutes(app: Hono, runtime: () => PublishRuntime): void {
   const shell = (name: keyof AssetBundle["pages"]) => (c: Context) => {
     c.header("cache-control", "no-cache");
     c.header("content-security-policy", contentSecurityPolicy(runtime().config));

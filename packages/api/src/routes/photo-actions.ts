@@ -6,7 +6,7 @@
  * - `POST /retry`: re-drives every failed photo ("retry all"), answering with counts.
  */
 import { PhotoRelayError } from "@photo-relay/core";
-import { type Runtime, redrivePhoto } from "@photo-relay/pipeline";
+import { type PublishRuntime, redrivePhoto } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { type ChosenPhoto, choosePublishing, setCaption } from "../photo-choices.ts";
@@ -16,7 +16,7 @@ import { body, photoIdParam } from "./validate.ts";
 const publishingBody = z.object({ action: z.enum(["hold", "skip", "release"]) });
 const captionBody = z.object({ caption: z.string().nullable() });
 
-export function mountPhotoActions(app: Hono, runtime: () => Runtime): void {
+export function mountPhotoActions(app: Hono, runtime: () => PublishRuntime): void {
   app.get("/photos/:id/view", async (c) => {
     const rt = runtime();
     return c.json(await photoView(rt, (await rt.photos.require(photoIdParam(c))) as ChosenPhoto));

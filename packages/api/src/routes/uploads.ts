@@ -7,7 +7,7 @@
  *   only photos uploaded through their link).
  */
 import { isPhotoId, ValidationError } from "@photo-relay/core";
-import type { Runtime } from "@photo-relay/pipeline";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { type Caller, guestLinks, resolveCaller } from "../caller.ts";
@@ -22,7 +22,7 @@ import { body } from "./validate.ts";
 const signBody = z.object({ ticket: z.string().min(1).max(4096), request: presignableRequest });
 const STATUS_IDS = 100;
 
-export function mountUploadRoutes(app: Hono, runtime: () => Runtime): void {
+export function mountUploadRoutes(app: Hono, runtime: () => PublishRuntime): void {
   app.get("/uploads/rules", async (c) => {
     const rt = runtime();
     const caller = await resolveCaller(rt, c);
@@ -62,7 +62,7 @@ export function mountUploadRoutes(app: Hono, runtime: () => Runtime): void {
 }
 
 async function visibleTo<P extends { originalKey: string; source?: string }>(
-  rt: Runtime,
+  rt: PublishRuntime,
   caller: Caller,
   photos: P[],
 ): Promise<P[]> {

@@ -34,7 +34,9 @@ export function CaptionEditor({
         }}
       >
         <label>
-          Instagram caption {caption.overridden ? "(edited)" : "(from the template)"}
+          {caption.overridden
+            ? "Instagram caption (yours; the template's is not used)"
+            : "Instagram caption (the template's, until you save your own)"}
           <textarea
             name="caption"
             rows={4}

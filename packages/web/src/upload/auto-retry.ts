@@ -38,7 +38,10 @@ export function retryNetworkFailures(uppy: Uppy<FileMeta, Record<string, never>>
 }
 
 function isNetworkFailure(error: unknown): boolean {
-  // Uppy's S3NetworkError carries code NETWORK (its class name does not survive minifying).
+  // Uppy's S3NetworkError carries code NETWORK (its class name does not survive minifying); the
+  // API client's own failure to reach the API (a signing request) carries code `offline`.
   const e = error as { code?: string; message?: string } | undefined;
-  return e?.code === "NETWORK" || /network|failed to fetch|offline|timed out/i.test(e?.message ?? "");
+  return (
+    e?.code === "NETWORK" || e?.code === "offline" || /network|failed to fetch|timed out/i.test(e?.message ?? "")
+  );
 }

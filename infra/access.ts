@@ -1,0 +1,105 @@
+/**
+ * Each function's rights, in one place: what it may read through `Resource.<Name>` (links carry
+ * values only, see `infra/links.ts`) and the IAM actions on which resources it may call. Every
+ * function also gets CloudWatch Logs (SST attaches AWSLambdaBasicExecutionRole). Nothing here is a
+ * wildcard action; prefixes narrow the bucket to what each stage touches.
+ */
+import { alerts, alertsLink } from "./alerts.ts";
+import type { FunctionKey } from "./functions.ts";
+import {
+  convertDlq,
+  convertQueue,
+  media,
+  mirrorDlq,
+  mirrorQueue,
+  publishDlq,
+  publishQueue,
+  table,
+} from "./links.ts";
+import { convert, mirror, publish, stageQueues } from "./queues.ts";
+import {
+  alertWebhookUrl,
+  apiToken,
+  instagramToken,
+  mirrorSecrets,
+  settings,
+  tokenParameter,
+} from "./secrets.ts";
+import { bucket } from "./storage.ts";
+import { photos } from "./table.ts";
+
+type Right = { actions: string[]; resources: $util.Input<string>[] };
+
+const allow = (actions: string[], ...resources: $util.Input<string>[]): Right => ({ actions, resources });
+const objects = (prefix: string) => $interpolate`${bucket.arn}/${prefix}*`;
+/** What Lambda's event source mapping and our delayed retries (ChangeMessageVisibility) need. */
+const consume = (...queues: { arn: $util.Output<string> }[]) =>
+  allow(
+    ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+    ...queues.map((q) => q.arn),
+  );
+/** Read-modify-write of one photo item, guarded by its version (PhotoStore). */
+const photoItems = allow(["dynamodb:GetItem", "dynamodb:PutItem"], photos.arn);
+
+/**
+ * Every function's configuration is validated whole today, so each needs these values to start
+ * (names, URLs and the two app secrets); they grant nothing.
+ */
+const runtimeLinks = [media, table, convertQueue, mirrorQueue, publishQueue, apiToken, instagramToken];
+
+export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> = {
+  api: {
+    links: [...runtimeLinks, convertDlq, mirrorDlq, publishDlq],
+    rights: [
+      allow(["s3:PutObject"], objects("originals/")), // presigned POSTs for phones
+      allow(["s3:GetObject"], objects("renditions/")), // presigned thumbnail URLs
+      allow(["s3:ListBucket"], bucket.arn), // HeadBucket in the /status check
+      allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DescribeTable"], photos.arn),
+      allow(["dynamodb:Query"], $interpolate`${photos.arn}/index/*`), // lists and counts per status
+      allow(["sqs:SendMessage"], convert.queue.arn, mirror.queue.arn, publish.queue.arn), // retry, publish now
+      allow(["sqs:GetQueueAttributes"], ...stageQueues.flatMap((q) => [q.queue.arn, q.dlq.arn])), // depths
+      allow(["sqs:GetQueueUrl"], ...stageQueues.map((q) => q.dlq.arn)), // a DLQ found by its redrive policy
+      allow(["ssm:GetParameter"], tokenParameter.arn), // the token's validity in /status
+    ],
+  },
+  convert: {
+    links: runtimeLinks,
+    rights: [
+      consume(convert.queue),
+      allow(["s3:GetObject"], objects("originals/")),
+      allow(["s3:PutObject"], objects("renditions/")),
+      photoItems,
+      allow(["sqs:SendMessage"], mirror.queue.arn, publish.queue.arn),
+    ],
+  },
+  mirror: {
+    links: [...runtimeLinks, ...mirrorSecrets],
+    rights: [
+      consume(mirror.queue),
+      allow(["s3:GetObject"], objects("renditions/")),
+      photoItems,
+      // Mirror targets of type `s3` (another bucket): put, check the size, remove a failed upload.
+      ...settings.mirrorBuckets.map(({ bucket: name, prefix }) =>
+        allow(["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], `arn:aws:s3:::${name}/${prefix}*`),
+      ),
+    ],
+  },
+  publish: {
+    links: runtimeLinks,
+    rights: [
+      consume(publish.queue),
+      allow(["s3:GetObject"], objects("renditions/"), objects("sidecars/")), // URLs for Meta; captions
+      photoItems,
+      allow(["sqs:SendMessage"], publish.queue.arn), // the next step, after a delay
+      allow(["ssm:GetParameter"], tokenParameter.arn),
+    ],
+  },
+  tokenRefresh: {
+    links: runtimeLinks,
+    rights: [allow(["ssm:GetParameter", "ssm:PutParameter"], tokenParameter.arn)],
+  },
+  deadLetter: {
+    links: [...runtimeLinks, alertsLink, alertWebhookUrl],
+    rights: [consume(convert.dlq, mirror.dlq, publish.dlq), photoItems, allow(["sns:Publish"], alerts.arn)],
+  },
+};

@@ -1,0 +1,108 @@
+/**
+ * The HTTP API on the local stack: status with live checks, presigned uploads for phones, failed
+ * states for bad input, and no secret in any answer.
+ */
+import { createHash } from "node:crypto";
+import type { LocalStack } from "@photo-relay/local-stack";
+import type { PhotoRecord } from "@photo-relay/pipeline/photo";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cameraJpeg } from "../../../test/support/photos.ts";
+import { testStack, uploadOriginal, waitForPhoto } from "../../../test/support/stack.ts";
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await testStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function call<T = Record<string, unknown>>(path: string, init: RequestInit = {}) {
+  const res = await fetch(`${stack.urls.api}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${stack.apiToken}`, "content-type": "application/json" },
+  });
+  const text = await res.text();
+  return { status: res.status, text, body: JSON.parse(text) as T };
+}
+
+describe("api", () => {
+  it("reports live configuration checks, counts and queue depths, without secrets", async () => {
+    const { status, text, body } = await call<{
+      config: { ok: boolean; checks: Record<string, { ok: boolean }> };
+      counts: Record<string, number>;
+      queues: Record<string, { deadLetters: number }>;
+    }>("/status");
+    expect(status).toBe(200);
+    expect(body.config.ok).toBe(true);
+    expect(Object.keys(body.config.checks).sort()).toEqual(["dynamodb", "instagram", "s3"]);
+    expect(body.counts).toEqual({ processing: 0, awaiting_approval: 0, done: 0, failed: 0 });
+    expect(body.queues.convert?.deadLetters).toBe(0);
+    expect(text).not.toContain(stack.apiToken);
+    expect(text).not.toContain(stack.config.instagram.accessToken);
+  });
+
+  it("hands a phone a presigned POST that lands the photo in the pipeline", async () => {
+    const data = await cameraJpeg({ width: 1080, height: 1350, seed: 300 });
+    const sha256 = createHash("sha256").update(data).digest("hex");
+    const { status, body } = await call<{ url: string; fields: Record<string, string>; key: string }>(
+      "/uploads",
+      {
+        method: "POST",
+        body: JSON.stringify({
+          filename: "IMG_0042.JPG",
+          size: data.length,
+          contentType: "image/jpeg",
+          sha256,
+        }),
+      },
+    );
+    expect(status).toBe(201);
+    expect(body.key).toBe(`originals/${sha256}.jpg`);
+    const form = new FormData();
+    for (const [k, v] of Object.entries(body.fields)) form.append(k, v);
+    form.append("file", new Blob([new Uint8Array(data)], { type: "image/jpeg" }), "IMG_0042.JPG");
+    expect((await fetch(body.url, { method: "POST", body: form })).ok).toBe(true);
+
+    const photo = await waitForPhoto(stack, sha256, (p) => p.status === "done", "the phone photo published");
+    expect(photo).toMatchObject({ source: "phone", originalName: "IMG_0042.JPG" });
+    const { body: shown } = await call<PhotoRecord & { thumbnailUrl: string }>(`/photos/${sha256}`);
+    expect(shown.stages.publish.mediaId).toBeDefined();
+    const thumb = await fetch(shown.thumbnailUrl);
+    expect(thumb.headers.get("content-type")).toBe("image/webp");
+  });
+
+  it("refuses a bad upload request, naming the fields", async () => {
+    const { status, body } = await call<{ error: { code: string; message: string } }>("/uploads", {
+      method: "POST",
+      body: JSON.stringify({
+        filename: "x.exe",
+        size: -1,
+        contentType: "application/x-msdownload",
+        sha256: "nope",
+      }),
+    });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("bad_request");
+    for (const field of ["size", "contentType", "sha256"]) expect(body.error.message).toContain(field);
+  });
+
+  it("records a broken image as failed with its reason, once, without retrying forever", async () => {
+    const whole = await cameraJpeg({ width: 1200, height: 900, seed: 301 });
+    const id = await uploadOriginal(stack, whole.subarray(0, 2000), "truncated.jpg");
+    const photo = await waitForPhoto(stack, id, (p) => p.status === "failed", "failed");
+    expect(photo.stages.convert.status).toBe("failed");
+    expect(photo.stages.convert.attempts).toBe(1);
+    expect(photo.stages.convert.lastError?.message).toBeTruthy();
+    expect(photo.stages.publish.status).toBe("pending");
+    const { body } = await call<{
+      counts: Record<string, number>;
+      queues: Record<string, { deadLetters: number }>;
+    }>("/status");
+    expect(body.counts.failed).toBe(1);
+    expect(body.queues.convert?.deadLetters).toBe(0);
+    const { status } = await call(`/photos/${id}/publish`, { method: "POST" });
+    expect(status).toBe(400);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The pipeline's own errors. Stages throw these (and the errors of the packages they call); the
+ * stage runner alone decides what a failure means for the photo and its message: a retryable error
+ * comes back later, a fatal one fails the stage with its reason. Instagram's errors live in
+ * `@photo-relay/instagram`, imaging's and mirror's in theirs.
+ */
+import { PhotoRelayError, RetryableError, ValidationError } from "@photo-relay/core";
+
+/** An SQS message that is not what its queue carries (not JSON, or not the job's shape). */
+export class BadMessageError extends ValidationError {
+  constructor(queue: string, problem: string) {
+    super("bad_message", `${queue} message ${problem}`);
+    this.name = "BadMessageError";
+  }
+}
+
+/**
+ * A stage got the photo before the stage it needs finished (a re-drive racing a conversion, a
+ * photo approved by hand before its mirror was done): it comes back later.
+ */
+export class NotReadyError extends RetryableError {
+  readonly waitingFor: "convert" | "mirror";
+
+  constructor(waitingFor: "convert" | "mirror") {
+    const [code, message] =
+      waitingFor === "convert"
+        ? ["not_converted", "the photo is not converted yet"]
+        : ["not_mirrored", "the Instagram rendition is not on the mirror yet"];
+    super(code, message);
+    this.name = "NotReadyError";
+    this.waitingFor = waitingFor;
+  }
+}
+
+/** The photo has no URL Meta could fetch: a configuration or conversion problem, not worth retrying. */
+export class ImageUrlError extends PhotoRelayError {
+  constructor(message: string) {
+    super("no_image_url", message);
+    this.name = "ImageUrlError";
+  }
+}
+
+/** A video that breaks Instagram's Reels rules as it is; `message` names every broken rule. */
+export class NotReelsReadyError extends ValidationError {
+  constructor(violations: readonly string[]) {
+    super("video_not_reels_ready", `video breaks Instagram's Reels rules: ${violations.join("; ")}`);
+    this.name = "NotReelsReadyError";
+  }
+}
+
+/** The runner's verdict at the queue's last receive: the stage fails with the last reason. */
+export class GaveUpError extends PhotoRelayError {
+  constructor(attempts: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super("gave_up", `gave up after ${attempts} attempts: ${reason}`, { cause });
+    this.name = "GaveUpError";
+  }
+}
+
+/**
+ * The invocation had too little time left to start this record: it goes back to the queue
+ * untouched and comes back soon (mirror, whose records run one after another).
+ */
+export class NotStartedError extends RetryableError {
+  constructor(remainingMs: number) {
+    super("not_started", `not started with ${Math.round(remainingMs / 1000)} s left in the invocation`);
+    this.name = "NotStartedError";
+  }
+}
+
+const REFUSALS = {
+  not_publishable: "the photo failed conversion and cannot be published",
+  bad_carousel: "a carousel takes 2 to 10 different photos",
+  nothing_to_retry: "no stage of this photo has failed",
+} as const;
+
+/** An operation the API asked for cannot be done as asked; `code` says why (see the API's status table). */
+export class RequestRefusedError extends ValidationError {
+  declare readonly code: keyof typeof REFUSALS;
+
+  constructor(code: keyof typeof REFUSALS) {
+    super(code, REFUSALS[code]);
+    this.name = "RequestRefusedError";
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The route a photo takes, in one place. Convert sends the mirror job, and the publish job too
+ * unless Meta is to download the photo from the mirror (`instagram.imageSource: "mirror"`): then
+ * mirror sends it once the photo is there. A video goes to publish as a Reel of its original.
+ */
+import type { Config } from "@photo-relay/core";
+import type { PhotoRecord, PublishMedia } from "../photo/photo-record.ts";
+import type { PublishJob } from "./job-schemas.ts";
+import { type NextJob, toMirror, toPublish } from "./next-jobs.ts";
+
+/** Whether publishing this photo waits for its mirrored URL. */
+export const publishesFromMirror = (config: Config, photo: PhotoRecord): boolean =>
+  config.instagram.imageSource === "mirror" && photo.video === undefined;
+
+/** What a photo is published as unless asked otherwise: a video as a Reel of its original, else a feed image. */
+export const defaultMediaOf = (photo: PhotoRecord): PublishMedia =>
+  photo.video ? { kind: "reel", videoKey: photo.originalKey, shareToFeed: true } : { kind: "image" };
+
+/** The first publish step for the photo; a video's carries the Reel it is published as. */
+export function firstPublishJob(photo: PhotoRecord): PublishJob {
+  const media = defaultMediaOf(photo);
+  return { photoId: photo.id, step: "create", checks: 0, ...(media.kind !== "image" && { media }) };
+}
+
+/** What follows a conversion (sent again, harmlessly, when a converted photo is notified twice). */
+export function jobsAfterConvert(config: Config, photo: PhotoRecord): NextJob[] {
+  const mirror = toMirror({ photoId: photo.id });
+  return publishesFromMirror(config, photo) ? [mirror] : [mirror, toPublish(firstPublishJob(photo))];
+}
+
+/** What follows the mirror stage: publishing, when it waited for the mirrored URL. */
+export function jobsAfterMirror(config: Config, photo: PhotoRecord): NextJob[] {
+  return publishesFromMirror(config, photo) ? [toPublish(firstPublishJob(photo))] : [];
+}

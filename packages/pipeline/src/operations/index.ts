@@ -1,0 +1,20 @@
+/**
+ * `@photo-relay/pipeline/api`: what the HTTP API does to photos — publish now, publish everything
+ * pending, publish as a Reel, story or carousel, re-drive a failed photo — and the runtime it works
+ * with (the Instagram account for the quota and the token's status). Brings in
+ * `@photo-relay/instagram`; nothing of imaging or mirror.
+ */
+export { type TokenStatus, tokenStatus } from "@photo-relay/instagram";
+export {
+  closePublishRuntime,
+  createPublishRuntime,
+  type PublishRuntime,
+} from "../stages/publish/publish-runtime.ts";
+export { publishCarousel, publishStory, publishVideo, setPublishMedia } from "./publish-as.ts";
+export { redrivePhoto } from "./redrive-photo.ts";
+export {
+  type PublishAllResult,
+  type PublishRequestOutcome,
+  publishPending,
+  requestPublish,
+} from "./request-publish.ts";

@@ -1,0 +1,67 @@
+/**
+ * `POST /photos/:id/retry`: re-drives the stages of a photo that failed (or are still retrying),
+ * e.g. after the web host came back or a dead-lettered message was given up on. Each stage is
+ * idempotent, so a re-drive never duplicates work that is done.
+ */
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { NotFoundError, type PhotoId } from "@photo-relay/core";
+import { RequestRefusedError } from "../errors.ts";
+import { s3Event } from "../jobs/s3-event.ts";
+import type { PhotoRecord, StageName } from "../photo/photo-record.ts";
+import { setStage } from "../photo/stage-transitions.ts";
+import type { Runtime } from "../runtime.ts";
+
+const STUCK = new Set(["failed", "retrying"]);
+
+export async function redrivePhoto(rt: Runtime, id: PhotoId): Promise<{ redriven: StageName[] }> {
+  const photo = await rt.photos.get(id);
+  if (!photo) throw new NotFoundError(`photo ${id}`);
+  const stuck = (["convert", "mirror", "publish"] as const).filter((s) => STUCK.has(photo.stages[s].status));
+  if (stuck.length === 0) {
+    throw new RequestRefusedError("nothing_to_retry");
+  }
+  if (stuck.includes("convert")) {
+    // Converting again hands the mirror and publish jobs on itself.
+    await rt.photos.update(id, setStage("convert", { status: "pending" }, {}, rt.now()));
+    await resendNotification(rt, photo);
+    return { redriven: ["convert"] };
+  }
+  for (const stage of stuck) {
+    if (stage === "mirror") {
+      await rt.photos.update(id, setStage("mirror", { status: "pending" }, {}, rt.now()));
+      await rt.queues.mirror({ photoId: id }); // which hands publish on, when publish waits for it
+    } else {
+      // A container that ended in ERROR cannot be published: start from a fresh one.
+      await rt.photos.update(id, (p) => {
+        const { containerId: _c, containerCreatedAt: _t, ...publish } = p.stages.publish;
+        const stage = p.stages.publish.mediaId ? p.stages.publish : publish;
+        return {
+          ...p,
+          stages: {
+            ...p.stages,
+            publish: { ...stage, status: "pending", updatedAt: rt.now().toISOString() },
+          },
+        };
+      });
+      await rt.queues.publish({ photoId: id, step: "create", checks: 0 }); // the media spec is on the record
+    }
+  }
+  return { redriven: stuck };
+}
+
+/** The notification S3 sent for the original, sent again. */
+async function resendNotification(rt: Runtime, photo: PhotoRecord): Promise<void> {
+  const event = s3Event({
+    region: rt.config.region,
+    bucket: rt.config.s3.bucket,
+    key: photo.originalKey,
+    size: photo.bytes,
+    eTag: "",
+    eventName: "Put",
+    sequencer: Date.now().toString(16),
+    time: rt.now(),
+  });
+  await rt.clients.sqs.send(
+    new SendMessageCommand({ QueueUrl: rt.config.sqs.convertQueueUrl, MessageBody: JSON.stringify(event) }),
+  );
+}

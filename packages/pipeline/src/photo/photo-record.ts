@@ -1,0 +1,170 @@
+/**
+ * The photo record: one item per photo in the Photos table, holding the photo's metadata and one
+ * record per stage. `status` summarises the stages for the status index and the dashboard.
+ */
+import type { PhotoId, RenditionName } from "@photo-relay/core";
+
+export type StageName = "convert" | "mirror" | "publish";
+
+export type StageStatus =
+  | "pending" // nothing happened yet
+  | "running" // a consumer is working on it
+  | "retrying" // the last attempt failed with a retryable error; the queue will redeliver
+  | "waiting" // publish: a container is processing, or the quota is spent
+  | "awaiting_approval" // publish in manual mode
+  | "done"
+  | "skipped" // nothing to do (e.g. no mirror target configured)
+  | "failed"; // a fatal error, recorded with its reason
+
+export type PhotoStatus = "processing" | "awaiting_approval" | "done" | "failed";
+
+export const PHOTO_STATUSES: PhotoStatus[] = ["processing", "awaiting_approval", "done", "failed"];
+
+export interface StageError {
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface StageRecord {
+  status: StageStatus;
+  attempts: number;
+  updatedAt: string;
+  lastError?: StageError;
+}
+
+export interface RenditionRecord {
+  key: string;
+  width: number;
+  height: number;
+  bytes: number;
+  contentType: string;
+}
+
+export interface MirroredFile {
+  rendition: string;
+  target: string;
+  transport: string;
+  remotePath: string;
+  publicUrl?: string;
+}
+
+export interface MirrorStage extends StageRecord {
+  files?: MirroredFile[];
+}
+
+/**
+ * What a photo is published as: a feed image unless a stage (convert, for a video) or an
+ * operation (the API) recorded otherwise. The steps are the same for all; only the container differs.
+ */
+export type PublishMedia =
+  | { kind: "image" }
+  /** A Reel from an MP4/MOV in the bucket (H.264/AAC, 3 s – 15 min, ≤ 300 MB). */
+  | { kind: "reel"; videoKey: string; coverKey?: string | undefined; shareToFeed: boolean }
+  /** A story: the Instagram rendition, or a video (3–60 s) when `videoKey` is set. */
+  | { kind: "story"; videoKey?: string | undefined }
+  /** 2–10 photos as one post; `children` are their item containers, recorded as they are made. */
+  | {
+      kind: "carousel";
+      photoIds: PhotoId[];
+      children?: string[] | undefined;
+      childrenAt?: string | undefined;
+    };
+
+export interface PublishStage extends StageRecord {
+  /** Absent: a feed image. */
+  media?: PublishMedia;
+  approved?: boolean;
+  containerId?: string;
+  containerCreatedAt?: string;
+  mediaId?: string;
+  permalink?: string;
+  publishedAt?: string;
+  /** A consumer holds the publish step until this time (ms since epoch): two consumers never publish at once. */
+  leaseUntil?: number;
+}
+
+/** One step of the photo's journey: a stage changed its status. */
+export interface JourneyEvent {
+  at: string;
+  stage: StageName;
+  status: StageStatus;
+  error?: { code: string; message: string };
+}
+
+export interface PhotoRecord {
+  id: PhotoId;
+  kind: "photo";
+  status: PhotoStatus;
+  originalKey: string;
+  originalName?: string;
+  source?: string;
+  bytes: number;
+  format?: string;
+  width?: number;
+  height?: number;
+  captureTime?: string;
+  camera?: string;
+  lens?: string;
+  caption?: string;
+  renditions?: Partial<Record<RenditionName, RenditionRecord>>;
+  /** Set by convert for a video: it has no renditions and is published as a Reel of the original. */
+  video?: { durationSeconds: number };
+  stages: { convert: StageRecord; mirror: MirrorStage; publish: PublishStage };
+  /** Every stage status change, oldest first (the last {@link JOURNEY_LIMIT} are kept). */
+  journey: JourneyEvent[];
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic-locking counter: every write checks and increments it. */
+  version: number;
+}
+
+export function newPhoto(
+  init: Pick<PhotoRecord, "id" | "originalKey" | "bytes"> & Partial<PhotoRecord>,
+  now: Date,
+): PhotoRecord {
+  const at = now.toISOString();
+  const stage = (): StageRecord => ({ status: "pending", attempts: 0, updatedAt: at });
+  return {
+    kind: "photo",
+    status: "processing",
+    stages: { convert: stage(), mirror: stage(), publish: stage() },
+    journey: [],
+    createdAt: at,
+    updatedAt: at,
+    version: 0,
+    ...init,
+  };
+}
+
+export const JOURNEY_LIMIT = 100;
+
+/** The journey after a change: one event per stage whose status changed. */
+export function extendJourney(before: PhotoRecord, after: PhotoRecord, at: string): JourneyEvent[] {
+  const events = (Object.keys(after.stages) as StageName[])
+    .filter((name) => before.stages[name].status !== after.stages[name].status)
+    .map((stage): JourneyEvent => {
+      const { status, lastError } = after.stages[stage];
+      const failed = status === "failed" || status === "retrying";
+      return {
+        at,
+        stage,
+        status,
+        ...(failed && lastError && { error: { code: lastError.code, message: lastError.message } }),
+      };
+    });
+  return [...(before.journey ?? []), ...events].slice(-JOURNEY_LIMIT);
+}
+
+const FINISHED: StageStatus[] = ["done", "skipped"];
+
+/** The photo's summary status, derived from its stages. */
+export function summarize(stages: PhotoRecord["stages"]): PhotoStatus {
+  const all = [stages.convert, stages.mirror, stages.publish];
+  if (all.some((s) => s.status === "failed")) return "failed";
+  if (all.every((s) => FINISHED.includes(s.status))) return "done";
+  if (stages.publish.status === "awaiting_approval" && FINISHED.includes(stages.mirror.status)) {
+    return "awaiting_approval";
+  }
+  return "processing";
+}

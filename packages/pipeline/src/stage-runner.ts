@@ -1,0 +1,172 @@
+/**
+ * One place for failures. A stage does its work and hands back the jobs to send next, or throws;
+ * it never records its own failure. For each SQS record, the runner sends what the stage handed
+ * on, or decides what the error means:
+ *
+ * | error | the photo's stage | the message |
+ * | --- | --- | --- |
+ * | retryable, receives left | `retrying`, with the reason | back after a growing delay (its own visibility timeout, never 0) |
+ * | retryable, the queue's last receive | `failed: gave up after N attempts: <reason>` | to the dead-letter queue |
+ * | fatal | `failed`, with the reason | deleted |
+ * | fatal, no photo to record it on | — | kept, so the queue dead-letters it (never dropped silently) |
+ *
+ * Each failure is logged once, here. Powertools' `processPartialResponse` (in `functions/`) stays
+ * the batch boundary: a record whose `runRecord` throws is reported in `batchItemFailures`.
+ */
+import { ChangeMessageVisibilityCommand } from "@aws-sdk/client-sqs";
+import { backoffDelay, forPhoto, isRetryable, type Logger, type PhotoId } from "@photo-relay/core";
+import type { Context, SQSRecord } from "aws-lambda";
+import { GaveUpError, NotStartedError } from "./errors.ts";
+import type { StageResult } from "./jobs/next-jobs.ts";
+import type { StageName } from "./photo/photo-record.ts";
+import { failStage } from "./photo/stage-transitions.ts";
+import type { Runtime } from "./runtime.ts";
+import { STAGE_SETTINGS } from "./settings.ts";
+
+/**
+ * A stage as the runner sees it. `R` is the runtime its function is built with, `S` what one
+ * invocation's records share (`R` itself unless the stage opens something per batch).
+ */
+export interface Stage<Job, R extends Runtime = Runtime, S extends Runtime = R> {
+  readonly name: StageName;
+  /** The jobs one message carries (an S3 notification may announce several objects); throws `BadMessageError`. */
+  jobsOf(body: string): Job[];
+  /** The photo a job is about, as far as the message says (convert learns the id from the bytes). */
+  photoOf(job: Job): PhotoId | undefined;
+  /** What one invocation's records share, closed after the batch (mirror: one session per web host). */
+  openBatch(rt: R): Batch<S>;
+  run(scope: S, job: Job, step: StepContext): Promise<StageResult>;
+  /** Records one after another, each started only while `recordBudgetMs` are left in the invocation. */
+  readonly sequential?: { recordBudgetMs: number };
+}
+
+export interface Batch<S> {
+  readonly scope: S;
+  close(): Promise<void>;
+}
+
+/** For a stage whose records share nothing but the runtime. */
+export const runtimeOnly = <R extends Runtime>(rt: R): Batch<R> => ({ scope: rt, close: async () => {} });
+
+/** Handed to a stage with each job: the photo the work is about, and a logger that names it. */
+export class StepContext {
+  readonly #logger: Logger;
+  #photoId: PhotoId | undefined;
+  #log: Logger;
+
+  constructor(logger: Logger, photoId: PhotoId | undefined) {
+    this.#logger = logger;
+    this.#photoId = photoId;
+    this.#log = photoId ? forPhoto(logger, photoId) : logger;
+  }
+
+  get photoId(): PhotoId | undefined {
+    return this.#photoId;
+  }
+
+  get log(): Logger {
+    return this.#log;
+  }
+
+  /** The work turned out to be about this photo (convert, once it hashed the original). */
+  about(id: PhotoId): void {
+    this.#photoId = id;
+    this.#log = forPhoto(this.#logger, id);
+  }
+}
+
+/** Runs `stage` over one SQS record; throws exactly when the message must come back (or be dead-lettered). */
+export async function runRecord<Job, R extends Runtime, S extends Runtime>(
+  stage: Stage<Job, R, S>,
+  scope: S,
+  record: SQSRecord,
+  context: Pick<Context, "getRemainingTimeInMillis">,
+): Promise<void> {
+  if (stage.sequential) {
+    const left = context.getRemainingTimeInMillis();
+    if (left < stage.sequential.recordBudgetMs) {
+      const delay = scope.config.redelivery.baseSeconds;
+      await delayRedelivery(scope, stage.name, record, delay, scope.logger);
+      scope.logger.info(`${stage.name}: too little time left to start a record; back in ${delay} s`);
+      throw new NotStartedError(left);
+    }
+  }
+  let jobs: Job[];
+  try {
+    jobs = stage.jobsOf(record.body);
+  } catch (error) {
+    return settle(scope, stage.name, record, new StepContext(scope.logger, undefined), error);
+  }
+  for (const job of jobs) {
+    const step = new StepContext(scope.logger, stage.photoOf(job));
+    try {
+      const { next } = await stage.run(scope, job, step);
+      for (const nextJob of next) await scope.queues.send(nextJob);
+    } catch (error) {
+      await settle(scope, stage.name, record, step, error);
+    }
+  }
+}
+
+/** Records what `error` means for the photo; returns when the message is done with, throws when it must stay. */
+async function settle(
+  rt: Runtime,
+  stage: StageName,
+  record: SQSRecord,
+  step: StepContext,
+  error: unknown,
+): Promise<void> {
+  const receives = Number(record.attributes.ApproximateReceiveCount ?? "1");
+  const { log, photoId } = step;
+  const recordOnPhoto = async (reason: unknown) =>
+    photoId !== undefined &&
+    (await rt.photos.updateIfExists(photoId, failStage(stage, reason, rt.now()))) !== undefined;
+
+  if (!isRetryable(error)) {
+    if (await recordOnPhoto(error)) {
+      log.error(`${stage} failed`, { error });
+      return;
+    }
+    log.error(`${stage}: failed, and no photo to record it on; the queue will dead-letter the message`, {
+      error,
+    });
+    throw error;
+  }
+  if (receives >= STAGE_SETTINGS[stage].maxReceives) {
+    await recordOnPhoto(new GaveUpError(receives, error));
+    log.error(`${stage}: last attempt failed; the message goes to the dead-letter queue`, { error });
+    throw error;
+  }
+  await recordOnPhoto(error);
+  const { baseSeconds, maxSeconds } = rt.config.redelivery;
+  const delay = Math.round(
+    backoffDelay(receives, { baseMs: baseSeconds * 1000, maxMs: maxSeconds * 1000 }) / 1000,
+  );
+  await delayRedelivery(rt, stage, record, delay, log);
+  log.warn(`${stage} failed; retrying in ${delay} s (attempt ${receives})`, { error });
+  throw error;
+}
+
+/**
+ * Makes the record's own message visible again after `seconds`, as a Lambda handler may do. Never
+ * 0: the local emulator loses a message on `ChangeMessageVisibility(0)` (docs/local-emulators.md).
+ */
+async function delayRedelivery(
+  rt: Runtime,
+  stage: StageName,
+  record: SQSRecord,
+  seconds: number,
+  log: Logger,
+): Promise<void> {
+  await rt.clients.sqs
+    .send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: rt.queues.urlOf(stage),
+        ReceiptHandle: record.receiptHandle,
+        VisibilityTimeout: Math.max(1, seconds),
+      }),
+    )
+    .catch((error: unknown) =>
+      log.warn("could not delay the retry; the queue's visibility timeout applies", { error }),
+    );
+}

@@ -1,0 +1,109 @@
+/**
+ * The first two publish steps: `create` the photo's container (after the manual-mode approval and
+ * the quota gate; the first recorded container wins), then `check` it until Instagram has
+ * processed it, with a growing delay and a deadline.
+ */
+import type { Logger } from "@photo-relay/core";
+import { ContainerFailedError, readQuotaGate } from "@photo-relay/instagram";
+import { NotReadyError } from "../../errors.ts";
+import type { PublishJob } from "../../jobs/job-schemas.ts";
+import { finished, type StageResult, toPublish } from "../../jobs/next-jobs.ts";
+import type { PhotoRecord } from "../../photo/photo-record.ts";
+import { setStage, setStageOnce } from "../../photo/stage-transitions.ts";
+import { captionFor } from "./caption-source.ts";
+import { createMediaContainer, withoutContainers } from "./publish-media.ts";
+import type { PublishRuntime } from "./publish-runtime.ts";
+import { markPublished } from "./publish-steps.ts";
+import { checkDelay, later, markWaiting } from "./waiting.ts";
+
+export async function createStep(
+  rt: PublishRuntime,
+  photo: PhotoRecord,
+  job: PublishJob,
+  log: Logger,
+): Promise<StageResult> {
+  const stage = photo.stages.publish;
+  if (photo.stages.convert.status !== "done") throw new NotReadyError("convert");
+  if (rt.config.instagram.mode === "manual" && !stage.approved) {
+    await rt.photos.update(photo.id, setStage("publish", { status: "awaiting_approval" }, {}, rt.now()));
+    log.info("awaiting approval");
+    return finished();
+  }
+  if (!stage.containerId) {
+    // No container while the quota is spent: it would expire unpublished after 24 h, and
+    // containers have their own limit (400 a day).
+    const gate = await readQuotaGate(rt.graph, rt.config.instagram);
+    if (!gate.open) {
+      log.info("publishing quota spent; deferring the container", { ...gate });
+      await markWaiting(rt, photo.id);
+      return later(job, gate.deferSeconds);
+    }
+    const created = await createMediaContainer(rt, photo, await captionFor(rt, photo, log));
+    if (created === "later") {
+      await markWaiting(rt, photo.id);
+      return later(job, checkDelay(rt, 0));
+    }
+    await recordContainer(rt, photo.id, created.id);
+    log.info("container created", { containerId: created.id });
+  }
+  return finished(toPublish({ photoId: photo.id, step: "check", checks: 0 }, checkDelay(rt, 0)));
+}
+
+/** A concurrent consumer may have created one too; the first recorded container wins, the other expires unused. */
+async function recordContainer(rt: PublishRuntime, id: string, containerId: string): Promise<void> {
+  const now = rt.now();
+  await rt.photos.update(
+    id,
+    setStageOnce(
+      "publish",
+      "containerId",
+      (stage) => ({
+        status: "waiting",
+        containerId,
+        containerCreatedAt: now.toISOString(),
+        attempts: stage.attempts + 1,
+      }),
+      now,
+    ),
+  );
+}
+
+export async function checkStep(
+  rt: PublishRuntime,
+  photo: PhotoRecord,
+  job: PublishJob,
+  log: Logger,
+): Promise<StageResult> {
+  const { containerId, containerCreatedAt } = photo.stages.publish;
+  const next = (step: PublishJob["step"], checks: number, delay = 0) =>
+    finished(toPublish({ photoId: photo.id, step, checks }, delay));
+  if (!containerId) return next("create", 0);
+  const { statusCode, status } = await rt.graph.getContainerStatus(containerId);
+  log.info("container status", { containerId, statusCode, checks: job.checks });
+  switch (statusCode) {
+    case "FINISHED":
+      return next("publish", job.checks);
+    case "PUBLISHED":
+      await markPublished(rt, photo.id, undefined);
+      return finished();
+    case "EXPIRED":
+      // Unpublished for 24 h (e.g. waiting for approval): a fresh container starts over.
+      await rt.photos.update(photo.id, (p) => ({
+        ...p,
+        stages: { ...p.stages, publish: { ...withoutContainers(p.stages.publish), status: "pending" } },
+      }));
+      return next("create", 0);
+    case "ERROR":
+      throw new ContainerFailedError(
+        `Instagram could not process the image: ${status ?? "no reason given"}`,
+        containerId,
+      );
+    case "IN_PROGRESS": {
+      const age = (rt.now().getTime() - Date.parse(containerCreatedAt ?? photo.updatedAt)) / 1000;
+      if (age > rt.config.instagram.checkDeadlineSeconds) {
+        throw new ContainerFailedError(`container still processing after ${Math.round(age)} s`, containerId);
+      }
+      return next("check", job.checks + 1, checkDelay(rt, job.checks + 1));
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/** The Photos table: concurrent writers never overwrite each other, and the summary follows the stages. */
+import type { AddressInfo } from "node:net";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createPhotosTable } from "@photo-relay/local-stack";
+import dynalite from "dynalite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newPhoto, PhotoStore, setStage, summarize } from "../src/photo/index.ts";
+
+const server = dynalite({ createTableMs: 0 });
+let store: PhotoStore;
+let client: DynamoDBClient;
+const id = (n: number) => n.toString(16).padStart(64, "0");
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  client = new DynamoDBClient({
+    region: "us-east-1",
+    endpoint,
+    credentials: { accessKeyId: "x", secretAccessKey: "x" },
+  });
+  await createPhotosTable(client, "photos");
+  store = new PhotoStore(DynamoDBDocumentClient.from(client), "photos");
+});
+afterAll(async () => {
+  client.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe("photo store", () => {
+  it("creates a photo once; a second ensure returns the stored record", async () => {
+    const first = await store.ensure(
+      newPhoto({ id: id(1), originalKey: "originals/a.jpg", bytes: 1 }, new Date()),
+    );
+    const again = await store.ensure(
+      newPhoto({ id: id(1), originalKey: "originals/other.jpg", bytes: 2 }, new Date()),
+    );
+    expect(again.originalKey).toBe(first.originalKey);
+  });
+
+  it("applies concurrent transitions one after another, losing none", async () => {
+    await store.ensure(newPhoto({ id: id(2), originalKey: "originals/b.jpg", bytes: 1 }, new Date()));
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        store.update(id(2), (p) => ({
+          ...p,
+          stages: { ...p.stages, mirror: { ...p.stages.mirror, attempts: p.stages.mirror.attempts + 1 } },
+        })),
+      ),
+    );
+    const photo = await store.require(id(2));
+    expect(photo.stages.mirror.attempts).toBe(8);
+    expect(photo.version).toBe(8);
+  });
+
+  it("derives the summary status from the stages, and lists and counts by it", async () => {
+    await store.ensure(newPhoto({ id: id(3), originalKey: "originals/c.jpg", bytes: 1 }, new Date()));
+    await store.update(id(3), setStage("convert", { status: "done" }));
+    await store.update(id(3), setStage("mirror", { status: "skipped" }));
+    const done = await store.update(id(3), setStage("publish", { status: "done" }));
+    expect(done.status).toBe("done");
+    expect(done.journey.map((e) => `${e.stage}:${e.status}`)).toEqual([
+      "convert:done",
+      "mirror:skipped",
+      "publish:done",
+    ]);
+    await store.update(id(1), setStage("convert", { status: "failed" }));
+    expect((await store.list({ status: "done" })).photos.map((p) => p.id)).toEqual([id(3)]);
+    expect(await store.countByStatus()).toEqual({ processing: 1, awaiting_approval: 0, done: 1, failed: 1 });
+    expect((await store.list()).photos[0]?.id).toBe(id(1)); // most recently changed first
+  });
+
+  it("summarises: any failed stage fails the photo; approval shows once mirrored", () => {
+    const stages = newPhoto({ id: id(9), originalKey: "k", bytes: 1 }, new Date()).stages;
+    const at = "2026-01-01T00:00:00.000Z";
+    expect(summarize(stages)).toBe("processing");
+    const approval = {
+      convert: { status: "done" as const, attempts: 1, updatedAt: at },
+      mirror: { status: "done" as const, attempts: 1, updatedAt: at },
+      publish: { status: "awaiting_approval" as const, attempts: 0, updatedAt: at },
+    };
+    expect(summarize(approval)).toBe("awaiting_approval");
+    expect(summarize({ ...approval, mirror: { ...approval.mirror, status: "failed" } })).toBe("failed");
+  });
+});
