@@ -2,8 +2,9 @@
  * Edge agent: "file closed in the inbox → object verified in S3", for one 75 MB NEF and a burst of
  * 50 × 20 MB, against `aws s3 cp` (Debian awscli, /usr/bin/aws) and a plain lib-storage Upload
  * (8 MiB parts, queueSize 4, files one after another, then HeadObject). The agent runs as the real
- * CLI (`photo-relay agent --plain`) in its own process, with stableMs 250; fauxqs runs in its own
- * process. Also the agent's peak RSS (VmHWM) while delivering 10 × 75 MB (aim: < 200 MB).
+ * CLI (`photo-relay agent --plain`) in its own process with its default settings; fauxqs runs in
+ * its own process. Also the agent's peak RSS (VmHWM) while delivering 10 × 75 MB (aim: < 200 MB),
+ * and one 75 MB NEF through a shaped link (20 Mbit/s, 40 ms round trip) against `aws s3 cp`.
  * Unit: MB/s (10^6 bytes), higher is better. Run alone: `node bench/agent.ts`.
  */
 import { execFile, spawn } from "node:child_process";
@@ -23,6 +24,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { jpeg, nef } from "../agent/test/helpers/media.ts";
 import { startExternalFauxqs } from "../agent/test/helpers/processes.ts";
 import { BUCKET, s3Client } from "../agent/test/helpers/s3.ts";
+import { startShapedLink } from "./helpers/shaped-link.ts";
 import type { BenchResult } from "./result.ts";
 
 const MB = 1_000_000;
@@ -72,7 +74,6 @@ async function agentRun(
     JSON.stringify({
       inbox: ["./inbox"],
       spoolDir: "./spool",
-      stableMs: 250,
       concurrency: Number(process.env.AGENT_BENCH_CONCURRENCY ?? 4),
       scanIntervalMs: 1000,
       s3: { bucket: BUCKET, endpoint, forcePathStyle: true, accessKeyId: "test", secretAccessKey: "test" },
@@ -140,6 +141,10 @@ async function libStorageRun(batch: Batch, client: S3Client): Promise<number> {
 
 const RUNS_SINGLE = Number(process.env.AGENT_BENCH_RUNS ?? 3);
 const RUNS_BURST = Number(process.env.AGENT_BENCH_BURST_RUNS ?? 1);
+const RUNS_SHAPED = Number(process.env.AGENT_BENCH_SHAPED_RUNS ?? 1);
+const SHAPED = { bitsPerSecond: 20_000_000, rttMs: 40 };
+/** `AGENT_BENCH_ONLY=shaped`: only the shaped-link comparison (it takes a minute per run). */
+const ONLY_SHAPED = process.env.AGENT_BENCH_ONLY === "shaped";
 
 function median(values: number[] = []): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -165,10 +170,12 @@ export async function run(): Promise<BenchResult[]> {
   const client = s3Client(s3.endpoint);
   const results: BenchResult[] = [];
   try {
-    const scenarios = [
-      ["1 × 75 MB NEF", 1, 75 * MB, "nef", RUNS_SINGLE],
-      ["50 × 20 MB JPEG", 50, 20 * MB, "jpeg", RUNS_BURST],
-    ] as const;
+    const scenarios = ONLY_SHAPED
+      ? []
+      : ([
+          ["1 × 75 MB NEF", 1, 75 * MB, "nef", RUNS_SINGLE],
+          ["50 × 20 MB JPEG", 50, 20 * MB, "jpeg", RUNS_BURST],
+        ] as const);
     for (const [label, count, size, kind, runs] of scenarios) {
       const measured: Record<string, number[]> = { agent: [], aws: [], lib: [] };
       // Interleaved runs, medians: this 2-core box is shared, single runs vary by ±30-50 %.
@@ -199,6 +206,10 @@ export async function run(): Promise<BenchResult[]> {
         compare(`agent ${label}: closed → verified in S3`, agent, "lib-storage Upload", median(measured.lib)),
       );
     }
+    if (ONLY_SHAPED) {
+      results.push(await shapedRun(root, s3.endpoint, client));
+      return results;
+    }
     const memoryBatch = await makeBatch(root, 10, 75 * MB, "nef");
     const { peakRssMB } = await agentRun(root, s3.endpoint, memoryBatch);
     results.push({
@@ -210,12 +221,42 @@ export async function run(): Promise<BenchResult[]> {
       higherIsBetter: false,
     });
     await emptyBucket(client);
+    results.push(await shapedRun(root, s3.endpoint, client));
   } finally {
     client.destroy();
     await s3.stop();
     await rm(root, { recursive: true, force: true });
   }
   return results;
+}
+
+/** One 75 MB NEF through the shaped link: the agent against `aws s3 cp`, interleaved. */
+async function shapedRun(root: string, endpoint: string, client: S3Client): Promise<BenchResult> {
+  const url = new URL(endpoint);
+  const link = await startShapedLink({ host: url.hostname, port: Number(url.port) }, SHAPED);
+  const measured: Record<string, number[]> = { agent: [], aws: [] };
+  try {
+    for (let i = 0; i < RUNS_SHAPED; i++) {
+      for (const tool of ["agent", "aws"] as const) {
+        const batch = await makeBatch(root, 1, 75 * MB, "nef");
+        const seconds =
+          tool === "agent"
+            ? (await agentRun(root, link.endpoint, batch)).seconds
+            : await awsRun(link.endpoint, batch, client);
+        measured[tool]?.push(rate(batch.bytes, seconds));
+        await rm(batch.dir, { recursive: true, force: true });
+        await emptyBucket(client);
+      }
+    }
+  } finally {
+    await link.close();
+  }
+  return compare(
+    "agent 1 × 75 MB NEF via 20 Mbit/s, 40 ms RTT: closed → verified in S3",
+    median(measured.agent),
+    "aws s3 cp (awscli 2.9.19)",
+    median(measured.aws),
+  );
 }
 
 if (import.meta.main) console.table(await run());

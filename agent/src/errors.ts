@@ -1,4 +1,4 @@
-/** The agent's named errors. The upload loop in `agent.ts` is the one place that translates them into states. */
+/** The agent's named errors and S3 error classes. The delivery loop is the one place that turns them into states. */
 import { PhotoRelayError, RetryableError } from "@photo-relay/core";
 
 /** The spool volume has less free space than the configured floor; the file stays in the inbox. */
@@ -25,6 +25,14 @@ export class SpoolCorruptError extends PhotoRelayError {
   }
 }
 
+/** A gphoto2 session ended (camera unplugged, switched off, claimed by another program); it starts again. */
+export class TetherEndedError extends RetryableError {
+  constructor(reason: string) {
+    super("tether_ended", reason);
+    this.name = "TetherEndedError";
+  }
+}
+
 /** A different object already sits at the content-addressed key; nothing is overwritten. */
 export class ObjectConflictError extends PhotoRelayError {
   constructor(key: string, detail: string) {
@@ -32,3 +40,44 @@ export class ObjectConflictError extends PhotoRelayError {
     this.name = "ObjectConflictError";
   }
 }
+
+// S3 answers, classified by what the agent does about them (the same on AWS and on fauxqs).
+
+interface S3ErrorShape {
+  name?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+const shape = (error: unknown): S3ErrorShape =>
+  (typeof error === "object" && error !== null ? error : {}) as S3ErrorShape;
+const httpStatus = (error: unknown) => shape(error).$metadata?.httpStatusCode;
+const named = (error: unknown, ...names: string[]) => {
+  const e = shape(error);
+  return names.includes(e.name ?? "") || names.includes(e.Code ?? "");
+};
+
+export const isNotFound = (error: unknown) =>
+  named(error, "NotFound", "NoSuchKey") || httpStatus(error) === 404;
+
+/** The upload id is gone (aborted, expired by a lifecycle rule, or already completed). */
+export const isNoSuchUpload = (error: unknown) => named(error, "NoSuchUpload");
+
+/** `If-None-Match: *` lost: an object already exists at the key. */
+export const isPreconditionFailed = (error: unknown) =>
+  named(error, "PreconditionFailed") || httpStatus(error) === 412;
+
+/** A concurrent conditional write; S3 asks to start the multipart upload again. */
+export const isConditionalConflict = (error: unknown) =>
+  named(error, "ConditionalRequestConflict") || httpStatus(error) === 409;
+
+/** Credentials or permissions: waiting will not help until the configuration changes. */
+export const isAuthError = (error: unknown) =>
+  named(
+    error,
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "AccessDenied",
+    "ExpiredToken",
+    "InvalidToken",
+  ) || httpStatus(error) === 403;

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { readFile, rename } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import type { UploadContext } from "./multipart.ts";
+import type { S3Target } from "./delivery/s3-target.ts";
 
 /** Captions are short; a larger "sidecar" is not one. */
 const MAX_SIDECAR_BYTES = 64 * 1024;
@@ -36,7 +36,7 @@ export function sidecarOf(photoPath: string): string | undefined {
 export async function uploadSidecar(
   sources: Array<{ path: string }>,
   sha256: string,
-  ctx: UploadContext,
+  ctx: S3Target,
 ): Promise<void> {
   for (const source of sources) {
     const path = sidecarOf(source.path);

@@ -1,7 +1,7 @@
 /** The running agent publishes its status to `<spool>/status.json` once a second for `photo-relay status`. */
 import { join } from "node:path";
 import { writeFileAtomic } from "./durable-fs.ts";
-import type { AgentStatus } from "./types.ts";
+import type { AgentStatus } from "./status.ts";
 
 export interface StatusFile extends AgentStatus {
   pid: number;

@@ -5,8 +5,7 @@
  */
 
 import { execFile } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createLogger } from "@photo-relay/core";
@@ -17,6 +16,7 @@ import { startAuthGateway } from "./helpers/auth-gateway.ts";
 import { jpeg } from "./helpers/media.ts";
 import { spawnAgentChild, stopChild, waitForLine } from "./helpers/processes.ts";
 import { BUCKET, gateCommand, listOriginals, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
+import { workspace } from "./helpers/workspace.ts";
 
 const logger = createLogger("agent-test", { level: "SILENT" });
 const sh = promisify(execFile);
@@ -27,13 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s3?.stop();
 });
-
-async function workspace() {
-  const root = await mkdtemp(join(tmpdir(), "agent-bad-"));
-  const inbox = join(root, "inbox");
-  await mkdir(inbox);
-  return { root, inbox, spoolDir: join(root, "spool") };
-}
 
 const base = (ws: { inbox: string; spoolDir: string }): AgentOptions => ({
   inbox: [ws.inbox],
@@ -47,7 +40,7 @@ const base = (ws: { inbox: string; spoolDir: string }): AgentOptions => ({
 
 describe("agent: bad input", () => {
   it("counts zero-byte, non-media and vanished files as ignored, and still delivers the good one", async () => {
-    const ws = await workspace();
+    const ws = await workspace("agent-bad");
     const agent = startAgent({ ...base(ws), stableMs: 600 });
     const ignored = collect(agent, "ignored");
     await agent.ready;
@@ -69,7 +62,7 @@ describe("agent: bad input", () => {
   });
 
   it("delivers from the spool when the original is deleted after spooling", async () => {
-    const ws = await workspace();
+    const ws = await workspace("agent-bad");
     const client = s3Client(s3.endpoint);
     const gate = gateCommand(client, "CreateMultipartUploadCommand");
     const agent = startAgent({ ...base(ws), s3: { client, bucket: BUCKET } });
@@ -86,7 +79,7 @@ describe("agent: bad input", () => {
   });
 
   it("reports a full spool disk and leaves the original in the inbox", async () => {
-    const ws = await workspace();
+    const ws = await workspace("agent-bad");
     const agent = startAgent({ ...base(ws), spoolMinFreeBytes: Number.MAX_SAFE_INTEGER });
     await agent.ready;
     const failed = waitForEvents(agent, "failed", 1);
@@ -104,7 +97,7 @@ describe("agent: bad input", () => {
   });
 
   it("fills a real 4 MiB spool volume (as root; else the free-space floor), reports it and loses nothing", async () => {
-    const ws = await workspace();
+    const ws = await workspace("agent-bad");
     const root = process.getuid?.() === 0;
     await mkdir(ws.spoolDir);
     if (root) await sh("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", ws.spoolDir]);
@@ -134,7 +127,7 @@ describe("agent: bad input", () => {
 
   it("keeps files in the spool under wrong S3 credentials and delivers them once the credentials are right", async () => {
     const gateway = await startAuthGateway(s3.endpoint, "right-key");
-    const ws = await workspace();
+    const ws = await workspace("agent-bad");
     const wrong = s3Client(gateway.endpoint, "wrong-key");
     const agent = startAgent({ ...base(ws), s3: { client: wrong, bucket: BUCKET } });
     await agent.ready;
@@ -159,7 +152,7 @@ describe("agent: bad input", () => {
   });
 
   it("counts an unreadable file as failed with its reason (as root: without root's read-anything capabilities)", async () => {
-    const ws = await workspace();
+    const ws = await workspace("agent-bad");
     await writeFile(join(ws.inbox, "locked.jpg"), jpeg(10_000));
     await chmod(join(ws.inbox, "locked.jpg"), 0o000);
     await writeFile(join(ws.inbox, "fine.jpg"), jpeg(10_000));

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger } from "@photo-relay/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import { type Agent, type AgentOptions, startAgent } from "../src/index.ts";
 import { collect, waitForEvents } from "./helpers/agent-events.ts";
 import { jpeg, mp4, nef, png } from "./helpers/media.ts";
 import { BUCKET, listOriginals, objectMetadata, objectSha256, startS3, type TestS3 } from "./helpers/s3.ts";
+import { type Workspace, workspace } from "./helpers/workspace.ts";
 
 const MiB = 1024 * 1024;
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -21,15 +21,7 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-async function workspace() {
-  const root = await mkdtemp(join(tmpdir(), "agent-deliver-"));
-  const inbox = join(root, "inbox");
-  const { mkdir } = await import("node:fs/promises");
-  await mkdir(inbox);
-  return { root, inbox, spoolDir: join(root, "spool"), processed: join(root, "processed") };
-}
-
-function start(ws: Awaited<ReturnType<typeof workspace>>, extra: Partial<AgentOptions> = {}): Agent {
+function start(ws: Workspace, extra: Partial<AgentOptions> = {}): Agent {
   return startAgent({
     inbox: [ws.inbox],
     spoolDir: ws.spoolDir,
@@ -44,7 +36,7 @@ function start(ws: Awaited<ReturnType<typeof workspace>>, extra: Partial<AgentOp
 
 describe("agent: delivery to S3", () => {
   it("uploads a JPEG, a multipart NEF and an MP4 under content-addressed keys, then archives and empties the spool", async () => {
-    const ws = await workspace();
+    const ws = await workspace("agent-deliver");
     const agent = start(ws);
     await agent.ready;
     const files = { "DSC_0001.JPG": jpeg(300_000), "DSC_0002.NEF": nef(12 * MiB), "clip.mp4": mp4(2 * MiB) };
@@ -74,11 +66,11 @@ describe("agent: delivery to S3", () => {
       failed: 0,
     });
     await agent.stop();
-    await rm(ws.root, { recursive: true, force: true });
+    await ws.remove();
   });
 
   it("stores the same bytes once, archives both copies, and skips bytes already in S3", async () => {
-    const ws = await workspace();
+    const ws = await workspace("agent-deliver");
     const agent = start(ws);
     await agent.ready;
     const bytes = jpeg(100_000);
@@ -93,11 +85,11 @@ describe("agent: delivery to S3", () => {
     expect(keys).toEqual([`originals/${sha(bytes)}.jpg`]);
     expect((await readdir(ws.processed)).sort()).toEqual(["a.jpg", "b.jpeg", "c.JPG"]);
     await agent.stop();
-    await rm(ws.root, { recursive: true, force: true });
+    await ws.remove();
   });
 
   it("ignores non-media, empty and excluded files with a reason, leaves them in place and never looks at temp names", async () => {
-    const ws = await workspace();
+    const ws = await workspace("agent-deliver");
     const agent = start(ws, { graceMs: 600, exclude: ["png"] });
     const ignored = collect(agent, "ignored");
     await agent.ready;
@@ -115,11 +107,11 @@ describe("agent: delivery to S3", () => {
     expect((await readdir(ws.inbox)).length).toBe(6);
     expect(agent.status()).toMatchObject({ ignored: 3, delivered: 0, waiting: { files: 0 } });
     await agent.stop();
-    await rm(ws.root, { recursive: true, force: true });
+    await ws.remove();
   });
 
   it("keeps originals in place with archive: keep and does not send them again after a restart", async () => {
-    const ws = await workspace();
+    const ws = await workspace("agent-deliver");
     let agent = start(ws, { archive: "keep" });
     await agent.ready;
     const delivered = waitForEvents(agent, "delivered", 1);
@@ -132,6 +124,6 @@ describe("agent: delivery to S3", () => {
     await agent.stop();
     expect(again).toEqual([]);
     expect(await readdir(ws.inbox)).toEqual(["keep.jpg"]);
-    await rm(ws.root, { recursive: true, force: true });
+    await ws.remove();
   });
 });

@@ -3,38 +3,26 @@
  * lost, the status says offline with the waiting count, the spool keeps filling, and it drains after.
  * The outage lasts AGENT_OUTAGE_MS (default 4000; the issue's full variant is 60000).
  */
-import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger } from "@photo-relay/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Agent, type AgentStatus, startAgent } from "../src/index.ts";
 import { collect, until, waitForEvents } from "./helpers/agent-events.ts";
 import { jpeg, nef } from "./helpers/media.ts";
-import { BUCKET, listOriginals, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
-import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy.ts";
+import { useS3BehindProxy } from "./helpers/proxied-s3.ts";
+import { BUCKET, listOriginals, s3Client } from "./helpers/s3.ts";
+import { workspace } from "./helpers/workspace.ts";
 
 const MiB = 1024 * 1024;
 const OUTAGE_MS = Number(process.env.AGENT_OUTAGE_MS ?? 4000);
 const logger = createLogger("agent-test", { level: "SILENT" });
 
-let s3: TestS3;
-let proxy: TcpProxy;
-beforeAll(async () => {
-  s3 = await startS3();
-  const url = new URL(s3.endpoint);
-  proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
-});
-afterAll(async () => {
-  await proxy?.close();
-  await s3?.stop();
-});
+const servers = useS3BehindProxy();
 
 async function startBehindProxy(): Promise<{ agent: Agent; inbox: string }> {
-  const root = await mkdtemp(join(tmpdir(), "agent-offline-"));
-  const inbox = join(root, "inbox");
-  await mkdir(inbox);
-  const client = s3Client(proxy.endpoint);
+  const { root, inbox } = await workspace("agent-offline");
+  const client = s3Client(servers.proxy.endpoint);
   const agent = startAgent({
     inbox: [inbox],
     spoolDir: join(root, "spool"),
@@ -54,7 +42,7 @@ describe("agent: offline", () => {
   it(
     `spools through a ${OUTAGE_MS} ms outage in the middle of a burst and drains afterwards`,
     async () => {
-      proxy.setMode("pass");
+      servers.proxy.setMode("pass");
       const { agent, inbox } = await startBehindProxy();
       const offline = collect(agent, "offline");
       const all = waitForEvents(agent, "delivered", 20, 60_000 + 2 * OUTAGE_MS);
@@ -62,7 +50,7 @@ describe("agent: offline", () => {
       for (let i = 0; i < 5; i++) await writeFile(join(inbox, `a${i}.jpg`), jpeg(1 * MiB));
       await firstFive;
 
-      proxy.setMode("blackhole");
+      servers.proxy.setMode("blackhole");
       for (let i = 0; i < 15; i++) {
         await writeFile(join(inbox, `b${i}.${i % 3 ? "jpg" : "nef"}`), i % 3 ? jpeg(1 * MiB) : nef(6 * MiB));
       }
@@ -73,12 +61,12 @@ describe("agent: offline", () => {
       expect(during.waiting.bytes).toBe(10 * MiB + 5 * 6 * MiB);
       // Half the outage black-holed, half refused (the other way a link fails).
       await new Promise((r) => setTimeout(r, OUTAGE_MS / 2)); // the outage itself is what is being simulated
-      proxy.setMode("refuse");
+      servers.proxy.setMode("refuse");
       await new Promise((r) => setTimeout(r, OUTAGE_MS / 2));
       expect(agent.status().online).toBe(false);
 
       const back = waitForEvents(agent, "online", 1, 10_000);
-      proxy.setMode("pass");
+      servers.proxy.setMode("pass");
       await back;
       await all;
       expect(offline.length).toBeGreaterThanOrEqual(1);
@@ -89,7 +77,7 @@ describe("agent: offline", () => {
         failed: 0,
       });
       expect(await readdir(inbox)).toEqual([]);
-      const keys = await listOriginals(s3.client);
+      const keys = await listOriginals(servers.s3.client);
       expect(keys.size).toBe(20);
       await agent.stop();
     },
@@ -97,14 +85,18 @@ describe("agent: offline", () => {
   );
 
   it("survives connections dropped in the middle of parts", async () => {
-    proxy.setMode("pass");
+    servers.proxy.setMode("pass");
     const { agent, inbox } = await startBehindProxy();
     const delivered = waitForEvents(agent, "delivered", 3, 60_000);
     for (let i = 0; i < 3; i++) await writeFile(join(inbox, `flaky${i}.nef`), nef(16 * MiB));
     // Cut every open connection a few times while the parts are on the wire.
     for (let cut = 0; cut < 4; cut++) {
-      await until(() => proxy.connections > 0 && agent.status().inFlight.length > 0, 20_000, "traffic");
-      proxy.dropAll();
+      await until(
+        () => servers.proxy.connections > 0 && agent.status().inFlight.length > 0,
+        20_000,
+        "traffic",
+      );
+      servers.proxy.dropAll();
     }
     const events = await delivered;
     expect(new Set(events.map((e) => e.key)).size).toBe(3);

@@ -1,14 +1,14 @@
-import { mkdir, mkdtemp, readdir, readFile, unlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createLogger } from "@photo-relay/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgent } from "../src/index.ts";
-import type { JournalRecord } from "../src/journal.ts";
+import type { JournalRecord } from "../src/spool/journal.ts";
 import { until, waitForEvents } from "./helpers/agent-events.ts";
 import { nef } from "./helpers/media.ts";
 import { BUCKET, gateCommand, objectSha256, s3Client, startS3, type TestS3 } from "./helpers/s3.ts";
+import { workspace } from "./helpers/workspace.ts";
 
 const MiB = 1024 * 1024;
 const logger = createLogger("agent-test", { level: "SILENT" });
@@ -63,13 +63,6 @@ async function journalRecords(spoolDir: string): Promise<JournalRecord[]> {
   );
 }
 
-async function setup() {
-  const root = await mkdtemp(join(tmpdir(), "agent-resume-"));
-  const inbox = join(root, "inbox");
-  await mkdir(inbox);
-  return { root, inbox, spoolDir: join(root, "spool") };
-}
-
 const options = (ws: { inbox: string; spoolDir: string }, client: S3Client) => ({
   inbox: [ws.inbox],
   spoolDir: ws.spoolDir,
@@ -82,7 +75,7 @@ const options = (ws: { inbox: string; spoolDir: string }, client: S3Client) => (
 
 describe("agent: resumable multipart", () => {
   it("continues an interrupted 4-part upload from its last finished part after a restart", async () => {
-    const ws = await setup();
+    const ws = await workspace("agent-resume");
     const stalled = countingClient({ allow: 2 });
     const first = startAgent(options(ws, stalled.client));
     await first.ready;
@@ -111,7 +104,7 @@ describe("agent: resumable multipart", () => {
   });
 
   it("starts again when the recorded upload is gone (NoSuchUpload), checking the object first", async () => {
-    const ws = await setup();
+    const ws = await workspace("agent-resume");
     const stalled = countingClient({ allow: 1 });
     const first = startAgent(options(ws, stalled.client));
     await first.ready;
@@ -145,7 +138,7 @@ describe("agent: resumable multipart", () => {
   });
 
   it("re-hashes recovered spool copies and spools a damaged one again from the inbox original", async () => {
-    const ws = await setup();
+    const ws = await workspace("agent-resume");
     const client = s3Client(s3.endpoint);
     const gate = gateCommand(client, "CreateMultipartUploadCommand", () =>
       Object.assign(new Error("connection lost"), { name: "AbortError" }),

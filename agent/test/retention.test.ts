@@ -2,7 +2,7 @@ import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Retention } from "../src/retention.ts";
+import { Retention } from "../src/spool/retention.ts";
 
 const DAY = 86_400_000;
 

@@ -4,8 +4,7 @@
  * be uploaded before it is complete.
  */
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, open } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger } from "@photo-relay/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +12,7 @@ import { startAgent } from "../src/index.ts";
 import { waitForEvents } from "./helpers/agent-events.ts";
 import { jpeg, nef } from "./helpers/media.ts";
 import { BUCKET, objectSha256, startS3, type TestS3 } from "./helpers/s3.ts";
+import { workspace } from "./helpers/workspace.ts";
 
 const MiB = 1024 * 1024;
 const logger = createLogger("agent-test", { level: "SILENT" });
@@ -51,9 +51,7 @@ async function slowWrite(
 
 describe("agent: slow writers", () => {
   it("uploads nothing before it is complete", async () => {
-    const root = await mkdtemp(join(tmpdir(), "agent-slow-"));
-    const inbox = join(root, "inbox");
-    await mkdir(inbox);
+    const { root, inbox } = await workspace("agent-slow");
     const stableMs = 1000;
     const files = {
       "over-10s.jpg": jpeg(3 * MiB),

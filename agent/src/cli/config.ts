@@ -1,13 +1,21 @@
 /**
- * The agent's configuration file (JSON), validated once with zod. Relative paths are relative to the
- * file. Secrets may come from `*File` fields or the usual AWS environment, and are masked in logs.
+ * The agent's configuration file (JSON), read by core's loader and validated once with zod.
+ * Without keys in it, the AWS default credential chain applies.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ConfigError } from "@photo-relay/core";
+import type { S3Client } from "@aws-sdk/client-s3";
+import {
+  agentId,
+  type ConfigError,
+  type EnvVarTable,
+  type Logger,
+  loadSettings,
+  redactSecrets,
+} from "@photo-relay/core";
 import { z } from "zod";
-import { MEDIA_KINDS, type MediaKind } from "../media-kind.ts";
+import { type AgentOptions, MEDIA_KINDS, type MediaKind } from "../index.ts";
 
+const MiB = 1024 * 1024;
 const kind = z.enum(MEDIA_KINDS as [MediaKind, ...MediaKind[]]);
 
 export const agentConfigSchema = z.object({
@@ -15,19 +23,28 @@ export const agentConfigSchema = z.object({
   processedDir: z.string().optional(),
   archive: z.enum(["move", "keep"]).default("move"),
   spoolDir: z.string().min(1),
+  /** Where refused files whose bytes matter go; default `rejected/` beside `processed/`. */
+  rejectedDir: z.string().optional(),
+  /** This capture PC's name in its reports (agents/<agentId>/…); default: the host name. */
+  agentId: agentId.optional(),
+  heartbeatSeconds: z.number().int().min(0).default(30),
+  maxFileMiB: z
+    .number()
+    .positive()
+    .default(20 * 1024),
   s3: z.object({
     bucket: z.string().min(3),
     region: z.string().default("us-east-1"),
     endpoint: z.url().optional(),
     forcePathStyle: z.boolean().default(false),
     accessKeyId: z.string().optional(),
+    /** Or `secretAccessKeyFile`: a file holding it (Docker/systemd credentials), read by core's loader. */
     secretAccessKey: z.string().optional(),
-    /** Read the secret from a file (Docker/systemd credentials) instead of the config. */
-    secretAccessKeyFile: z.string().optional(),
   }),
   partSizeMiB: z.number().min(5).max(512).default(8),
   concurrency: z.number().int().min(1).max(32).default(4),
-  stableMs: z.number().int().min(0).default(2000),
+  /** The settle after the writer closed a file whose format proves it complete (see AgentOptions). */
+  stableMs: z.number().int().min(0).default(100),
   scanIntervalMs: z.number().int().min(100).default(10_000),
   include: z.array(kind).optional(),
   exclude: z.array(kind).optional(),
@@ -47,7 +64,7 @@ export const agentConfigSchema = z.object({
     .object({
       enabled: z.boolean().default(false),
       gphoto2: z.string().default("gphoto2"),
-      /** gphoto2 --filename pattern: unique per shot so nothing is overwritten (research §9). */
+      /** gphoto2 --filename pattern: unique per shot so nothing is overwritten (agent/README.md, "Tethering"). */
       filename: z.string().default("%Y%m%d-%H%M%S-%f.%C"),
     })
     .default({ enabled: false, gphoto2: "gphoto2", filename: "%Y%m%d-%H%M%S-%f.%C" }),
@@ -57,41 +74,69 @@ export type AgentConfig = z.infer<typeof agentConfigSchema> & { path: string };
 
 export const DEFAULT_CONFIG = "photo-relay.agent.json";
 
-/** Reads and validates the config file; throws {@link ConfigError} naming every bad field. */
-export function loadConfig(path = DEFAULT_CONFIG): AgentConfig {
+/** Environment variables the agent reads (each also as `NAME_FILE`, a file holding the value). */
+export const AGENT_ENV_VARS: EnvVarTable = {
+  PHOTO_RELAY_AGENT_INBOX: { path: "inbox", type: "list" },
+  PHOTO_RELAY_AGENT_SPOOL_DIR: { path: "spoolDir" },
+  PHOTO_RELAY_AGENT_ID: { path: "agentId" },
+  PHOTO_RELAY_S3_BUCKET: { path: "s3.bucket" },
+  PHOTO_RELAY_S3_ENDPOINT: { path: "s3.endpoint" },
+  PHOTO_RELAY_S3_FORCE_PATH_STYLE: { path: "s3.forcePathStyle", type: "boolean" },
+  PHOTO_RELAY_REGION: { path: "s3.region" },
+  PHOTO_RELAY_AGENT_ACCESS_KEY_ID: { path: "s3.accessKeyId" },
+  PHOTO_RELAY_AGENT_SECRET_ACCESS_KEY: { path: "s3.secretAccessKey" },
+};
+
+const SECRETS = { secretPaths: ["s3.secretAccessKey"], hintPaths: ["s3.accessKeyId"] };
+
+/**
+ * Reads and validates the config file (with core's loader: file, then environment; secrets from
+ * `s3.secretAccessKeyFile` or `PHOTO_RELAY_AGENT_SECRET_ACCESS_KEY_FILE`); throws
+ * {@link ConfigError} naming every bad field. Relative paths are relative to the file.
+ */
+export function loadConfig(path = DEFAULT_CONFIG, env: NodeJS.ProcessEnv = process.env): AgentConfig {
   const file = resolve(path);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new ConfigError([`${file}: ${(error as Error).message}`]);
-  }
-  const parsed = agentConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
-  }
-  const base = dirname(file);
-  const at = (p: string) => resolve(base, p);
-  const c = parsed.data;
-  const secret = c.s3.secretAccessKeyFile
-    ? readFileSync(at(c.s3.secretAccessKeyFile), "utf8").trim()
-    : c.s3.secretAccessKey;
+  const c = loadSettings(agentConfigSchema, { file, env, envVars: AGENT_ENV_VARS, ...SECRETS });
+  const at = (p: string) => resolve(dirname(file), p);
   return {
     ...c,
     path: file,
     inbox: c.inbox.map(at),
     spoolDir: at(c.spoolDir),
     ...(c.processedDir && { processedDir: at(c.processedDir) }),
-    s3: { ...c.s3, ...(secret && { secretAccessKey: secret }) },
+    ...(c.rejectedDir && { rejectedDir: at(c.rejectedDir) }),
     log: { ...c.log, ...(c.log.file && { file: at(c.log.file) }) },
   };
 }
 
-/** The config as it may be logged or printed: secrets replaced by a short mask. */
-export function maskSecrets(config: AgentConfig): AgentConfig {
-  const mask = (value?: string) => (value ? `${value.slice(0, 4)}****` : value);
-  const s3 = { ...config.s3 };
-  if (s3.secretAccessKey) s3.secretAccessKey = "****";
-  if (s3.accessKeyId) s3.accessKeyId = mask(s3.accessKeyId) ?? "";
-  return { ...config, s3 };
+/** The config as it may be logged or printed: secrets replaced by a short mask (core's masking). */
+export function maskSecrets(config: AgentConfig): Record<string, unknown> {
+  return redactSecrets(config, SECRETS);
+}
+
+/** What `startAgent` takes, from the config file. */
+export function agentOptions(config: AgentConfig, client: S3Client, logger: Logger): AgentOptions {
+  return {
+    inbox: config.inbox,
+    spoolDir: config.spoolDir,
+    ...(config.processedDir && { processedDir: config.processedDir }),
+    ...(config.rejectedDir && { rejectedDir: config.rejectedDir }),
+    ...(config.agentId && { agentId: config.agentId }),
+    heartbeatIntervalMs: config.heartbeatSeconds * 1000,
+    maxFileBytes: Math.round(config.maxFileMiB * MiB),
+    archive: config.archive,
+    s3: { client, bucket: config.s3.bucket },
+    partSizeBytes: Math.round(config.partSizeMiB * MiB),
+    concurrency: config.concurrency,
+    stableMs: config.stableMs,
+    scanIntervalMs: config.scanIntervalMs,
+    ...(config.include && { include: config.include }),
+    ...(config.exclude && { exclude: config.exclude }),
+    spoolMinFreeBytes: config.spoolMinFreeMiB * MiB,
+    retention: {
+      ...(config.retention.keepDays !== undefined && { keepDays: config.retention.keepDays }),
+      ...(config.retention.minFreeMiB !== undefined && { minFreeBytes: config.retention.minFreeMiB * MiB }),
+    },
+    logger,
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * `photo-relay install-service`: a systemd unit on Linux, a WinSW service definition on Windows
- * (restarts that never give up; research §10: node-windows stops after 3 crashes in 60 s).
+ * (restarts that never give up; node-windows stops after 3 crashes in 60 s: agent/README.md, "Service").
  */
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";

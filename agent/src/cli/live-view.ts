@@ -2,7 +2,7 @@
  * The terminal view of `photo-relay agent`: online/offline, queue, throughput, one progress bar per
  * file in flight, and the latest events. Redrawn in place on a TTY; plain event lines otherwise.
  */
-import type { Agent, AgentStatus } from "../types.ts";
+import type { Agent, AgentStatus } from "../index.ts";
 
 const ESC = "\x1b[";
 const color = (code: number, text: string) => `${ESC}${code}m${text}${ESC}0m`;
@@ -40,7 +40,8 @@ export function renderStatus(
   );
   lines.push(
     `queue ${status.waiting.files} file(s), ${formatBytes(status.waiting.bytes)}   ` +
-      `${green(`✔ ${status.delivered} delivered`)}  ${yellow(`○ ${status.ignored} ignored`)}  ${red(`✖ ${status.failed} failed`)}`,
+      `${green(`✔ ${status.delivered} delivered`)}  ${yellow(`○ ${status.ignored} ignored`)}  ${red(`✖ ${status.failed} failed`)}` +
+      (status.rejected ? `  ${yellow(`⚠ ${status.rejected} refused`)}` : ""),
   );
   if (status.lastError && (!status.online || status.failed))
     lines.push(red(`last error: ${status.lastError.code}: ${status.lastError.message}`));
@@ -74,6 +75,7 @@ export function startLiveView(
   agent.on("delivered", (e) => note(`✔ ${e.path} → ${e.key} (${formatBytes(e.bytes)})`));
   agent.on("ignored", (e) => note(`○ ${e.path}: ${e.reason}`));
   agent.on("failed", (e) => note(`✖ ${e.path}: ${e.reason}`));
+  agent.on("rejected", (e) => note(`⚠ ${e.path}: refused (${e.code}), ${e.to ? `kept in ${e.to}` : e.kept}`));
   agent.on("offline", (e) => note(`S3 unreachable (${e.error.code}); spooling and retrying`));
   agent.on("online", () => note("S3 reachable again; draining the spool"));
   if (!out.isTTY) return { stop: () => undefined };

@@ -4,15 +4,11 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, createLogger, describeError } from "@photo-relay/core";
-import { startAgent } from "../agent.ts";
-import { startTether } from "../tether/gphoto2.ts";
-import { type AgentConfig, DEFAULT_CONFIG, loadConfig, maskSecrets } from "./config.ts";
+import { ConfigError, describeError } from "@photo-relay/core";
+import { agentCommand } from "./agent-command.ts";
+import { DEFAULT_CONFIG, loadConfig } from "./config.ts";
 import { doctorCommand } from "./doctor.ts";
 import { installServiceCommand } from "./install-service.ts";
-import { startLiveView } from "./live-view.ts";
-import { RotatingFile, redirectLogger } from "./log-file.ts";
-import { createS3Client } from "./s3-client.ts";
 import { statusCommand } from "./status.ts";
 
 const USAGE = `photo-relay — camera folder → S3, crash-safe
@@ -25,74 +21,6 @@ Usage:
 
 The config file defaults to ./${DEFAULT_CONFIG}.
 `;
-
-async function agentCommand(
-  config: AgentConfig,
-  flags: { tether: boolean; plain: boolean },
-): Promise<number> {
-  const logger = createLogger("photo-relay-agent", { level: config.log.level });
-  const view = process.stdout.isTTY && !flags.plain;
-  const logFile = config.log.file ?? (view ? resolve(config.spoolDir, "logs/agent.log") : undefined);
-  if (logFile)
-    redirectLogger(logger, new RotatingFile(logFile, config.log.maxMiB * 1024 * 1024, config.log.files));
-  logger.info("configuration", { config: maskSecrets(config) });
-
-  const client = createS3Client(config);
-  const agent = startAgent({
-    inbox: config.inbox,
-    spoolDir: config.spoolDir,
-    ...(config.processedDir && { processedDir: config.processedDir }),
-    archive: config.archive,
-    s3: { client, bucket: config.s3.bucket },
-    partSizeBytes: Math.round(config.partSizeMiB * 1024 * 1024),
-    concurrency: config.concurrency,
-    stableMs: config.stableMs,
-    scanIntervalMs: config.scanIntervalMs,
-    ...(config.include && { include: config.include }),
-    ...(config.exclude && { exclude: config.exclude }),
-    spoolMinFreeBytes: config.spoolMinFreeMiB * 1024 * 1024,
-    retention: {
-      ...(config.retention.keepDays !== undefined && { keepDays: config.retention.keepDays }),
-      ...(config.retention.minFreeMiB !== undefined && {
-        minFreeBytes: config.retention.minFreeMiB * 1024 * 1024,
-      }),
-    },
-    logger,
-  });
-  let camera: string | undefined;
-  const tether =
-    flags.tether || config.tether.enabled
-      ? startTether({
-          gphoto2: config.tether.gphoto2,
-          filename: config.tether.filename,
-          dir: config.inbox[0] ?? ".",
-          workDir: config.spoolDir,
-          logger,
-          onDownload: (path) => agent.hint(path, true),
-          onState: (s) => {
-            camera =
-              s.state === "tethered"
-                ? s.camera
-                : s.state === "disconnected"
-                  ? "camera disconnected"
-                  : s.state;
-          },
-        })
-      : undefined;
-  const live = startLiveView(agent, process.stdout, tether ? () => camera : undefined);
-  await agent.ready;
-  if (!view) process.stdout.write(`agent ready: watching ${config.inbox.join(", ")}\n`);
-
-  await new Promise<void>((resolveStop) => {
-    process.once("SIGINT", resolveStop); // NSSM/WinSW send Ctrl-C first
-    process.once("SIGTERM", resolveStop);
-  });
-  live.stop();
-  await tether?.stop();
-  await agent.stop();
-  client.destroy();
-  return 0;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -1,8 +1,7 @@
 /** `photo-relay status [--json]`: what the running agent last published, or what its journal holds. */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { JournalRecord } from "../journal.ts";
-import { type StatusFile, statusPath } from "../status-file.ts";
+import { type JournalRecord, type StatusFile, statusPath } from "../index.ts";
 import type { AgentConfig } from "./config.ts";
 import { formatBytes, renderStatus } from "./live-view.ts";
 
@@ -67,6 +66,7 @@ export async function statusCommand(
     delivered: report.delivered ?? 0,
     ignored: report.ignored ?? 0,
     failed: report.failed ?? 0,
+    ...(report.rejected !== undefined && { rejected: report.rejected }),
     inFlight: report.inFlight ?? [],
     ...(report.lastError && { lastError: report.lastError }),
   });

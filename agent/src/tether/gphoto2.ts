@@ -1,15 +1,15 @@
 /**
- * Tethering through the gphoto2 CLI (research §9): auto-detect the camera, catch up with
+ * Tethering through the gphoto2 CLI (see agent/README.md, "Tethering"): auto-detect the camera, catch up with
  * `--get-all-files --skip-existing`, then `--capture-tethered --keep` with a hook script whose
  * `download` event nominates each new file at once. When the camera goes away gphoto2 exits, and
- * the loop starts over under capped, jittered backoff.
+ * session starts over under the shared capped, jittered backoff (core's `retry`).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { setTimeout as sleep } from "node:timers/promises";
-import { backoffDelay, type Logger } from "@photo-relay/core";
+import { type Logger, retry } from "@photo-relay/core";
+import { TetherEndedError } from "../errors.ts";
 
 export interface TetherOptions {
   /** gphoto2 executable (name on PATH or a path). */
@@ -57,60 +57,63 @@ export function startTether(options: TetherOptions): Tether {
   let current: ChildProcess | undefined;
 
   const run = (args: string[], onLine: (line: string) => void = () => undefined) =>
-    new Promise<{ code: number | null; output: string }>((done) => {
-      const child = spawn(gphoto2, args, { cwd: options.dir, stdio: ["ignore", "pipe", "pipe"] });
-      current = child;
-      let output = "";
-      const read = (line: string) => {
-        output += `${line}\n`;
+    runGphoto2(
+      gphoto2,
+      options.dir,
+      args,
+      (line) => {
         const hooked = line.startsWith(`${HOOK_TAG}\t`) ? line.slice(HOOK_TAG.length + 1) : undefined;
         if (hooked) options.onDownload(resolve(options.dir, hooked));
         onLine(line);
-      };
-      if (child.stdout) createInterface({ input: child.stdout }).on("line", read);
-      if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => (output += `${l}\n`));
-      child.on("error", (error) => {
-        output += `${error.message}\n`;
-      });
-      child.on("close", (code) => {
-        current = undefined;
-        done({ code, output });
-      });
+      },
+      (child) => {
+        current = child;
+      },
+    );
+
+  /** One session: detect, catch up, capture. Throws when it ends soon; resolves after a long good run. */
+  const session = async (hook: string) => {
+    const common = ["--hook-script", hook, "--filename", filename];
+    options.onState?.({ state: "searching" });
+    const detected = await run(["--auto-detect"]);
+    const camera = parseAutoDetect(detected.output)[0];
+    if (!camera || stopper.signal.aborted) {
+      const last = detected.output.trim().split("\n").at(-1);
+      throw new TetherEndedError(detected.code === 0 ? "no camera detected" : (last ?? "gphoto2 failed"));
+    }
+    const name = `${camera.model} (${camera.port})`;
+    options.onState?.({ state: "catching-up", camera: name });
+    await run(["--get-all-files", "--skip-existing", ...common]);
+    if (stopper.signal.aborted) return;
+    const started = Date.now();
+    // Tethered once gphoto2 waits for the camera's events: a shot before that is the next catch-up's.
+    const capture = await run(["--capture-tethered", "--keep", ...common], (line) => {
+      if (!line.startsWith("Waiting for events")) return;
+      logger.info("tethered", { camera: name });
+      options.onState?.({ state: "tethered", camera: name });
     });
+    if (stopper.signal.aborted || Date.now() - started > 60_000) return; // ran fine: the backoff starts afresh
+    const lines = capture.output.trim().split("\n");
+    throw new TetherEndedError(
+      lines.findLast((l) => l.includes("Error")) ?? `gphoto2 exited (${capture.code})`,
+    );
+  };
 
   const loop = async () => {
     const hook = await writeHookScript(options.workDir);
-    const common = ["--hook-script", hook, "--filename", filename];
-    for (let attempt = 0; !stopper.signal.aborted; ) {
-      options.onState?.({ state: "searching" });
-      const detected = await run(["--auto-detect"]);
-      const camera = parseAutoDetect(detected.output)[0];
-      let reason =
-        detected.code === 0
-          ? "no camera detected"
-          : (detected.output.trim().split("\n").at(-1) ?? "gphoto2 failed");
-      if (camera && !stopper.signal.aborted) {
-        const name = `${camera.model} (${camera.port})`;
-        options.onState?.({ state: "catching-up", camera: name });
-        await run(["--get-all-files", "--skip-existing", ...common]);
-        if (stopper.signal.aborted) break;
-        logger.info("tethered", { camera: name });
-        options.onState?.({ state: "tethered", camera: name });
-        const started = Date.now();
-        const capture = await run(["--capture-tethered", "--keep", ...common]);
-        if (Date.now() - started > 60_000) attempt = 0; // it ran fine for a while: start the backoff afresh
-        reason =
-          capture.output
-            .trim()
-            .split("\n")
-            .findLast((l) => l.includes("Error")) ?? `gphoto2 exited (${capture.code})`;
-      }
-      if (stopper.signal.aborted) break;
-      attempt++;
-      const retryInMs = backoffDelay(attempt, { baseMs: 1000, maxMs: 30_000, ...options.backoff });
-      logger.warn("camera not tethered; retrying", { reason, retryInMs });
-      options.onState?.({ state: "disconnected", retryInMs, reason });
-      await sleep(retryInMs, undefined, { signal: stopper.signal }).catch(() => undefined);
+    const backoff = { baseMs: 1000, maxMs: 30_000, ...options.backoff };
+    while (!stopper.signal.aborted) {
+      await retry(() => session(hook), {
+        ...backoff,
+        attempts: Number.POSITIVE_INFINITY,
+        signal: stopper.signal,
+        shouldRetry: (error) => error instanceof TetherEndedError,
+        onRetry: (error, _attempt, retryInMs) => {
+          const reason = (error as Error).message;
+          logger.warn("camera not tethered; retrying", { reason, retryInMs });
+          options.onState?.({ state: "disconnected", retryInMs, reason });
+        },
+      }).catch(() => undefined); // aborted while waiting: the loop ends
     }
   };
   const running = mkdir(options.workDir, { recursive: true }).then(loop);
@@ -124,6 +127,34 @@ export function startTether(options: TetherOptions): Tether {
       await running.catch(() => undefined);
     },
   };
+}
+
+/** Runs gphoto2 in `dir` to its end, passing each stdout line on; resolves with its exit code and all output. */
+function runGphoto2(
+  gphoto2: string,
+  dir: string,
+  args: string[],
+  onLine: (line: string) => void,
+  onChild: (child: ChildProcess | undefined) => void,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(gphoto2, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    onChild(child);
+    let output = "";
+    if (child.stdout)
+      createInterface({ input: child.stdout }).on("line", (line) => {
+        output += `${line}\n`;
+        onLine(line);
+      });
+    if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => (output += `${l}\n`));
+    child.on("error", (error) => {
+      output += `${error.message}\n`;
+    });
+    child.on("close", (code) => {
+      onChild(undefined);
+      done({ code, output });
+    });
+  });
 }
 
 /** The hook prints the saved path on gphoto2's stdout, which the supervisor reads. */

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
+import { afterAll, beforeAll } from "vitest";
 
 export const BUCKET = "media";
 
@@ -94,4 +95,21 @@ export function gateCommand(
     { step: "initialize" },
   );
   return { release };
+}
+
+/** fauxqs for one test file: started before its tests, stopped after. */
+export function useS3(): { readonly s3: TestS3 } {
+  let s3: TestS3 | undefined;
+  beforeAll(async () => {
+    s3 = await startS3();
+  });
+  afterAll(async () => {
+    await s3?.stop();
+  });
+  return {
+    get s3() {
+      if (!s3) throw new Error("S3 is not started yet (use it inside a test)");
+      return s3;
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * later source overriding the earlier.
  */
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import {
   type Config,
@@ -46,7 +47,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 export function parseConfig(input: unknown): Config {
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map(describeIssue));
+  throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue)));
 }
 
 /** Field names that hold secrets wherever they appear (e.g. a mirror transport's password). */
@@ -54,33 +55,23 @@ const SECRET_KEY = /password|passphrase|secret|token|privatekey|credential/i;
 
 /** A copy of the config with every secret replaced, safe to log or return from the API. */
 export function redactConfig(config: Config): Tree {
-  const copy = structuredClone(config) as unknown as Tree;
-  for (const path of SECRET_PATHS) if (getPath(copy, path) !== undefined) setPath(copy, path, "***");
-  const mask = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(mask);
-    else if (isTree(node))
-      for (const [key, value] of Object.entries(node)) {
-        if (SECRET_KEY.test(key) && typeof value === "string") node[key] = "***";
-        else mask(value);
-      }
-  };
-  mask(copy);
-  return copy;
+  return redactSecrets(config, { secretPaths: SECRET_PATHS });
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, vars: EnvVarTable = ENV_VARS): string {
   const path = issue.path.join(".");
-  const envName = Object.entries(ENV_VARS).find(([, v]) => v.path === path)?.[0];
+  const envName = Object.entries(vars).find(([, v]) => v.path === path)?.[0];
   const hint = envName ? ` (set ${envName} or "${path}" in the config file)` : "";
   const message =
     issue.code === "invalid_type" && issue.message.includes("undefined") ? "is required" : issue.message;
   return `${path || "(root)"}: ${message}${hint}`;
 }
 
-function fromEnv(env: NodeJS.ProcessEnv): Tree {
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+function fromEnv(env: NodeJS.ProcessEnv, vars: EnvVarTable = ENV_VARS): Tree {
+  // photo-relay's own config also takes the region the AWS tools use; another schema has its own.
+  const region = vars === ENV_VARS ? env.AWS_REGION || env.AWS_DEFAULT_REGION : undefined;
   const tree: Tree = region ? { region } : {};
-  for (const [name, { path, type }] of Object.entries(ENV_VARS)) {
+  for (const [name, { path, type }] of Object.entries(vars)) {
     const raw = env[name] ?? readSecretFile(env[`${name}_FILE`]);
     if (raw === undefined || raw === "") continue;
     setPath(tree, path, coerce(name, raw, type));
@@ -88,7 +79,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Tree {
   return tree;
 }
 
-function coerce(name: string, raw: string, type: (typeof ENV_VARS)[string]["type"]): unknown {
+function coerce(name: string, raw: string, type: EnvVarTable[string]["type"]): unknown {
   switch (type) {
     case "number":
       return Number(raw);
@@ -174,3 +165,71 @@ export function resolveSecretRefs(config: Config, lookup: (name: string) => stri
 }
 
 export type { Config, ConfigInput };
+
+// The same loader and masking for any schema (the edge agent's config file, say).
+
+/** Environment variables a schema reads: name → the field it sets. `NAME_FILE` may name a file holding the value. */
+export type EnvVarTable = Record<string, { path: string; type?: "number" | "boolean" | "list" | "json" }>;
+
+export interface LoadSettingsOptions extends Omit<LoadConfigOptions, "file"> {
+  /** A JSON file (optional); relative `…File` paths in it are relative to its folder. */
+  file?: string;
+  envVars?: EnvVarTable;
+  /**
+   * Secret fields. Each may also be given as `<field>File` (in the file or in `overrides`): a path
+   * whose contents are the value, as `NAME_FILE` is for environment variables.
+   */
+  secretPaths?: string[];
+}
+
+/**
+ * Reads settings for `schema` the way {@link loadConfig} reads photo-relay's: defaults, then the
+ * file, then the environment, then overrides; validated once, every bad field named.
+ * @example const settings = loadSettings(agentSchema, { file: "agent.json", envVars, secretPaths: ["s3.secretAccessKey"] });
+ */
+export function loadSettings<T>(schema: z.ZodType<T>, options: LoadSettingsOptions = {}): T {
+  const vars = options.envVars ?? {};
+  const tree: Tree = {};
+  for (const defaults of [options.defaults ?? []].flat()) mergeInto(tree, structuredClone(defaults));
+  if (options.file) mergeInto(tree, readJsonFile(options.file));
+  mergeInto(tree, fromEnv(options.env ?? process.env, vars));
+  if (options.overrides) mergeInto(tree, options.overrides);
+  const base = options.file ? dirname(resolve(options.file)) : process.cwd();
+  for (const path of options.secretPaths ?? []) {
+    const file = getPath(tree, `${path}File`);
+    if (typeof file !== "string") continue;
+    setPath(tree, path, readSecretFile(resolve(base, file)));
+    setPath(tree, `${path}File`, undefined);
+  }
+  const result = schema.safeParse(tree);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, vars)));
+}
+
+export interface RedactOptions {
+  /** Fields replaced by `***` (besides every field whose name says it is a secret). */
+  secretPaths?: string[];
+  /** Identifiers shown by their first 4 characters only (an access key id: `AKIA****`). */
+  hintPaths?: string[];
+}
+
+/** A copy of any settings tree with its secrets masked, safe to log. */
+export function redactSecrets(settings: unknown, options: RedactOptions = {}): Tree {
+  const copy = structuredClone(settings) as Tree;
+  for (const path of options.secretPaths ?? [])
+    if (getPath(copy, path) !== undefined) setPath(copy, path, "***");
+  for (const path of options.hintPaths ?? []) {
+    const value = getPath(copy, path);
+    if (typeof value === "string") setPath(copy, path, `${value.slice(0, 4)}****`);
+  }
+  const mask = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(mask);
+    else if (isTree(node))
+      for (const [key, value] of Object.entries(node)) {
+        if (SECRET_KEY.test(key) && typeof value === "string") node[key] = "***";
+        else mask(value);
+      }
+  };
+  mask(copy);
+  return copy;
+}

@@ -2,17 +2,19 @@
  * `POST /{ig-user-id}/media`: validates synchronously what Meta validates synchronously (params,
  * caption, image download and image rules) and leaves videos to finish — or fail — while "processing".
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bufferSource, fileSource } from "./byte-source.ts";
 import type { SandboxContext } from "./context.ts";
 import { errors, GraphError } from "./graph-error.ts";
 import { downloadMedia } from "./media-download.ts";
 import { checkCaption, checkImage, LIMITS, videoProblem } from "./media-rules.ts";
-import { probeMp4 } from "./mp4-probe.ts";
 import type { Params } from "./request.ts";
 import type { Container, ContainerKind } from "./state.ts";
+import { probeVideo } from "./video-probe.ts";
 
 const MEDIA_TYPES = new Set<string>(["IMAGE", "VIDEO", "CAROUSEL", "REELS", "STORIES"]);
-/** Enough of a video's head to find a faststart `moov` box. */
-const VIDEO_HEAD_BYTES = 8 * 1024 * 1024;
 
 export async function createContainer(ctx: SandboxContext, params: Params): Promise<Container> {
   if (ctx.faults.take("spam_block")) throw errors.spam();
@@ -103,36 +105,55 @@ async function attachVideo(ctx: SandboxContext, container: Container, params: Pa
   }
   const url = params.video_url ?? "";
   container.videoUrl = url;
-  await processVideo(ctx, container, () => downloadVideo(ctx, url, container.kind));
+  await processVideo(ctx, container, (spoolTo) => downloadVideo(ctx, url, container.kind, spoolTo));
   const offset = params.thumb_offset === undefined ? undefined : Number(params.thumb_offset);
   if (offset !== undefined && container.durationSeconds !== undefined) {
     if (!(offset >= 0) || offset >= container.durationSeconds * 1000) throw errors.badThumbOffset();
   }
 }
 
-function downloadVideo(ctx: SandboxContext, url: string, kind: ContainerKind) {
+/** Downloads a video into `spoolTo` (up to the size limit; one byte more says it is too big). */
+export async function downloadVideo(
+  ctx: SandboxContext,
+  url: string,
+  kind: ContainerKind,
+  spoolTo: string,
+): Promise<LoadedVideo> {
   if (ctx.faults.take("media_fetch_failed")) throw errors.fetchFailed(url);
   const limit = kind === "STORIES" ? LIMITS.storyVideoBytes : LIMITS.reelsBytes;
-  return downloadMedia(url, {
+  const { size } = await downloadMedia(url, {
     timeoutMs: ctx.settings.fetchTimeoutMs,
     limitBytes: limit,
-    keepBytes: VIDEO_HEAD_BYTES,
+    keepBytes: 0,
+    spoolTo,
   });
+  return { size };
+}
+
+/** What a video loader hands over: the size, and the bytes when already in memory (else in the spool file). */
+export interface LoadedVideo {
+  size: number;
+  bytes?: Uint8Array;
 }
 
 /**
- * Applies the video rules to downloaded (or uploaded) bytes. Failures do not fail the request: the
- * container ends in ERROR, since Meta processes video asynchronously.
+ * Applies the video rules to downloaded (or uploaded) bytes: `load` fetches them, into the spool
+ * file it is given unless it has them in memory. Failures do not fail the request: the container
+ * ends in ERROR, since Meta processes video asynchronously.
  */
 export async function processVideo(
   ctx: SandboxContext,
   container: Container,
-  load: () => Promise<{ head: Uint8Array; size: number }>,
+  load: (spoolTo: string) => Promise<LoadedVideo>,
 ): Promise<void> {
   container.readyAt = ctx.clock.now() + ctx.settings.videoProcessingMs;
+  const dir = await mkdtemp(join(tmpdir(), "graph-sandbox-video-"));
   try {
-    const { head, size } = await load();
-    const probe = probeMp4(head);
+    const spool = join(dir, "upload");
+    const { size, bytes } = await load(spool);
+    const source = bytes ? bufferSource(bytes) : await fileSource(spool);
+    const probe = await probeVideo(source).finally(() => source.close());
+    container.videoProbe = probe;
     if (probe.ok) container.durationSeconds = probe.durationSeconds;
     const problem = videoProblem(probe, size, container.kind === "STORIES" ? "STORIES" : "REELS");
     if (problem) container.error = problem;
@@ -145,5 +166,7 @@ export async function processVideo(
           ? "Error: It takes too long to download the media (2207003)."
           : "Error: Media download has failed. The media URI doesn't meet our requirements.",
     };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -2,6 +2,7 @@
  * Meta cURLs `image_url` / `video_url` at request time; the sandbox does the same with a real HTTP GET,
  * a timeout, and a byte cap (the body is counted to the end, but only the head is kept in memory).
  */
+import { open } from "node:fs/promises";
 import { errors } from "./graph-error.ts";
 
 export interface Download {
@@ -16,8 +17,10 @@ export interface DownloadOptions {
   timeoutMs: number;
   /** Stop reading past this many bytes: the caller only needs to know it is too big. */
   limitBytes: number;
-  /** How much of the body to keep (images: all of it up to the cap; videos: enough for the `moov` box). */
+  /** How much of the body to keep in memory (images: all of it up to the cap). */
   keepBytes: number;
+  /** Also write the whole body (up to the cap) to this file (videos, read back by the probe). */
+  spoolTo?: string;
 }
 
 /**
@@ -40,22 +43,28 @@ export async function downloadMedia(url: string, options: DownloadOptions): Prom
       throw errors.fetchFailed(url);
     }
     const reader = response.body.getReader();
+    const spool = options.spoolTo === undefined ? undefined : await open(options.spoolTo, "w");
     const chunks: Uint8Array[] = [];
     let kept = 0;
     let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (kept < options.keepBytes) {
-        const part = value.subarray(0, options.keepBytes - kept);
-        chunks.push(part);
-        kept += part.byteLength;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        await spool?.write(value);
+        if (kept < options.keepBytes) {
+          const part = value.subarray(0, options.keepBytes - kept);
+          chunks.push(part);
+          kept += part.byteLength;
+        }
+        if (size > options.limitBytes) {
+          await reader.cancel().catch(() => {});
+          break;
+        }
       }
-      if (size > options.limitBytes) {
-        await reader.cancel().catch(() => {});
-        break;
-      }
+    } finally {
+      await spool?.close();
     }
     return { head: Buffer.concat(chunks), size, contentType: response.headers.get("content-type") ?? "" };
   } catch (error) {

@@ -1,10 +1,8 @@
 /** Content publishing: containers, media_publish, the publishing limit, and reading containers and media. */
 import { Hono } from "hono";
 import type { GraphEnv, SandboxContext } from "./context.ts";
-import { createContainer, processVideo } from "./create-container.ts";
+import { createContainer, downloadVideo, processVideo } from "./create-container.ts";
 import { errors, GraphError } from "./graph-error.ts";
-import { downloadMedia } from "./media-download.ts";
-import { LIMITS } from "./media-rules.ts";
 import { fieldsOf, pick, versionOf } from "./request.ts";
 import type { Container, Media } from "./state.ts";
 
@@ -181,16 +179,10 @@ async function rupload(ctx: SandboxContext, id: string, request: Request): Promi
   if (!container || container.readyAt !== null || container.error)
     return fail("invalid container for upload");
   const fileUrl = request.headers.get("file_url");
-  const limit = container.kind === "STORIES" ? LIMITS.storyVideoBytes : LIMITS.reelsBytes;
-  await processVideo(ctx, container, async () => {
-    if (fileUrl)
-      return downloadMedia(fileUrl, {
-        timeoutMs: ctx.settings.fetchTimeoutMs,
-        limitBytes: limit,
-        keepBytes: 8 << 20,
-      });
+  await processVideo(ctx, container, async (spoolTo) => {
+    if (fileUrl) return downloadVideo(ctx, fileUrl, container.kind, spoolTo);
     const bytes = new Uint8Array(await request.arrayBuffer());
-    return { head: bytes, size: bytes.byteLength };
+    return { size: bytes.byteLength, bytes };
   });
   return Response.json({ success: true, message: "Upload successful." });
 }

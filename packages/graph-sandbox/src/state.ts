@@ -3,6 +3,7 @@
  * timestamps that drive the rolling limits. Inspectable by tests as `sandbox.state`.
  */
 import type { VirtualClock } from "./clock.ts";
+import type { VideoProbe } from "./video-probe.ts";
 
 export type ContainerKind = "IMAGE" | "VIDEO" | "CAROUSEL" | "REELS" | "STORIES";
 export type StatusCode = "IN_PROGRESS" | "FINISHED" | "ERROR" | "EXPIRED" | "PUBLISHED";
@@ -27,6 +28,8 @@ export interface Container {
   createdAt: number;
   /** Processing ends here; `null` while waiting for a resumable upload (stays IN_PROGRESS). */
   readyAt: number | null;
+  /** What the sandbox's probe saw in an uploaded video (for tests to look at). */
+  videoProbe?: VideoProbe;
   /** Set when processing failed: the container reports ERROR with this status text. */
   error?: { subcode: number; status: string };
   caption?: string;

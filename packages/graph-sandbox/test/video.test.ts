@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  bufferSource,
   type GraphSandbox,
   type MediaHost,
   makeMp4,
-  probeMp4,
+  probeVideo,
   startGraphSandbox,
   startMediaHost,
   VirtualClock,
@@ -31,22 +32,42 @@ const create = async (params: Record<string, string>) =>
 const status = async (id: string) =>
   (await call(sandbox.url, "GET", `/v25.0/${id}`, { token, query: { fields: "status_code,status" } })).body;
 
-describe("graph-sandbox: mp4 probe", () => {
-  it("reads the duration and brand and notices moov after mdat", () => {
-    expect(probeMp4(makeMp4({ durationSeconds: 12.5 }))).toEqual({
+describe("graph-sandbox: video probe", () => {
+  const probe = (bytes: Uint8Array) => probeVideo(bufferSource(bytes));
+
+  it("reads the brand, duration and the video track of the fixture", async () => {
+    expect(await probe(makeMp4({ durationSeconds: 12.5 }))).toMatchObject({
       ok: true,
       brand: "isom",
       durationSeconds: 12.5,
+      faststart: true,
+      editList: false,
+      video: {
+        entry: "avc1",
+        config: { codec: "h264", chroma: "420", bitDepth: 8, progressive: true },
+        width: 1080,
+        height: 1920,
+        frameRate: 30,
+        closedGops: true,
+      },
     });
-    expect(probeMp4(makeMp4({ durationSeconds: 5, brand: "qt" }))).toMatchObject({ ok: true, brand: "qt  " });
-    expect(probeMp4(makeMp4({ durationSeconds: 5, faststart: false }))).toEqual({
-      ok: false,
-      reason: "moov_after_mdat",
+    expect(await probe(makeMp4({ durationSeconds: 5, brand: "qt" }))).toMatchObject({
+      ok: true,
+      brand: "qt  ",
     });
-    expect(probeMp4(new TextEncoder().encode("GIF89a not a movie"))).toEqual({
+  });
+
+  it("notices moov after mdat and bytes that are no MP4", async () => {
+    expect(await probe(makeMp4({ durationSeconds: 5, faststart: false }))).toMatchObject({
+      ok: true,
+      faststart: false,
+    });
+    expect(await probe(new TextEncoder().encode("GIF89a not a movie"))).toEqual({
       ok: false,
       reason: "not_mp4",
     });
+    const cut = makeMp4({ durationSeconds: 5, faststart: false });
+    expect(await probe(cut.subarray(0, cut.byteLength - 100))).toEqual({ ok: false, reason: "truncated" });
   });
 });
 
@@ -76,11 +97,16 @@ describe("graph-sandbox: Reels", () => {
   });
 
   it.each([
-    ["moov after mdat (no faststart)", makeMp4({ durationSeconds: 10, faststart: false })],
-    ["shorter than 3 s", makeMp4({ durationSeconds: 2 })],
-    ["longer than 15 min", makeMp4({ durationSeconds: 15 * 60 + 1 })],
-    ["not an MP4 at all", new TextEncoder().encode("just text, not a movie")],
-  ])("ends in ERROR with 2207026 in the status when %s", async (name, bytes) => {
+    [
+      "moov after mdat (no faststart)",
+      makeMp4({ durationSeconds: 10, faststart: false }),
+      "moov atom must precede mdat",
+    ],
+    ["shorter than 3 s", makeMp4({ durationSeconds: 2 }), "duration under 3 s"],
+    ["longer than 15 min", makeMp4({ durationSeconds: 15 * 60 + 1 }), "duration over 900 s"],
+    ["not an MP4 at all", new TextEncoder().encode("just text, not a movie"), "not an MP4/MOV file"],
+    ["an edit list repeats media", makeMp4({ durationSeconds: 10, repeatFirstSecond: true }), "edit lists"],
+  ])("ends in ERROR with 2207026 and the rule in the status when %s", async (name, bytes, rule) => {
     const reply = await create({
       media_type: "REELS",
       video_url: video(`/${name.replace(/\W+/g, "-")}.mp4`, bytes),
@@ -89,6 +115,7 @@ describe("graph-sandbox: Reels", () => {
     const s = await status(String(reply.body.id));
     expect(s.status_code).toBe("ERROR");
     expect(String(s.status)).toContain("2207026");
+    expect(String(s.status)).toContain(rule);
   });
 
   it("ends in ERROR with a download failure for an unreachable video", async () => {

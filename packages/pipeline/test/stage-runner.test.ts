@@ -28,6 +28,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", () => resolve()));
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
   const config = parseConfig({
+    region: "us-east-1",
     s3: { bucket: "media", endpoint: fauxqs.address, forcePathStyle: true },
     sqs: {
       endpoint: fauxqs.address,

@@ -1,0 +1,219 @@
+/**
+ * From inbox to spool: watcher events and a periodic reconciliation scan nominate files (events
+ * are only hints), {@link Readiness} decides when each is complete, and the file is spooled and
+ * journaled (through the record store) before anything is acknowledged.
+ */
+import type { Dirent, Stats } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import { describeError, originalKey, type RejectionCode } from "@photo-relay/core";
+import { type FSWatcher, watch } from "chokidar";
+import type { KeyedLock } from "../concurrency/keyed-lock.ts";
+import { Limiter } from "../concurrency/limiter.ts";
+import { isInside } from "../durable-fs.ts";
+import { SourceChangedError } from "../errors.ts";
+import type { AgentBus } from "../events.ts";
+import { isSidecar } from "../sidecar.ts";
+import type { JournalRecord } from "../spool/journal.ts";
+import type { Ledger } from "../spool/ledger.ts";
+import type { RecordStore } from "../spool/record-store.ts";
+import type { Prepared, Spool } from "../spool/spool.ts";
+import { type CloseWatch, startCloseWatch } from "./close-watch.ts";
+import { isTemporaryName, type MediaKind } from "./media-kind.ts";
+import { type Hint, Readiness, type Ready, type Rejection } from "./readiness.ts";
+
+export interface IntakeOptions {
+  inbox: string[];
+  /** Folders inside an inbox that are never scanned (processed/, the spool). */
+  skip: string[];
+  stableMs: number;
+  graceMs: number;
+  /** Larger files are refused (`too_large`). */
+  maxFileBytes: number;
+  scanIntervalMs: number;
+  include?: MediaKind[] | undefined;
+  exclude?: MediaKind[] | undefined;
+  spool: Spool;
+  store: RecordStore;
+  ledger: Ledger;
+  bus: AgentBus;
+  /** Serialises spooling a photo against finishing its delivery. */
+  locks: KeyedLock;
+}
+
+/** Readiness codes that make a file a refused, reported item (vanished and excluded ones are not). */
+const REPORTED: Record<string, RejectionCode | undefined> = {
+  incomplete: "incomplete",
+  unreadable: "unreadable",
+  unsupported: "unknown_kind",
+  too_large: "too_large",
+  empty: "empty",
+};
+
+export class Intake {
+  readonly #o: IntakeOptions;
+  readonly #readiness: Readiness;
+  readonly #reported = new Set<string>();
+  readonly #hashing = new Limiter(2);
+  #watcher: FSWatcher | undefined;
+  #closeWatch: CloseWatch | undefined;
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(options: IntakeOptions) {
+    this.#o = options;
+    const { store, ledger } = options;
+    this.#readiness = new Readiness({
+      stableMs: options.stableMs,
+      graceMs: options.graceMs,
+      maxFileBytes: options.maxFileBytes,
+      ...(options.include && { include: options.include }),
+      ...(options.exclude && { exclude: options.exclude }),
+      isKnown: (path, s) => store.knows(path, s.size, s.mtimeMs) || ledger.has(path, s.size, s.mtimeMs),
+      onReady: (path, stats, media) => this.#spool(path, stats, media),
+      onReject: (rejection) => this.#reject(rejection),
+    });
+    // The spool copy of these files was unusable and is gone: take them in again.
+    options.bus.on("dropped", ({ paths }) => {
+      for (const path of paths) this.hint(path);
+    });
+  }
+
+  hint(path: string, how: Hint = "seen"): void {
+    // A caption sidecar travels with its photo (see sidecar.ts), it is not a file of its own.
+    if (!this.#skipped(path) && !isSidecar(path)) this.#readiness.hint(resolve(path), how);
+  }
+
+  /** Starts the watchers, runs the first scan and the readiness loop. */
+  async start(): Promise<void> {
+    this.#closeWatch = await startCloseWatch(this.#o.inbox, {
+      writing: (path) => this.hint(path, "writing"),
+      closed: (path) => this.hint(path, "closed"),
+      folder: (path) => void this.#scanFolder(path),
+      overflow: () => void this.scan(),
+    });
+    const watcher = watch(this.#o.inbox, {
+      ignoreInitial: true,
+      ignored: (path) => this.#skipped(path) || isTemporaryName(basename(path)),
+    });
+    watcher.on("add", (path) => this.hint(path));
+    watcher.on("change", (path) => this.hint(path));
+    watcher.on("error", () => undefined); // a vanished share: the scan keeps us honest
+    this.#watcher = watcher;
+    await new Promise<void>((ready) => watcher.once("ready", () => ready()));
+    await this.scan();
+    // Fine-grained enough that a file is picked up soon after its stability window ends.
+    const tickMs = Math.min(250, Math.max(25, Math.floor(this.#o.stableMs / 8)));
+    let ticking = false;
+    this.#timers.push(
+      setInterval(() => {
+        if (ticking) return;
+        ticking = true;
+        void this.#readiness.tick().finally(() => {
+          ticking = false;
+        });
+      }, tickMs),
+      setInterval(() => void this.scan(), this.#o.scanIntervalMs),
+    );
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    await this.#watcher?.close();
+    await this.#closeWatch?.close();
+    await this.#readiness.idle(); // a file being spooled right now finishes and is journaled
+  }
+
+  /** Reconciliation: every regular file in every inbox becomes a candidate (known ones drop out at once). */
+  async scan(): Promise<void> {
+    for (const dir of this.#o.inbox) await this.#scanFolder(dir);
+  }
+
+  async #scanFolder(dir: string): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    } catch {
+      return; // missing or unplugged folder; doctor reports it
+    }
+    if (!this.#skipped(dir)) this.#closeWatch?.add(dir);
+    for (const entry of entries) {
+      const path = join(entry.parentPath, entry.name);
+      if (entry.isFile()) this.hint(path);
+      else if (entry.isDirectory() && !this.#skipped(path)) this.#closeWatch?.add(path);
+    }
+  }
+
+  #skipped(path: string): boolean {
+    const full = resolve(path);
+    return this.#o.skip.some((dir) => isInside(dir, full));
+  }
+
+  async #spool(path: string, stats: Stats, media: Ready): Promise<"done" | "retry"> {
+    const o = this.#o;
+    let prepared: Prepared;
+    try {
+      // Two at a time: hashing a burst of 50 files at once would starve the uploads of CPU.
+      prepared = await this.#hashing.run(() => o.spool.prepare(path, stats));
+    } catch (error) {
+      if (error instanceof SourceChangedError) return "retry";
+      if ((error as { code?: string }).code === "ENOENT") {
+        this.#reject({
+          path,
+          outcome: "ignored",
+          code: "vanished",
+          reason: "deleted before it could be spooled",
+        });
+        return "done";
+      }
+      // A full spool is retried until it has room (reported once; again after the next success).
+      const { code, message } = describeError(error);
+      this.#reject({ path, outcome: "failed", code, reason: message });
+      return "retry";
+    }
+    const source = { path, size: stats.size, mtimeMs: stats.mtimeMs };
+    await o.locks.run(prepared.sha256, async () => {
+      const { mtimeMs: spoolMtimeMs } = await o.spool.commit(prepared, media.ext);
+      const existing = o.store.get(prepared.sha256);
+      if (existing) return o.store.addSource(existing, source, spoolMtimeMs);
+      await o.store.add(newRecord(prepared.sha256, media, source, spoolMtimeMs));
+    });
+    this.#reported.delete(`${path}:spool_full`);
+    o.bus.emit("spooled", { path, sha256: prepared.sha256, bytes: stats.size, kind: media.kind });
+    return "done";
+  }
+
+  /** Reports once per path and code, so a file retried every tick does not flood the log. */
+  #reject(rejection: Rejection): void {
+    const id = `${rejection.path}:${rejection.code}`;
+    if (this.#reported.has(id)) return;
+    this.#reported.add(id);
+    const { outcome, ...event } = rejection;
+    this.#o.bus.emit(outcome, event);
+    const code = REPORTED[rejection.code];
+    if (code) this.#o.bus.emit("refused", { path: rejection.path, code, reason: rejection.reason });
+  }
+}
+
+function newRecord(
+  sha256: string,
+  media: Ready,
+  source: { path: string; size: number; mtimeMs: number },
+  spoolMtimeMs: number,
+): JournalRecord {
+  return {
+    v: 1,
+    sha256,
+    kind: media.kind,
+    ext: media.ext,
+    contentType: media.contentType,
+    bytes: source.size,
+    key: originalKey(sha256, media.ext),
+    originalName: basename(source.path),
+    capturedAt: new Date(source.mtimeMs).toISOString(),
+    spooledAt: new Date().toISOString(),
+    spoolMtimeMs,
+    sources: [source],
+    state: "spooled",
+    attempts: 0,
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Reports waiting for S3: each is written durably to `<spool>/reports/` first and deleted only
+ * once S3 has it, so a report made offline (or before a crash) is sent when S3 answers again.
+ * Objects are written with `If-None-Match: *`: a report is never overwritten, and a 412 means
+ * it is already there.
+ */
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { describeError, isRetryable, type Logger } from "@photo-relay/core";
+import type { Connectivity } from "../delivery/connectivity.ts";
+import type { S3Target } from "../delivery/s3-target.ts";
+import { fsyncDir, writeFileAtomic } from "../durable-fs.ts";
+import { isPreconditionFailed } from "../errors.ts";
+
+export class Outbox {
+  readonly #dir: string;
+  readonly #s3: S3Target;
+  readonly #connectivity: Connectivity;
+  readonly #logger: Logger;
+  #flushing: Promise<void> | undefined;
+
+  constructor(spoolDir: string, s3: S3Target, connectivity: Connectivity, logger: Logger) {
+    this.#dir = join(spoolDir, "reports");
+    this.#s3 = s3;
+    this.#connectivity = connectivity;
+    this.#logger = logger;
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.#dir, { recursive: true });
+  }
+
+  /** Keeps `body` for `key` (durably), then tries to send everything waiting. */
+  async put(key: string, body: object): Promise<void> {
+    const name = `${encodeURIComponent(key)}.json`;
+    await writeFileAtomic(join(this.#dir, name), JSON.stringify({ key, body }));
+    void this.flush();
+  }
+
+  /** Sends every waiting report, oldest name first; stops at the first network failure. */
+  flush(): Promise<void> {
+    this.#flushing ??= this.#send().finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  async #send(): Promise<void> {
+    for (const name of (await readdir(this.#dir).catch(() => [])).sort()) {
+      if (!name.endsWith(".json") || name.startsWith(".") || !this.#connectivity.online) continue;
+      const path = join(this.#dir, name);
+      try {
+        const { key, body } = JSON.parse(await readFile(path, "utf8")) as { key: string; body: object };
+        await this.#s3
+          .send(
+            new PutObjectCommand({
+              Bucket: this.#s3.bucket,
+              Key: key,
+              Body: JSON.stringify(body),
+              ContentType: "application/json",
+              IfNoneMatch: "*",
+            }),
+          )
+          .catch((error: unknown) => {
+            if (!isPreconditionFailed(error)) throw error; // already there: sent before a crash
+          });
+        await rm(path, { force: true });
+        await fsyncDir(this.#dir);
+      } catch (error) {
+        if (isRetryable(error)) return this.#connectivity.markOffline(error); // sent once S3 answers again
+        this.#logger.error("report not sent; kept for the next try", {
+          file: name,
+          error: describeError(error),
+        });
+      }
+    }
+  }
+}
