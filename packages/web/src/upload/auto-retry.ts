@@ -42,6 +42,8 @@ function isNetworkFailure(error: unknown): boolean {
   // API client's own failure to reach the API (a signing request) carries code `offline`.
   const e = error as { code?: string; message?: string } | undefined;
   return (
-    e?.code === "NETWORK" || e?.code === "offline" || /network|failed to fetch|timed out/i.test(e?.message ?? "")
+    e?.code === "NETWORK" ||
+    e?.code === "offline" ||
+    /network|failed to fetch|timed out/i.test(e?.message ?? "")
   );
 }
