@@ -38,8 +38,8 @@ export const FUNCTIONS = {
     name: "Convert",
     handler: "functions/src/convert.handler",
     ...stage("convert"),
-    // sharp is native; libheif-js loads its WebAssembly from beside its own file.
-    install: ["sharp", "heic-decode", "libheif-js"],
+    // sharp is native; libheif-js and libraw-wasm load their WebAssembly from beside their own files.
+    install: ["sharp", "heic-decode", "libheif-js", "libraw-wasm"],
     queue: { batchSize: STAGE_SETTINGS.convert.batchSize },
   },
   mirror: {

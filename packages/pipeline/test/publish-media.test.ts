@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 async function awaitingApproval(): Promise<string> {
-  const id = await uploadOriginal(stack, await cameraJpeg({ width: 64, height: 64, seed: seed++ }));
+  const id = await uploadOriginal(stack, await cameraJpeg({ width: 320, height: 320, seed: seed++ }));
   await waitForPhoto(stack, id, (p) => p.status === "awaiting_approval", "awaiting approval");
   return id;
 }
