@@ -72,8 +72,11 @@ export function nodeBinary(target: Target, cacheRoot: string): string {
     const unpacked = join(work, "unpacked");
     mkdirSync(unpacked);
     execFileSync("tar", ["-xzf", tarball, "-C", unpacked, pkg.member]);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(unpacked, dir);
+    try {
+      renameSync(unpacked, dir);
+    } catch (error) {
+      if (!existsSync(binary)) throw error; // else another build unpacked the same version first
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
