@@ -4,7 +4,7 @@
  * The service runs the program that wrote it: the single executable itself, or Node with
  * `bin/photo-relay.ts` when run from the source tree.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 
 export const SERVICE_ID = "photo-relay-agent";
@@ -100,6 +100,7 @@ export async function installServiceCommand(
     return 0;
   }
   await writeFile(file, text);
+  if (spec.platform === "windows") await mkdir(spec.logDir, { recursive: true }); // WinSW logs there from its start
   // WinSW 2 reads the XML named like the wrapper itself.
   const wrapper = `${file.replace(/\.xml$/i, "")}.exe`;
   out.write(
