@@ -9,6 +9,7 @@ import {
   describeError,
   isPhotoId,
   redactConfig,
+  requireConfig,
   UnauthorizedError,
   ValidationError,
 } from "@photo-relay/core";
@@ -42,7 +43,7 @@ export function createApi(runtime: () => PublishRuntime): Hono {
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7) : "";
-    if (!safeEqual(token, runtime().config.api.token)) {
+    if (!safeEqual(token, requireConfig(runtime().config, ["api.token"]).api.token)) {
       throw new UnauthorizedError("a valid bearer token is required");
     }
     await next();
@@ -50,19 +51,22 @@ export function createApi(runtime: () => PublishRuntime): Hono {
 
   app.get("/status", async (c) => {
     const rt = runtime();
-    const { sqs } = rt.config;
-    const [checks, counts, convert, mirror, publish] = await Promise.all([
+    const { sqs } = requireConfig(rt.config, STATUS_QUEUES);
+    const [checks, counts, deadLettered, convert, mirror, publish] = await Promise.all([
       runChecks(rt),
       rt.photos.countByStatus(),
-      queueDepth(rt.clients.sqs, sqs.convertQueueUrl),
-      queueDepth(rt.clients.sqs, sqs.mirrorQueueUrl),
-      queueDepth(rt.clients.sqs, sqs.publishQueueUrl),
+      rt.photos.countDeadLettered(),
+      queueDepth(rt.clients.sqs, sqs.convertQueueUrl, sqs.convertDlqUrl),
+      queueDepth(rt.clients.sqs, sqs.mirrorQueueUrl, sqs.mirrorDlqUrl),
+      queueDepth(rt.clients.sqs, sqs.publishQueueUrl, sqs.publishDlqUrl),
     ]);
     const live = checks.instagram.ok ? undefined : checks.instagram.error;
     return c.json({
       config: { ok: Object.values(checks).every((c) => c.ok), checks, settings: redactConfig(rt.config) },
       token: await tokenStatus(rt.tokens, rt.now(), live),
       counts,
+      /** Photos with a stage whose message reached its dead-letter queue (`POST /photos/:id/retry` re-drives). */
+      deadLettered,
       queues: { convert, mirror, publish },
     });
   });
@@ -114,6 +118,16 @@ export function createApi(runtime: () => PublishRuntime): Hono {
   });
   return app;
 }
+
+/** What `/status` counts: each stage's queue and its dead-letter queue. */
+const STATUS_QUEUES = [
+  "sqs.convertQueueUrl",
+  "sqs.convertDlqUrl",
+  "sqs.mirrorQueueUrl",
+  "sqs.mirrorDlqUrl",
+  "sqs.publishQueueUrl",
+  "sqs.publishDlqUrl",
+] as const;
 
 const listQuery = z.object({
   status: z.enum(PHOTO_STATUSES).optional(),

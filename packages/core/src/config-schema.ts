@@ -41,42 +41,25 @@ export const mirrorTargetSchema = z.object({
   publicBaseUrl: url.optional(),
 });
 
-export const configSchema = z.object({
-  /** Never defaulted: on Lambda it is the function's own `AWS_REGION`, so a deployment works in any region. */
-  region: z.string().min(1),
-  s3: section({
-    bucket: z.string().min(3),
-    /** Custom S3 endpoint (the local stack, MinIO, …); AWS when absent. */
-    endpoint: url.optional(),
-    forcePathStyle: z.boolean().default(false),
+/**
+ * The settings without an environment variable of their own (numbers rarely changed, lists,
+ * nested objects). Locally they sit in the config file; on AWS, which has no such file, they
+ * travel as one JSON document in `PHOTO_RELAY_SETTINGS` ({@link tunableSettingsSchema}).
+ */
+const TUNABLES = {
+  s3: {
     /** Lifetime of presigned URLs handed to phones and to Instagram, in seconds. */
     presignSeconds: z.number().int().min(60).max(604_800).default(900),
-  }),
-  sqs: section({
-    endpoint: url.optional(),
-    convertQueueUrl: url,
-    mirrorQueueUrl: url,
-    publishQueueUrl: url,
-    /** The dead-letter queues, whose depths `GET /status` shows; absent, it finds them from the redrive policy. */
-    convertDlqUrl: url.optional(),
-    mirrorDlqUrl: url.optional(),
-    publishDlqUrl: url.optional(),
-  }),
-  dynamodb: section({
-    endpoint: url.optional(),
-    table: z.string().min(3),
-  }),
-  api: section({
-    /** Bearer token every route but the health check requires. */
-    token: secret.min(16, "must be at least 16 characters"),
+  },
+  api: {
     /** Largest file a phone may upload, in bytes. */
     maxUploadBytes: z
       .number()
       .int()
       .positive()
       .default(200 * 1024 * 1024),
-  }),
-  convert: section({
+  },
+  convert: {
     instagramWidth: z.number().int().min(320).max(1440).default(1080),
     webLongEdge: z.number().int().min(320).default(2048),
     thumbnailLongEdge: z.number().int().min(64).default(400),
@@ -90,30 +73,20 @@ export const configSchema = z.object({
       .prefault({}),
     /** Inputs larger than this many pixels are refused (decompression bombs). */
     maxInputPixels: z.number().int().positive().default(200_000_000),
-  }),
+  },
   /** How a failed message comes back: after a growing delay, until the queue's max receives. */
-  redelivery: section({
+  redelivery: {
     baseSeconds: z.number().int().min(1).max(900).default(10),
     maxSeconds: z.number().int().min(1).max(43_200).default(900),
-  }),
-  mirror: section({
-    targets: z.array(mirrorTargetSchema).default([]),
+  },
+  mirror: {
     /** What goes to the web host: renditions, and optionally the original file. */
     renditions: z
       .array(z.enum(["web", "instagram", "thumbnail", "original"]))
       .min(1)
       .default(["web"]),
-  }),
-  instagram: section({
-    /** Graph API base URL, e.g. https://graph.instagram.com or the local sandbox. */
-    graphBaseUrl: url.default("https://graph.instagram.com"),
-    apiVersion: z
-      .string()
-      .regex(/^v\d+\.\d+$/, "must look like v25.0")
-      .default("v25.0"),
-    userId: z.string().regex(/^\d+$/, "must be the numeric Instagram user id"),
-    accessToken: secret,
-    mode: z.enum(["auto", "manual"]).default("auto"),
+  },
+  instagram: {
     /** Delays between container status checks, in seconds; the last one repeats until the deadline. */
     checkDelaysSeconds: z.array(z.number().int().min(0).max(900)).min(1).default([2, 5, 15, 30, 60]),
     checkDeadlineSeconds: z.number().int().positive().default(600),
@@ -123,12 +96,72 @@ export const configSchema = z.object({
      * SQS delays stop at 900 s; a longer wait is several deferrals.
      */
     quotaDeferSeconds: z.number().int().min(1).max(900).default(900),
+    /** A caption breaking Instagram's rules: `truncate` trims it to fit, `fail` fails the photo's publish stage. */
+    captionPolicy: z.enum(["truncate", "fail"]).default("truncate"),
+    /** The refresh job renews the token when fewer days than this are left (Meta's tokens last 60). */
+    tokenRefreshDays: z.number().int().min(1).max(59).default(10),
+  },
+  alerts: {
+    /** How long one POST to the webhook may take. */
+    webhookTimeoutSeconds: z.number().int().min(1).max(10).default(5),
+  },
+};
+
+function tunable<S extends z.core.$ZodLooseShape>(shape: S) {
+  return z.strictObject(shape).partial().optional();
+}
+
+export const configSchema = z.object({
+  /** Never defaulted: on Lambda it is the function's own `AWS_REGION`, so a deployment works in any region. */
+  region: z.string().min(1),
+  // Names, URLs and secrets of resources are optional here: each function links only what it uses
+  // and names what it cannot start without (`loadConfig`'s `needs`, see config-needs.ts).
+  s3: section({
+    bucket: z.string().min(3).optional(),
+    /** Custom S3 endpoint (the local stack, MinIO, …); AWS when absent. */
+    endpoint: url.optional(),
+    forcePathStyle: z.boolean().default(false),
+    ...TUNABLES.s3,
+  }),
+  sqs: section({
+    endpoint: url.optional(),
+    convertQueueUrl: url.optional(),
+    mirrorQueueUrl: url.optional(),
+    publishQueueUrl: url.optional(),
+    /** The dead-letter queues: the API shows their depths, the dead-letter subscriber tells them apart. */
+    convertDlqUrl: url.optional(),
+    mirrorDlqUrl: url.optional(),
+    publishDlqUrl: url.optional(),
+  }),
+  dynamodb: section({
+    endpoint: url.optional(),
+    table: z.string().min(3).optional(),
+  }),
+  api: section({
+    /** Bearer token every route but the health check requires. */
+    token: secret.min(16, "must be at least 16 characters").optional(),
+    ...TUNABLES.api,
+  }),
+  convert: section(TUNABLES.convert),
+  redelivery: section(TUNABLES.redelivery),
+  mirror: section({
+    targets: z.array(mirrorTargetSchema).default([]),
+    ...TUNABLES.mirror,
+  }),
+  instagram: section({
+    /** Graph API base URL, e.g. https://graph.instagram.com or the local sandbox. */
+    graphBaseUrl: url.default("https://graph.instagram.com"),
+    apiVersion: z
+      .string()
+      .regex(/^v\d+\.\d+$/, "must look like v25.0")
+      .default("v25.0"),
+    userId: z.string().regex(/^\d+$/, "must be the numeric Instagram user id").optional(),
+    accessToken: secret.optional(),
+    mode: z.enum(["auto", "manual"]).default("auto"),
     /** Caption tokens: {caption} (sidecar text, else IPTC/XMP), {sidecar}, {iptc}, {filename}, {date}, {camera}, {hashtags}. */
     captionTemplate: z.string().max(10_000).default("{caption}\n\n{hashtags}"),
     /** Appended through {hashtags}; with or without the leading `#`. */
     hashtags: z.array(z.string().regex(/^#?[\p{L}\p{N}_]+$/u, "must be one word")).default([]),
-    /** A caption breaking Instagram's rules: `truncate` trims it to fit, `fail` fails the photo's publish stage. */
-    captionPolicy: z.enum(["truncate", "fail"]).default("truncate"),
     /** What Meta downloads: a presigned S3 URL of the Instagram rendition, or its URL on the mirror. */
     imageSource: z.enum(["presigned", "mirror"]).default("presigned"),
     /** Where the refreshed long-lived token lives; `accessToken` seeds it. Absent: the token is never refreshed. */
@@ -138,9 +171,33 @@ export const configSchema = z.object({
         z.object({ type: z.literal("file"), path: z.string().min(1) }),
       ])
       .optional(),
-    /** The refresh job renews the token when fewer days than this are left (Meta's tokens last 60). */
-    tokenRefreshDays: z.number().int().min(1).max(59).default(10),
+    ...TUNABLES.instagram,
   }),
+  /** Where the dead-letter subscriber tells someone that a photo gave up; neither set: the log only. */
+  alerts: section({
+    /** An SNS topic (on AWS the app's `DeadLetterAlerts`, which mails `PHOTO_RELAY_ALERT_EMAIL`). */
+    topicArn: z.string().startsWith("arn:").optional(),
+    /** Custom SNS endpoint (the local stack); AWS when absent. */
+    endpoint: url.optional(),
+    /** A URL (Slack, a chat bot, …) the alert is POSTed to as JSON; a secret, since such URLs carry a token. */
+    webhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    ...TUNABLES.alerts,
+  }),
+});
+
+/**
+ * `PHOTO_RELAY_SETTINGS`: the {@link TUNABLES} as one JSON document, e.g.
+ * `{"convert":{"jpegQuality":82},"mirror":{"renditions":["web","instagram"]}}`. Strict, so a
+ * resource, an endpoint or a secret (each has its own variable or link) is refused by name.
+ */
+export const tunableSettingsSchema = z.strictObject({
+  s3: tunable(TUNABLES.s3),
+  api: tunable(TUNABLES.api),
+  convert: tunable(TUNABLES.convert),
+  redelivery: tunable(TUNABLES.redelivery),
+  mirror: tunable(TUNABLES.mirror),
+  instagram: tunable(TUNABLES.instagram),
+  alerts: tunable(TUNABLES.alerts),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -178,7 +235,13 @@ export const ENV_VARS: Record<string, { path: string; type?: "number" | "boolean
   PHOTO_RELAY_HASHTAGS: { path: "instagram.hashtags", type: "list" },
   PHOTO_RELAY_INSTAGRAM_IMAGE_SOURCE: { path: "instagram.imageSource" },
   PHOTO_RELAY_INSTAGRAM_TOKEN_STORE: { path: "instagram.tokenStore", type: "json" },
+  PHOTO_RELAY_ALERT_TOPIC_ARN: { path: "alerts.topicArn" },
+  PHOTO_RELAY_SNS_ENDPOINT: { path: "alerts.endpoint" },
+  PHOTO_RELAY_ALERT_WEBHOOK_URL: { path: "alerts.webhookUrl" },
 };
 
+/** The variable holding the {@link tunableSettingsSchema} document (JSON). */
+export const SETTINGS_VAR = "PHOTO_RELAY_SETTINGS";
+
 /** Fields never to print: masked by {@link redactConfig}. */
-export const SECRET_PATHS = ["api.token", "instagram.accessToken"];
+export const SECRET_PATHS = ["api.token", "instagram.accessToken", "alerts.webhookUrl"];

@@ -36,7 +36,7 @@ describe("config", () => {
     delete bad.PHOTO_RELAY_TABLE;
     const error = (() => {
       try {
-        loadConfig({ env: bad });
+        loadConfig({ env: bad, needs: ["dynamodb.table"] });
       } catch (e) {
         return e;
       }

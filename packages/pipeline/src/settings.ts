@@ -56,11 +56,32 @@ export const STAGE_SETTINGS = {
   publish: StageSettings & { graphCallSeconds: number };
 };
 
-/** Table layout, shared by the infrastructure code and the local stack. */
+/**
+ * The subscriber on every dead-letter queue: a few DynamoDB writes and an alert (SNS and a webhook
+ * POST, each bounded by `alerts.webhookTimeoutSeconds` and tried twice) per message.
+ */
+export const DEAD_LETTER_SETTINGS = {
+  timeoutSeconds: 30,
+  memoryMb: 256,
+  batchSize: 10,
+  maximumConcurrency: 2,
+  /** A message the subscriber could not mark comes back after this (at least twice its timeout). */
+  visibilityTimeoutSeconds: 60,
+} as const;
+
+/**
+ * Table layout, shared by the infrastructure code and the local stack. Besides one item per photo
+ * it holds a few settings items (`kind: "setting"`, no `status` or `updatedAt`, so no index lists
+ * them), each under its own key.
+ */
 export const PHOTOS_TABLE = {
   partitionKey: "id",
+  /** The last refusal of the Instagram token, written by whoever calls Instagram (see token-problem-item.ts). */
+  tokenProblemKey: "setting:instagram-token-problem",
   indexes: {
     byStatus: { partitionKey: "status", sortKey: "updatedAt" },
     byTime: { partitionKey: "kind", sortKey: "updatedAt" },
   },
 } as const;
+
+export { FUNCTION_NEEDS, type FunctionName } from "./function-needs.ts";
