@@ -6,7 +6,7 @@
  * | error | the photo's stage | the message |
  * | --- | --- | --- |
  * | retryable, receives left | `retrying`, with the reason | back after a growing delay (its own visibility timeout, never 0) |
- * | retryable, the queue's last receive | `failed: gave up after N attempts: <reason>` | to the dead-letter queue |
+ * | retryable, the queue's last receive | `failed: gave up after N attempts: <reason>` | to the dead-letter queue (back in `redelivery.baseSeconds`, then moved) |
  * | fatal | `failed`, with the reason | deleted |
  * | fatal, no photo to record it on | — | kept, so the queue dead-letters it (never dropped silently) |
  *
@@ -134,6 +134,9 @@ async function settle(
   }
   if (receives >= STAGE_SETTINGS[stage].maxReceives) {
     await recordOnPhoto(new GaveUpError(receives, error));
+    // Back soon rather than after the queue's visibility timeout: its next receive moves it to the
+    // dead-letter queue, whose subscriber marks the photo and alerts.
+    await delayRedelivery(rt, stage, record, rt.config.redelivery.baseSeconds, log);
     log.error(`${stage}: last attempt failed; the message goes to the dead-letter queue`, { error });
     throw error;
   }
