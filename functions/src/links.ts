@@ -24,9 +24,12 @@ export const LINKED_FIELDS = {
 
 export type LinkName = keyof typeof LINKED_FIELDS;
 
-/** The links that provide `needs` (a need not listed here comes from the environment, e.g. `instagram.userId`). */
-export function linksFor(needs: readonly ConfigNeed[]): LinkName[] {
+/**
+ * The links that provide the configuration fields `paths` (one not listed here comes from the
+ * environment, e.g. `instagram.userId`).
+ */
+export function linksFor(paths: readonly (ConfigNeed | string)[]): LinkName[] {
   return (Object.keys(LINKED_FIELDS) as LinkName[]).filter((name) =>
-    (needs as readonly string[]).includes(LINKED_FIELDS[name].path),
+    paths.includes(LINKED_FIELDS[name].path),
   );
 }

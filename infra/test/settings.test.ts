@@ -87,4 +87,26 @@ describe("deploy settings", () => {
       /PHOTO_RELAY_ALERT_EMAIL/,
     );
   });
+
+  it("passes PHOTO_RELAY_SETTINGS on when the functions' own schema accepts it, and names what it refuses", () => {
+    const document = JSON.stringify({
+      convert: { jpegQuality: 82 },
+      mirror: { renditions: ["web", "original"] },
+    });
+    const settings = readDeploySettings({ PHOTO_RELAY_SETTINGS: document });
+    expect(settings.environment).toEqual({ PHOTO_RELAY_SETTINGS: document });
+    expect(settings.mirrorsOriginals).toBe(true);
+    expect(readDeploySettings({}).mirrorsOriginals).toBe(false);
+    const attempt = (value: object) => () =>
+      readDeploySettings({ PHOTO_RELAY_SETTINGS: JSON.stringify(value) });
+    expect(attempt({ convert: { jpegQuality: 20 } })).toThrow(/PHOTO_RELAY_SETTINGS: convert\.jpegQuality: /);
+    // Resources and secrets have variables or links of their own.
+    expect(attempt({ s3: { bucket: "mine" } })).toThrow(
+      /PHOTO_RELAY_SETTINGS: s3: Unrecognized key: "bucket"/,
+    );
+    expect(attempt({ api: { token: "a-secret-token-123456" } })).toThrow(/Unrecognized key: "token"/);
+    expect(() => readDeploySettings({ PHOTO_RELAY_SETTINGS: "{" })).toThrow(
+      /PHOTO_RELAY_SETTINGS: is not valid JSON/,
+    );
+  });
 });

@@ -34,3 +34,8 @@ export const FUNCTION_NEEDS = {
 } as const satisfies Record<string, readonly ConfigNeed[]>;
 
 export type FunctionName = keyof typeof FUNCTION_NEEDS;
+
+/** Fields a function reads when they are set, and works without: linked too, where infra has them. */
+export const FUNCTION_OPTIONS: Partial<Record<FunctionName, readonly string[]>> = {
+  deadLetter: ["alerts.topicArn", "alerts.webhookUrl"],
+};

@@ -84,4 +84,4 @@ export const PHOTOS_TABLE = {
   },
 } as const;
 
-export { FUNCTION_NEEDS, type FunctionName } from "./function-needs.ts";
+export { FUNCTION_NEEDS, FUNCTION_OPTIONS, type FunctionName } from "./function-needs.ts";
