@@ -51,9 +51,7 @@ export function missingNeeds(tree: object, needs: readonly ConfigNeed[]): string
   return needs
     .filter((path) => {
       const [section, field] = path.split(".") as [string, string];
-      return (
-        ((tree as Record<string, Record<string, unknown> | undefined>)[section] ?? {})[field] === undefined
-      );
+      return (tree as Record<string, Record<string, unknown> | undefined>)[section]?.[field] === undefined;
     })
     .map(describeMissing);
 }

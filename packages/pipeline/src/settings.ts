@@ -6,9 +6,12 @@
  * The numbers follow from what each stage does:
  * - a queue's visibility timeout is never shorter than its function's timeout (AWS refuses such
  *   an event source mapping), here 1.5× or more;
- * - a publish step makes at most {@link GRAPH_CALLS_PER_STEP} Graph API calls (status, quota,
- *   `media_publish`), each bounded by `graphCallSeconds`, so the function's timeout covers them
- *   all plus a margin for the token, DynamoDB and SQS;
+ * - a publish step waits on at most {@link GRAPH_CALLS_PER_STEP} rounds of Graph API calls, each
+ *   call bounded by `graphCallSeconds`, so the function's timeout covers them all plus a margin for
+ *   the token, DynamoDB and SQS. `publish` makes three calls one after another (status, quota,
+ *   `media_publish`); a carousel's `create` makes its items in one step (quota, then every item at
+ *   once) and the carousel in the next (quota, every item's status at once, the carousel), so ten
+ *   items take no longer than one;
  * - mirror works its batch one record after another over shared web-host connections and starts
  *   a record only while `recordBudgetSeconds` are left in the invocation; the rest go back to the
  *   queue untouched instead of being cut off by the timeout.
@@ -22,7 +25,7 @@ export interface StageSettings {
   maxReceives: number;
 }
 
-/** The most Graph API calls one publish step makes (the `publish` step: status, quota, media_publish). */
+/** The most rounds of Graph API calls one publish step waits on (the `publish` step: status, quota, media_publish). */
 export const GRAPH_CALLS_PER_STEP = 3;
 
 const GRAPH_CALL_SECONDS = 20;
