@@ -8,6 +8,7 @@
  */
 import { readSettingsDocument } from "@photo-relay/core/settings-document";
 import { z } from "zod";
+import { mirrorRecordBudgetSeconds, STAGE_SETTINGS } from "./stage-settings.ts";
 
 /** Passed to every function when set. Everything else named `PHOTO_RELAY_*` stays on the deploying machine. */
 export const FORWARDED = [
@@ -139,6 +140,11 @@ function checkMirrorTargets(json: string | undefined, problems: string[]) {
     );
     return { mirrorSecrets: [], mirrorBuckets: [] };
   }
+  const budget = mirrorRecordBudgetSeconds(parsed);
+  if (budget > STAGE_SETTINGS.mirror.timeoutSeconds)
+    problems.push(
+      `PHOTO_RELAY_MIRROR_TARGETS: one photo may take ${budget} s (each transport up to its timeoutMs), more than the mirror function's ${STAGE_SETTINGS.mirror.timeoutSeconds} s; lower timeoutMs or use fewer transports`,
+    );
   for (const [t, target] of parsed.entries())
     for (const [i, transport] of target.transports.entries()) {
       const at = `PHOTO_RELAY_MIRROR_TARGETS[${t}].transports[${i}]`;

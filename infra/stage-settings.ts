@@ -5,6 +5,7 @@
 export {
   DEAD_LETTER_SETTINGS,
   FUNCTION_NEEDS,
+  mirrorRecordBudgetSeconds,
   PHOTOS_TABLE,
   STAGE_SETTINGS,
 } from "@photo-relay/pipeline/settings";

@@ -65,6 +65,19 @@ describe("deploy settings", () => {
     ).toThrow(/transports\[0\]: a "local" folder does not outlive a Lambda invocation/);
   });
 
+  it("refuses mirror targets whose transports could keep one photo longer than the mirror function may run", () => {
+    const ftps = { type: "ftps", host: "f", user: "u", passwordSecret: "P" };
+    const sftp = { type: "sftp", host: "s", user: "u", privateKeySecret: "K" };
+    expect(() => readDeploySettings({ PHOTO_RELAY_MIRROR_TARGETS: targets(ftps, sftp) })).not.toThrow(); // 30 + 30 + 10 s
+    expect(() =>
+      readDeploySettings({
+        PHOTO_RELAY_MIRROR_TARGETS: targets({ ...ftps, timeoutMs: 60_000 }, { ...sftp, timeoutMs: 60_000 }),
+      }),
+    ).toThrow(
+      /one photo may take 130 s \(each transport up to its timeoutMs\), more than the mirror function's 120 s/,
+    );
+  });
+
   it("refuses a local Graph API sandbox URL and settings too large for Lambda's 4 KB", () => {
     expect(() => readDeploySettings({ PHOTO_RELAY_GRAPH_BASE_URL: "http://127.0.0.1:8090" })).toThrow(
       /not an https URL/,

@@ -13,8 +13,10 @@
  *   once) and the carousel in the next (quota, every item's status at once, the carousel), so ten
  *   items take no longer than one;
  * - mirror works its batch one record after another over shared web-host connections and starts
- *   a record only while `recordBudgetSeconds` are left in the invocation; the rest go back to the
- *   queue untouched instead of being cut off by the timeout.
+ *   a record only while {@link mirrorRecordBudgetSeconds} are left in the invocation (every
+ *   transport of every target tried in turn, each up to its timeout); the rest go back to the
+ *   queue untouched instead of being cut off by the timeout. Targets that could take longer than
+ *   the function may run are refused at deploy and at start.
  */
 export interface StageSettings {
   timeoutSeconds: number;
@@ -41,8 +43,6 @@ export const STAGE_SETTINGS = {
     batchSize: 10,
     visibilityTimeoutSeconds: 180,
     maxReceives: 8,
-    /** The longest one record may take: a transport's connect timeout (30 s by default) and its uploads. */
-    recordBudgetSeconds: 40,
   },
   publish: {
     timeoutSeconds: PUBLISH_TIMEOUT_SECONDS,
@@ -55,9 +55,33 @@ export const STAGE_SETTINGS = {
   },
 } as const satisfies {
   convert: StageSettings;
-  mirror: StageSettings & { recordBudgetSeconds: number };
+  mirror: StageSettings;
   publish: StageSettings & { graphCallSeconds: number };
 };
+
+/** A network transport's timeout unless its options set `timeoutMs` (the mirror package's default). */
+const TRANSPORT_TIMEOUT_SECONDS = 30;
+/** Reading the renditions from S3 and writing the record, around the transfers. */
+const MIRROR_RECORD_MARGIN_SECONDS = 10;
+
+/**
+ * The longest one mirror record may take: each target's transports tried in turn (FTPS, then
+ * SFTP, …), each waiting up to its timeout, plus a margin. A `local` folder waits on nothing.
+ */
+export function mirrorRecordBudgetSeconds(
+  targets: readonly { transports: readonly { type: string; timeoutMs?: unknown }[] }[],
+): number {
+  const waits = targets.flatMap((t) =>
+    t.transports.map((transport) =>
+      typeof transport.timeoutMs === "number"
+        ? transport.timeoutMs / 1000
+        : transport.type === "local"
+          ? 0
+          : TRANSPORT_TIMEOUT_SECONDS,
+    ),
+  );
+  return Math.ceil(waits.reduce((sum, w) => sum + w, 0)) + MIRROR_RECORD_MARGIN_SECONDS;
+}
 
 /**
  * The subscriber on every dead-letter queue: a few DynamoDB writes and an alert (SNS and a webhook

@@ -37,7 +37,7 @@ export interface Stage<Job, R extends Runtime = Runtime, S extends Runtime = R> 
   openBatch(rt: R): Batch<S>;
   run(scope: S, job: Job, step: StepContext): Promise<StageResult>;
   /** Records one after another, each started only while `recordBudgetMs` are left in the invocation. */
-  readonly sequential?: { recordBudgetMs: number };
+  readonly sequential?: { recordBudgetMs(scope: S): number };
 }
 
 export interface Batch<S> {
@@ -84,7 +84,7 @@ export async function runRecord<Job, R extends Runtime, S extends Runtime>(
 ): Promise<void> {
   if (stage.sequential) {
     const left = context.getRemainingTimeInMillis();
-    if (left < stage.sequential.recordBudgetMs) {
+    if (left < stage.sequential.recordBudgetMs(scope)) {
       const delay = scope.config.redelivery.baseSeconds;
       await delayRedelivery(scope, stage.name, record, delay, scope.logger);
       scope.logger.info(`${stage.name}: too little time left to start a record; back in ${delay} s`);
