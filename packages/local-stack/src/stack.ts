@@ -10,10 +10,6 @@ import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Agent, type AgentOptions, startAgent } from "@photo-relay/agent";
 import { type Config, createLogger, type Logger, loadConfig } from "@photo-relay/core";
-import { createHandler as convertHandler } from "@photo-relay/functions/convert";
-import { createHandler as deadLetterHandler } from "@photo-relay/functions/dead-letter";
-import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
-import { createHandler as publishHandler } from "@photo-relay/functions/publish";
 import { type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "@photo-relay/graph-sandbox";
 import { type RefreshOutcome, refreshStoredToken } from "@photo-relay/instagram";
 import { createDeadLetterRuntime } from "@photo-relay/pipeline/dead-letters";
@@ -26,6 +22,7 @@ import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startDynamo } from "./dynamodb-server.ts";
+import { bundledFunctions, type FunctionBundles, sourceFunctions } from "./local-functions.ts";
 import { startPipelineConsumers } from "./pipeline-consumers.ts";
 import {
   createPhotosTable,
@@ -61,6 +58,13 @@ export interface LocalStackOptions {
   /** Agent settings beyond the inbox, e.g. a shorter `stableMs` in tests. */
   agentOptions?: Partial<Omit<AgentOptions, "inbox" | "s3">>;
   logger?: Logger;
+  /**
+   * Run the functions from these bundles (`npm run build:functions`), each in a worker with the
+   * environment and links Lambda would give it, instead of from their sources over the stack's
+   * runtimes. The settings then reach them as they do on AWS: variables, `PHOTO_RELAY_SETTINGS`
+   * and links — a test that changes `runtime.config` afterwards does not reach them.
+   */
+  bundles?: FunctionBundles;
   /**
    * Where `PHOTO_RELAY_*` settings and `PHOTO_RELAY_CONFIG` are read from (default `process.env`):
    * they replace the local defaults, e.g. a real FTPS mirror target or another Graph API.
@@ -206,17 +210,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     stops.push(stopNotifications);
 
-    const stageHandlers = {
-      convert: convertHandler(() => runtime),
-      mirror: mirrorHandler(() => runtime),
-      publish: publishHandler(() => publishRuntime),
-    };
+    const functions = options.bundles
+      ? bundledFunctions(config, options.bundles, logger.getLevelName())
+      : sourceFunctions({ runtime, publishRuntime, deadLetterRuntime });
+    stops.push(() => functions.stop());
     const consumers = startPipelineConsumers({
       queues,
-      handlers: {
-        stage: (stage) => stageHandlers[stage],
-        deadLetter: deadLetterHandler(() => deadLetterRuntime),
-      },
+      handlers: functions.consumers,
       sqs: runtime.clients.sqs,
       region: REGION,
       logger,
@@ -225,7 +225,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all(consumers.map((c) => c.stop()));
     });
 
-    const api = await startApiServer(publishRuntime, HOST, ports.api ?? 0);
+    const api = await startApiServer(functions.api, HOST, ports.api ?? 0);
     stops.push(api.stop);
 
     let agent: Agent | undefined;
