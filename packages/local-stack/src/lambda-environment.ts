@@ -43,7 +43,7 @@ export function lambdaEnvironment(
   }
   const tunables = Object.fromEntries(
     Object.entries(tunableSettingsSchema.shape).map(([section, schema]) => {
-      const fields = Object.keys(schema.unwrap().shape);
+      const fields = Object.keys(schema.def.innerType.shape);
       const values = config[section as keyof Config] as Record<string, unknown>;
       return [section, Object.fromEntries(fields.map((f) => [f, values[f]]))];
     }),
