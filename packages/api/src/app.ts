@@ -13,6 +13,8 @@ import {
   ValidationError,
 } from "@photo-relay/core";
 import {
+  type BurstView,
+  burstsOf,
   type PublishRuntime,
   publishPending,
   redrivePhoto,
@@ -27,6 +29,7 @@ import { httpStatusOf } from "./error-status.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
 import { uploadPage } from "./pages/upload.ts";
 import { queueDepth } from "./queue-depths.ts";
+import { mountBurstRoutes } from "./routes/bursts.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
 
 export function createApi(runtime: () => PublishRuntime): Hono {
@@ -75,13 +78,15 @@ export function createApi(runtime: () => PublishRuntime): Hono {
       ...(limit && { limit }),
       ...(cursor && { cursor }),
     });
-    const photos = await Promise.all(page.photos.map((p) => present(rt, p)));
+    const bursts = await burstsOf(rt, page.photos);
+    const photos = await Promise.all(page.photos.map((p) => present(rt, p, bursts)));
     return c.json({ photos, ...(page.cursor && { cursor: page.cursor }) });
   });
 
   app.get("/photos/:id", async (c) => {
     const rt = runtime();
-    return c.json(await present(rt, await rt.photos.require(photoId(c.req.param("id")))));
+    const photo = await rt.photos.require(photoId(c.req.param("id")));
+    return c.json(await present(rt, photo, await burstsOf(rt, [photo])));
   });
 
   app.post("/photos/:id/publish", async (c) => {
@@ -94,6 +99,8 @@ export function createApi(runtime: () => PublishRuntime): Hono {
   app.post("/photos/:id/retry", async (c) =>
     c.json(await redrivePhoto(runtime(), photoId(c.req.param("id"))), 202),
   );
+
+  mountBurstRoutes(app, runtime);
 
   app.post("/uploads", async (c) => {
     const body = uploadRequest.safeParse(await c.req.json().catch(() => undefined));
@@ -126,8 +133,11 @@ function photoId(value: string): string {
   return value;
 }
 
-/** The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added. */
-async function present(rt: PublishRuntime, photo: PhotoRecord) {
+/**
+ * The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added,
+ * and for a frame of a burst, the burst: its state, picks and members (`GET /bursts/:id` has their scores).
+ */
+async function present(rt: PublishRuntime, photo: PhotoRecord, bursts: Map<string, BurstView>) {
   const { version: _v, kind: _k, ...rest } = photo;
   const { leaseUntil: _l, ...publish } = photo.stages.publish;
   const thumbKey = photo.renditions?.thumbnail?.key;
@@ -140,7 +150,29 @@ async function present(rt: PublishRuntime, photo: PhotoRecord) {
         },
       )
     : undefined;
-  return { ...rest, stages: { ...photo.stages, publish }, ...(thumbnailUrl && { thumbnailUrl }) };
+  const burst = photo.burst && bursts.get(photo.burst.id);
+  return {
+    ...rest,
+    stages: { ...photo.stages, publish },
+    ...(thumbnailUrl && { thumbnailUrl }),
+    ...(photo.burst && burst && { burst: burstSummary(photo.id, photo.burst, burst) }),
+  };
+}
+
+/** The record learns its role when a stage applies the decision; the burst knows it first. */
+function burstSummary(photoId: string, own: NonNullable<PhotoRecord["burst"]>, burst: BurstView) {
+  const { id, state, picks, pickedBy, settlesAt, decidedAt } = burst;
+  return {
+    id,
+    role: burst.members.find((m) => m.photoId === photoId)?.role ?? own.role,
+    lead: own.lead,
+    state,
+    picks,
+    pickedBy,
+    ...(settlesAt && { settlesAt }),
+    ...(decidedAt && { decidedAt }),
+    members: burst.members.map((m) => m.photoId),
+  };
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -39,7 +39,26 @@ export const mirrorTargetSchema = z.object({
   pathTemplate: z.string().default("{yyyy}/{mm}/"),
   /** Public URL prefix under which the remote root is served. */
   publicBaseUrl: url.optional(),
+  /** A live event gallery kept in a folder of this target; `@photo-relay/mirror` validates it in full. */
+  gallery: z
+    .object({
+      folder: z.string().default("gallery"),
+      title: z.string().min(1).max(200).default("Live gallery"),
+      pollSeconds: z.number().min(1).max(3600).default(5),
+      pageSize: z.number().int().min(1).max(1000).default(60),
+    })
+    .optional(),
 });
+
+/**
+ * Which frames of a burst are posted: `all` (every photo, no grouping), `best-of-burst` (the best
+ * frame of each burst) or `best-n` (its `n` best).
+ */
+export const burstPolicySchema = z.object({
+  policy: z.enum(["all", "best-of-burst", "best-n"]),
+  n: z.number().int().min(1).max(10).default(3),
+});
+export type BurstPolicy = z.infer<typeof burstPolicySchema>;
 
 export const configSchema = z.object({
   /** Never defaulted: on Lambda it is the function's own `AWS_REGION`, so a deployment works in any region. */
@@ -103,6 +122,31 @@ export const configSchema = z.object({
       .array(z.enum(["web", "instagram", "thumbnail", "original"]))
       .min(1)
       .default(["web"]),
+  }),
+  /**
+   * Best of the burst: frames of one camera shot within `gapSeconds` of each other whose perceptual
+   * hashes lie within `maxHashDistance` form a burst, decided `settleSeconds` after its last frame
+   * joined. The policy is the event's (by capture time), else the upload source's, else `policy`.
+   */
+  bursts: section({
+    policy: burstPolicySchema.shape.policy.default("all"),
+    n: burstPolicySchema.shape.n,
+    /** By upload source: `agent`, `phone`, `guest` (every guest link) or `guest:<linkId>`. */
+    sources: z.record(z.string(), burstPolicySchema).default({ agent: { policy: "best-of-burst", n: 3 } }),
+    /** Spans of capture time with a policy of their own, e.g. a wedding's reception. */
+    events: z
+      .array(
+        burstPolicySchema.extend({
+          name: z.string().min(1).max(200),
+          from: z.iso.datetime({ offset: true }),
+          until: z.iso.datetime({ offset: true }),
+        }),
+      )
+      .default([]),
+    gapSeconds: z.number().min(0.1).max(60).default(1.5),
+    /** 0 … 64 bits; imaging's `SAME_SCENE_MAX_DISTANCE` (14) is measured between same and distinct scenes. */
+    maxHashDistance: z.number().int().min(0).max(64).default(14),
+    settleSeconds: z.number().int().min(1).max(900).default(30),
   }),
   instagram: section({
     /** Graph API base URL, e.g. https://graph.instagram.com or the local sandbox. */
