@@ -4,59 +4,17 @@
  * converted, grouped, decided and published: each burst posts its sharpest frame, distinct scenes
  * are never merged, and every frame is still converted, mirrored and shown by the API.
  */
-import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { originalKey, sha256Hex } from "@photo-relay/core";
 import type { LocalStack } from "@photo-relay/local-stack";
 import type { BurstView } from "@photo-relay/pipeline/api";
 import type { PhotoRecord } from "@photo-relay/pipeline/photo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testStack } from "../../../test/support/stack.ts";
-import { waitFor } from "../../../test/support/wait.ts";
+import { allFinished, postedPhotos, uploadFrames } from "./fixtures/burst-stack.ts";
 import { type LabelledFrame, labelledBursts } from "./fixtures/labelled-bursts.ts";
 
 const DRAWN_SCENES = 24;
 let stack: LocalStack;
 let frames: Map<string, LabelledFrame>;
-
-/** Uploads frames as the agent does (source `agent`), `together` at a time in shooting order. */
-export async function uploadFrames(stack: LocalStack, list: LabelledFrame[], together = 4) {
-  const ids = new Map<string, LabelledFrame>();
-  const put = async (frame: LabelledFrame) => {
-    const id = sha256Hex(frame.jpeg);
-    ids.set(id, frame);
-    await stack.runtime.clients.s3.send(
-      new PutObjectCommand({
-        Bucket: stack.config.s3.bucket,
-        Key: originalKey(id, ".jpg"),
-        Body: frame.jpeg,
-        Metadata: { "original-name": `${frame.scene}-${frame.at}.jpg`, source: "agent" },
-      }),
-    );
-  };
-  for (let i = 0; i < list.length; i += together) await Promise.all(list.slice(i, i + together).map(put));
-  return ids;
-}
-
-/** Every photo's record once each has finished (converted, mirrored, posted or not posted). */
-export function allFinished(stack: LocalStack, ids: Iterable<string>, timeoutMs = 240_000) {
-  const wanted = [...ids];
-  return waitFor(
-    async () => {
-      const photos = await Promise.all(wanted.map((id) => stack.runtime.photos.get(id)));
-      return photos.every((p) => p?.status === "done" || p?.status === "failed") && (photos as PhotoRecord[]);
-    },
-    `${wanted.length} photos finished`,
-    { timeoutMs, intervalMs: 500 },
-  );
-}
-
-/** Which photo each post in the sandbox is of (its container downloaded that photo's rendition). */
-export function postedPhotos(stack: LocalStack): string[] {
-  return [...stack.sandbox.state.media.values()].map((media) => {
-    const url = stack.sandbox.state.containers.get(media.containerId)?.imageUrl ?? "";
-    return /renditions\/([0-9a-f]{64})\//.exec(url)?.[1] ?? `unknown: ${url}`;
-  });
-}
 
 beforeAll(async () => {
   stack = await testStack({ settings: { bursts: { settleSeconds: 3 } }, graphQuotaTotal: 500 });
