@@ -32,6 +32,8 @@ import {
   type StageName,
 } from "./resources.ts";
 import { allowCors } from "./s3-cors.ts";
+import { answerMultipartListings } from "./s3-multipart-listing.ts";
+import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
 import { type Consumer, startConsumer } from "./sqs-runner.ts";
 import { startWebServer } from "./web-server.ts";
@@ -108,6 +110,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => fauxqs.stop());
     const stopCors = allowCors(fauxqs.port);
     stops.push(async () => stopCors());
+    const stopListings = answerMultipartListings(fauxqs.port, join(dataDir, "s3"));
+    stops.push(async () => stopListings());
     const awsUrl = `http://${HOST}:${fauxqs.port}`;
     const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
     const queues = withLoopbackUrls(createQueuesAndBucket(fauxqs, names, options.queueOverrides), awsUrl);
@@ -189,6 +193,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [{ bucket: names.bucket, prefix: "originals/", queueUrl: queues.convert.url }],
     );
     stops.push(stopNotifications);
+    const stopSweep = startMultipartSweep(runtime.clients.s3, names.bucket, logger);
+    stops.push(async () => stopSweep());
 
     const handlers = {
       convert: convertHandler(() => runtime),
