@@ -31,10 +31,11 @@ export async function settleFrame(
     return { photo, verdict: { role: "open", settlesInSeconds: Math.max(1, Math.ceil(left / 1000)) } };
   }
   const decided = await rt.photos.update(photo.id, applyDecision(burst, rt.now()));
-  const picks = burst.decision.picks;
+  // The decision, not the record, says: a record that could not take it (posted since) stays as it is.
+  const { picks } = burst.decision;
   return {
     photo: decided,
-    verdict: decided.burst?.role === "alternate" ? { role: "alternate", picks } : { role: "pick" },
+    verdict: picks.includes(photo.id) ? { role: "pick" } : { role: "alternate", picks },
   };
 }
 
