@@ -3,11 +3,12 @@
  * opened on first use (a batch of photos goes over one connection, not one per file) and closed
  * when the batch ends; and its live galleries, updated once for all the batch's photos.
  */
-import type { MirrorTarget } from "@photo-relay/core";
+import { ConfigError, type MirrorTarget } from "@photo-relay/core";
 import { type MirrorSession, openSession } from "@photo-relay/mirror";
 import { GalleryRoster } from "../../gallery/gallery-roster.ts";
 import { type MirrorJob, mirrorJob, parseJob } from "../../jobs/job-schemas.ts";
 import type { Runtime } from "../../runtime.ts";
+import { mirrorRecordBudgetSeconds, STAGE_SETTINGS } from "../../settings.ts";
 import type { Batch } from "../../stage-runner.ts";
 import { BatchGalleries } from "./batch-galleries.ts";
 
@@ -24,6 +25,11 @@ export interface MirrorRuntime extends Runtime {
 
 /** `bodies`: the batch's messages, so that its galleries are updated once for all of them. */
 export function openMirrorBatch(rt: Runtime, bodies: readonly string[] = []): Batch<MirrorRuntime> {
+  const budget = mirrorRecordBudgetSeconds(rt.config.mirror.targets);
+  if (budget > STAGE_SETTINGS.mirror.timeoutSeconds)
+    throw new ConfigError([
+      `mirror.targets: one photo may take ${budget} s (each transport up to its timeoutMs), more than the ${STAGE_SETTINGS.mirror.timeoutSeconds} s the mirror function may run; lower timeoutMs or use fewer transports`,
+    ]);
   const open = new Map<string, MirrorSession>();
   const sessions: MirrorSessions = {
     open(target) {
