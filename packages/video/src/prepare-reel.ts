@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { VideoError } from "./errors.ts";
-import { makeReel, type ReelFile } from "./make-reel.ts";
+import { type MakeReelOptions, makeReel, type ReelFile } from "./make-reel.ts";
 import { reelBytesBound } from "./reel-plan.ts";
 import { DEFAULT_REEL_SETTINGS, type ReelSettings } from "./reel-settings.ts";
 import { downloadToFile, objectSize, type S3Location, uploadFile } from "./s3-files.ts";
@@ -29,6 +29,8 @@ export interface PrepareReelOptions {
   ffmpeg?: string;
   signal?: AbortSignal;
   now?: () => number;
+  /** ffmpeg's progress (see `MakeReelOptions.onProgress`). */
+  onProgress?: MakeReelOptions["onProgress"];
 }
 
 export interface PreparedReel extends Omit<ReelFile, "file" | "cover"> {
@@ -68,6 +70,7 @@ export async function prepareReel(options: PrepareReelOptions): Promise<Prepared
       now,
       ...(options.ffmpeg && { ffmpeg: options.ffmpeg }),
       ...(signal && { signal }),
+      ...(options.onProgress && { onProgress: options.onProgress }),
       beforeTranscode: (probe, plan) =>
         assertBudget(
           size + reelBytesBound(probe, plan, settings) + COVER_ALLOWANCE,
