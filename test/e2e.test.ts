@@ -47,7 +47,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "photo-relay-e2e-"));
   inbox = join(root, "inbox");
   processed = join(root, "processed");
-  const bundles = await freshBundles(["api", "convert", "mirror", "publish", "deadLetter"]);
+  const bundles = await freshBundles(["api", "convert", "mirror", "publish", "reel", "deadLetter"]);
   stack = await startLocalStack({
     bundles,
     dataDir: join(root, ".data"),
