@@ -148,16 +148,25 @@ describe("video: files that cannot become Reels fail with the reason", () => {
   it("refuses early, with the measured speed, a video that cannot finish in time", async () => {
     const input = await phoneClip("long", dir);
     const workDir = await mkdtemp(join(dir, "late-"));
-    // This machine made 50 times slower: a clock that runs 50 times faster.
+    // A clock that moves only with ffmpeg's progress, 8 s for each second written: the speed
+    // measured is exactly 0.125× real time on any machine, under any load, so the 8 s video would
+    // take 64 s (74 s with the first estimate's margin), more than the 60 s this run has.
+    let written = 0;
     const start = Date.now();
-    const now = () => start + (Date.now() - start) * 50;
-    const error = await makeReel({ input, workDir, deadlineMs: 10_000, now }).catch((e: unknown) => e);
+    const now = () => start + written * 8000;
+    const onProgress = (seconds: number) => {
+      written = seconds;
+    };
+    const error = await makeReel({ input, workDir, deadlineMs: 60_000, now, onProgress }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({
       code: "over_deadline",
       message: expect.stringMatching(
-        /^a 8\.0 s video would take about \d+ s to transcode here \(measured [\d.]+× real time over [\d.]+ s\)/,
+        /^a 8\.0 s video would take about 74 s to transcode here \(measured 0\.13× real time over [\d.]+ s\), more than the 5\d s this run has for it$/,
       ),
     });
+    expect(written).toBeGreaterThanOrEqual(2); // judged once the 2 s sample was written, not before
   });
 
   it("refuses without starting when the run has no time left", async () => {
