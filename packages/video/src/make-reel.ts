@@ -4,7 +4,7 @@
  * finish in time, checked against the Reels rules again, and given a cover frame.
  */
 import { join } from "node:path";
-import { reelsEligibility } from "@photo-relay/imaging";
+import { reelsEligibility } from "@photo-relay/imaging/video";
 import { decoderColour } from "./decoder-colour.ts";
 import { VideoError } from "./errors.ts";
 import { coverArgs, reelArgs } from "./ffmpeg-args.ts";
