@@ -118,6 +118,17 @@ export const configSchema = z.object({
     checkDelaysSeconds: z.array(z.number().int().min(0).max(900)).min(1).default([2, 5, 15, 30, 60]),
     checkDeadlineSeconds: z.number().int().positive().default(600),
     /**
+     * An image container is asked again within the step that made it, every `everyMs` for up to
+     * `forSeconds`, before the queued checks (`checkDelaysSeconds`) take over: Meta processes an
+     * image in about a second. `forSeconds: 0` leaves every check to the queue.
+     */
+    checkInStep: z
+      .object({
+        everyMs: z.number().int().min(100).max(10_000).default(250),
+        forSeconds: z.number().min(0).max(30).default(3),
+      })
+      .prefault({}),
+    /**
      * When the rolling publishing quota is spent, the step comes back after between half this many
      * seconds and all of it, at random (so a deferred burst does not return all at once).
      * SQS delays stop at 900 s; a longer wait is several deferrals.

@@ -8,7 +8,9 @@
  *   an event source mapping), here 1.5× or more;
  * - a publish step makes at most {@link GRAPH_CALLS_PER_STEP} Graph API calls (status, quota,
  *   `media_publish`), each bounded by `graphCallSeconds`, so the function's timeout covers them
- *   all plus a margin for the token, DynamoDB and SQS;
+ *   all plus a margin for the token, DynamoDB and SQS; the status calls `create` makes while it
+ *   waits for an image container start only while one more call and that margin fit in the time
+ *   left (`stages/publish/ready-wait.ts`);
  * - mirror works its batch one record after another over shared web-host connections and starts
  *   a record only while `recordBudgetSeconds` are left in the invocation; the rest go back to the
  *   queue untouched instead of being cut off by the timeout.
@@ -27,7 +29,7 @@ export const GRAPH_CALLS_PER_STEP = 3;
 
 const GRAPH_CALL_SECONDS = 20;
 /** Token read, record writes and next-job sends around the Graph calls. */
-const PUBLISH_MARGIN_SECONDS = 15;
+export const PUBLISH_MARGIN_SECONDS = 15;
 const PUBLISH_TIMEOUT_SECONDS = GRAPH_CALLS_PER_STEP * GRAPH_CALL_SECONDS + PUBLISH_MARGIN_SECONDS;
 
 export const STAGE_SETTINGS = {
