@@ -111,7 +111,8 @@ export async function runRecord<Job, R extends Runtime, S extends Runtime>(
     const step = new StepContext(scope.logger, stage.photoOf(job), () => context.getRemainingTimeInMillis());
     try {
       const { next } = await stage.run(scope, job, step);
-      for (const nextJob of next) await scope.queues.send(nextJob);
+      // At once: the next stages are independent (convert hands mirror and publish their jobs).
+      await Promise.all(next.map((nextJob) => scope.queues.send(nextJob)));
     } catch (error) {
       await settle(scope, stage.name, record, step, error);
     }

@@ -74,23 +74,24 @@ export async function convertObject(
 async function renderImage(rt: Runtime, id: PhotoId, data: Buffer): Promise<Partial<PhotoRecord>> {
   const result = await convertPhoto(data, rt.config.convert);
   if (result.kind === "video") return reelFields(result.probe);
-  const renditions: Partial<Record<RenditionName, RenditionRecord>> = {};
-  for (const [name, image] of Object.entries(result.renditions) as [
-    RenditionName,
-    (typeof result.renditions)["web"],
-  ][]) {
-    const key = renditionKey(id, name);
-    await rt.clients.s3.send(
-      new PutObjectCommand({
-        Bucket: rt.config.s3.bucket,
-        Key: key,
-        Body: image.data,
-        ContentType: image.contentType,
-      }),
-    );
-    const { width, height, contentType } = image;
-    renditions[name] = { key, width, height, bytes: image.data.length, contentType };
-  }
+  const rendered = Object.entries(result.renditions) as [RenditionName, (typeof result.renditions)["web"]][];
+  // All at once: each is its own object, and the next stages start only once all are in.
+  const records = await Promise.all(
+    rendered.map(async ([name, image]): Promise<[RenditionName, RenditionRecord]> => {
+      const key = renditionKey(id, name);
+      await rt.clients.s3.send(
+        new PutObjectCommand({
+          Bucket: rt.config.s3.bucket,
+          Key: key,
+          Body: image.data,
+          ContentType: image.contentType,
+        }),
+      );
+      const { width, height, contentType } = image;
+      return [name, { key, width, height, bytes: image.data.length, contentType }];
+    }),
+  );
+  const renditions: Partial<Record<RenditionName, RenditionRecord>> = Object.fromEntries(records);
   const m = result.metadata;
   return {
     renditions,
