@@ -51,6 +51,8 @@ export interface LocalStackOptions {
   graphProcessingMs?: number;
   /** The sandbox's rolling publishing quota (default 50). */
   graphQuotaTotal?: number;
+  /** The hourly call budget the sandbox's usage headers report against (default 200). */
+  graphCallsPerHour?: number;
   /** Extra tokens the sandbox accepts (e.g. one with a lifetime, to configure as `instagram.accessToken`). */
   graphTokens?: GraphSandboxOptions["tokens"];
   /** Configuration beyond the local defaults (faster redelivery in tests, a caption template, …); file and env still win. */
@@ -124,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       host: HOST,
       ...(options.graphProcessingMs !== undefined && { processingMs: options.graphProcessingMs }),
       ...(options.graphQuotaTotal !== undefined && { quotaTotal: options.graphQuotaTotal }),
+      ...(options.graphCallsPerHour !== undefined && { callsPerHour: options.graphCallsPerHour }),
       ...(options.graphTokens && { tokens: options.graphTokens }),
     });
     stops.push(() => sandbox.stop());
@@ -207,7 +210,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         batchSize: STAGE_SETTINGS[stage].batchSize,
         timeoutMs: STAGE_SETTINGS[stage].timeoutSeconds * 1000,
         memoryMb: STAGE_SETTINGS[stage].memoryMb,
-        concurrency: stage === "convert" ? 2 : 1,
+        // Convert: one photo per core here (AWS scales it freely); mirror and publish: AWS's cap
+        // (infra/functions.ts, maximumConcurrency 2), so a step that waits in Graph does not hold the next photo.
+        concurrency: 2,
         waitSeconds: 1,
       }),
     );
