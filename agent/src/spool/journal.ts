@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncDir, writeFileAtomic } from "../durable-fs.ts";
+import { writeFileAtomic } from "../durable-fs.ts";
 import type { MediaKind } from "../intake/media-kind.ts";
 
 /** spooled → uploading → verified (HeadObject matched) → archived (originals moved); then the record is removed. */
@@ -46,6 +46,9 @@ export interface JournalRecord {
   attempts: number;
 }
 
+/** States in which S3 holds the verified object (see {@link Journal.save}). */
+const AFTER_VERIFICATION = new Set<RecordState>(["verified", "archived"]);
+
 export class Journal {
   readonly dir: string;
   /** Writes to one record are chained so concurrent part completions never interleave. */
@@ -73,17 +76,22 @@ export class Journal {
     return records.sort((a, b) => a.spooledAt.localeCompare(b.spooledAt));
   }
 
-  /** Persists a snapshot of `record`; resolves once it is durable. */
+  /**
+   * Persists a snapshot of `record`, atomically. It is durable (fsync'd) until S3 verified the
+   * object: from then on the photo is safe whatever the spool holds, and a power cut that undoes a
+   * later step (archived, removed) only means that step is done again, after a HeadObject.
+   */
   save(record: JournalRecord): Promise<void> {
     const snapshot = JSON.stringify(record);
-    return this.#chain(record.sha256, () => writeFileAtomic(this.#path(record.sha256), snapshot));
+    const durable = !AFTER_VERIFICATION.has(record.state);
+    return this.#chain(record.sha256, () =>
+      writeFileAtomic(this.#path(record.sha256), snapshot, { durable }),
+    );
   }
 
+  /** Forgets a record: only ever after its object is verified, or once its spool copy is gone. */
   remove(sha256: string): Promise<void> {
-    return this.#chain(sha256, async () => {
-      await rm(this.#path(sha256), { force: true });
-      await fsyncDir(this.dir);
-    });
+    return this.#chain(sha256, () => rm(this.#path(sha256), { force: true }));
   }
 
   #chain(sha256: string, write: () => Promise<void>): Promise<void> {
