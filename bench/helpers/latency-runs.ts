@@ -1,5 +1,6 @@
 /** The latency benchmark's runs (see bench/latency.ts, which sizes libuv's pool before loading this). */
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, sha256Hex } from "@photo-relay/core";
@@ -13,6 +14,10 @@ import { type Marks, type Taps, tapStack } from "./stack-taps.ts";
 const RUNS = Number(process.env.LATENCY_RUNS ?? 20);
 const FRAMES = Number(process.env.LATENCY_BURST_FRAMES ?? 120);
 const FPS = 4;
+/** `LATENCY_TRACE=1`: every mark of every single run, in order (journey marks are read at the end, so not here). */
+const TRACE = process.env.LATENCY_TRACE === "1";
+/** `LATENCY_MARKS=<file>`: every photo's marks as JSON (`{ singles: {id: marks}, burst: … }`), to compare runs. */
+const MARKS_FILE = process.env.LATENCY_MARKS;
 const PLOT = join(import.meta.dirname, "..", "latency-burst.svg");
 /** How long one photo may take before the run counts as failed (nothing is that slow when it works). */
 const PHOTO_TIMEOUT_MS = 120_000;
@@ -69,6 +74,11 @@ async function singles(inbox: string, marks: Marks, photo: Buffer): Promise<stri
     const id = await shoot(inbox, marks, photo, `DSC_${String(i).padStart(4, "0")}.JPG`);
     await withTimeout(settled(marks, id), PHOTO_TIMEOUT_MS, `run ${i}`);
     if (i > 0) ids.push(id); // run 0 warms up: first-call costs are not what a running stack pays
+    if (TRACE) {
+      const close = at(marks, id, "close") ?? 0;
+      const lines = marks.all(id).map((m) => `    ${(m.at - close).toFixed(0).padStart(6)} ms  ${m.what}`);
+      process.stdout.write(`${lines.join("\n")}\n`);
+    }
     const s = (point: Point) => (span(marks, id, "close", point) / 1000).toFixed(2);
     process.stdout.write(
       `  run ${i}${i ? "" : " (warm-up)"}: S3 ${s("delivered")} s, web ${s("mirrored")} s, Instagram ${s("published")} s (load ${load()})\n`,
@@ -87,12 +97,20 @@ async function burst(inbox: string, marks: Marks, photo: Buffer): Promise<string
   return Promise.all(frames);
 }
 
+async function saveMarks(part: "singles" | "burst", marks: Marks, ids: string[]): Promise<void> {
+  if (!MARKS_FILE) return;
+  const saved = existsSync(MARKS_FILE) ? JSON.parse(await readFile(MARKS_FILE, "utf8")) : {};
+  saved[part] = Object.fromEntries(ids.map((id) => [id, marks.all(id)]));
+  await writeFile(MARKS_FILE, JSON.stringify(saved));
+}
+
 /** The 20 single photos: (a), (b), (c) against their aims, and where their time goes. */
 async function singleFigures(taps: Taps, inbox: string, photo: Buffer): Promise<BenchResult[]> {
   const { marks } = taps;
   const ids = await singles(inbox, marks, photo);
   await Promise.all(ids.map((id) => taps.readJourney(id)));
   process.stdout.write(`\nwhere the time goes (${ids.length} runs):\n${hopTable(marks, ids)}\n\n`);
+  await saveMarks("singles", marks, ids);
   const since = (point: Point) => ids.map((id) => span(marks, id, "close", point) / 1000);
   // The sandbox's own record of each container: created at, ready at (its `processingMs`).
   const processing = percentile(
@@ -138,6 +156,7 @@ async function burstFigures(taps: Taps, inbox: string, photo: Buffer): Promise<B
     "every burst frame published",
   );
   await Promise.all(frames.map((id) => taps.readJourney(id)));
+  await saveMarks("burst", marks, frames);
   const published = (Math.max(...frames.map((id) => at(marks, id, "published") ?? 0)) - lastClose) / 1000;
   process.stdout.write(`  every frame published ${published.toFixed(1)} s after the last close\n`);
   process.stdout.write(`\nwhere the time goes in the burst:\n${hopTable(marks, frames)}\n`);
@@ -174,6 +193,8 @@ export async function runLatency(): Promise<BenchResult[]> {
   });
   const taps = tapStack(stack);
   stack.agent?.on("delivered", (e) => taps.marks.add(e.sha256, "delivered"));
+  const on = stack.agent?.on as unknown as (e: string, fn: (p: { sha256: string }) => void) => void;
+  for (const e of ["spooled", "sending", "settled"]) on?.(e, (p) => taps.marks.add(p.sha256, `agent ${e}`));
   try {
     process.stdout.write(`photo: ${(photo.length / 1e6).toFixed(1)} MB, 7360×4912; load ${load()}\n`);
     const results = RUNS > 0 ? await singleFigures(taps, inbox, photo) : [];
