@@ -1,18 +1,22 @@
 /**
  * Conversion speed and memory: a generated 7360x4912 (Nikon D800-size) JPEG to the three renditions,
  * side by side with vipsthumbnail (Debian libvips-tools) making the same three files and with
- * ImageMagick's convert; the same JPEG inside a NEF-like TIFF/EP file; peak memory; and the Lambda cost
- * per 1,000 photos at the convert function's configured memory, from the measured time.
- * Run alone: `node bench/imaging.ts`. Needs vipsthumbnail, /usr/bin/convert and GNU time.
+ * ImageMagick's convert; the same JPEG inside a NEF-like TIFF/EP file; the frame analysis (pHash and
+ * scores, on the pixels convert decoded) as a share of the whole convert; a D800-size NEF with no
+ * usable preview, developed by LibRaw's WebAssembly build, beside native LibRaw (dcraw_emu); peak
+ * memory; and the Lambda cost per 1,000 photos at the convert function's configured memory.
+ * Run alone: `node bench/imaging.ts`. Needs vipsthumbnail, /usr/bin/convert, dcraw_emu
+ * (Debian libraw-bin) and GNU time.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { convertPhoto, DEFAULT_RENDITION_OPTIONS } from "@photo-relay/imaging";
+import { analyseFrame, convertPhoto, DEFAULT_RENDITION_OPTIONS } from "@photo-relay/imaging";
 import { STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
 import sharp from "sharp";
+import { cfaDng } from "../packages/imaging/test/fixtures/dng-cfa.ts";
 import { rawFile } from "../packages/imaging/test/fixtures/raw-files.ts";
 import type { BenchResult } from "./result.ts";
 
@@ -130,7 +134,7 @@ function magickArgs(input: string, out: string): string[] {
 
 /** Our conversion in a fresh process, so its peak memory is ours alone. */
 async function ourPeakMb(file: string): Promise<number> {
-  const script = `import { readFileSync } from "node:fs"; import { convertPhoto, DEFAULT_RENDITION_OPTIONS } from "@photo-relay/imaging";
+  const script = `import { readFileSync } from "node:fs"; import { analyseFrame, convertPhoto, DEFAULT_RENDITION_OPTIONS } from "@photo-relay/imaging";
 await convertPhoto(readFileSync(${JSON.stringify(file)}), DEFAULT_RENDITION_OPTIONS);`;
   return peakMb(process.execPath, ["--input-type=module", "-e", script]);
 }
@@ -162,6 +166,30 @@ export async function run(): Promise<BenchResult[]> {
     });
     const magick = await timeIt(() => sh("/usr/bin/convert", magickArgs(input, dir)), 2);
 
+    // The analysis reads the pixels convert decodes for the renditions: the D800 at web size.
+    const { data, info } = await sharp(jpeg)
+      .resize({ width: options.webLongEdge })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const analysis = await timeIt(() => analyseFrame({ data, width: info.width, height: info.height }), 9);
+
+    // A thumbnail-only NEF: LibRaw develops its sensor data (at half size: 3680 px still covers 2048).
+    const sensorOnly = cfaDng({
+      width: WIDTH,
+      height: HEIGHT,
+      thumbnail: await sharp(thumb).raw().toBuffer(),
+      thumbnailSize: { width: 160, height: 120 },
+      camera: { make: "NIKON CORPORATION", model: "NIKON D800" },
+    });
+    const sensorFile = join(dir, "d800-sensor.nef");
+    await writeFile(sensorFile, sensorOnly);
+    const developed = await timeIt(() => convertPhoto(sensorOnly, options), 2);
+    const dcraw = await timeIt(
+      () => sh("dcraw_emu", ["-h", "-w", "-T", "-Z", join(dir, "dcraw.tiff"), sensorFile]),
+      2,
+    );
+    const dcrawTool = `dcraw_emu (native LibRaw ${await version("dpkg-query", ["-W", "libraw-bin"])}) -h -w -T, TIFF only`;
+
     const ourPeak = await ourPeakMb(input);
     const vipsPeaks = await Promise.all(
       vipsthumbnailArgs(input, dir).map((args) => peakMb("vipsthumbnail", args)),
@@ -182,6 +210,20 @@ export async function run(): Promise<BenchResult[]> {
         oursNef,
         `${vipsTool} on the bare JPEG`,
         vips,
+      ),
+      result(
+        "imaging: frame analysis (pHash, sharpness, motion, exposure) per D800 photo",
+        "s",
+        analysis,
+        "the whole D800 JPEG convert (share of it)",
+        ours,
+      ),
+      result(
+        "imaging: D800-size NEF, no usable preview, LibRaw WebAssembly → 3 renditions",
+        "s",
+        developed,
+        dcrawTool,
+        dcraw,
       ),
       result(
         "imaging: peak memory, D800 JPEG → 3 renditions",

@@ -9,6 +9,7 @@ import {
   describeError,
   isPhotoId,
   redactConfig,
+  requireConfig,
   UnauthorizedError,
   ValidationError,
 } from "@photo-relay/core";
@@ -24,46 +25,43 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { runChecks } from "./checks.ts";
 import { httpStatusOf } from "./error-status.ts";
-import { dashboardPage } from "./pages/dashboard.ts";
-import { uploadPage } from "./pages/upload.ts";
-import { queueDepth } from "./queue-depths.ts";
+import { stageQueueDepths } from "./queue-depths.ts";
+import { mountOwnerRoutes, mountPublicRoutes } from "./routes/index.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
 
 export function createApi(runtime: () => PublishRuntime): Hono {
   const app = new Hono();
 
   app.get("/health", (c) => c.json({ ok: true }));
-  // Page shells hold no data (their scripts call the API with the token), so they need no token.
-  app.get("/app", (c) => c.redirect("/app/dashboard"));
-  app.get("/app/dashboard", (c) => c.html(dashboardPage));
-  app.get("/app/upload", (c) => c.html(uploadPage));
-  app.get("/favicon.ico", (c) => c.body(null, 204));
+  // Page shells (no data) and the upload routes, which take the owner's or a guest link's token.
+  mountPublicRoutes(app, runtime);
 
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7) : "";
-    if (!safeEqual(token, runtime().config.api.token)) {
+    if (!safeEqual(token, requireConfig(runtime().config, ["api.token"]).api.token)) {
       throw new UnauthorizedError("a valid bearer token is required");
     }
     await next();
   });
+  mountOwnerRoutes(app, runtime);
 
   app.get("/status", async (c) => {
     const rt = runtime();
-    const { sqs } = rt.config;
-    const [checks, counts, convert, mirror, publish] = await Promise.all([
+    const [checks, counts, deadLettered, queues] = await Promise.all([
       runChecks(rt),
       rt.photos.countByStatus(),
-      queueDepth(rt.clients.sqs, sqs.convertQueueUrl),
-      queueDepth(rt.clients.sqs, sqs.mirrorQueueUrl),
-      queueDepth(rt.clients.sqs, sqs.publishQueueUrl),
+      rt.photos.countDeadLettered(),
+      stageQueueDepths(rt.clients.sqs, rt.config),
     ]);
     const live = checks.instagram.ok ? undefined : checks.instagram.error;
     return c.json({
       config: { ok: Object.values(checks).every((c) => c.ok), checks, settings: redactConfig(rt.config) },
       token: await tokenStatus(rt.tokens, rt.now(), live),
       counts,
-      queues: { convert, mirror, publish },
+      /** Photos with a stage whose message reached its dead-letter queue (`POST /photos/:id/retry` re-drives). */
+      deadLettered,
+      queues,
     });
   });
 
@@ -114,6 +112,8 @@ export function createApi(runtime: () => PublishRuntime): Hono {
   });
   return app;
 }
+
+/** What `/status` counts: each stage's queue and its dead-letter queue. */
 
 const listQuery = z.object({
   status: z.enum(PHOTO_STATUSES).optional(),

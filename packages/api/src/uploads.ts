@@ -8,7 +8,7 @@ import { originalKey } from "@photo-relay/core";
 import type { Runtime } from "@photo-relay/pipeline/runtime";
 import { z } from "zod";
 
-const EXTENSIONS: Record<string, string> = {
+export const EXTENSIONS: Record<string, string> = {
   "image/jpeg": ".jpg",
   "image/png": ".png",
   "image/webp": ".webp",

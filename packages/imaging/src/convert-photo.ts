@@ -4,11 +4,12 @@
  */
 import { detectFormat } from "./detect-format.ts";
 import { ImagingError } from "./errors.ts";
+import { INSTAGRAM_LIMITS } from "./instagram-frame.ts";
 import { openImage } from "./open-image.ts";
 import { probeVideo } from "./probe-video.ts";
 import { readMetadata } from "./read-metadata.ts";
 import { reelsEligibility } from "./reels-eligibility.ts";
-import { type KeptExif, renderRenditions } from "./render-renditions.ts";
+import { type KeptExif, type Rendered, renderRenditions } from "./render-renditions.ts";
 import { sharpFailure } from "./sharp-failure.ts";
 import type { ConvertResult, DetectedFormat, RenditionOptions, VideoResult } from "./types.ts";
 
@@ -27,9 +28,15 @@ export const DEFAULT_RENDITION_OPTIONS: RenditionOptions = {
  *
  * @example
  * const result = await convertPhoto(bytes, DEFAULT_RENDITION_OPTIONS);
- * if (result.kind === "image") await put(result.renditions.instagram.data);
+ * if (result.kind === "image" && result.instagram.status === "ready") {
+ *   await put(result.renditions.instagram.data);
+ * } else if (result.kind === "image") {
+ *   record(`Instagram rendition refused: ${result.instagram.code}: ${result.instagram.reason}`);
+ * }
+ * A photo that Instagram's rules refuse (see instagram-rules.ts) is not an error: it converts, with
+ * `instagram.status` "refused" and no Instagram rendition.
  * @throws ImagingError (fatal: `unsupported_format`, `corrupt_image`, `truncated`, `too_many_pixels`,
- *   `too_large`, `no_preview`, `timeout`) or ImagingResourceError (retryable).
+ *   `no_preview`, `timeout`) or ImagingResourceError (retryable).
  */
 export async function convertPhoto(
   input: Buffer,
@@ -60,33 +67,34 @@ function convertVideo(input: Buffer, format: DetectedFormat): VideoResult {
   }
 }
 
+/** The longest source edge any rendition can use (a 4:5 Instagram portrait is 1.25 × its width tall). */
+const neededLongEdge = (o: RenditionOptions): number =>
+  Math.max(o.webLongEdge, o.thumbnailLongEdge, Math.ceil(o.instagramWidth / INSTAGRAM_LIMITS.minRatio));
+
 async function convertImage(
   input: Buffer,
   format: DetectedFormat,
   options: RenditionOptions,
 ): Promise<ConvertResult> {
   const [image, described] = await Promise.all([
-    openImage(input, format, options.maxInputPixels),
+    openImage(input, format, options.maxInputPixels, neededLongEdge(options)),
     readMetadata(input),
   ]);
   const kept: KeptExif = {};
   if (options.keep?.artist && described.artist) kept.Artist = described.artist;
   if (options.keep?.copyright && described.copyright) kept.Copyright = described.copyright;
-  let renditions: ConvertResult["renditions"];
+  let rendered: Rendered;
   try {
-    renditions = await renderRenditions(image, options, kept);
+    rendered = await renderRenditions(image, options, kept);
   } catch (error) {
     throw image.fallbackFor ?? sharpFailure(error, input, format);
   }
-  return {
-    kind: "image",
-    metadata: {
-      format: format.format,
-      width: image.width,
-      height: image.height,
-      ...(image.orientation !== undefined && { orientation: image.orientation }),
-      ...described,
-    },
-    renditions,
+  const metadata = {
+    format: format.format,
+    width: image.width,
+    height: image.height,
+    ...(image.orientation !== undefined && { orientation: image.orientation }),
+    ...described,
   };
+  return { kind: "image", metadata, ...rendered };
 }

@@ -40,3 +40,30 @@ export function readJpegInfo(buf: Uint8Array, start = 0, end = buf.length): Jpeg
   }
   return { width: 0, height: 0, decodable: false, truncated: true };
 }
+
+/**
+ * Where the JPEG that starts at 0 ends (just past its EOI marker), walking its segments and scans;
+ * undefined when it never ends. Anything after that end is another file: an MPO's second image, say.
+ */
+export function jpegEnd(buf: Uint8Array): number | undefined {
+  if (buf[0] !== 0xff || buf[1] !== 0xd8) return undefined;
+  let at = 2;
+  while (at + 2 <= buf.length) {
+    if (buf[at] !== 0xff) return undefined;
+    const marker = buf[at + 1] ?? 0;
+    if (marker === 0xd9) return at + 2;
+    if (marker === 0xff || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += marker === 0xff ? 1 : 2;
+      continue;
+    }
+    at += 2 + (((buf[at + 2] ?? 0) << 8) | (buf[at + 3] ?? 0));
+    if (marker !== 0xda) continue;
+    // Entropy-coded data: a 0xFF in it is followed by 0x00 (stuffing) or a restart marker.
+    while (at + 1 < buf.length) {
+      const next = buf[at + 1] ?? 0;
+      if (buf[at] === 0xff && next !== 0x00 && (next < 0xd0 || next > 0xd7)) break;
+      at++;
+    }
+  }
+  return undefined;
+}

@@ -2,13 +2,14 @@
  * Turns the bytes of any supported image into something sharp can decode, with its upright size,
  * and refuses decompression bombs from the declared size before a single pixel is decoded.
  */
-import sharp, { type Metadata, type Sharp, type SharpOptions } from "sharp";
+import sharp, { type Metadata, type Sharp } from "sharp";
 import { decodeHeic } from "./decode-heic.ts";
+import { checkPixels, decodeOptions } from "./decode-limits.ts";
 import { ImagingError } from "./errors.ts";
 import { gifFirstFrameSize } from "./gif-frame-size.ts";
 import { heicIccProfile } from "./heic-colour-profile.ts";
-import { applyOrientation, swapsAxes } from "./orientation.ts";
-import { extractRawPreview, isPlainTiff } from "./raw-preview.ts";
+import { openRaw } from "./open-raw.ts";
+import { swapsAxes } from "./orientation.ts";
 import { sharpFailure } from "./sharp-failure.ts";
 import { rgbaTiff } from "./tiff-wrap.ts";
 import type { DetectedFormat } from "./types.ts";
@@ -33,10 +34,15 @@ export interface OpenedImage {
   fallbackFor?: ImagingError;
 }
 
+/**
+ * Opens `input` for decoding. `neededLongEdge` is the longest edge any rendition needs: a RAW whose
+ * previews are smaller than that (and than its sensor image) is developed with LibRaw instead.
+ */
 export async function openImage(
   input: Buffer,
   format: DetectedFormat,
   maxInputPixels: number,
+  neededLongEdge = Number.POSITIVE_INFINITY,
 ): Promise<OpenedImage> {
   if (format.format === "heic") {
     const pixels = await decodeHeic(input, maxInputPixels);
@@ -53,52 +59,14 @@ export async function openImage(
     return { open, width, height };
   }
   if (format.kind === "raw") {
-    try {
-      return openRawPreview(extractRawPreview(input), maxInputPixels);
-    } catch (error) {
-      // A TIFF without a JPEG preview may still be a plain TIFF (a scanner's, say) that sharp reads.
-      if (!(error instanceof ImagingError && error.code === "no_preview" && isPlainTiff(input))) throw error;
-      const plain = await openWithSharp(input, format, maxInputPixels).catch(() => Promise.reject(error));
-      return { ...plain, fallbackFor: error };
-    }
+    const openPlain = () => openWithSharp(input, format, maxInputPixels);
+    return openRaw(input, { maxInputPixels, neededLongEdge, openPlain });
   }
   if (format.format === "gif") {
     const frame = gifFirstFrameSize(input);
     if (frame) checkPixels(frame.width, frame.height, maxInputPixels, "the GIF's first frame");
   }
   return openWithSharp(input, format, maxInputPixels);
-}
-
-function checkPixels(width: number, height: number, maxInputPixels: number, what: string): void {
-  if (width * height > maxInputPixels) {
-    throw new ImagingError(
-      "too_many_pixels",
-      `${what} declares ${width}x${height}, more than ${maxInputPixels} pixels`,
-    );
-  }
-}
-
-const decodeOptions = (maxInputPixels: number): SharpOptions => ({
-  limitInputPixels: maxInputPixels,
-  // 'error' aborts on truncated or corrupt pixel data but tolerates the harmless warnings that real
-  // camera JPEGs often trigger (e.g. extraneous bytes before a marker).
-  failOn: "error",
-  sequentialRead: true,
-});
-
-function openRawPreview(preview: ReturnType<typeof extractRawPreview>, maxInputPixels: number): OpenedImage {
-  checkPixels(preview.width, preview.height, maxInputPixels, "the RAW's preview");
-  const swap = swapsAxes(preview.orientation);
-  return {
-    open: async (size?: Size) =>
-      resizeTo(
-        applyOrientation(sharp(preview.jpeg, decodeOptions(maxInputPixels)), preview.orientation),
-        size,
-      ),
-    width: swap ? preview.height : preview.width,
-    height: swap ? preview.width : preview.height,
-    orientation: preview.orientation,
-  };
 }
 
 async function openWithSharp(

@@ -18,6 +18,10 @@ export interface RawPreview {
 
 const TAG = {
   subfileType: 0xfe,
+  imageWidth: 0x100,
+  imageLength: 0x101,
+  bitsPerSample: 0x102,
+  photometric: 0x106,
   compression: 0x103,
   stripOffsets: 0x111,
   orientation: 0x112,
@@ -27,7 +31,12 @@ const TAG = {
   jpegLength: 0x202,
   exifIfd: 0x8769,
   makerNote: 0x927c,
+  pixelXDimension: 0xa002,
+  pixelYDimension: 0xa003,
+  defaultCropSize: 0xc620,
 } as const;
+/** Photometric interpretations of sensor data: a colour filter array, or DNG's demosaiced LinearRaw. */
+const SENSOR_PHOTOMETRIC = new Set([32803, 34892]);
 /** IFDs visited at most: real RAWs have under 20; a loop or a fuzzed file must not run forever. */
 const MAX_IFDS = 64;
 
@@ -36,7 +45,8 @@ interface Candidate {
   length: number;
 }
 
-export function extractRawPreview(input: Buffer): RawPreview {
+/** Every IFD of the file: IFD0's chain, SubIFDs and EXIF IFDs, each visited once. */
+function readRawIfds(input: Buffer): { le: boolean; ifds: Ifd[] } {
   const { littleEndian: le, firstIfd } = readTiffHeader(input);
   const ifds: Ifd[] = [];
   const seen = new Set<number>();
@@ -52,6 +62,11 @@ export function extractRawPreview(input: Buffer): RawPreview {
     }
   };
   visit(firstIfd);
+  return { le, ifds };
+}
+
+export function extractRawPreview(input: Buffer): RawPreview {
+  const { le, ifds } = readRawIfds(input);
   const ifd0 = ifds[0];
   const orientation = ifd0?.entries.get(TAG.orientation)?.value ?? 1;
 
@@ -153,4 +168,37 @@ export function isPlainTiff(input: Buffer): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The size of the picture in the sensor data, as the file declares it: the full-resolution image
+ * IFD (subfile type 0 holding CFA or LinearRaw samples, or 12+ bits per sample), its DNG
+ * DefaultCropSize when it has one, else EXIF's PixelX/YDimension; undefined when nothing says.
+ */
+export function rawImageSize(input: Buffer): { width: number; height: number } | undefined {
+  let ifds: Ifd[];
+  let le: boolean;
+  try {
+    ({ le, ifds } = readRawIfds(input));
+  } catch {
+    return undefined;
+  }
+  let best: { width: number; height: number } | undefined;
+  let exif: { width: number; height: number } | undefined;
+  for (const { entries } of ifds) {
+    const x = entries.get(TAG.pixelXDimension)?.value;
+    const y = entries.get(TAG.pixelYDimension)?.value;
+    if (x && y) exif = { width: x, height: y };
+    const width = entries.get(TAG.imageWidth)?.value;
+    const height = entries.get(TAG.imageLength)?.value;
+    const full = (entries.get(TAG.subfileType)?.value ?? 0) === 0;
+    const bits = entries.get(TAG.bitsPerSample)?.value ?? 8;
+    const photometric = entries.get(TAG.photometric)?.value ?? 0;
+    if (!width || !height || !full || !(SENSOR_PHOTOMETRIC.has(photometric) || bits >= 12)) continue;
+    const crop = tagNumbers(input, le, entries.get(TAG.defaultCropSize), 2);
+    const size =
+      crop.length === 2 ? { width: crop[0] ?? width, height: crop[1] ?? height } : { width, height };
+    if (!best || size.width * size.height > best.width * best.height) best = size;
+  }
+  return best ?? exif;
 }

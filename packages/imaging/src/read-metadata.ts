@@ -4,11 +4,12 @@
  * failure here yields an empty result rather than an error.
  */
 import exifr from "exifr";
+import { readCaptureTime } from "./capture-time.ts";
 import type { PhotoMetadata } from "./types.ts";
 
 type Descriptive = Pick<
   PhotoMetadata,
-  "captureTime" | "camera" | "lens" | "caption" | "artist" | "copyright"
+  "captureTime" | "capture" | "camera" | "device" | "lens" | "caption" | "artist" | "copyright"
 >;
 
 const OPTIONS = {
@@ -38,11 +39,23 @@ export async function readMetadata(input: Buffer): Promise<Descriptive> {
   }
   if (!tags) return {};
   const result: Descriptive = {};
-  const set = (key: keyof Descriptive, value: string | undefined): void => {
+  const set = (key: Exclude<keyof Descriptive, "capture" | "device">, value: string | undefined): void => {
     if (value) result[key] = value;
   };
-  set("captureTime", captureTime(tags));
-  set("camera", camera(text(tags.Make), text(tags.Model)));
+  const capture = readCaptureTime(tags, text);
+  if (capture) {
+    result.capture = capture;
+    // To the second, as before sub-seconds were read: "2024-06-01T12:34:56+02:00".
+    set("captureTime", capture.iso.replace(/\.\d{3}/, ""));
+  }
+  const make = text(tags.Make);
+  const model = text(tags.Model);
+  set("camera", camera(make, model));
+  // EXIF BodySerialNumber (exifr calls it SerialNumber, as XMP's aux:SerialNumber), DNG CameraSerialNumber.
+  const serial = text(tags.SerialNumber) ?? text(tags.CameraSerialNumber);
+  if (make || model || serial) {
+    result.device = { ...(make && { make }), ...(model && { model }), ...(serial && { serial }) };
+  }
   set("lens", text(tags.LensModel) ?? text(tags.Lens) ?? text(tags.LensInfo));
   set("caption", text(tags.Caption) ?? text(tags.description) ?? text(tags.ImageDescription));
   set("artist", text(tags.Artist) ?? text(tags.Byline) ?? text(tags.creator));
@@ -70,19 +83,4 @@ function camera(make: string | undefined, model: string | undefined): string | u
   if (!make) return model;
   const brand = make.split(/\s+/)[0] ?? make;
   return model.toLowerCase().startsWith(brand.toLowerCase()) ? model : `${make} ${model}`;
-}
-
-const EXIF_DATE = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/;
-
-function captureTime(tags: Record<string, unknown>): string | undefined {
-  const exif = text(tags.DateTimeOriginal) ?? text(tags.CreateDate) ?? text(tags.DateTime);
-  const match = exif ? EXIF_DATE.exec(exif) : null;
-  if (match) {
-    const [, y, mo, d, h, mi, s] = match;
-    if (y === "0000") return undefined; // cameras with an unset clock write zeros
-    const offset = text(tags.OffsetTimeOriginal) ?? text(tags.OffsetTime);
-    return `${y}-${mo}-${d}T${h}:${mi}:${s}${offset && /^[+-]\d{2}:\d{2}$/.test(offset) ? offset : ""}`;
-  }
-  const xmp = text(tags.DateCreated);
-  return xmp && /^\d{4}-\d{2}-\d{2}/.test(xmp) ? xmp : undefined;
 }

@@ -1,18 +1,28 @@
 /**
- * Renders the three renditions from one decode. The source is decoded once, upright, in sRGB, at the
+ * Renders the renditions from one decode. The source is decoded once, upright, in sRGB, at the
  * smallest size every rendition can be made from (JPEG shrink-on-load makes that cheap for big
- * photos); the renditions are then cut from those pixels in parallel.
+ * photos); the frame analysis and Instagram's source rules read those pixels, and the renditions
+ * are then cut from them in parallel. The Instagram rendition is made only when the rules allow it,
+ * and checked against them once encoded.
  */
 import sharp, { type Sharp } from "sharp";
 import { ImagingError } from "./errors.ts";
+import { analyseFrame, type FrameAnalysis } from "./frame-analysis.ts";
 import {
   INSTAGRAM_LIMITS,
   type InstagramFrame,
   instagramScale,
   planInstagramFrame,
 } from "./instagram-frame.ts";
+import { checkInstagramRendition, checkInstagramSource, type InstagramRefusal } from "./instagram-rules.ts";
 import type { OpenedImage } from "./open-image.ts";
 import type { RenderedImage, Rendition, RenditionOptions } from "./types.ts";
+
+/** The renditions and the analysis; `instagram` says whether the Instagram rendition was made. */
+export type Rendered = { analysis: FrameAnalysis } & (
+  | { instagram: { status: "ready" }; renditions: Record<Rendition, RenderedImage> }
+  | { instagram: InstagramRefusal; renditions: Record<Exclude<Rendition, "instagram">, RenderedImage> }
+);
 
 /** Pixels in memory: 8-bit sRGB, no alpha (JPEG has none; transparent areas become white). */
 interface Pixels {
@@ -36,7 +46,7 @@ export async function renderRenditions(
   image: OpenedImage,
   options: RenditionOptions,
   kept: KeptExif,
-): Promise<Record<Rendition, RenderedImage>> {
+): Promise<Rendered> {
   const { width, height } = image;
   const longEdge = Math.max(width, height);
   const frame = planInstagramFrame(width, height, options.instagramWidth, options.aspect);
@@ -66,17 +76,32 @@ export async function renderRenditions(
       .toBuffer();
     return { data, contentType: "image/webp", ...size };
   };
-  const instagram = async (): Promise<RenderedImage> => {
+  const instagram = async (): Promise<RenderedImage | InstagramRefusal> => {
     const pixels = await composeInstagram(base, frame, options.padBackground ?? "blur");
-    const data = await encodeWithinBytes(
-      (quality) => finishJpeg(sharp(pixels.data, { raw: pixels.raw }), quality, false).toBuffer(),
-      options.jpegQuality,
-      INSTAGRAM_LIMITS.maxBytes,
-    );
-    return { data, contentType: "image/jpeg", width: frame.width, height: frame.height };
+    let data: Buffer;
+    try {
+      data = await encodeWithinBytes(
+        (quality) => finishJpeg(sharp(pixels.data, { raw: pixels.raw }), quality, false).toBuffer(),
+        options.jpegQuality,
+        INSTAGRAM_LIMITS.maxBytes,
+      );
+    } catch (error) {
+      if (!(error instanceof ImagingError && error.code === "too_large")) throw error;
+      return { status: "refused", code: "file_size", reason: error.message };
+    }
+    const image = { data, contentType: "image/jpeg", width: frame.width, height: frame.height };
+    return (await checkInstagramRendition(image)) ?? image;
   };
-  const [ig, w, t] = await Promise.all([instagram(), web(), thumbnail()]);
-  return { instagram: ig, web: w, thumbnail: t };
+  // The renditions encode on libvips's threads while this thread analyses the frame. The rules
+  // read the analysis; a refused photo's Instagram JPEG (rare) is then dropped, failure included.
+  const made = Promise.all([web(), thumbnail()]);
+  const posted = instagram();
+  posted.catch(() => undefined);
+  const analysis = await analyseFrame({ data: base.data, width: base.raw.width, height: base.raw.height });
+  const refusal = checkInstagramSource({ width, height, ...analysis.colour });
+  const [[w, t], ig] = await Promise.all([made, refusal ?? posted]);
+  if ("status" in ig) return { analysis, instagram: ig, renditions: { web: w, thumbnail: t } };
+  return { analysis, instagram: { status: "ready" }, renditions: { instagram: ig, web: w, thumbnail: t } };
 }
 
 /**

@@ -2,6 +2,8 @@
  * The public shapes of `@photo-relay/imaging`. The convert Lambda codes against these names; change
  * them only together with `packages/pipeline`.
  */
+import type { FrameAnalysis } from "./frame-analysis.ts";
+import type { InstagramRefusal } from "./instagram-rules.ts";
 
 /** The three outputs every photo gets. */
 export type Rendition = "instagram" | "web" | "thumbnail";
@@ -32,6 +34,31 @@ export interface RenderedImage {
   height: number;
 }
 
+/** When the shutter fired, as precisely as the file says (EXIF DateTimeOriginal + SubSecTimeOriginal + OffsetTimeOriginal). */
+export interface CaptureTime {
+  /** ISO 8601 as the camera wrote it, with milliseconds when it recorded sub-seconds and the UTC offset when it recorded one: "2024-06-01T12:34:56.370+02:00". */
+  iso: string;
+  /**
+   * Milliseconds since the Unix epoch. With an offset, the true instant; without one, the camera's
+   * wall clock read as UTC: right for the gaps between frames of one camera, not across time zones.
+   */
+  epochMs: number;
+  /** The file recorded its UTC offset (`epochMs` is a true instant). */
+  hasOffset: boolean;
+  /** The file recorded sub-seconds; without them, frames shot within one second share a time. */
+  hasSubSeconds: boolean;
+}
+
+/** The body that took the photo, for telling one camera's burst from another's. */
+export interface CaptureDevice {
+  /** EXIF Make as written ("NIKON CORPORATION", "Apple"). */
+  make?: string;
+  /** EXIF Model as written ("NIKON D800", "iPhone 11 Pro"); for a phone, the device model. */
+  model?: string;
+  /** The body's serial number (EXIF BodySerialNumber, DNG CameraSerialNumber, XMP aux:SerialNumber). */
+  serial?: string;
+}
+
 export interface PhotoMetadata {
   /** Detected from magic bytes, e.g. "jpeg", "png", "webp", "heic", "nef". */
   format: string;
@@ -39,20 +66,47 @@ export interface PhotoMetadata {
   width: number;
   height: number;
   orientation?: number;
-  /** ISO 8601, with the camera's UTC offset when the file records one. */
+  /** ISO 8601 to the second, with the camera's UTC offset when the file records one. */
   captureTime?: string;
+  /** The capture time with sub-seconds, for ordering and grouping frames of a burst. */
+  capture?: CaptureTime;
+  /** "Make Model" shortened for display ("NIKON D800"). */
   camera?: string;
+  /** Make, model and serial as the file records them, for grouping by body. */
+  device?: CaptureDevice;
   lens?: string;
   caption?: string;
   artist?: string;
   copyright?: string;
 }
 
-export interface ConvertResult {
+interface ImageResultBase {
   kind: "image";
   metadata: PhotoMetadata;
+  /** The per-frame analysis behind "best of the burst": perceptual hash and quality scores. */
+  analysis: FrameAnalysis;
+}
+
+/** A photo with all three renditions: it may be posted. */
+export interface PublishableImage extends ImageResultBase {
+  instagram: { status: "ready" };
   renditions: Record<Rendition, RenderedImage>;
 }
+
+/**
+ * A photo that must not be posted: the web and thumbnail renditions are made, the Instagram one is
+ * not, and `instagram` says why (record it as "Instagram rendition refused: <code>: <reason>").
+ */
+export interface UnpublishableImage extends ImageResultBase {
+  instagram: InstagramRefusal;
+  renditions: Record<Exclude<Rendition, "instagram">, RenderedImage>;
+}
+
+/**
+ * A converted photo. `renditions.instagram` exists only once `instagram.status` is narrowed to
+ * "ready", so a caller cannot post a photo the rules refused without the compiler noticing.
+ */
+export type ConvertResult = PublishableImage | UnpublishableImage;
 
 /** What an MP4/MOV says about itself, read from its boxes without decoding a frame. */
 export interface VideoProbe {

@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { convertPhoto, DEFAULT_RENDITION_OPTIONS, ImagingError } from "../src/index.ts";
+import { convertPhoto, DEFAULT_RENDITION_OPTIONS, extractRawPreview, ImagingError } from "../src/index.ts";
 import { pictureDistance } from "./fixtures/images.ts";
-import { expectCleanRenditions, readBack } from "./fixtures/inspect.ts";
+import { expectCleanImage, expectCleanRenditions, readBack } from "./fixtures/inspect.ts";
 
 const corpus = process.env.MEDIA_CORPUS;
 const options = DEFAULT_RENDITION_OPTIONS;
@@ -16,11 +16,14 @@ if (!corpus) {
   console.warn("imaging corpus tests skipped: MEDIA_CORPUS is not set (e.g. MEDIA_CORPUS=../shared/media)");
 }
 
-/** Every image file and what it must convert to (format, upright size). */
-const IMAGES: Record<string, { format: string; width: number; height: number; camera?: string }> = {
+/** Every image file and what it must convert to (format, upright size; `refused`: Instagram's verdict). */
+const IMAGES: Record<
+  string,
+  { format: string; width: number; height: number; camera?: string; refused?: string }
+> = {
   "formats/avif_canon-eos-70d_exif.avif": { format: "avif", width: 5472, height: 3648 },
   "formats/cmyk_no-icc.jpg": { format: "jpeg", width: 500, height: 333 },
-  "formats/gif_animated_rotating-squares.gif": { format: "gif", width: 80, height: 80 },
+  "formats/gif_animated_rotating-squares.gif": { format: "gif", width: 80, height: 80, refused: "too_small" },
   "formats/heic_iphone-11-pro.heic": {
     format: "heic",
     width: 3024,
@@ -28,7 +31,12 @@ const IMAGES: Record<string, { format: string; width: number; height: number; ca
     camera: "Apple iPhone 11 Pro",
   },
   "formats/png16_rgb_flag-netherlands.png": { format: "png", width: 900, height: 600 },
-  "formats/png16_rgb_trns_pngsuite-tbgn2c16.png": { format: "png", width: 32, height: 32 },
+  "formats/png16_rgb_trns_pngsuite-tbgn2c16.png": {
+    format: "png",
+    width: 32,
+    height: 32,
+    refused: "too_small",
+  },
   "formats/png_rgba_blackbug.png": { format: "png", width: 2048, height: 1536 },
   "formats/progressive_huawei-ele-l29_gps.jpg": {
     format: "jpeg",
@@ -37,7 +45,12 @@ const IMAGES: Record<string, { format: string; width: number; height: number; ca
     camera: "HUAWEI ELE-L29",
   },
   "formats/tiff_8bit-rgb_iphone5c-photoshop.tif": { format: "tiff", width: 320, height: 240 },
-  "formats/webp_animated_rotating-squares.webp": { format: "webp", width: 80, height: 80 },
+  "formats/webp_animated_rotating-squares.webp": {
+    format: "webp",
+    width: 80,
+    height: 80,
+    refused: "too_small",
+  },
   "formats/webp_lossless_alpha.webp": { format: "webp", width: 386, height: 395 },
   "formats/webp_lossy_google-gallery-4.webp": { format: "webp", width: 1024, height: 772 },
   "gps/nikon-coolpix-p6000_gps.jpg": {
@@ -46,8 +59,9 @@ const IMAGES: Record<string, { format: string; width: number; height: number; ca
     height: 480,
     camera: "NIKON COOLPIX P6000",
   },
-  "raw/canon-eos-6d_acr-reduced.dng": { format: "dng", width: 1024, height: 683, camera: "Canon EOS 6D" },
-  "broken/wrongext_is-jpeg.png": { format: "jpeg", width: 240, height: 180 },
+  // Its preview is 1024x683, its sensor image 1224x816: LibRaw develops the sensor data.
+  "raw/canon-eos-6d_acr-reduced.dng": { format: "dng", width: 1224, height: 816, camera: "Canon EOS 6D" },
+  "broken/wrongext_is-jpeg.png": { format: "jpeg", width: 240, height: 180, refused: "too_small" },
   "broken/wrongext_is-jpeg.nef": { format: "jpeg", width: 2000, height: 3008, camera: "NIKON D70s" },
 };
 
@@ -90,12 +104,25 @@ describe.skipIf(!corpus)("imaging: the real-world media corpus (MEDIA_CORPUS)", 
     expect(missing, `missing from ${corpus}`).toEqual([]);
   });
 
-  for (const [file, expected] of Object.entries(IMAGES)) {
-    it(`converts ${file}`, async () => {
-      const result = await expectCleanRenditions(await convertPhoto(read(file), options));
+  for (const [file, { refused, ...expected }] of Object.entries(IMAGES)) {
+    it(`converts ${file}${refused ? ` (Instagram: ${refused})` : ""}`, async () => {
+      const converted = await convertPhoto(read(file), options);
+      const result = refused ? await expectCleanImage(converted) : await expectCleanRenditions(converted);
       expect(result.metadata).toMatchObject(expected);
+      expect(result.instagram).toMatchObject(
+        refused ? { status: "refused", code: refused } : { status: "ready" },
+      );
     });
   }
+
+  it("reads the phone's device model and the cameras' capture times", async () => {
+    const heic = await convertPhoto(read("formats/heic_iphone-11-pro.heic"), options);
+    expect(heic).toMatchObject({ metadata: { device: { make: "Apple", model: "iPhone 11 Pro" } } });
+    const huawei = await convertPhoto(read("formats/progressive_huawei-ele-l29_gps.jpg"), options);
+    expect(huawei).toMatchObject({
+      metadata: { device: { model: "ELE-L29" }, capture: { hasSubSeconds: true } },
+    });
+  });
 
   it("strips the GPS that the camera files carry", async () => {
     for (const file of [
@@ -103,11 +130,22 @@ describe.skipIf(!corpus)("imaging: the real-world media corpus (MEDIA_CORPUS)", 
       "formats/progressive_huawei-ele-l29_gps.jpg",
       "broken/wrongext_is-jpeg.png",
     ]) {
-      const result = await expectCleanRenditions(await convertPhoto(read(file), options));
+      const result = await expectCleanImage(await convertPhoto(read(file), options));
       for (const rendition of Object.values(result.renditions)) {
         expect((await readBack(rendition)).tags.latitude, file).toBeUndefined();
       }
     }
+  });
+
+  it("develops the 6D DNG's sensor data into the picture its (smaller) preview shows", async () => {
+    const dng = read("raw/canon-eos-6d_acr-reduced.dng");
+    const result = await convertPhoto(dng, options);
+    if (result.kind !== "image") throw new Error("expected an image");
+    expect(result.renditions.web).toMatchObject({ width: 1224, height: 816 });
+    const preview = extractRawPreview(dng);
+    expect(preview).toMatchObject({ width: 1024, height: 683 });
+    // Adobe rendered the preview with its own tone curve, LibRaw with dcraw's: close, not equal.
+    expect(await pictureDistance(result.renditions.web.data, preview.jpeg)).toBeLessThan(25);
   });
 
   it("turns every orientation sample upright (compared with the _1 reference)", async () => {

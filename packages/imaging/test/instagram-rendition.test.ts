@@ -8,7 +8,7 @@ import {
 } from "../src/index.ts";
 import { encodeWithinBytes } from "../src/render-renditions.ts";
 import { near, pixelAt, quadrants } from "./fixtures/images.ts";
-import { expectCleanRenditions } from "./fixtures/inspect.ts";
+import { expectCleanRenditions, expectPublishable } from "./fixtures/inspect.ts";
 
 describe("imaging: the Instagram rendition", () => {
   it("keeps photos already inside 4:5 … 1.91:1 as they are, at the configured width", () => {
@@ -84,8 +84,9 @@ describe("imaging: the Instagram rendition", () => {
     const padded = await expectCleanRenditions(await convertPhoto(panorama, DEFAULT_RENDITION_OPTIONS));
     expect(padded.renditions.instagram).toMatchObject({ width: 1080, height: 566 });
     expect(padded.renditions.web).toMatchObject({ width: 2048, height: 683 }); // the web rendition is never padded
-    const white = await convertPhoto(panorama, { ...DEFAULT_RENDITION_OPTIONS, padBackground: "white" });
-    if (white.kind !== "image") throw new Error("expected an image");
+    const white = expectPublishable(
+      await convertPhoto(panorama, { ...DEFAULT_RENDITION_OPTIONS, padBackground: "white" }),
+    );
     expect(near(await pixelAt(white.renditions.instagram.data, 0.5, 0.01), [255, 255, 255], 3)).toBe(true);
     expect(near(await pixelAt(white.renditions.instagram.data, 0.1, 0.4), [220, 30, 30], 30)).toBe(true);
     const cropped = await expectCleanRenditions(

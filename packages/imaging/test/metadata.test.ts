@@ -3,7 +3,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { convertPhoto, DEFAULT_RENDITION_OPTIONS } from "../src/index.ts";
 import { quadrants } from "./fixtures/images.ts";
-import { expectCleanRenditions, readBack } from "./fixtures/inspect.ts";
+import { expectCleanImage, expectCleanRenditions, readBack } from "./fixtures/inspect.ts";
 
 const XMP = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
@@ -55,6 +55,58 @@ describe("imaging: metadata", () => {
     });
   });
 
+  it("reads the capture time to the millisecond, with its offset, and the body's serial", async () => {
+    const frame = (subSeconds: string, extra: Record<string, string> = {}) =>
+      quadrants(320, 240)
+        .withExif({
+          IFD0: { Make: "NIKON CORPORATION", Model: "NIKON D800" },
+          IFD2: {
+            DateTimeOriginal: "2024:06:01 12:34:56",
+            SubSecTimeOriginal: subSeconds,
+            BodySerialNumber: "3004567",
+            ...extra,
+          },
+        })
+        .jpeg()
+        .toBuffer();
+    const convert = async (input: Buffer) => {
+      const result = await convertPhoto(input, DEFAULT_RENDITION_OPTIONS);
+      if (result.kind !== "image") throw new Error("expected an image");
+      return result.metadata;
+    };
+    const first = await convert(await frame("37", { OffsetTimeOriginal: "+02:00" }));
+    expect(first).toMatchObject({
+      captureTime: "2024-06-01T12:34:56+02:00",
+      capture: { iso: "2024-06-01T12:34:56.370+02:00", hasOffset: true, hasSubSeconds: true },
+      device: { make: "NIKON CORPORATION", model: "NIKON D800", serial: "3004567" },
+    });
+    expect(first.capture?.epochMs).toBe(Date.parse("2024-06-01T10:34:56.370Z"));
+    // Two frames of a 4 fps burst within one second, and no offset: the gap is still exact.
+    const a = await convert(await frame("12"));
+    const b = await convert(await frame("370"));
+    expect(a.capture).toMatchObject({ iso: "2024-06-01T12:34:56.120", hasOffset: false });
+    expect((b.capture?.epochMs ?? 0) - (a.capture?.epochMs ?? 0)).toBe(250);
+    const whole = await convert(
+      await quadrants(320, 240)
+        .withExif({ IFD2: { DateTimeOriginal: "2024:06:01 12:34:56" } })
+        .jpeg()
+        .toBuffer(),
+    );
+    expect(whole.capture).toMatchObject({ iso: "2024-06-01T12:34:56", hasSubSeconds: false });
+  });
+
+  it("names a phone by its device model", async () => {
+    const phone = await quadrants(320, 240)
+      .withExif({
+        IFD0: { Make: "Apple", Model: "iPhone 15 Pro" },
+        IFD2: { DateTimeOriginal: "2024:06:01 12:34:56" },
+      })
+      .jpeg()
+      .toBuffer();
+    const result = await convertPhoto(phone, DEFAULT_RENDITION_OPTIONS);
+    expect(result).toMatchObject({ metadata: { device: { make: "Apple", model: "iPhone 15 Pro" } } });
+  });
+
   it("strips GPS and every other tag from the renditions", async () => {
     await expectCleanRenditions(await convertPhoto(await cameraJpeg(), DEFAULT_RENDITION_OPTIONS));
   });
@@ -82,7 +134,7 @@ describe("imaging: metadata", () => {
       iptcSegment({ 120: "Finish line, stage 4", 80: "Jo Press" }),
       jpeg.subarray(2),
     ]);
-    const result = await expectCleanRenditions(await convertPhoto(withIptc, DEFAULT_RENDITION_OPTIONS));
+    const result = await expectCleanImage(await convertPhoto(withIptc, DEFAULT_RENDITION_OPTIONS));
     expect(result).toMatchObject({ metadata: { caption: "Finish line, stage 4", artist: "Jo Press" } });
   });
 

@@ -9,32 +9,48 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Agent, type AgentOptions, startAgent } from "@photo-relay/agent";
-import { type Config, createLogger, type Logger, loadConfig } from "@photo-relay/core";
-import { createHandler as convertHandler } from "@photo-relay/functions/convert";
-import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
-import { createHandler as publishHandler } from "@photo-relay/functions/publish";
+import { type ConfigNeed, type ConfigWith, createLogger, type Logger, loadConfig } from "@photo-relay/core";
 import { type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "@photo-relay/graph-sandbox";
 import { type RefreshOutcome, refreshStoredToken } from "@photo-relay/instagram";
+import { createDeadLetterRuntime } from "@photo-relay/pipeline/dead-letters";
 import {
   closePublishRuntime,
   createPublishRuntime,
   type PublishRuntime,
 } from "@photo-relay/pipeline/publish";
 import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
-import { STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startDynamo } from "./dynamodb-server.ts";
+import { bundledFunctions, type FunctionBundles, sourceFunctions } from "./local-functions.ts";
+import { startPipelineConsumers } from "./pipeline-consumers.ts";
 import {
   createPhotosTable,
   createQueuesAndBucket,
   type QueueOverrides,
+  type QueueRef,
   type StageName,
+  type StageQueues,
 } from "./resources.ts";
 import { allowCors } from "./s3-cors.ts";
+import { answerMultipartListings } from "./s3-multipart-listing.ts";
+import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
-import { type Consumer, startConsumer } from "./sqs-runner.ts";
 import { startWebServer } from "./web-server.ts";
+
+/** What the local stack provides itself: every resource, so tests and tools need no checks. */
+const LOCAL_NEEDS = [
+  "s3.bucket",
+  "dynamodb.table",
+  "sqs.convertQueueUrl",
+  "sqs.mirrorQueueUrl",
+  "sqs.publishQueueUrl",
+  "sqs.convertDlqUrl",
+  "sqs.mirrorDlqUrl",
+  "sqs.publishDlqUrl",
+  "api.token",
+] as const satisfies readonly ConfigNeed[];
+type LocalNeed = (typeof LOCAL_NEEDS)[number];
 
 export interface LocalStackOptions {
   /** Everything the stack keeps across restarts lives under this folder. */
@@ -61,6 +77,13 @@ export interface LocalStackOptions {
   agentOptions?: Partial<Omit<AgentOptions, "inbox" | "s3">>;
   logger?: Logger;
   /**
+   * Run the functions from these bundles (`npm run build:functions`), each in a worker with the
+   * environment and links Lambda would give it, instead of from their sources over the stack's
+   * runtimes. The settings then reach them as they do on AWS: variables, `PHOTO_RELAY_SETTINGS`
+   * and links — a test that changes `runtime.config` afterwards does not reach them.
+   */
+  bundles?: FunctionBundles;
+  /**
    * Where `PHOTO_RELAY_*` settings and `PHOTO_RELAY_CONFIG` are read from (default `process.env`):
    * they replace the local defaults, e.g. a real FTPS mirror target or another Graph API.
    */
@@ -69,7 +92,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   urls: { aws: string; dynamodb: string; api: string; web: string; graph: string };
-  config: Config;
+  /** Every resource the stack starts is named in it (unlike a Lambda function's config, which holds its own needs). */
+  config: ConfigWith<LocalNeed>;
   apiToken: string;
   runtime: Runtime;
   /** The runtime of the publish function and the API: the runtime plus the Instagram account. */
@@ -86,6 +110,8 @@ export interface LocalStack {
 const TOKEN_REFRESH_MS = 3_600_000;
 
 const HOST = "127.0.0.1";
+/** The SNS topic the dead-letter alerts go to, and the queue subscribed to it. */
+const ALERTS = "photo-relay-alerts";
 const REGION = "us-east-1";
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -110,9 +136,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => fauxqs.stop());
     const stopCors = allowCors(fauxqs.port);
     stops.push(async () => stopCors());
+    const stopListings = answerMultipartListings(fauxqs.port, join(dataDir, "s3"));
+    stops.push(async () => stopListings());
     const awsUrl = `http://${HOST}:${fauxqs.port}`;
     const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
     const queues = withLoopbackUrls(createQueuesAndBucket(fauxqs, names, options.queueOverrides), awsUrl);
+    // Dead-letter alerts land on a queue of their own, as an e-mail subscription would receive them.
+    const alerts = fauxqs.createTopic(ALERTS);
+    fauxqs.createQueue(ALERTS);
+    fauxqs.subscribe({ topic: ALERTS, queue: ALERTS });
 
     const dynamo = await startDynamo(join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
     stops.push(() => dynamo.stop());
@@ -139,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const env = options.env ?? process.env;
     const config = loadConfig({
       env,
+      needs: LOCAL_NEEDS,
       defaults: [
         {
           region: REGION,
@@ -148,6 +181,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             convertQueueUrl: queues.convert.url,
             mirrorQueueUrl: queues.mirror.url,
             publishQueueUrl: queues.publish.url,
+            convertDlqUrl: queues.convert.dlq.url,
+            mirrorDlqUrl: queues.mirror.dlq.url,
+            publishDlqUrl: queues.publish.dlq.url,
           },
           dynamodb: { endpoint: dynamo.url, table: names.table },
           api: { token: apiToken },
@@ -165,20 +201,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             // Refreshed tokens are kept with the data, as SSM keeps them in AWS.
             tokenStore: { type: "file", path: join(dataDir, "instagram-token.json") },
           },
+          alerts: { topicArn: alerts.topicArn, endpoint: awsUrl },
         },
         options.settings ?? {},
       ],
     });
-    const runtime = createRuntime(config, {
+    const clientOptions = {
       logger: logger.createChild({ serviceName: "pipeline" }),
       // The emulators accept any credentials; AWS credentials of the caller's own are left to the SDK.
       ...(!env.AWS_ACCESS_KEY_ID && { credentials: LOCAL_CREDENTIALS }),
-    });
+    };
+    const runtime = createRuntime(config, clientOptions);
     const publishRuntime = createPublishRuntime(runtime);
     stops.push(async () => closePublishRuntime(publishRuntime));
+    const deadLetterRuntime = createDeadLetterRuntime(config, clientOptions);
+    stops.push(async () => deadLetterRuntime.close());
     // Token lifetimes run on the sandbox's clock, which tests move forward.
     const refreshToken = () =>
-      refreshStoredToken(publishRuntime.tokens, config.instagram, {
+      refreshStoredToken(publishRuntime.tokens, publishRuntime.config.instagram, {
         now: () => new Date(sandbox.clock.now()),
       });
     const refreshLogged = () =>
@@ -192,35 +232,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [{ bucket: names.bucket, prefix: "originals/", queueUrl: queues.convert.url }],
     );
     stops.push(stopNotifications);
+    const stopSweep = startMultipartSweep(runtime.clients.s3, names.bucket, logger);
+    stops.push(async () => stopSweep());
 
-    const handlers = {
-      convert: convertHandler(() => runtime),
-      mirror: mirrorHandler(() => runtime),
-      publish: publishHandler(() => publishRuntime),
-    };
-    const consumers: Consumer[] = (Object.keys(handlers) as StageName[]).map((stage) =>
-      startConsumer({
-        functionName: `photo-relay-${stage}`,
-        queueUrl: queues[stage].url,
-        queueArn: queues[stage].arn,
-        region: REGION,
-        handler: handlers[stage],
-        sqs: runtime.clients.sqs,
-        logger,
-        batchSize: STAGE_SETTINGS[stage].batchSize,
-        timeoutMs: STAGE_SETTINGS[stage].timeoutSeconds * 1000,
-        memoryMb: STAGE_SETTINGS[stage].memoryMb,
-        // Convert: one photo per core here (AWS scales it freely); mirror and publish: AWS's cap
-        // (infra/functions.ts, maximumConcurrency 2), so a step that waits in Graph does not hold the next photo.
-        concurrency: 2,
-        waitSeconds: 1,
-      }),
-    );
+    const functions = options.bundles
+      ? bundledFunctions(config, options.bundles, logger.getLevelName())
+      : sourceFunctions({ runtime, publishRuntime, deadLetterRuntime });
+    stops.push(() => functions.stop());
+    const consumers = startPipelineConsumers({
+      queues,
+      handlers: functions.consumers,
+      sqs: runtime.clients.sqs,
+      region: REGION,
+      logger,
+    });
     stops.push(async () => {
       await Promise.all(consumers.map((c) => c.stop()));
     });
 
-    const api = await startApiServer(publishRuntime, HOST, ports.api ?? 0);
+    const api = await startApiServer(functions.api, HOST, ports.api ?? 0);
     stops.push(api.stop);
 
     let agent: Agent | undefined;
@@ -261,13 +291,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
 /** Queue URLs on 127.0.0.1 rather than the emulator's `sqs.<region>.localhost` host name. */
-function withLoopbackUrls<T extends Record<string, { url: string; arn: string }>>(
-  queues: T,
+function withLoopbackUrls(
+  queues: Record<StageName, StageQueues>,
   awsUrl: string,
-): T {
+): Record<StageName, StageQueues> {
+  const loopback = (q: QueueRef): QueueRef => ({ ...q, url: `${awsUrl}${new URL(q.url).pathname}` });
   return Object.fromEntries(
-    Object.entries(queues).map(([k, q]) => [k, { ...q, url: `${awsUrl}${new URL(q.url).pathname}` }]),
-  ) as T;
+    Object.entries(queues).map(([stage, q]) => [stage, { ...loopback(q), dlq: loopback(q.dlq) }]),
+  ) as Record<StageName, StageQueues>;
 }
 
 /** A random API token, made on first start and kept with the data. */

@@ -9,16 +9,21 @@ import {
   type AwsClientOptions,
   type AwsClients,
   type Config,
+  type ConfigWith,
   createAwsClients,
   createLogger,
   destroyAwsClients,
   type Logger,
+  requireConfig,
 } from "@photo-relay/core";
 import { JobQueues } from "./jobs/job-queues.ts";
 import { PhotoStore } from "./photo/photo-store.ts";
 
+/** What every stage reads: the bucket and the table (the queues each names where it sends). */
+export type PipelineConfig = ConfigWith<"s3.bucket" | "dynamodb.table">;
+
 export interface Runtime {
-  config: Config;
+  config: PipelineConfig;
   clients: AwsClients;
   photos: PhotoStore;
   queues: JobQueues;
@@ -31,14 +36,15 @@ export interface RuntimeOptions extends AwsClientOptions {
   now?: () => Date;
 }
 
-export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
+export function createRuntime(input: Config, options: RuntimeOptions = {}): Runtime {
+  const config = requireConfig(input, ["s3.bucket", "dynamodb.table"]);
   const clients = createAwsClients(config, options);
   const now = options.now ?? (() => new Date());
   return {
     config,
     clients,
     photos: new PhotoStore(clients.dynamo, config.dynamodb.table, now),
-    queues: new JobQueues(clients.sqs, config.sqs),
+    queues: new JobQueues(clients.sqs, config),
     logger: options.logger ?? createLogger("pipeline"),
     now,
   };

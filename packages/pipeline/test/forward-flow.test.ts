@@ -22,7 +22,7 @@ describe("the forward flow", () => {
       settings: { mirror: { renditions: ["web", "instagram"] }, instagram: { imageSource: "mirror" } },
     });
     stacks.push(stack);
-    const id = await uploadOriginal(stack, await cameraJpeg({ width: 64, height: 64, seed: 7100 }));
+    const id = await uploadOriginal(stack, await cameraJpeg({ width: 320, height: 320, seed: 7100 }));
     const done = await waitForPhoto(stack, id, (p) => p.status === "done", "published from the mirror");
     const steps = done.journey.map((e) => `${e.stage}:${e.status}`);
     const firstPublish = steps.findIndex((s) => s.startsWith("publish:"));

@@ -16,9 +16,20 @@ const tags = (n: number) => Array.from({ length: n }, (_, i) => `#tag${i}`).join
 let stack: LocalStack;
 let seed = 1;
 
-/** A JPEG whose EXIF carries a caption (ImageDescription), camera and capture time. */
+/**
+ * A JPEG whose EXIF carries a caption (ImageDescription), camera and capture time: 320 px of noise,
+ * since Instagram's rules refuse smaller or single-colour photos before any post.
+ */
 const captioned = (description: string) =>
-  sharp({ create: { width: 64, height: 64, channels: 3, background: { r: seed++ * 7, g: 80, b: 120 } } })
+  sharp({
+    create: {
+      width: 320,
+      height: 320,
+      channels: 3,
+      background: "#000000", // unused: the noise fills every pixel
+      noise: { type: "gaussian", mean: 60 + seed++, sigma: 30 },
+    },
+  })
     .jpeg()
     .withExifMerge({
       IFD0: { ImageDescription: description, Make: "NIKON CORPORATION", Model: "NIKON D800" },

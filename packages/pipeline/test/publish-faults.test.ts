@@ -22,7 +22,7 @@ afterAll(async () => {
 
 async function withFault(name: FaultName, options: FaultOptions) {
   const before = stack.sandbox.state.publishLog.length;
-  const jpeg = await cameraJpeg({ width: 64, height: 64, seed: seed++ });
+  const jpeg = await cameraJpeg({ width: 320, height: 320, seed: seed++ });
   stack.sandbox.faults.set(name, options);
   const id = await uploadOriginal(stack, jpeg);
   const photo = await waitForPhoto(

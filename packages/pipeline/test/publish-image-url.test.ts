@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 async function publishedFrom(stack: LocalStack, seed: number): Promise<string | undefined> {
-  const id = await uploadOriginal(stack, await cameraJpeg({ width: 64, height: 64, seed }));
+  const id = await uploadOriginal(stack, await cameraJpeg({ width: 320, height: 320, seed }));
   const done = await waitForPhoto(stack, id, (p) => p.status === "done", "published");
   return stack.sandbox.state.containers.get(done.stages.publish.containerId as string)?.imageUrl;
 }

@@ -50,7 +50,7 @@ describe("publish: quota", () => {
     const ids: string[] = [];
     for (let seed = 0; seed < BURST; seed += 20) {
       const batch = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => cameraJpeg({ width: 64, height: 64, seed: 5000 + seed + i })),
+        Array.from({ length: 20 }, (_, i) => cameraJpeg({ width: 320, height: 320, seed: 5000 + seed + i })),
       );
       ids.push(...(await Promise.all(batch.map((jpeg) => uploadOriginal(stack, jpeg)))));
     }
@@ -86,7 +86,7 @@ describe("publish: quota in manual mode", () => {
   it("POST /publish counts what goes now as published and what waits for the quota as deferred", async () => {
     const ids = await Promise.all(
       [1, 2, 3].map(async (i) =>
-        uploadOriginal(manual, await cameraJpeg({ width: 64, height: 64, seed: 7700 + i })),
+        uploadOriginal(manual, await cameraJpeg({ width: 320, height: 320, seed: 7700 + i })),
       ),
     );
     await waitFor(

@@ -18,7 +18,7 @@ const DAY_MS = 86_400_000;
 
 let stack: LocalStack;
 let seed = 9000;
-const photo = () => cameraJpeg({ width: 64, height: 64, seed: seed++ });
+const photo = () => cameraJpeg({ width: 320, height: 320, seed: seed++ });
 
 beforeAll(async () => {
   stack = await testStack({

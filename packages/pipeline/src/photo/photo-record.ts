@@ -6,6 +6,8 @@ import type { PhotoId, RenditionName } from "@photo-relay/core";
 
 export type StageName = "convert" | "mirror" | "publish";
 
+export const STAGE_NAMES: readonly StageName[] = ["convert", "mirror", "publish"];
+
 export type StageStatus =
   | "pending" // nothing happened yet
   | "running" // a consumer is working on it
@@ -31,6 +33,11 @@ export interface StageRecord {
   attempts: number;
   updatedAt: string;
   lastError?: StageError;
+  /**
+   * The stage's message gave up and reached its dead-letter queue (the subscriber marked it, and
+   * alerted); the stage is `failed`, `POST /photos/:id/retry` re-drives it.
+   */
+  deadLettered?: true;
 }
 
 export interface RenditionRecord {
@@ -90,6 +97,8 @@ export interface JourneyEvent {
   stage: StageName;
   status: StageStatus;
   error?: { code: string; message: string };
+  /** The stage's message reached its dead-letter queue. */
+  deadLettered?: true;
 }
 
 export interface PhotoRecord {
@@ -139,20 +148,22 @@ export function newPhoto(
 
 export const JOURNEY_LIMIT = 100;
 
-/** The journey after a change: one event per stage whose status changed. */
+/** The journey after a change: one event per stage whose status changed, or that was dead-lettered. */
 export function extendJourney(before: PhotoRecord, after: PhotoRecord, at: string): JourneyEvent[] {
-  const events = (Object.keys(after.stages) as StageName[])
-    .filter((name) => before.stages[name].status !== after.stages[name].status)
-    .map((stage): JourneyEvent => {
-      const { status, lastError } = after.stages[stage];
-      const failed = status === "failed" || status === "retrying";
-      return {
-        at,
-        stage,
-        status,
-        ...(failed && lastError && { error: { code: lastError.code, message: lastError.message } }),
-      };
-    });
+  const changed = (name: StageName) =>
+    before.stages[name].status !== after.stages[name].status ||
+    (after.stages[name].deadLettered && !before.stages[name].deadLettered);
+  const events = (Object.keys(after.stages) as StageName[]).filter(changed).map((stage): JourneyEvent => {
+    const { status, lastError, deadLettered } = after.stages[stage];
+    const failed = status === "failed" || status === "retrying";
+    return {
+      at,
+      stage,
+      status,
+      ...(failed && lastError && { error: { code: lastError.code, message: lastError.message } }),
+      ...(deadLettered && { deadLettered }),
+    };
+  });
   return [...(before.journey ?? []), ...events].slice(-JOURNEY_LIMIT);
 }
 

@@ -6,9 +6,9 @@
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import {
-  isPhotoId,
   ORIGINALS_PREFIX,
   type PhotoId,
+  photoIdOfKey,
   type RenditionName,
   renditionKey,
 } from "@photo-relay/core";
@@ -27,7 +27,7 @@ import { probeVideoFile } from "./video-header.ts";
 export const convertStage: Stage<CreatedObject> = {
   name: "convert",
   jobsOf: objectsCreated,
-  photoOf: (object) => idFromKey(object.key),
+  photoOf: (object) => photoIdOfKey(object.key),
   openBatch: runtimeOnly,
   run: convertObject,
 };
@@ -129,12 +129,6 @@ function recordFor(original: Original, key: string, now: Date): PhotoRecord {
     },
     now,
   );
-}
-
-/** Uploaders name originals by their SHA-256, the photo id (the id itself comes from the bytes). */
-function idFromKey(key: string): PhotoId | undefined {
-  const name = key.slice(ORIGINALS_PREFIX.length).split(".")[0] ?? "";
-  return isPhotoId(name) ? name : undefined;
 }
 
 /** S3 metadata is ASCII: uploaders percent-encode names such as `Müller.jpg`. */

@@ -3,9 +3,10 @@
  * by every record of the batch (a batch of photos goes over one connection, not one per file),
  * closed when the batch ends.
  */
-import type { MirrorTarget } from "@photo-relay/core";
+import { ConfigError, type MirrorTarget } from "@photo-relay/core";
 import { type MirrorSession, openSession } from "@photo-relay/mirror";
 import type { Runtime } from "../../runtime.ts";
+import { mirrorRecordBudgetSeconds, STAGE_SETTINGS } from "../../settings.ts";
 import type { Batch } from "../../stage-runner.ts";
 
 export interface MirrorSessions {
@@ -19,6 +20,11 @@ export interface MirrorRuntime extends Runtime {
 }
 
 export function openMirrorBatch(rt: Runtime): Batch<MirrorRuntime> {
+  const budget = mirrorRecordBudgetSeconds(rt.config.mirror.targets);
+  if (budget > STAGE_SETTINGS.mirror.timeoutSeconds)
+    throw new ConfigError([
+      `mirror.targets: one photo may take ${budget} s (each transport up to its timeoutMs), more than the ${STAGE_SETTINGS.mirror.timeoutSeconds} s the mirror function may run; lower timeoutMs or use fewer transports`,
+    ]);
   const open = new Map<string, MirrorSession>();
   const sessions: MirrorSessions = {
     open(target) {

@@ -12,7 +12,7 @@ import { jobsAfterMirror } from "../../jobs/photo-route.ts";
 import type { MirroredFile, PhotoRecord } from "../../photo/photo-record.ts";
 import { isFinished, setStage, startStage } from "../../photo/stage-transitions.ts";
 import type { Runtime } from "../../runtime.ts";
-import { STAGE_SETTINGS } from "../../settings.ts";
+import { mirrorRecordBudgetSeconds } from "../../settings.ts";
 import type { Stage, StepContext } from "../../stage-runner.ts";
 import { type MirrorRuntime, openMirrorBatch } from "./mirror-sessions.ts";
 
@@ -23,7 +23,7 @@ export const mirrorStage: Stage<MirrorJob, Runtime, MirrorRuntime> = {
   openBatch: openMirrorBatch,
   run: mirrorPhoto,
   // The records share connections, so they run one after another, each only with time to finish.
-  sequential: { recordBudgetMs: STAGE_SETTINGS.mirror.recordBudgetSeconds * 1000 },
+  sequential: { recordBudgetMs: (rt) => mirrorRecordBudgetSeconds(rt.config.mirror.targets) * 1000 },
 };
 
 export async function mirrorPhoto(
