@@ -46,6 +46,13 @@ export interface JournalRecord {
   attempts: number;
 }
 
+/** A save that has not started: newer snapshots of the same record replace its own. */
+interface Waiting {
+  snapshot: string;
+  durable: boolean;
+  written: Promise<void>;
+}
+
 /** States in which S3 holds the verified object (see {@link Journal.save}). */
 const AFTER_VERIFICATION = new Set<RecordState>(["verified", "archived"]);
 
@@ -53,6 +60,8 @@ export class Journal {
   readonly dir: string;
   /** Writes to one record are chained so concurrent part completions never interleave. */
   readonly #chains = new Map<string, Promise<void>>();
+  /** Per record, the save queued behind the running write, if any. */
+  readonly #waiting = new Map<string, Waiting>();
 
   constructor(spoolDir: string) {
     this.dir = join(spoolDir, "journal");
@@ -82,15 +91,29 @@ export class Journal {
    * later step (archived, removed) only means that step is done again, after a HeadObject.
    */
   save(record: JournalRecord): Promise<void> {
+    const { sha256 } = record;
     const snapshot = JSON.stringify(record);
     const durable = !AFTER_VERIFICATION.has(record.state);
-    return this.#chain(record.sha256, () =>
-      writeFileAtomic(this.#path(record.sha256), snapshot, { durable }),
-    );
+    const waiting = this.#waiting.get(sha256);
+    if (waiting) {
+      // A newer state of the record replaces one still waiting for its turn: one write persists
+      // both (two parts finishing together cost one write, not two in a row).
+      waiting.snapshot = snapshot;
+      waiting.durable ||= durable;
+      return waiting.written;
+    }
+    const next: Waiting = { snapshot, durable, written: Promise.resolve() };
+    this.#waiting.set(sha256, next);
+    next.written = this.#chain(sha256, () => {
+      if (this.#waiting.get(sha256) === next) this.#waiting.delete(sha256);
+      return writeFileAtomic(this.#path(sha256), next.snapshot, { durable: next.durable });
+    });
+    return next.written;
   }
 
   /** Forgets a record: only ever after its object is verified, or once its spool copy is gone. */
   remove(sha256: string): Promise<void> {
+    this.#waiting.delete(sha256); // a save after this one is written after it
     return this.#chain(sha256, () => rm(this.#path(sha256), { force: true }));
   }
 
