@@ -48,6 +48,11 @@ export async function convertObject(
   }
   try {
     step.about(original.id);
+    // The renditions are made while the photo is recorded (a write and a read-write to the
+    // table): a repeated notification of a converted photo then costs a conversion for nothing,
+    // which is rare, and every first conversion is that much sooner.
+    const rendering = original.kind === "image" ? convertPhoto(original.data, rt.config.convert) : undefined;
+    rendering?.catch(() => undefined); // its failure is taken below, once the record can hold it
     const existing = await rt.photos.ensure(recordFor(original, object.key, rt.now()));
     if (existing.stages.convert.status === "done") {
       step.log.info("already converted; handing the jobs on again", { key: object.key });
@@ -58,7 +63,11 @@ export async function convertObject(
     const converted =
       original.kind === "video"
         ? reelFields(await probeVideoFile(original.path, original.container))
-        : await renderImage(rt, original.id, original.data);
+        : await storeRenditions(
+            rt,
+            original.id,
+            await (rendering ?? convertPhoto(original.data, rt.config.convert)),
+          );
     const photo = await rt.photos.update(
       original.id,
       setStage("convert", { status: "done" }, converted, rt.now()),
@@ -71,8 +80,11 @@ export async function convertObject(
 }
 
 /** The photo's fields from its renditions (put into S3 here) and metadata. */
-async function renderImage(rt: Runtime, id: PhotoId, data: Buffer): Promise<Partial<PhotoRecord>> {
-  const result = await convertPhoto(data, rt.config.convert);
+async function storeRenditions(
+  rt: Runtime,
+  id: PhotoId,
+  result: Awaited<ReturnType<typeof convertPhoto>>,
+): Promise<Partial<PhotoRecord>> {
   if (result.kind === "video") return reelFields(result.probe);
   const rendered = Object.entries(result.renditions) as [RenditionName, (typeof result.renditions)["web"]][];
   // All at once: each is its own object, and the next stages start only once all are in.
