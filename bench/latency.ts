@@ -12,7 +12,10 @@
  *
  * The sandbox's daily publishing quota (50 posts, as Meta's) is raised to 1,000 and its hourly call
  * budget (200) to 100,000, so that all 141 photos are published without waiting for either (the
- * publish step stops waiting for Meta within the step once half the call budget is spent). `LATENCY_RUNS`, `LATENCY_BURST_FRAMES` (0: none) change the sizes. Run it alone
+ * publish step stops waiting for Meta within the step once half the call budget is spent).
+ * `LATENCY_RUNS`, `LATENCY_BURST_FRAMES` (0: none) change the sizes; `LATENCY_BUNDLES=1` runs each
+ * function from its bundle in a worker (as the e2e test does); `LATENCY_TRACE=1` prints every
+ * run's timeline and `LATENCY_MARKS=<file>` keeps them as JSON. Run it alone
  * (`npm run bench -- latency` or `node bench/latency.ts`): libuv's pool is sized for the local
  * stack only when nothing started it before.
  */

@@ -182,7 +182,19 @@ export async function runLatency(): Promise<BenchResult[]> {
   const photo = await d800Photo();
   const root = await mkdtemp(join(tmpdir(), "photo-relay-latency-"));
   const inbox = join(root, "inbox");
+  // `LATENCY_BUNDLES=1`: each function from its bundle in a worker, as a Lambda container (the e2e test's way).
+  const bundles =
+    process.env.LATENCY_BUNDLES === "1"
+      ? await (await import("../../scripts/function-build.ts")).freshBundles([
+          "api",
+          "convert",
+          "mirror",
+          "publish",
+          "deadLetter",
+        ])
+      : undefined;
   const stack = await startLocalStack({
+    ...(bundles && { bundles }),
     dataDir: join(root, ".data"),
     inbox,
     processedDir: join(root, "processed"),
@@ -193,10 +205,11 @@ export async function runLatency(): Promise<BenchResult[]> {
   });
   const taps = tapStack(stack);
   stack.agent?.on("delivered", (e) => taps.marks.add(e.sha256, "delivered"));
-  const on = stack.agent?.on as unknown as (e: string, fn: (p: { sha256: string }) => void) => void;
-  for (const e of ["spooled", "sending", "settled"]) on?.(e, (p) => taps.marks.add(p.sha256, `agent ${e}`));
   try {
-    process.stdout.write(`photo: ${(photo.length / 1e6).toFixed(1)} MB, 7360×4912; load ${load()}\n`);
+    const how = bundles
+      ? "functions from their bundles, each in a worker"
+      : "functions in process, as npm start";
+    process.stdout.write(`photo: ${(photo.length / 1e6).toFixed(1)} MB, 7360×4912; ${how}; load ${load()}\n`);
     const results = RUNS > 0 ? await singleFigures(taps, inbox, photo) : [];
     if (FRAMES > 0) results.push(...(await burstFigures(taps, inbox, photo)));
     return results;
