@@ -60,24 +60,24 @@ export const runtimeOnly = <R extends Runtime>(rt: R): Batch<R> => ({ scope: rt,
 
 /**
  * Handed to a stage with each job: the photo the work is about, a logger that names it, and the
- * time left in the invocation.
+ * time left in the invocation (unbounded outside one, e.g. when a test runs a step directly).
  */
 export class StepContext {
   readonly #logger: Logger;
-  readonly #remainingMs: () => number;
   #photoId: PhotoId | undefined;
   #log: Logger;
+  /** Milliseconds left before the invocation times out. */
+  readonly remainingMs: () => number;
 
-  constructor(logger: Logger, photoId: PhotoId | undefined, remainingMs: () => number = () => Infinity) {
+  constructor(
+    logger: Logger,
+    photoId: PhotoId | undefined,
+    remainingMs: () => number = () => Number.POSITIVE_INFINITY,
+  ) {
     this.#logger = logger;
-    this.#remainingMs = remainingMs;
     this.#photoId = photoId;
     this.#log = photoId ? forPhoto(logger, photoId) : logger;
-  }
-
-  /** Milliseconds left before the function is stopped (Lambda's `getRemainingTimeInMillis`). */
-  remainingMs(): number {
-    return this.#remainingMs();
+    this.remainingMs = remainingMs;
   }
 
   get photoId(): PhotoId | undefined {
@@ -124,12 +124,12 @@ export async function runRecord<Job, R extends Runtime, S extends Runtime>(
       error,
     );
   }
-  const remainingMs = () => context.getRemainingTimeInMillis();
   for (const job of jobs) {
-    const step = new StepContext(scope.logger, stage.photoOf(job), remainingMs);
+    const step = new StepContext(scope.logger, stage.photoOf(job), () => context.getRemainingTimeInMillis());
     try {
       const { next } = await stage.run(scope, job, step);
-      for (const nextJob of next) await scope.queues.send(nextJob);
+      // At once: the next stages are independent (convert hands mirror and publish their jobs).
+      await Promise.all(next.map((nextJob) => scope.queues.send(nextJob)));
     } catch (error) {
       await settle(scope, { stage: stage.name, queue }, record, step, error);
     }
