@@ -224,8 +224,10 @@ describe.each(Object.entries(FUNCTIONS))("synthesis: function %s", (name, spec) 
       properties: { minify: true, architecture: "x86_64" },
     });
     expect(fn.lambda.ephemeralStorage).toEqual({ size: spec.storage ?? 512 });
-    if (spec.install)
-      expect(Object.keys((fn.build?.properties as { install?: object }).install ?? {})).toEqual(spec.install);
+    if (spec.install) {
+      const { install } = (fn.build?.properties ?? {}) as { install?: object };
+      expect(Object.keys(install ?? {})).toEqual(spec.install);
+    }
   });
 
   it("has exactly its rights, no wildcard, and a role only Lambda may assume", () => {

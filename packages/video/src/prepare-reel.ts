@@ -1,5 +1,5 @@
 /**
- * The convert stage's video step: an original in S3 becomes a Reel in S3. The original streams to a
+ * What the pipeline's reel stage does: an original in S3 becomes a Reel in S3. The original streams to a
  * private temp folder (within a disk budget, for Lambda's /tmp), is made a Reel there, and the Reel
  * and its cover stream back; the folder is removed whatever happens.
  */
@@ -45,7 +45,7 @@ const COVER_ALLOWANCE = 10 * 1024 * 1024;
  * @example
  * const reel = await prepareReel({
  *   s3, input: { bucket, key: "originals/abc.mov" },
- *   output: { bucket, videoKey: "renditions/abc/reel.mp4", coverKey: "renditions/abc/cover.jpg" },
+ *   output: { bucket, videoKey: "renditions/abc/reel.mp4", coverKey: "renditions/abc/reel-cover.jpg" },
  *   deadlineMs: context.getRemainingTimeInMillis() - 30_000, tmpBudgetBytes: 2 * 1024 ** 3,
  * });
  * @throws VideoError for videos that cannot become a Reel here (with `over_disk_budget` and
