@@ -40,6 +40,7 @@ export const FUNCTIONS = {
     name: "Convert",
     handler: "functions/src/convert.handler",
     ...stage("convert"),
+    ephemeralStorageMb: STAGE_SETTINGS.convert.ephemeralStorageMb,
     // sharp is native; libheif-js and libraw-wasm load their WebAssembly from beside their own files.
     install: ["sharp", "heic-decode", "libheif-js", "libraw-wasm"],
     queue: { batchSize: STAGE_SETTINGS.convert.batchSize },

@@ -112,6 +112,7 @@ const FUNCTIONS: Record<
   Convert: {
     memory: 2048,
     timeout: 60,
+    storage: 4096,
     queues: [{ queue: "convert", batch: 1, maxConcurrency: undefined }],
     links: ["ConvertQueue", "Media", "MirrorQueue", "Photos", "PublishQueue", "ReelQueue"],
     rights: [

@@ -41,7 +41,15 @@ export const PUBLISH_MARGIN_SECONDS = 15;
 const PUBLISH_TIMEOUT_SECONDS = GRAPH_CALLS_PER_STEP * GRAPH_CALL_SECONDS + PUBLISH_MARGIN_SECONDS;
 
 export const STAGE_SETTINGS = {
-  convert: { timeoutSeconds: 60, memoryMb: 2048, batchSize: 1, visibilityTimeoutSeconds: 90, maxReceives: 5 },
+  convert: {
+    timeoutSeconds: 60,
+    memoryMb: 2048,
+    batchSize: 1,
+    visibilityTimeoutSeconds: 90,
+    maxReceives: 5,
+    // A video streams to /tmp to be hashed and its index read: any video the reel stage can take.
+    ephemeralStorageMb: 4096,
+  },
   mirror: {
     timeoutSeconds: 120,
     memoryMb: 512,
