@@ -47,7 +47,10 @@ async function heartbeat(agentId: string, at: Date, spoolFiles: number): Promise
 }
 
 beforeAll(async () => {
-  stack = await testStack({ publishMode: "manual" });
+  stack = await testStack({
+    publishMode: "manual",
+    settings: { instagram: { captionTemplate: "{filename} {hashtags}", hashtags: ["studio"] } },
+  });
   browser = await launchChromium();
   const sources = ["agent", "agent", "phone", "guest:AbCdEfGhIjKl", "agent"];
   for (const [i, source] of sources.entries()) {
@@ -156,10 +159,15 @@ describe("dashboard", () => {
   it("holds, skips and releases publishing, and saves a caption to post instead of the template's", async () => {
     const id = ids[1] as string;
     const page = await openDashboard("desktop", `#/photos/${id}`);
+    const preview = (which: string) => page.locator(`[data-caption="${which}"]`).textContent();
+    await page.waitForSelector('[data-caption="posted"]');
+    expect(await preview("posted")).toBe("DSC_0710.JPG #studio"); // the template's, until the owner writes one
     await page.fill('textarea[name="caption"]', "First dance #wedding");
     await page.click("text=Save caption");
     await page.waitForSelector("text=Caption saved");
     expect(await stack.runtime.photos.get(id)).toMatchObject({ captionOverride: "First dance #wedding" });
+    expect(await preview("posted")).toBe("First dance #wedding");
+    expect(await preview("template")).toBe("DSC_0710.JPG #studio");
     await page.click("text=Hold publishing");
     await page.waitForSelector("text=Release hold");
     expect(await stack.runtime.photos.get(id)).toMatchObject({ publishHold: "hold" });

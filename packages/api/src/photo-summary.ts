@@ -21,7 +21,7 @@ export interface PhotoSummary {
   format?: string;
   thumbnailUrl?: string;
   permalink?: string;
-  /** The owner held or skipped publishing (see `POST /photos/:id/hold`). */
+  /** The owner held or skipped publishing (see `POST /photos/:id/publishing`). */
   publishHold?: "hold" | "skip";
 }
 
@@ -57,7 +57,8 @@ export type SummarySource = Pick<
   | "bytes"
   | "format"
   | "renditions"
-> & { publishHold?: "hold" | "skip" };
+  | "publishHold"
+>;
 
 export async function summarize(rt: PublishRuntime, photo: SummarySource): Promise<PhotoSummary> {
   const stuck = STAGES.find(

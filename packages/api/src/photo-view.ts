@@ -1,11 +1,11 @@
 /**
  * Everything a photo's own page shows: the record (its journey included), a short-lived URL for
  * each rendition and the original, the mirrored files, the Instagram permalink, and the caption
- * the owner wrote to post instead of the template's (none: the template's is used).
+ * the owner wrote to post instead of the template's (none: the template's is used), beside the
+ * caption the publish stage would post now.
  */
-import type { PublishRuntime } from "@photo-relay/pipeline/api";
+import { type CaptionPreview, captionPreview, type PublishRuntime } from "@photo-relay/pipeline/api";
 import type { PhotoRecord } from "@photo-relay/pipeline/photo";
-import type { ChosenPhoto } from "./photo-choices.ts";
 import { type PhotoSummary, presignGet, summarize } from "./photo-summary.ts";
 
 export interface PhotoView {
@@ -19,10 +19,11 @@ export interface PhotoView {
     bytes: number;
     contentType: string;
   }>;
-  caption: { text: string | null; overridden: boolean };
+  /** The owner's caption (`text`, null for none) and what would be posted now (`preview`). */
+  caption: { text: string | null; overridden: boolean; preview: CaptionPreview };
 }
 
-export async function photoView(rt: PublishRuntime, photo: ChosenPhoto): Promise<PhotoView> {
+export async function photoView(rt: PublishRuntime, photo: PhotoRecord): Promise<PhotoView> {
   const { version: _v, kind: _k, ...record } = photo;
   const { leaseUntil: _l, ...publish } = photo.stages.publish;
   const renditions: PhotoView["renditions"] = await Promise.all(
@@ -48,6 +49,7 @@ export async function photoView(rt: PublishRuntime, photo: ChosenPhoto): Promise
     caption: {
       text: photo.captionOverride ?? null,
       overridden: photo.captionOverride !== undefined,
+      preview: await captionPreview(rt, photo),
     },
   };
 }

@@ -72,6 +72,8 @@ const REFUSALS = {
   not_publishable: "the photo failed conversion and cannot be published",
   bad_carousel: "a carousel takes 2 to 10 different photos",
   nothing_to_retry: "no stage of this photo has failed",
+  already_published: "this photo is already on Instagram",
+  publishing_now: "this photo is being posted right now; it can no longer be held",
 } as const;
 
 /** An operation the API asked for cannot be done as asked; `code` says why (see the API's status table). */

@@ -68,6 +68,7 @@ export function FilterBar({ value, onChange }: { value: Filters; onChange: (f: F
             <option value="">all</option>
             <option value="processing">processing</option>
             <option value="awaiting_approval">awaiting approval</option>
+            <option value="held">held</option>
             <option value="done">done</option>
             <option value="failed">failed</option>
           </select>

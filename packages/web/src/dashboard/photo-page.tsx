@@ -72,7 +72,7 @@ export function PhotoPage({ id }: { id: string }) {
         ))}
       </div>
       <section class="panel actions" aria-label="Actions">
-        {!published && publish.status !== "skipped" && (
+        {!published && publish.status !== "skipped" && summary.publishHold !== "hold" && (
           <button
             type="button"
             onClick={() => act("Publish now", `/photos/${id}/publish`, { method: "POST" })}

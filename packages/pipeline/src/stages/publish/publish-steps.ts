@@ -10,6 +10,7 @@ import type { PublishJob } from "../../jobs/job-schemas.ts";
 import { finished, type StageResult, toPublish } from "../../jobs/next-jobs.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
 import { setStage, setStageOnce } from "../../photo/stage-transitions.ts";
+import { isHeld } from "./publish-hold.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 import { later } from "./waiting.ts";
 
@@ -65,7 +66,8 @@ async function takeLease(rt: PublishRuntime, id: PhotoId): Promise<number | "pub
     const stage = p.stages.publish;
     held = false;
     if (stage.mediaId || stage.status === "done") return undefined;
-    if ((stage.leaseUntil ?? 0) > rt.now().getTime()) {
+    // The owner's hold keeps the lease from anyone: the step comes back and parks.
+    if ((stage.leaseUntil ?? 0) > rt.now().getTime() || isHeld(p)) {
       held = true;
       return undefined;
     }
