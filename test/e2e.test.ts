@@ -53,7 +53,8 @@ beforeAll(async () => {
     dataDir: join(root, ".data"),
     inbox,
     processedDir: processed,
-    settings: { instagram: { checkDelaysSeconds: [1] } },
+    // The agent's photos are grouped into bursts: decided 2 s after their last frame joined.
+    settings: { instagram: { checkDelaysSeconds: [1] }, bursts: { settleSeconds: 2 } },
     graphProcessingMs: 300,
     agentOptions: { stableMs: 300, scanIntervalMs: 1000 },
     logger: createLogger("e2e", { level: "WARN" }),

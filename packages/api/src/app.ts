@@ -14,6 +14,8 @@ import {
   ValidationError,
 } from "@photo-relay/core";
 import {
+  type BurstView,
+  burstsOf,
   type PublishRuntime,
   publishPending,
   redrivePhoto,
@@ -73,13 +75,15 @@ export function createApi(runtime: () => PublishRuntime): Hono {
       ...(limit && { limit }),
       ...(cursor && { cursor }),
     });
-    const photos = await Promise.all(page.photos.map((p) => present(rt, p)));
+    const bursts = await burstsOf(rt, page.photos);
+    const photos = await Promise.all(page.photos.map((p) => present(rt, p, bursts)));
     return c.json({ photos, ...(page.cursor && { cursor: page.cursor }) });
   });
 
   app.get("/photos/:id", async (c) => {
     const rt = runtime();
-    return c.json(await present(rt, await rt.photos.require(photoId(c.req.param("id")))));
+    const photo = await rt.photos.require(photoId(c.req.param("id")));
+    return c.json(await present(rt, photo, await burstsOf(rt, [photo])));
   });
 
   app.post("/photos/:id/publish", async (c) => {
@@ -126,8 +130,11 @@ function photoId(value: string): string {
   return value;
 }
 
-/** The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added. */
-async function present(rt: PublishRuntime, photo: PhotoRecord) {
+/**
+ * The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added,
+ * and for a frame of a burst, the burst: its state, picks and members (`GET /bursts/:id` has their scores).
+ */
+async function present(rt: PublishRuntime, photo: PhotoRecord, bursts: Map<string, BurstView>) {
   const { version: _v, kind: _k, ...rest } = photo;
   const { leaseUntil: _l, ...publish } = photo.stages.publish;
   const thumbKey = photo.renditions?.thumbnail?.key;
@@ -140,7 +147,29 @@ async function present(rt: PublishRuntime, photo: PhotoRecord) {
         },
       )
     : undefined;
-  return { ...rest, stages: { ...photo.stages, publish }, ...(thumbnailUrl && { thumbnailUrl }) };
+  const burst = photo.burst && bursts.get(photo.burst.id);
+  return {
+    ...rest,
+    stages: { ...photo.stages, publish },
+    ...(thumbnailUrl && { thumbnailUrl }),
+    ...(photo.burst && burst && { burst: burstSummary(photo.id, photo.burst, burst) }),
+  };
+}
+
+/** The record learns its role when a stage applies the decision; the burst knows it first. */
+function burstSummary(photoId: string, own: NonNullable<PhotoRecord["burst"]>, burst: BurstView) {
+  const { id, state, picks, pickedBy, settlesAt, decidedAt } = burst;
+  return {
+    id,
+    role: burst.members.find((m) => m.photoId === photoId)?.role ?? own.role,
+    lead: own.lead,
+    state,
+    picks,
+    pickedBy,
+    ...(settlesAt && { settlesAt }),
+    ...(decidedAt && { decidedAt }),
+    members: burst.members.map((m) => m.photoId),
+  };
 }
 
 function safeEqual(a: string, b: string): boolean {

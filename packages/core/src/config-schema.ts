@@ -17,6 +17,8 @@ const withDefault = z._default;
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.int().check(z.minimum(min), z.maximum(max));
 /** A string of at least `min` characters. */
 const text = (min = 1, error?: string) => z.string().check(z.minLength(min, error));
+/** A number in [min, max]. */
+const decimal = (min: number, max: number) => z.number().check(z.minimum(min), z.maximum(max));
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
@@ -52,7 +54,27 @@ export const mirrorTargetSchema = z.object({
   pathTemplate: withDefault(z.string(), "{yyyy}/{mm}/"),
   /** Public URL prefix under which the remote root is served. */
   publicBaseUrl: z.optional(url),
+  /** A live event gallery kept in a folder of this target; `@photo-relay/mirror` validates it in full. */
+  gallery: z.optional(
+    z.object({
+      folder: withDefault(z.string(), "gallery"),
+      title: withDefault(z.string().check(z.minLength(1), z.maxLength(200)), "Live gallery"),
+      pollSeconds: withDefault(decimal(1, 3600), 5),
+      pageSize: withDefault(integer(1, 1000), 60),
+    }),
+  ),
 });
+
+/**
+ * Which frames of a burst are posted: `all` (every photo, no grouping), `best-of-burst` (the best
+ * frame of each burst) or `best-n` (its `n` best).
+ */
+const burstPolicyShape = {
+  policy: z.enum(["all", "best-of-burst", "best-n"]),
+  n: withDefault(integer(1, 10), 3),
+};
+export const burstPolicySchema = z.object(burstPolicyShape);
+export type BurstPolicy = z.infer<typeof burstPolicySchema>;
 
 /**
  * The settings without an environment variable of their own (numbers rarely changed, lists,
@@ -114,6 +136,35 @@ const TUNABLES = {
   alerts: {
     /** How long one POST to the webhook may take. */
     webhookTimeoutSeconds: withDefault(integer(1, 10), 5),
+  },
+  /**
+   * Best of the burst: frames of one camera shot within `gapSeconds` of each other whose perceptual
+   * hashes lie within `maxHashDistance` form a burst, decided `settleSeconds` after its last frame
+   * joined. The policy is the event's (by capture time), else the upload source's, else `policy`.
+   */
+  bursts: {
+    policy: withDefault(burstPolicyShape.policy, "all"),
+    n: burstPolicyShape.n,
+    /** By upload source: `agent`, `phone`, `guest` (every guest link) or `guest:<linkId>`. */
+    sources: withDefault(z.record(z.string(), burstPolicySchema), {
+      agent: { policy: "best-of-burst", n: 3 },
+    }),
+    /** Spans of capture time with a policy of their own, e.g. a wedding's reception. */
+    events: withDefault(
+      z.array(
+        z.object({
+          ...burstPolicyShape,
+          name: z.string().check(z.minLength(1), z.maxLength(200)),
+          from: z.iso.datetime({ offset: true }),
+          until: z.iso.datetime({ offset: true }),
+        }),
+      ),
+      [],
+    ),
+    gapSeconds: withDefault(decimal(0.1, 60), 1.5),
+    /** 0 … 64 bits; imaging's `SAME_SCENE_MAX_DISTANCE` (14) lies between same and distinct scenes. */
+    maxHashDistance: withDefault(integer(0, 64), 14),
+    settleSeconds: withDefault(integer(1, 900), 30),
   },
 };
 
@@ -180,6 +231,7 @@ export const configSchema = z.object({
     ),
     ...TUNABLES.instagram,
   }),
+  bursts: section(TUNABLES.bursts),
   /** Where the dead-letter subscriber tells someone that a photo gave up; neither set: the log only. */
   alerts: section({
     /** An SNS topic (on AWS the app's `DeadLetterAlerts`, which mails `PHOTO_RELAY_ALERT_EMAIL`). */
@@ -205,6 +257,7 @@ export const tunableSettingsSchema = z.strictObject({
   mirror: tunable(TUNABLES.mirror),
   instagram: tunable(TUNABLES.instagram),
   alerts: tunable(TUNABLES.alerts),
+  bursts: tunable(TUNABLES.bursts),
 });
 
 export type Config = z.infer<typeof configSchema>;

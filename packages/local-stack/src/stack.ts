@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Agent, type AgentOptions, startAgent } from "@photo-relay/agent";
-import { type ConfigNeed, type ConfigWith, createLogger, type Logger, loadConfig } from "@photo-relay/core";
+import { type ConfigWith, createLogger, type Logger, loadConfig } from "@photo-relay/core";
 import { type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "@photo-relay/graph-sandbox";
 import { type RefreshOutcome, refreshStoredToken } from "@photo-relay/instagram";
 import { createDeadLetterRuntime } from "@photo-relay/pipeline/dead-letters";
@@ -19,6 +19,7 @@ import {
   type PublishRuntime,
 } from "@photo-relay/pipeline/publish";
 import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
+import { FUNCTION_NEEDS } from "@photo-relay/pipeline/settings";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startDynamo } from "./dynamodb-server.ts";
@@ -38,18 +39,8 @@ import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
 import { startWebServer } from "./web-server.ts";
 
-/** What the local stack provides itself: every resource, so tests and tools need no checks. */
-const LOCAL_NEEDS = [
-  "s3.bucket",
-  "dynamodb.table",
-  "sqs.convertQueueUrl",
-  "sqs.mirrorQueueUrl",
-  "sqs.publishQueueUrl",
-  "sqs.convertDlqUrl",
-  "sqs.mirrorDlqUrl",
-  "sqs.publishDlqUrl",
-  "api.token",
-] as const satisfies readonly ConfigNeed[];
+/** The local stack provides every resource (the API function's needs are all of them), so tests and tools need no checks. */
+const LOCAL_NEEDS = FUNCTION_NEEDS.api;
 type LocalNeed = (typeof LOCAL_NEEDS)[number];
 
 export interface LocalStackOptions {

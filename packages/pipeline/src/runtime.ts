@@ -1,6 +1,6 @@
 /**
  * What every stage and operation works with, built once per process from the configuration: the
- * configuration itself, the AWS clients, the photo store, the job queues, the logger and the
+ * configuration itself, the AWS clients, the photo and burst stores, the job queues, the logger and the
  * clock. Stage-specific parts (publish's Instagram account, mirror's web-host sessions) are built
  * in their stage's own module, so a function bundles only what its stage needs. Tests and the
  * local stack build it with their own endpoints; Lambda builds it from SST's linked resources.
@@ -16,6 +16,7 @@ import {
   type Logger,
   requireConfig,
 } from "@photo-relay/core";
+import { BurstStore } from "./bursts/burst-store.ts";
 import { JobQueues } from "./jobs/job-queues.ts";
 import { PhotoStore } from "./photo/photo-store.ts";
 
@@ -26,6 +27,7 @@ export interface Runtime {
   config: PipelineConfig;
   clients: AwsClients;
   photos: PhotoStore;
+  bursts: BurstStore;
   queues: JobQueues;
   logger: Logger;
   now: () => Date;
@@ -44,6 +46,7 @@ export function createRuntime(input: Config, options: RuntimeOptions = {}): Runt
     config,
     clients,
     photos: new PhotoStore(clients.dynamo, config.dynamodb.table, now),
+    bursts: new BurstStore({ db: clients.dynamo, table: config.dynamodb.table }, now),
     queues: new JobQueues(clients.sqs, config),
     logger: options.logger ?? createLogger("pipeline"),
     now,

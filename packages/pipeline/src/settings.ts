@@ -98,8 +98,9 @@ export const DEAD_LETTER_SETTINGS = {
 
 /**
  * Table layout, shared by the infrastructure code and the local stack. Besides one item per photo
- * it holds a few settings items (`kind: "setting"`, no `status` or `updatedAt`, so no index lists
- * them), each under its own key.
+ * it holds a few settings items (`kind: "setting"`) and, for best of the burst and the live
+ * galleries, `camera#…`, `burst#…` and `gallery#…` items (see `bursts/`, `gallery/`), none with a
+ * `status` or `updatedAt`, so no index lists them.
  */
 export const PHOTOS_TABLE = {
   partitionKey: "id",

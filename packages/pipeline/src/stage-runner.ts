@@ -33,8 +33,11 @@ export interface Stage<Job, R extends Runtime = Runtime, S extends Runtime = R> 
   jobsOf(body: string): Job[];
   /** The photo a job is about, as far as the message says (convert learns the id from the bytes). */
   photoOf(job: Job): PhotoId | undefined;
-  /** What one invocation's records share, closed after the batch (mirror: one session per web host). */
-  openBatch(rt: R): Batch<S>;
+  /**
+   * What one invocation's records share, closed after the batch (mirror: one session per web host,
+   * and its galleries, updated once for all `bodies`, the batch's message bodies).
+   */
+  openBatch(rt: R, bodies?: readonly string[]): Batch<S>;
   run(scope: S, job: Job, step: StepContext): Promise<StageResult>;
   /** Records one after another, each started only while `recordBudgetMs` are left in the invocation. */
   readonly sequential?: { recordBudgetMs(scope: S): number };

@@ -22,8 +22,8 @@ export class JobQueues {
     this.#config = config;
   }
 
-  mirror(job: MirrorJob): Promise<void> {
-    return this.#send(this.urlOf("mirror"), job, 0);
+  mirror(job: MirrorJob, delaySeconds = 0): Promise<void> {
+    return this.#send(this.urlOf("mirror"), job, delaySeconds);
   }
 
   publish(job: PublishJob, delaySeconds = 0): Promise<void> {
@@ -32,7 +32,9 @@ export class JobQueues {
 
   /** Sends a job a stage handed on (see `StageResult`). */
   send(next: NextJob): Promise<void> {
-    return next.queue === "mirror" ? this.mirror(next.job) : this.publish(next.job, next.delaySeconds);
+    return next.queue === "mirror"
+      ? this.mirror(next.job, next.delaySeconds)
+      : this.publish(next.job, next.delaySeconds);
   }
 
   /** The queue a stage reads from (its own messages' visibility is changed there), and is sent to. */

@@ -8,7 +8,14 @@ import type { PublishMedia } from "../photo/photo-record.ts";
 const photoId = z.string().check(z.refine(isPhotoId, "must be a SHA-256 hex photo id"));
 const key = z.string().check(z.minLength(1));
 
-export const mirrorJob = z.object({ photoId });
+export const mirrorJob = z.object({
+  photoId,
+  /**
+   * `burst`: sent when the photo joined a burst, to arrive once the burst has settled after it: the
+   * burst is decided then (if nothing else decided it) and the gallery swaps its lead for its picks.
+   */
+  check: z.optional(z.literal("burst")),
+});
 export type MirrorJob = z.infer<typeof mirrorJob>;
 
 /** What to publish the photo as (see `PublishMedia` on the photo record). */

@@ -3,6 +3,7 @@
  * record per stage. `status` summarises the stages for the status index and the dashboard.
  */
 import type { PhotoId, RenditionName } from "@photo-relay/core";
+import type { CaptureDevice, CaptureTime, FrameAnalysis } from "@photo-relay/imaging";
 
 export type StageName = "convert" | "mirror" | "publish";
 
@@ -90,6 +91,17 @@ export interface PublishStage extends StageRecord {
   publishedAt?: string;
   /** A consumer holds the publish step until this time (ms since epoch): two consumers never publish at once. */
   leaseUntil?: number;
+  /** Why a `skipped` stage posts nothing, e.g. `not_best_of_burst` naming the burst's pick. */
+  skipReason?: { code: string; message: string };
+}
+
+/** A frame's place in its burst (see `bursts/`). */
+export interface BurstMembership {
+  id: string;
+  /** The frame that opened the burst: the live gallery shows it until the burst is decided. */
+  lead: boolean;
+  /** `open` until the burst is decided, then one of its picks or an alternate (never posted). */
+  role: "open" | "pick" | "alternate";
 }
 
 /** One step of the photo's journey: a stage changed its status. */
@@ -127,6 +139,14 @@ export interface PhotoRecord {
   renditions?: Partial<Record<RenditionName, RenditionRecord>>;
   /** Set by convert for a video: it has no renditions and is published as a Reel of the original. */
   video?: { durationSeconds: number };
+  /** The frame analysis (perceptual hash, score and its parts), the capture time to the millisecond and the camera body. */
+  analysis?: FrameAnalysis;
+  capture?: CaptureTime;
+  device?: CaptureDevice;
+  /** Set by convert when the photo's burst policy groups it; absent for `all` or an unknown camera. */
+  burst?: BurstMembership;
+  /** The owner took the photo out of the live gallery (it stays everywhere else). */
+  galleryHidden?: { at: string };
   stages: { convert: StageRecord; mirror: MirrorStage; publish: PublishStage };
   /** Every stage status change, oldest first (the last {@link JOURNEY_LIMIT} are kept). */
   journey: JourneyEvent[];

@@ -1,8 +1,9 @@
 /**
  * convert: an original landed in S3 → renditions in S3, the photo recorded, and the next jobs
  * handed on (see `jobs/photo-route.ts`). A video within Instagram's Reels spec needs no rendition:
- * it goes on as a Reel of its original. Idempotent: a repeated notification for a converted photo
- * only hands the jobs on again, which the later stages ignore when their work is done.
+ * it goes on as a Reel of its original. A photo whose burst policy groups it joins its burst (see
+ * `bursts/`). Idempotent: a repeated notification for a converted photo only hands the jobs on
+ * again, which the later stages ignore when their work is done.
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import {
@@ -13,6 +14,7 @@ import {
   renditionKey,
 } from "@photo-relay/core";
 import { convertPhoto, reelsEligibility, type VideoProbe } from "@photo-relay/imaging";
+import { joinBurst } from "../../bursts/burst-join.ts";
 import { NotReelsReadyError } from "../../errors.ts";
 import { finished, type StageResult } from "../../jobs/next-jobs.ts";
 import { jobsAfterConvert } from "../../jobs/photo-route.ts";
@@ -59,9 +61,11 @@ export async function convertObject(
       original.kind === "video"
         ? reelFields(await probeVideoFile(original.path, original.container))
         : await renderImage(rt, original.id, original.data);
+    const arrivedAt = Date.parse(object.eventTime ?? existing.createdAt);
+    const burst = await joinBurst(rt, { ...existing, ...converted }, arrivedAt);
     const photo = await rt.photos.update(
       original.id,
-      setStage("convert", { status: "done" }, converted, rt.now()),
+      setStage("convert", { status: "done" }, { ...converted, ...(burst && { burst }) }, rt.now()),
     );
     step.log.info("converted", { format: photo.format, renditions: Object.keys(photo.renditions ?? {}) });
     return finished(...jobsAfterConvert(rt.config, photo));
@@ -101,6 +105,9 @@ async function renderImage(rt: Runtime, id: PhotoId, data: Buffer): Promise<Part
     ...(m.camera && { camera: m.camera }),
     ...(m.lens && { lens: m.lens }),
     ...(m.caption && { caption: m.caption }),
+    ...(m.capture && { capture: m.capture }),
+    ...(m.device && { device: m.device }),
+    analysis: result.analysis,
   };
 }
 

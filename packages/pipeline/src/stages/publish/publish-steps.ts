@@ -65,7 +65,8 @@ async function takeLease(rt: PublishRuntime, id: PhotoId): Promise<number | "pub
   const photo = await rt.photos.update(id, (p) => {
     const stage = p.stages.publish;
     held = false;
-    if (stage.mediaId || stage.status === "done") return undefined;
+    // `skipped`: the owner, or its burst, took the photo out of publishing since this step began.
+    if (stage.mediaId || stage.status === "done" || stage.status === "skipped") return undefined;
     // The owner's hold keeps the lease from anyone: the step comes back and parks.
     if ((stage.leaseUntil ?? 0) > rt.now().getTime() || isHeld(p)) {
       held = true;
