@@ -43,8 +43,19 @@ const consume = (...queues: { arn: $util.Output<string> }[]) =>
     ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
     ...queues.map((q) => q.arn),
   );
-/** Read-modify-write of one photo item, guarded by its version (PhotoStore); also the token's problem item. */
-const photoItems = allow(["dynamodb:GetItem", "dynamodb:PutItem"], photos.arn);
+/** Only the items under these keys of the Photos table. */
+const onlyKeys = (...keys: string[]) => [
+  { test: "ForAllValues:StringEquals", variable: "dynamodb:LeadingKeys", values: keys },
+];
+/**
+ * Read-modify-write of one photo item, guarded by its version (PhotoStore); also the token's
+ * problem item. A status change moves the photo in the counts item in the same transaction
+ * (TransactWriteItems is authorised as its parts: this PutItem and that UpdateItem).
+ */
+const photoItems: Right[] = [
+  allow(["dynamodb:GetItem", "dynamodb:PutItem"], photos.arn),
+  { ...allow(["dynamodb:UpdateItem"], photos.arn), conditions: onlyKeys(PHOTOS_TABLE.countsKey) },
+];
 
 /**
  * Each function's links are what its configuration needs (`FUNCTION_NEEDS` in
@@ -69,7 +80,9 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       allow(["s3:PutObject"], objects("originals/")), // presigned POSTs for phones
       allow(["s3:GetObject"], objects("renditions/")), // presigned thumbnail URLs
       allow(["s3:ListBucket"], bucket.arn), // HeadBucket in the /status check
-      allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DescribeTable"], photos.arn),
+      ...photoItems,
+      allow(["dynamodb:DescribeTable"], photos.arn),
+      allow(["dynamodb:Scan"], photos.arn), // counting a table from before the counts item, once
       allow(["dynamodb:Query"], $interpolate`${photos.arn}/index/*`), // lists and counts per status
       allow(["sqs:SendMessage"], convert.queue.arn, mirror.queue.arn, publish.queue.arn), // retry, publish now
       allow(["sqs:GetQueueAttributes"], ...stageQueues.flatMap((q) => [q.queue.arn, q.dlq.arn])), // depths
@@ -82,7 +95,7 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       consume(convert.queue),
       allow(["s3:GetObject"], objects("originals/")),
       allow(["s3:PutObject"], objects("renditions/")),
-      photoItems,
+      ...photoItems,
       allow(["sqs:SendMessage"], mirror.queue.arn, publish.queue.arn),
     ],
   },
@@ -96,7 +109,7 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
         objects("renditions/"),
         ...(settings.mirrorsOriginals ? [objects("originals/")] : []),
       ),
-      photoItems,
+      ...photoItems,
       // With `instagram.imageSource: "mirror"`, publishing starts once the photo is on the web host.
       allow(["sqs:SendMessage"], publish.queue.arn),
       // Mirror targets of type `s3` (another bucket): put, check the size, remove a failed upload.
@@ -111,7 +124,7 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       consume(publish.queue),
       // Presigned URLs Meta downloads (renditions; a Reel is its original video) and the captions.
       allow(["s3:GetObject"], objects("renditions/"), objects("originals/"), objects("sidecars/")),
-      photoItems,
+      ...photoItems,
       allow(["sqs:SendMessage"], publish.queue.arn), // the next step, after a delay
       allow(["ssm:GetParameter"], tokenParameter.arn),
     ],
@@ -123,18 +136,16 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       // The token's problem item and nothing else of the table.
       {
         ...allow(["dynamodb:GetItem", "dynamodb:PutItem"], photos.arn),
-        conditions: [
-          {
-            test: "ForAllValues:StringEquals",
-            variable: "dynamodb:LeadingKeys",
-            values: [PHOTOS_TABLE.tokenProblemKey],
-          },
-        ],
+        conditions: onlyKeys(PHOTOS_TABLE.tokenProblemKey),
       },
     ],
   },
   deadLetter: {
     links: [table, convertDlq, mirrorDlq, publishDlq, alertsLink, alertWebhookUrl],
-    rights: [consume(convert.dlq, mirror.dlq, publish.dlq), photoItems, allow(["sns:Publish"], alerts.arn)],
+    rights: [
+      consume(convert.dlq, mirror.dlq, publish.dlq),
+      ...photoItems,
+      allow(["sns:Publish"], alerts.arn),
+    ],
   },
 };

@@ -49,7 +49,11 @@ async function heartbeat(agentId: string, at: Date, spoolFiles: number): Promise
 beforeAll(async () => {
   stack = await testStack({
     publishMode: "manual",
-    settings: { instagram: { captionTemplate: "{filename} {hashtags}", hashtags: ["studio"] } },
+    settings: {
+      instagram: { captionTemplate: "{filename} {hashtags}", hashtags: ["studio"] },
+      // Every photo on its own here (the capture PC's would be grouped into bursts by default).
+      bursts: { sources: { agent: { policy: "all" } } },
+    },
   });
   browser = await launchChromium();
   const sources = ["agent", "agent", "phone", "guest:AbCdEfGhIjKl", "agent"];
@@ -87,10 +91,15 @@ const cards = (page: Page) =>
   page.$$eval(".grid .card", (els) => els.map((e) => (e as HTMLElement).dataset.id));
 
 describe("dashboard", () => {
-  it("shows the photos, most recently changed first, with a badge per stage, and filters them", async () => {
+  it("shows the photos, newest arrival first, with a badge per stage, and filters them", async () => {
+    // The first photo to arrive is changed last: it stays last in the grid all the same.
+    const photos = stack.runtime.photos;
+    const records = await Promise.all([...ids, broken].map((id) => photos.require(id)));
+    const byArrival = records.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((p) => p.id);
+    await photos.update(byArrival.at(-1) as string, (p) => ({ ...p }));
     const page = await openDashboard("desktop");
     await page.waitForSelector(`.card[data-id="${broken}"]`);
-    expect(new Set(await cards(page))).toEqual(new Set([...ids, broken]));
+    expect(await cards(page)).toEqual(byArrival);
     const badge = page.locator(`.card[data-id="${ids[0]}"] [data-stage="publish"]`);
     expect(await badge.textContent()).toBe("publish: awaiting approval");
     expect(await page.locator(`.card[data-id="${broken}"] .card-error`).textContent()).toMatch(/^convert: /);

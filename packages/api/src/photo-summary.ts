@@ -7,6 +7,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { PhotoRecord, StageName, StageStatus } from "@photo-relay/pipeline/photo";
+import { SUMMARY_PROJECTION } from "@photo-relay/pipeline/settings";
 
 export interface PhotoSummary {
   id: string;
@@ -26,22 +27,14 @@ export interface PhotoSummary {
 }
 
 /** The attributes a summary needs, for DynamoDB projections. */
-export const SUMMARY_ATTRIBUTES = [
-  "id",
-  "kind",
-  "originalName",
-  "originalKey",
-  "#source",
-  "#status",
-  "stages",
-  "createdAt",
-  "updatedAt",
-  "bytes",
-  "#format",
-  "renditions",
-  "publishHold",
-];
+/** What a summary reads: the arrival index's projection and keys (reserved words as placeholders). */
 export const SUMMARY_NAMES = { "#source": "source", "#status": "status", "#format": "format" };
+const PLACEHOLDERS: Record<string, string> = Object.fromEntries(
+  Object.entries(SUMMARY_NAMES).map(([placeholder, name]) => [name, placeholder]),
+);
+export const SUMMARY_ATTRIBUTES = ["id", "kind", "createdAt", ...SUMMARY_PROJECTION].map(
+  (name) => PLACEHOLDERS[name] ?? name,
+);
 
 const STAGES: StageName[] = ["convert", "mirror", "publish"];
 
