@@ -22,6 +22,10 @@ export interface PhotoQuery {
   to?: string;
   /** Case-insensitive part of the original file name. */
   q?: string;
+  /** Only photos with a dead-lettered stage (all of them `failed`). */
+  deadLettered?: boolean;
+  /** `picks`: leave out the frames a burst did not pick (alternates). */
+  frames?: "picks";
   limit: number;
   cursor?: string;
 }
@@ -162,6 +166,8 @@ function matcher(query: PhotoQuery): (item: Item) => boolean {
     if (query.from && item.createdAt < query.from) return false;
     if (query.to && item.createdAt > query.to) return false;
     if (q && !(item.originalName ?? item.id).toLowerCase().includes(q)) return false;
+    if (query.deadLettered && !Object.values(item.stages).some((stage) => stage.deadLettered)) return false;
+    if (query.frames === "picks" && item.burst?.role === "alternate") return false;
     return true;
   };
 }

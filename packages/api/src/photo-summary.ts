@@ -24,6 +24,10 @@ export interface PhotoSummary {
   permalink?: string;
   /** The owner held or skipped publishing (see `POST /photos/:id/publishing`). */
   publishHold?: "hold" | "skip";
+  /** Its place in a burst (best of the burst): `pick` is posted, `alternate` never is. */
+  burst?: { id: string; role: "open" | "pick" | "alternate"; lead: boolean };
+  /** The first stage whose message reached its dead-letter queue (`POST /photos/:id/retry` re-drives). */
+  deadLettered?: StageName;
 }
 
 /** The attributes a summary needs, for DynamoDB projections. */
@@ -51,6 +55,7 @@ export type SummarySource = Pick<
   | "format"
   | "renditions"
   | "publishHold"
+  | "burst"
 >;
 
 export async function summarize(rt: PublishRuntime, photo: SummarySource): Promise<PhotoSummary> {
@@ -58,6 +63,7 @@ export async function summarize(rt: PublishRuntime, photo: SummarySource): Promi
     (s) => ["failed", "retrying"].includes(photo.stages[s].status) && photo.stages[s].lastError,
   );
   const error = stuck && photo.stages[stuck].lastError;
+  const deadLettered = STAGES.find((s) => photo.stages[s].deadLettered);
   const thumbKey = photo.renditions?.thumbnail?.key;
   return {
     id: photo.id,
@@ -77,6 +83,8 @@ export async function summarize(rt: PublishRuntime, photo: SummarySource): Promi
     ...(thumbKey && { thumbnailUrl: await presignGet(rt, thumbKey) }),
     ...(photo.stages.publish.permalink && { permalink: photo.stages.publish.permalink }),
     ...(photo.publishHold && { publishHold: photo.publishHold }),
+    ...(photo.burst && { burst: photo.burst }),
+    ...(deadLettered && { deadLettered }),
   };
 }
 

@@ -1,10 +1,12 @@
 /**
- * A photo's own page: renditions, the journey, where it went (web host, Instagram), and what the
- * owner can do before it is posted (publish now, retry, hold or skip, edit the caption).
+ * A photo's own page: renditions, the journey, where it went (web host, Instagram), its burst, and
+ * what the owner can do before it is posted (publish now, retry, hold or skip, edit the caption,
+ * post another frame of its burst).
  */
 import { useEffect, useState } from "preact/hooks";
 import { type ApiError, api } from "../shared/api.ts";
 import { formatBytes, label } from "../shared/format.ts";
+import { BurstPanel } from "./burst-panel.tsx";
 import { CaptionEditor } from "./caption-editor.tsx";
 import { live } from "./live.ts";
 import { sourceLabel } from "./photo-card.tsx";
@@ -128,6 +130,18 @@ export function PhotoPage({ id }: { id: string }) {
           </p>
         )}
       </section>
+      {view.burst && (
+        <BurstPanel
+          burst={view.burst}
+          current={id}
+          onPick={(pick) =>
+            act("Post this frame instead", `/bursts/${view.burst?.id}/picks`, {
+              method: "PUT",
+              body: { picks: [pick] },
+            })
+          }
+        />
+      )}
       {!published && <CaptionEditor id={id} caption={view.caption} onSaved={setView} />}
       <section class="panel" aria-labelledby="where-title">
         <h3 id="where-title">Where it went</h3>
