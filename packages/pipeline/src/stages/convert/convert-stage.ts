@@ -50,6 +50,11 @@ export async function convertObject(
   }
   try {
     step.about(original.id);
+    // The renditions are made while the photo is recorded (a write and a read-write to the
+    // table): a repeated notification of a converted photo then costs a conversion for nothing,
+    // which is rare, and every first conversion is that much sooner.
+    const rendering = original.kind === "image" ? convertPhoto(original.data, rt.config.convert) : undefined;
+    rendering?.catch(() => undefined); // its failure is taken below, once the record can hold it
     const existing = await rt.photos.ensure(recordFor(original, object.key, rt.now()));
     if (existing.stages.convert.status === "done") {
       step.log.info("already converted; handing the jobs on again", { key: object.key });
@@ -60,7 +65,11 @@ export async function convertObject(
     const converted =
       original.kind === "video"
         ? reelFields(await probeVideoFile(original.path, original.container))
-        : await renderImage(rt, original.id, original.data);
+        : await storeRenditions(
+            rt,
+            original.id,
+            await (rendering ?? convertPhoto(original.data, rt.config.convert)),
+          );
     const arrivedAt = Date.parse(object.eventTime ?? existing.createdAt);
     const burst = await joinBurst(rt, { ...existing, ...converted }, arrivedAt);
     const photo = await rt.photos.update(
@@ -75,26 +84,30 @@ export async function convertObject(
 }
 
 /** The photo's fields from its renditions (put into S3 here) and metadata. */
-async function renderImage(rt: Runtime, id: PhotoId, data: Buffer): Promise<Partial<PhotoRecord>> {
-  const result = await convertPhoto(data, rt.config.convert);
+async function storeRenditions(
+  rt: Runtime,
+  id: PhotoId,
+  result: Awaited<ReturnType<typeof convertPhoto>>,
+): Promise<Partial<PhotoRecord>> {
   if (result.kind === "video") return reelFields(result.probe);
-  const renditions: Partial<Record<RenditionName, RenditionRecord>> = {};
-  for (const [name, image] of Object.entries(result.renditions) as [
-    RenditionName,
-    (typeof result.renditions)["web"],
-  ][]) {
-    const key = renditionKey(id, name);
-    await rt.clients.s3.send(
-      new PutObjectCommand({
-        Bucket: rt.config.s3.bucket,
-        Key: key,
-        Body: image.data,
-        ContentType: image.contentType,
-      }),
-    );
-    const { width, height, contentType } = image;
-    renditions[name] = { key, width, height, bytes: image.data.length, contentType };
-  }
+  const rendered = Object.entries(result.renditions) as [RenditionName, (typeof result.renditions)["web"]][];
+  // All at once: each is its own object, and the next stages start only once all are in.
+  const records = await Promise.all(
+    rendered.map(async ([name, image]): Promise<[RenditionName, RenditionRecord]> => {
+      const key = renditionKey(id, name);
+      await rt.clients.s3.send(
+        new PutObjectCommand({
+          Bucket: rt.config.s3.bucket,
+          Key: key,
+          Body: image.data,
+          ContentType: image.contentType,
+        }),
+      );
+      const { width, height, contentType } = image;
+      return [name, { key, width, height, bytes: image.data.length, contentType }];
+    }),
+  );
+  const renditions: Partial<Record<RenditionName, RenditionRecord>> = Object.fromEntries(records);
   const m = result.metadata;
   return {
     renditions,
