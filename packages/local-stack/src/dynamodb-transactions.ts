@@ -1,6 +1,6 @@
 /**
  * `TransactWriteItems` for the local DynamoDB: dynalite has no transactions
- * (architect/dynalite#98), and the photo store writes a status change and the counts in one.
+ * (https://github.com/architect/dynalite/issues/98), and the photo store writes a status change and the counts in one.
  *
  * The request is taken before dynalite sees it and run as dynalite's own conditional writes, one
  * by one, while every other write waits: each item's old value is read first, and when an item's

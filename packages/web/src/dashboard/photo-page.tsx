@@ -55,6 +55,7 @@ export function PhotoPage({ id }: { id: string }) {
     ["failed", "retrying"].includes(photo.stages[s].status),
   );
   const published = Boolean(publish.mediaId) || publish.status === "done";
+  const actionable = !published && publish.status !== "skipped";
   return (
     <article class="photo-page" data-id={id} data-status={summary.status}>
       <p>
@@ -73,63 +74,65 @@ export function PhotoPage({ id }: { id: string }) {
           </span>
         ))}
       </div>
-      <section class="panel actions" aria-label="Actions">
-        {!published && publish.status !== "skipped" && summary.publishHold !== "hold" && (
-          <button
-            type="button"
-            onClick={() => act("Publish now", `/photos/${id}/publish`, { method: "POST" })}
-          >
-            Publish now
-          </button>
-        )}
-        {stuck && (
-          <button
-            type="button"
-            class="secondary"
-            onClick={() => act("Retry", `/photos/${id}/retry`, { method: "POST" })}
-          >
-            Retry failed stage
-          </button>
-        )}
-        {!published && summary.publishHold !== "hold" && publish.status !== "skipped" && (
-          <button
-            type="button"
-            class="secondary"
-            onClick={() =>
-              act("Hold", `/photos/${id}/publishing`, { method: "POST", body: { action: "hold" } })
-            }
-          >
-            Hold publishing
-          </button>
-        )}
-        {!published && publish.status !== "skipped" && (
-          <button
-            type="button"
-            class="danger"
-            onClick={() =>
-              act("Skip", `/photos/${id}/publishing`, { method: "POST", body: { action: "skip" } })
-            }
-          >
-            Skip Instagram
-          </button>
-        )}
-        {summary.publishHold && (
-          <button
-            type="button"
-            class="secondary"
-            onClick={() =>
-              act("Release", `/photos/${id}/publishing`, { method: "POST", body: { action: "release" } })
-            }
-          >
-            {summary.publishHold === "hold" ? "Release hold" : "Publish after all"}
-          </button>
-        )}
-        {notice && (
-          <p role="status" class="muted">
-            {notice}
-          </p>
-        )}
-      </section>
+      {(actionable || stuck || summary.publishHold || notice) && (
+        <section class="panel actions" aria-label="Actions">
+          {!published && publish.status !== "skipped" && summary.publishHold !== "hold" && (
+            <button
+              type="button"
+              onClick={() => act("Publish now", `/photos/${id}/publish`, { method: "POST" })}
+            >
+              Publish now
+            </button>
+          )}
+          {stuck && (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => act("Retry", `/photos/${id}/retry`, { method: "POST" })}
+            >
+              Retry failed stage
+            </button>
+          )}
+          {!published && summary.publishHold !== "hold" && publish.status !== "skipped" && (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() =>
+                act("Hold", `/photos/${id}/publishing`, { method: "POST", body: { action: "hold" } })
+              }
+            >
+              Hold publishing
+            </button>
+          )}
+          {!published && publish.status !== "skipped" && (
+            <button
+              type="button"
+              class="danger"
+              onClick={() =>
+                act("Skip", `/photos/${id}/publishing`, { method: "POST", body: { action: "skip" } })
+              }
+            >
+              Skip Instagram
+            </button>
+          )}
+          {summary.publishHold && (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() =>
+                act("Release", `/photos/${id}/publishing`, { method: "POST", body: { action: "release" } })
+              }
+            >
+              {summary.publishHold === "hold" ? "Release hold" : "Publish after all"}
+            </button>
+          )}
+          {notice && (
+            <p role="status" class="muted">
+              {notice}
+            </p>
+          )}
+        </section>
+      )}
       {view.burst && (
         <BurstPanel
           burst={view.burst}
