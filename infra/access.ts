@@ -14,9 +14,11 @@ import {
   mirrorQueue,
   publishDlq,
   publishQueue,
+  reelDlq,
+  reelQueue,
   table,
 } from "./links.ts";
-import { convert, mirror, publish, stageQueues } from "./queues.ts";
+import { convert, mirror, publish, reel, stageQueues } from "./queues.ts";
 import {
   alertWebhookUrl,
   apiToken,
@@ -73,6 +75,8 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       convertDlq,
       mirrorDlq,
       publishDlq,
+      reelQueue,
+      reelDlq,
       apiToken,
       instagramToken,
     ],
@@ -84,17 +88,28 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       allow(["dynamodb:DescribeTable"], photos.arn),
       allow(["dynamodb:Scan"], photos.arn), // counting a table from before the counts item, once
       allow(["dynamodb:Query"], $interpolate`${photos.arn}/index/*`), // lists and counts per status
-      allow(["sqs:SendMessage"], convert.queue.arn, mirror.queue.arn, publish.queue.arn), // retry, publish now
+      allow(["sqs:SendMessage"], convert.queue.arn, mirror.queue.arn, publish.queue.arn), // retry, publish now (a video's retry starts at convert)
       allow(["sqs:GetQueueAttributes"], ...stageQueues.flatMap((q) => [q.queue.arn, q.dlq.arn])), // depths
       allow(["ssm:GetParameter"], tokenParameter.arn), // the token's validity in /status
     ],
   },
   convert: {
-    links: [media, table, convertQueue, mirrorQueue, publishQueue],
+    links: [media, table, convertQueue, mirrorQueue, publishQueue, reelQueue],
     rights: [
       consume(convert.queue),
       allow(["s3:GetObject"], objects("originals/")),
       allow(["s3:PutObject"], objects("renditions/")),
+      ...photoItems,
+      allow(["sqs:SendMessage"], mirror.queue.arn, publish.queue.arn, reel.queue.arn), // a video goes to reel
+    ],
+  },
+  reel: {
+    links: [media, table, reelQueue, mirrorQueue, publishQueue],
+    rights: [
+      consume(reel.queue),
+      allow(["s3:GetObject"], objects("originals/")), // HeadObject (the disk budget) and GetObject
+      // The Reel and its cover; a failed multipart upload of the Reel is aborted, not left behind.
+      allow(["s3:PutObject", "s3:AbortMultipartUpload"], objects("renditions/")),
       ...photoItems,
       allow(["sqs:SendMessage"], mirror.queue.arn, publish.queue.arn),
     ],
@@ -141,9 +156,9 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
     ],
   },
   deadLetter: {
-    links: [table, convertDlq, mirrorDlq, publishDlq, alertsLink, alertWebhookUrl],
+    links: [table, convertDlq, mirrorDlq, publishDlq, reelDlq, alertsLink, alertWebhookUrl],
     rights: [
-      consume(convert.dlq, mirror.dlq, publish.dlq),
+      consume(convert.dlq, mirror.dlq, publish.dlq, reel.dlq),
       ...photoItems,
       allow(["sns:Publish"], alerts.arn),
     ],

@@ -172,9 +172,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             convertQueueUrl: queues.convert.url,
             mirrorQueueUrl: queues.mirror.url,
             publishQueueUrl: queues.publish.url,
+            reelQueueUrl: queues.reel.url,
             convertDlqUrl: queues.convert.dlq.url,
             mirrorDlqUrl: queues.mirror.dlq.url,
             publishDlqUrl: queues.publish.dlq.url,
+            reelDlqUrl: queues.reel.dlq.url,
           },
           dynamodb: { endpoint: dynamo.url, table: names.table },
           api: { token: apiToken },
@@ -236,6 +238,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sqs: runtime.clients.sqs,
       region: REGION,
       logger,
+      ...(options.queueOverrides && { overrides: options.queueOverrides }),
     });
     stops.push(async () => {
       await Promise.all(consumers.map((c) => c.stop()));

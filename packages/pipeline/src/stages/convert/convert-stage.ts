@@ -1,7 +1,8 @@
 /**
  * convert: an original landed in S3 → renditions in S3, the photo recorded, and the next jobs
- * handed on (see `jobs/photo-route.ts`). A video within Instagram's Reels spec needs no rendition:
- * it goes on as a Reel of its original. A photo whose burst policy groups it joins its burst (see
+ * handed on (see `jobs/photo-route.ts`). A video is hashed and its index probed here; its
+ * conversion goes on in the reel stage (`stages/reel/`), which makes it a Reel and ends the
+ * stage. A photo whose burst policy groups it joins its burst (see
  * `bursts/`). Idempotent: a repeated notification for a converted photo only hands the jobs on
  * again, which the later stages ignore when their work is done.
  */
@@ -13,9 +14,8 @@ import {
   type RenditionName,
   renditionKey,
 } from "@photo-relay/core";
-import { convertPhoto, reelsEligibility, type VideoProbe } from "@photo-relay/imaging";
+import { convertPhoto, type VideoProbe } from "@photo-relay/imaging";
 import { joinBurst } from "../../bursts/burst-join.ts";
-import { NotReelsReadyError } from "../../errors.ts";
 import { finished, type StageResult } from "../../jobs/next-jobs.ts";
 import { jobsAfterConvert } from "../../jobs/photo-route.ts";
 import { type CreatedObject, objectsCreated } from "../../jobs/s3-event.ts";
@@ -64,7 +64,7 @@ export async function convertObject(
     step.log.info("converting", { key: object.key, bytes: original.bytes });
     const converted =
       original.kind === "video"
-        ? reelFields(await probeVideoFile(original.path, original.container))
+        ? videoFields(await probeVideoFile(original.path, original.container))
         : await storeRenditions(
             rt,
             original.id,
@@ -72,11 +72,16 @@ export async function convertObject(
           );
     const arrivedAt = Date.parse(object.eventTime ?? existing.createdAt);
     const burst = await joinBurst(rt, { ...existing, ...converted }, arrivedAt);
+    // A video stays `running` until the reel stage has made its Reel.
+    const status = converted.video ? {} : { status: "done" as const };
     const photo = await rt.photos.update(
       original.id,
-      setStage("convert", { status: "done" }, { ...converted, ...(burst && { burst }) }, rt.now()),
+      setStage("convert", status, { ...converted, ...(burst && { burst }) }, rt.now()),
     );
-    step.log.info("converted", { format: photo.format, renditions: Object.keys(photo.renditions ?? {}) });
+    step.log.info(converted.video ? "probed; the reel stage makes it a Reel" : "converted", {
+      format: photo.format,
+      renditions: Object.keys(photo.renditions ?? {}),
+    });
     return finished(...jobsAfterConvert(rt.config, photo));
   } finally {
     await discardOriginal(original);
@@ -89,7 +94,7 @@ async function storeRenditions(
   id: PhotoId,
   result: Awaited<ReturnType<typeof convertPhoto>>,
 ): Promise<Partial<PhotoRecord>> {
-  if (result.kind === "video") return reelFields(result.probe);
+  if (result.kind === "video") return videoFields(result.probe);
   const rendered = Object.entries(result.renditions) as [RenditionName, (typeof result.renditions)["web"]][];
   // All at once: each is its own object, and the next stages start only once all are in.
   const records = await Promise.all(
@@ -124,10 +129,8 @@ async function storeRenditions(
   };
 }
 
-/** A video within the Reels spec as it is: the original itself is the Reel (Meta downloads it). */
-function reelFields(probe: VideoProbe): Partial<PhotoRecord> {
-  const reels = reelsEligibility(probe);
-  if (!reels.eligible) throw new NotReelsReadyError(reels.violations);
+/** A video as its index describes it; whether it is a Reel as it is, the reel stage decides. */
+function videoFields(probe: VideoProbe): Partial<PhotoRecord> {
   return {
     format: probe.container,
     width: probe.width,
