@@ -45,8 +45,19 @@ const consume = (...queues: { arn: $util.Output<string> }[]) =>
     ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
     ...queues.map((q) => q.arn),
   );
-/** Read-modify-write of one photo item, guarded by its version (PhotoStore); also the token's problem item. */
-const photoItems = allow(["dynamodb:GetItem", "dynamodb:PutItem"], photos.arn);
+/** Only the items under these keys of the Photos table. */
+const onlyKeys = (...keys: string[]) => [
+  { test: "ForAllValues:StringEquals", variable: "dynamodb:LeadingKeys", values: keys },
+];
+/**
+ * Read-modify-write of one photo item, guarded by its version (PhotoStore); also the token's
+ * problem item. A status change moves the photo in the counts item in the same transaction
+ * (TransactWriteItems is authorised as its parts: this PutItem and that UpdateItem).
+ */
+const photoItems: Right[] = [
+  allow(["dynamodb:GetItem", "dynamodb:PutItem"], photos.arn),
+  { ...allow(["dynamodb:UpdateItem"], photos.arn), conditions: onlyKeys(PHOTOS_TABLE.countsKey) },
+];
 
 /**
  * Each function's links are what its configuration needs (`FUNCTION_NEEDS` in
@@ -73,7 +84,9 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       allow(["s3:PutObject"], objects("originals/")), // presigned POSTs for phones
       allow(["s3:GetObject"], objects("renditions/")), // presigned thumbnail URLs
       allow(["s3:ListBucket"], bucket.arn), // HeadBucket in the /status check
-      allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DescribeTable"], photos.arn),
+      ...photoItems,
+      allow(["dynamodb:DescribeTable"], photos.arn),
+      allow(["dynamodb:Scan"], photos.arn), // counting a table from before the counts item, once
       allow(["dynamodb:Query"], $interpolate`${photos.arn}/index/*`), // lists and counts per status
       allow(["sqs:SendMessage"], convert.queue.arn, mirror.queue.arn, publish.queue.arn), // retry, publish now (a video's retry starts at convert)
       allow(["sqs:GetQueueAttributes"], ...stageQueues.flatMap((q) => [q.queue.arn, q.dlq.arn])), // depths
@@ -86,7 +99,7 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       consume(convert.queue),
       allow(["s3:GetObject"], objects("originals/")),
       allow(["s3:PutObject"], objects("renditions/")),
-      photoItems,
+      ...photoItems,
       allow(["sqs:SendMessage"], mirror.queue.arn, publish.queue.arn, reel.queue.arn), // a video goes to reel
     ],
   },
@@ -97,7 +110,7 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       allow(["s3:GetObject"], objects("originals/")), // HeadObject (the disk budget) and GetObject
       // The Reel and its cover; a failed multipart upload of the Reel is aborted, not left behind.
       allow(["s3:PutObject", "s3:AbortMultipartUpload"], objects("renditions/")),
-      photoItems,
+      ...photoItems,
       allow(["sqs:SendMessage"], mirror.queue.arn, publish.queue.arn),
     ],
   },
@@ -111,7 +124,7 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
         objects("renditions/"),
         ...(settings.mirrorsOriginals ? [objects("originals/")] : []),
       ),
-      photoItems,
+      ...photoItems,
       // With `instagram.imageSource: "mirror"`, publishing starts once the photo is on the web host.
       allow(["sqs:SendMessage"], publish.queue.arn),
       // Mirror targets of type `s3` (another bucket): put, check the size, remove a failed upload.
@@ -126,7 +139,7 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       consume(publish.queue),
       // Presigned URLs Meta downloads (renditions; a Reel is its original video) and the captions.
       allow(["s3:GetObject"], objects("renditions/"), objects("originals/"), objects("sidecars/")),
-      photoItems,
+      ...photoItems,
       allow(["sqs:SendMessage"], publish.queue.arn), // the next step, after a delay
       allow(["ssm:GetParameter"], tokenParameter.arn),
     ],
@@ -138,13 +151,7 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       // The token's problem item and nothing else of the table.
       {
         ...allow(["dynamodb:GetItem", "dynamodb:PutItem"], photos.arn),
-        conditions: [
-          {
-            test: "ForAllValues:StringEquals",
-            variable: "dynamodb:LeadingKeys",
-            values: [PHOTOS_TABLE.tokenProblemKey],
-          },
-        ],
+        conditions: onlyKeys(PHOTOS_TABLE.tokenProblemKey),
       },
     ],
   },
@@ -152,7 +159,7 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
     links: [table, convertDlq, mirrorDlq, publishDlq, reelDlq, alertsLink, alertWebhookUrl],
     rights: [
       consume(convert.dlq, mirror.dlq, publish.dlq, reel.dlq),
-      photoItems,
+      ...photoItems,
       allow(["sns:Publish"], alerts.arn),
     ],
   },

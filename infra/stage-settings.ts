@@ -8,4 +8,5 @@ export {
   mirrorRecordBudgetSeconds,
   PHOTOS_TABLE,
   STAGE_SETTINGS,
+  SUMMARY_PROJECTION,
 } from "@photo-relay/pipeline/settings";

@@ -47,7 +47,14 @@ async function heartbeat(agentId: string, at: Date, spoolFiles: number): Promise
 }
 
 beforeAll(async () => {
-  stack = await testStack({ publishMode: "manual" });
+  stack = await testStack({
+    publishMode: "manual",
+    settings: {
+      instagram: { captionTemplate: "{filename} {hashtags}", hashtags: ["studio"] },
+      // Every photo on its own here (the capture PC's would be grouped into bursts by default).
+      bursts: { sources: { agent: { policy: "all" } } },
+    },
+  });
   browser = await launchChromium();
   const sources = ["agent", "agent", "phone", "guest:AbCdEfGhIjKl", "agent"];
   for (const [i, source] of sources.entries()) {
@@ -84,10 +91,15 @@ const cards = (page: Page) =>
   page.$$eval(".grid .card", (els) => els.map((e) => (e as HTMLElement).dataset.id));
 
 describe("dashboard", () => {
-  it("shows the photos, most recently changed first, with a badge per stage, and filters them", async () => {
+  it("shows the photos, newest arrival first, with a badge per stage, and filters them", async () => {
+    // The first photo to arrive is changed last: it stays last in the grid all the same.
+    const photos = stack.runtime.photos;
+    const records = await Promise.all([...ids, broken].map((id) => photos.require(id)));
+    const byArrival = records.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((p) => p.id);
+    await photos.update(byArrival.at(-1) as string, (p) => ({ ...p }));
     const page = await openDashboard("desktop");
     await page.waitForSelector(`.card[data-id="${broken}"]`);
-    expect(new Set(await cards(page))).toEqual(new Set([...ids, broken]));
+    expect(await cards(page)).toEqual(byArrival);
     const badge = page.locator(`.card[data-id="${ids[0]}"] [data-stage="publish"]`);
     expect(await badge.textContent()).toBe("publish: awaiting approval");
     expect(await page.locator(`.card[data-id="${broken}"] .card-error`).textContent()).toMatch(/^convert: /);
@@ -156,10 +168,15 @@ describe("dashboard", () => {
   it("holds, skips and releases publishing, and saves a caption to post instead of the template's", async () => {
     const id = ids[1] as string;
     const page = await openDashboard("desktop", `#/photos/${id}`);
+    const preview = (which: string) => page.locator(`[data-caption="${which}"]`).textContent();
+    await page.waitForSelector('[data-caption="posted"]');
+    expect(await preview("posted")).toBe("DSC_0710.JPG #studio"); // the template's, until the owner writes one
     await page.fill('textarea[name="caption"]', "First dance #wedding");
     await page.click("text=Save caption");
     await page.waitForSelector("text=Caption saved");
     expect(await stack.runtime.photos.get(id)).toMatchObject({ captionOverride: "First dance #wedding" });
+    expect(await preview("posted")).toBe("First dance #wedding");
+    expect(await preview("template")).toBe("DSC_0710.JPG #studio");
     await page.click("text=Hold publishing");
     await page.waitForSelector("text=Release hold");
     expect(await stack.runtime.photos.get(id)).toMatchObject({ publishHold: "hold" });

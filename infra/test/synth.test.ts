@@ -3,7 +3,12 @@
  * developer's shell may hold: real settings, local-only endpoints, secrets under PHOTO_RELAY_*.
  * Each function must come out with exactly the rights, links, limits and environment below.
  */
-import { FUNCTION_NEEDS, FUNCTION_OPTIONS } from "@photo-relay/pipeline/settings";
+import {
+  FUNCTION_NEEDS,
+  FUNCTION_OPTIONS,
+  PHOTOS_TABLE,
+  SUMMARY_PROJECTION,
+} from "@photo-relay/pipeline/settings";
 import { beforeAll, describe, expect, it } from "vitest";
 import { linksFor } from "../../functions/src/links.ts";
 import { type Graph, inspect } from "../../scripts/synth/graph.ts";
@@ -58,7 +63,11 @@ const consume = (queue: string) =>
   ["ChangeMessageVisibility", "DeleteMessage", "GetQueueAttributes", "ReceiveMessage"].map(
     (a) => `sqs:${a} ${queue}`,
   );
-const photoItems = ["dynamodb:GetItem photos", "dynamodb:PutItem photos"];
+const photoItems = [
+  "dynamodb:GetItem photos",
+  "dynamodb:PutItem photos",
+  "dynamodb:UpdateItem photos when dynamodb:LeadingKeys ForAllValues:StringEquals setting:photo-counts",
+];
 const dlqs = ["ConvertDlq", "MirrorDlq", "PublishDlq", "ReelDlq"];
 
 /**
@@ -98,6 +107,7 @@ const FUNCTIONS: Record<
       "s3:ListBucket media",
       ...photoItems,
       "dynamodb:DescribeTable photos",
+      "dynamodb:Scan photos",
       "dynamodb:Query photos/index/*",
       "sqs:SendMessage convert",
       "sqs:SendMessage mirror",
@@ -336,6 +346,28 @@ describe("synthesis: the app", () => {
       }),
     ]);
     expect(rules[1]).not.toHaveProperty("expiration"); // originals: kept forever unless configured
+  });
+
+  it("declares the Photos table's indexes as the local stack creates them; the grid's projects a card", () => {
+    const table = view.of("aws:dynamodb/table:Table")[0]?.inputs;
+    const indexes = ((table?.globalSecondaryIndexes ?? []) as Record<string, unknown>[]).map((i) => ({
+      name: i.name,
+      hashKey: i.hashKey,
+      rangeKey: i.rangeKey,
+      projectionType: i.projectionType,
+      nonKeyAttributes: i.nonKeyAttributes,
+    }));
+    expect(indexes.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual(
+      Object.entries(PHOTOS_TABLE.indexes)
+        .map(([name, keys]) => ({
+          name,
+          hashKey: keys.partitionKey,
+          rangeKey: keys.sortKey,
+          projectionType: name === "byArrival" ? "INCLUDE" : "ALL",
+          nonKeyAttributes: name === "byArrival" ? [...SUMMARY_PROJECTION] : undefined,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    );
   });
 
   it("mails dead-letter alerts to the configured address and refreshes the token daily", () => {

@@ -15,6 +15,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   unauthorized: 401,
   not_found: 404,
   nothing_to_retry: 409,
+  publishing_now: 409,
   pick_posted: 409,
   ...WEB_ERROR_STATUS,
 };

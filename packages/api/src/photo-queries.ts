@@ -1,11 +1,12 @@
 /**
- * The dashboard's reads of the Photos table, over its two indexes: a filtered page (state,
+ * The dashboard's reads of the Photos table, over its three indexes: a filtered page (state,
  * source, arrival date, name), the changes since a moment (live updates), and the photos active
  * in the last hours (the chart). Only the attributes a summary needs are read.
  *
- * Order is the indexes' order: most recently changed first. Filters the indexes cannot serve
- * (source, name, arrival date) are applied while paging, within a budget of items read per
- * request; the cursor then continues exactly after the last photo returned.
+ * A page of all photos is newest arrival first (`byArrival`, whose key serves the arrival dates);
+ * a page of one state is most recently changed first (`byStatus`). Filters the index cannot serve
+ * (source, name, and dates on `byStatus`) are applied while paging, within a budget of items read
+ * per request; the cursor then continues exactly after the last photo returned.
  */
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
@@ -21,6 +22,10 @@ export interface PhotoQuery {
   to?: string;
   /** Case-insensitive part of the original file name. */
   q?: string;
+  /** Only photos with a dead-lettered stage (all of them `failed`). */
+  deadLettered?: boolean;
+  /** `picks`: leave out the frames a burst did not pick (alternates). */
+  frames?: "picks";
   limit: number;
   cursor?: string;
 }
@@ -47,7 +52,9 @@ export async function queryPhotos(rt: PublishRuntime, query: PhotoQuery): Promis
   while (photos.length < query.limit && scanned < READ_BUDGET && more) {
     const out = await rt.clients.dynamo.send(
       new QueryCommand({
-        ...indexQuery(rt, byStatus ? { status: query.state as PhotoStatus } : {}, query.from),
+        ...(byStatus
+          ? indexQuery(rt, { status: query.state as PhotoStatus }, query.from)
+          : arrivalQuery(rt, query)),
         Limit: Math.min(READ_BUDGET - scanned, Math.max(query.limit * 2, 100)),
         ...(start && { ExclusiveStartKey: start }),
       }),
@@ -99,6 +106,31 @@ export async function activeSince(
   return items;
 }
 
+/** All photos, newest arrival first, between the query's arrival dates. */
+function arrivalQuery(rt: PublishRuntime, query: PhotoQuery): QueryCommandInput {
+  const values: Record<string, unknown> = { ":k": "photo" };
+  let condition = "kind = :k";
+  if (query.from && query.to) {
+    condition += " AND createdAt BETWEEN :from AND :to";
+    Object.assign(values, { ":from": query.from, ":to": query.to });
+  } else if (query.from) {
+    condition += " AND createdAt >= :from";
+    values[":from"] = query.from;
+  } else if (query.to) {
+    condition += " AND createdAt <= :to";
+    values[":to"] = query.to;
+  }
+  return {
+    TableName: rt.config.dynamodb.table,
+    IndexName: "byArrival",
+    KeyConditionExpression: condition,
+    ProjectionExpression: SUMMARY_ATTRIBUTES.join(", "),
+    ExpressionAttributeNames: { ...SUMMARY_NAMES },
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+  };
+}
+
 function indexQuery(rt: PublishRuntime, by: { status?: PhotoStatus }, since?: string): QueryCommandInput {
   const names: Record<string, string> = { ...SUMMARY_NAMES };
   const values: Record<string, unknown> = {};
@@ -134,6 +166,8 @@ function matcher(query: PhotoQuery): (item: Item) => boolean {
     if (query.from && item.createdAt < query.from) return false;
     if (query.to && item.createdAt > query.to) return false;
     if (q && !(item.originalName ?? item.id).toLowerCase().includes(q)) return false;
+    if (query.deadLettered && !Object.values(item.stages).some((stage) => stage.deadLettered)) return false;
+    if (query.frames === "picks" && item.burst?.role === "alternate") return false;
     return true;
   };
 }
@@ -147,7 +181,7 @@ function sourceMatches(source: string, wanted: string): boolean {
 function keyOf(item: Item, byStatus: boolean): Record<string, unknown> {
   return byStatus
     ? { id: item.id, status: item.status, updatedAt: item.updatedAt }
-    : { id: item.id, kind: "photo", updatedAt: item.updatedAt };
+    : { id: item.id, kind: "photo", createdAt: item.createdAt };
 }
 
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString("base64url");

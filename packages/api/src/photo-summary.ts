@@ -7,6 +7,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { PhotoRecord, StageName, StageStatus } from "@photo-relay/pipeline/photo";
+import { SUMMARY_PROJECTION } from "@photo-relay/pipeline/settings";
 
 export interface PhotoSummary {
   id: string;
@@ -21,27 +22,23 @@ export interface PhotoSummary {
   format?: string;
   thumbnailUrl?: string;
   permalink?: string;
-  /** The owner held or skipped publishing (see `POST /photos/:id/hold`). */
+  /** The owner held or skipped publishing (see `POST /photos/:id/publishing`). */
   publishHold?: "hold" | "skip";
+  /** Its place in a burst (best of the burst): `pick` is posted, `alternate` never is. */
+  burst?: { id: string; role: "open" | "pick" | "alternate"; lead: boolean };
+  /** The first stage whose message reached its dead-letter queue (`POST /photos/:id/retry` re-drives). */
+  deadLettered?: StageName;
 }
 
 /** The attributes a summary needs, for DynamoDB projections. */
-export const SUMMARY_ATTRIBUTES = [
-  "id",
-  "kind",
-  "originalName",
-  "originalKey",
-  "#source",
-  "#status",
-  "stages",
-  "createdAt",
-  "updatedAt",
-  "bytes",
-  "#format",
-  "renditions",
-  "publishHold",
-];
+/** What a summary reads: the arrival index's projection and keys (reserved words as placeholders). */
 export const SUMMARY_NAMES = { "#source": "source", "#status": "status", "#format": "format" };
+const PLACEHOLDERS: Record<string, string> = Object.fromEntries(
+  Object.entries(SUMMARY_NAMES).map(([placeholder, name]) => [name, placeholder]),
+);
+export const SUMMARY_ATTRIBUTES = ["id", "kind", "createdAt", ...SUMMARY_PROJECTION].map(
+  (name) => PLACEHOLDERS[name] ?? name,
+);
 
 const STAGES: StageName[] = ["convert", "mirror", "publish"];
 
@@ -57,13 +54,16 @@ export type SummarySource = Pick<
   | "bytes"
   | "format"
   | "renditions"
-> & { publishHold?: "hold" | "skip" };
+  | "publishHold"
+  | "burst"
+>;
 
 export async function summarize(rt: PublishRuntime, photo: SummarySource): Promise<PhotoSummary> {
   const stuck = STAGES.find(
     (s) => ["failed", "retrying"].includes(photo.stages[s].status) && photo.stages[s].lastError,
   );
   const error = stuck && photo.stages[stuck].lastError;
+  const deadLettered = STAGES.find((s) => photo.stages[s].deadLettered);
   const thumbKey = photo.renditions?.thumbnail?.key;
   return {
     id: photo.id,
@@ -83,6 +83,8 @@ export async function summarize(rt: PublishRuntime, photo: SummarySource): Promi
     ...(thumbKey && { thumbnailUrl: await presignGet(rt, thumbKey) }),
     ...(photo.stages.publish.permalink && { permalink: photo.stages.publish.permalink }),
     ...(photo.publishHold && { publishHold: photo.publishHold }),
+    ...(photo.burst && { burst: photo.burst }),
+    ...(deadLettered && { deadLettered }),
   };
 }
 

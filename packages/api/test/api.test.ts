@@ -37,7 +37,7 @@ describe("api", () => {
     expect(status).toBe(200);
     expect(body.config.ok).toBe(true);
     expect(Object.keys(body.config.checks).sort()).toEqual(["dynamodb", "instagram", "s3"]);
-    expect(body.counts).toEqual({ processing: 0, awaiting_approval: 0, done: 0, failed: 0 });
+    expect(body.counts).toEqual({ processing: 0, awaiting_approval: 0, held: 0, done: 0, failed: 0 });
     expect(body.queues.convert?.deadLetters).toBe(0);
     expect(text).not.toContain(stack.apiToken);
     expect(text).not.toContain(stack.config.instagram.accessToken);

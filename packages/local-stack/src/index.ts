@@ -1,3 +1,4 @@
+export { type DynamoServer, startDynamo } from "./dynamodb-server.ts";
 export type { FunctionBundles } from "./local-functions.ts";
 export * from "./resources.ts";
 export * from "./s3-multipart-listing.ts";

@@ -1,6 +1,17 @@
 /** Creates the bucket, queues (each with its dead-letter queue) and table the pipeline uses, idempotently. */
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
-import { PHOTOS_TABLE, STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  type Projection,
+  PutItemCommand,
+  ResourceInUseException,
+  ScanCommand,
+} from "@aws-sdk/client-dynamodb";
+import { PHOTOS_TABLE, STAGE_SETTINGS, SUMMARY_PROJECTION } from "@photo-relay/pipeline/settings";
 import type { FauxqsServer } from "fauxqs";
 
 export type StageName = keyof typeof STAGE_SETTINGS;
@@ -59,33 +70,53 @@ export function createQueuesAndBucket(
   return queues;
 }
 
+/**
+ * Creates the Photos table with its indexes. A table made before an index existed (a local data
+ * folder from an older version) is rebuilt with its items: dynalite cannot add an index to a table.
+ */
 export async function createPhotosTable(dynamo: DynamoDBClient, table: string): Promise<void> {
-  const { byStatus, byTime } = PHOTOS_TABLE.indexes;
-  const index = (name: string, hash: string, range: string) => ({
-    IndexName: name,
-    KeySchema: [
-      { AttributeName: hash, KeyType: "HASH" as const },
-      { AttributeName: range, KeyType: "RANGE" as const },
-    ],
-    Projection: { ProjectionType: "ALL" as const },
-  });
   try {
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: ["id", "status", "kind", "updatedAt"].map((name) => ({
-          AttributeName: name,
-          AttributeType: "S" as const,
-        })),
-        KeySchema: [{ AttributeName: PHOTOS_TABLE.partitionKey, KeyType: "HASH" }],
-        GlobalSecondaryIndexes: [
-          index("byStatus", byStatus.partitionKey, byStatus.sortKey),
-          index("byTime", byTime.partitionKey, byTime.sortKey),
-        ],
-      }),
-    );
+    await dynamo.send(new CreateTableCommand(photosTableSpec(table)));
+    return;
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: table }));
+  const has = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  if (Object.keys(PHOTOS_TABLE.indexes).every((name) => has.has(name))) return;
+  const items: Record<string, AttributeValue>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await dynamo.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  await dynamo.send(new DeleteTableCommand({ TableName: table }));
+  await dynamo.send(new CreateTableCommand(photosTableSpec(table)));
+  for (const Item of items) await dynamo.send(new PutItemCommand({ TableName: table, Item }));
+}
+
+function photosTableSpec(table: string): CreateTableCommandInput {
+  const index = (name: keyof typeof PHOTOS_TABLE.indexes, projection: Projection) => ({
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: PHOTOS_TABLE.indexes[name].partitionKey, KeyType: "HASH" as const },
+      { AttributeName: PHOTOS_TABLE.indexes[name].sortKey, KeyType: "RANGE" as const },
+    ],
+    Projection: projection,
+  });
+  return {
+    TableName: table,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: ["id", "status", "kind", "updatedAt", "createdAt"].map((name) => ({
+      AttributeName: name,
+      AttributeType: "S" as const,
+    })),
+    KeySchema: [{ AttributeName: PHOTOS_TABLE.partitionKey, KeyType: "HASH" }],
+    GlobalSecondaryIndexes: [
+      index("byStatus", { ProjectionType: "ALL" }),
+      index("byTime", { ProjectionType: "ALL" }),
+      index("byArrival", { ProjectionType: "INCLUDE", NonKeyAttributes: [...SUMMARY_PROJECTION] }),
+    ],
+  };
 }

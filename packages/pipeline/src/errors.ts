@@ -75,6 +75,8 @@ const REFUSALS = {
   not_publishable: "the photo failed conversion and cannot be published",
   bad_carousel: "a carousel takes 2 to 10 different photos",
   nothing_to_retry: "no stage of this photo has failed",
+  already_published: "this photo is already on Instagram",
+  publishing_now: "this photo is being posted right now; it can no longer be held",
   not_in_burst: "the picks must be frames of this burst",
   too_many_picks: "the burst's policy posts fewer frames than that",
   pick_posted: "a frame of this burst is already posted, or being posted now",

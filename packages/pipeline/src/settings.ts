@@ -128,16 +128,42 @@ export const DEAD_LETTER_SETTINGS = {
  * Table layout, shared by the infrastructure code and the local stack. Besides one item per photo
  * it holds a few settings items (`kind: "setting"`) and, for best of the burst and the live
  * galleries, `camera#…`, `burst#…` and `gallery#…` items (see `bursts/`, `gallery/`), none with a
- * `status` or `updatedAt`, so no index lists them.
+ * `status` or `updatedAt`, so neither `byStatus` nor `byTime` lists them (a burst's `createdAt`
+ * puts it in `byArrival` under its own `kind`, which the grid's query of `kind = "photo"` skips).
+ *
+ * Indexes: `byStatus` (a state's photos, most recently changed first), `byTime` (all photos, most
+ * recently changed first: the live updates) and `byArrival` (all photos, newest arrival first: the
+ * dashboard's grid), which projects only what a grid card shows ({@link SUMMARY_PROJECTION}).
  */
 export const PHOTOS_TABLE = {
   partitionKey: "id",
   /** The last refusal of the Instagram token, written by whoever calls Instagram (see token-problem-item.ts). */
   tokenProblemKey: "setting:instagram-token-problem",
+  /** Photos per summary status, moved with every status change (see photo-counts.ts). */
+  countsKey: "setting:photo-counts",
   indexes: {
     byStatus: { partitionKey: "status", sortKey: "updatedAt" },
     byTime: { partitionKey: "kind", sortKey: "updatedAt" },
+    byArrival: { partitionKey: "kind", sortKey: "createdAt" },
   },
 } as const;
+
+/**
+ * What the `byArrival` index carries besides its keys and the table's (`id`, `kind`, `createdAt`):
+ * a grid card's attributes, not the journey, which is most of a photo's item.
+ */
+export const SUMMARY_PROJECTION = [
+  "originalName",
+  "originalKey",
+  "source",
+  "status",
+  "stages",
+  "updatedAt",
+  "bytes",
+  "format",
+  "renditions",
+  "publishHold",
+  "burst",
+] as const;
 
 export { FUNCTION_NEEDS, FUNCTION_OPTIONS, type FunctionName } from "./function-needs.ts";

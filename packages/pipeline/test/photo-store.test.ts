@@ -1,23 +1,20 @@
 /** The Photos table: concurrent writers never overwrite each other, and the summary follows the stages. */
-import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createPhotosTable } from "@photo-relay/local-stack";
-import dynalite from "dynalite";
+import { createPhotosTable, type DynamoServer, startDynamo } from "@photo-relay/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newPhoto, PhotoStore, setStage, summarize } from "../src/photo/index.ts";
 
-const server = dynalite({ createTableMs: 0 });
+let server: DynamoServer;
 let store: PhotoStore;
 let client: DynamoDBClient;
 const id = (n: number) => n.toString(16).padStart(64, "0");
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startDynamo(undefined);
   client = new DynamoDBClient({
     region: "us-east-1",
-    endpoint,
+    endpoint: server.url,
     credentials: { accessKeyId: "x", secretAccessKey: "x" },
   });
   await createPhotosTable(client, "photos");
@@ -25,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   client.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await server.stop();
 });
 
 describe("photo store", () => {
@@ -67,7 +64,13 @@ describe("photo store", () => {
     ]);
     await store.update(id(1), setStage("convert", { status: "failed" }));
     expect((await store.list({ status: "done" })).photos.map((p) => p.id)).toEqual([id(3)]);
-    expect(await store.countByStatus()).toEqual({ processing: 1, awaiting_approval: 0, done: 1, failed: 1 });
+    expect(await store.countByStatus()).toEqual({
+      processing: 1,
+      awaiting_approval: 0,
+      held: 0,
+      done: 1,
+      failed: 1,
+    });
     expect((await store.list()).photos[0]?.id).toBe(id(1)); // most recently changed first
   });
 

@@ -2,12 +2,15 @@
  * The stage runner, the one place that decides what a stage's outcome means for the photo and its
  * message — against a real queue and table, with a stand-in stage.
  */
-import type { AddressInfo } from "node:net";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createLogger, parseConfig, RetryableError, ValidationError } from "@photo-relay/core";
-import { createPhotosTable, createQueuesAndBucket } from "@photo-relay/local-stack";
+import {
+  createPhotosTable,
+  createQueuesAndBucket,
+  type DynamoServer,
+  startDynamo,
+} from "@photo-relay/local-stack";
 import type { SQSRecord } from "aws-lambda";
-import dynalite from "dynalite";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../../test/support/wait.ts";
@@ -17,7 +20,7 @@ import { closeRuntime, createRuntime, type Runtime } from "../src/runtime.ts";
 import { runRecord, runtimeOnly, type Stage } from "../src/stage-runner.ts";
 
 let fauxqs: FauxqsServer;
-const dynamo = dynalite({ createTableMs: 0 });
+let dynamo: DynamoServer;
 let rt: Runtime;
 let seed = 0;
 const time = { getRemainingTimeInMillis: () => 60_000 };
@@ -25,8 +28,8 @@ const time = { getRemainingTimeInMillis: () => 60_000 };
 beforeAll(async () => {
   fauxqs = await startFauxqs({ port: 0, logger: false });
   const queues = createQueuesAndBucket(fauxqs, { bucket: "media", table: "photos", queuePrefix: "runner-" });
-  await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", () => resolve()));
-  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  dynamo = await startDynamo(undefined);
+  const dynamoUrl = dynamo.url;
   const config = parseConfig({
     region: "us-east-1",
     s3: { bucket: "media", endpoint: fauxqs.address, forcePathStyle: true },
@@ -51,7 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (rt) closeRuntime(rt);
   await fauxqs?.stop();
-  await new Promise((resolve) => dynamo.close(resolve));
+  await dynamo.stop();
 });
 
 interface Job {

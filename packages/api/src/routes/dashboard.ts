@@ -1,6 +1,8 @@
 /**
  * The dashboard's reads (owner only):
- * - `GET /dashboard/photos?state=&source=&from=&to=&q=&limit=&cursor=`: a page of photo summaries;
+ * - `GET /dashboard/photos?state=&source=&from=&to=&q=&frames=&limit=&cursor=`: a page of photo
+ *   summaries (`state=dead_lettered`: the failed photos with a dead-lettered stage; `frames=picks`:
+ *   without the frames their burst did not pick);
  * - `GET /dashboard/live?since=<iso>`: what changed since then plus the health header, with an
  *   ETag, so a dashboard polling every second or two costs one small request per interval (304 when
  *   nothing changed), whatever the number of photos;
@@ -9,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
-import { PHOTO_STATUSES } from "@photo-relay/pipeline/photo";
+import { PHOTO_STATUSES, type PhotoStatus } from "@photo-relay/pipeline/photo";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { agentHealth } from "../agent-health.ts";
@@ -21,7 +23,7 @@ import { parse } from "./validate.ts";
 
 const iso = z.iso.datetime({ offset: true });
 const photosQuery = z.object({
-  state: z.enum(PHOTO_STATUSES).optional(),
+  state: z.enum([...PHOTO_STATUSES, "dead_lettered"]).optional(),
   source: z
     .string()
     .regex(/^(agent|phone|guest|guest:[A-Za-z0-9_-]+|test|upload)$/)
@@ -29,6 +31,7 @@ const photosQuery = z.object({
   from: iso.optional(),
   to: iso.optional(),
   q: z.string().max(200).optional(),
+  frames: z.enum(["picks", "all"]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(60),
   cursor: z.string().max(2000).optional(),
 });
@@ -40,9 +43,13 @@ export function mountDashboardRoutes(app: Hono, runtime: () => PublishRuntime): 
   app.get("/dashboard/photos", async (c) => {
     const rt = runtime();
     const query = parse(photosQuery, c.req.query());
+    const deadLettered = query.state === "dead_lettered";
+    const state: PhotoStatus | undefined = deadLettered ? "failed" : (query.state as PhotoStatus | undefined);
     const page = await queryPhotos(rt, {
       limit: query.limit,
-      ...(query.state && { state: query.state }),
+      ...(state && { state }),
+      ...(deadLettered && { deadLettered }),
+      ...(query.frames === "picks" && { frames: "picks" as const }),
       ...(query.source && { source: query.source }),
       ...(query.from && { from: new Date(query.from).toISOString() }),
       ...(query.to && { to: new Date(query.to).toISOString() }),

@@ -9,7 +9,7 @@ import { PhotoRelayError } from "@photo-relay/core";
 import { type PublishRuntime, redrivePhoto } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
 import { z } from "zod";
-import { type ChosenPhoto, choosePublishing, setCaption } from "../photo-choices.ts";
+import { choosePublishing, setCaption } from "../photo-choices.ts";
 import { photoView } from "../photo-view.ts";
 import { body, photoIdParam } from "./validate.ts";
 
@@ -19,7 +19,7 @@ const captionBody = z.object({ caption: z.string().nullable() });
 export function mountPhotoActions(app: Hono, runtime: () => PublishRuntime): void {
   app.get("/photos/:id/view", async (c) => {
     const rt = runtime();
-    return c.json(await photoView(rt, (await rt.photos.require(photoIdParam(c))) as ChosenPhoto));
+    return c.json(await photoView(rt, await rt.photos.require(photoIdParam(c))));
   });
 
   app.post("/photos/:id/publishing", async (c) => {

@@ -1,11 +1,13 @@
 /**
  * `@photo-relay/pipeline/api`: what the HTTP API does to photos — publish now, publish everything
- * pending, publish as a Reel, story or carousel, re-drive a failed photo, choose a burst's picks,
- * take a photo out of the live galleries — and the runtime it works
- * with (the Instagram account for the quota and the token's status). Brings in
+ * pending, publish as a Reel, story or carousel, hold and release publishing, preview the caption,
+ * re-drive a failed photo, choose a burst's picks, take a photo out of the live galleries — and the
+ * runtime it works with (the Instagram account for the quota and the token's status). Brings in
  * `@photo-relay/instagram`; nothing of imaging or mirror.
  */
 export { type TokenStatus, tokenStatus } from "@photo-relay/instagram";
+export { type CaptionPreview, captionPreview } from "../stages/publish/caption-source.ts";
+export { holdPublishing, releaseHold } from "../stages/publish/publish-hold.ts";
 export {
   closePublishRuntime,
   createPublishRuntime,

@@ -15,13 +15,14 @@ export type StageStatus =
   | "retrying" // the last attempt failed with a retryable error; the queue will redeliver
   | "waiting" // publish: a container is processing, or the quota is spent
   | "awaiting_approval" // publish in manual mode
+  | "held" // publish: the owner holds it; a release hands the step on again
   | "done"
   | "skipped" // nothing to do (e.g. no mirror target configured)
   | "failed"; // a fatal error, recorded with its reason
 
-export type PhotoStatus = "processing" | "awaiting_approval" | "done" | "failed";
+export type PhotoStatus = "processing" | "awaiting_approval" | "held" | "done" | "failed";
 
-export const PHOTO_STATUSES: PhotoStatus[] = ["processing", "awaiting_approval", "done", "failed"];
+export const PHOTO_STATUSES: PhotoStatus[] = ["processing", "awaiting_approval", "held", "done", "failed"];
 
 export interface StageError {
   code: string;
@@ -155,6 +156,13 @@ export interface PhotoRecord {
   camera?: string;
   lens?: string;
   caption?: string;
+  /**
+   * The owner's choice about publishing (`POST /photos/:id/publishing`): `hold` keeps the publish
+   * stage from making a container or posting until released; `skip` never posts it.
+   */
+  publishHold?: "hold" | "skip";
+  /** The owner's caption, posted instead of the template's (still held to Instagram's rules). */
+  captionOverride?: string;
   renditions?: Partial<Record<RenditionName, RenditionRecord>>;
   /**
    * Set by convert for a video (it has no renditions); `reel` once the reel stage made its Reel.
@@ -224,8 +232,8 @@ export function summarize(stages: PhotoRecord["stages"]): PhotoStatus {
   const all = [stages.convert, stages.mirror, stages.publish];
   if (all.some((s) => s.status === "failed")) return "failed";
   if (all.every((s) => FINISHED.includes(s.status))) return "done";
-  if (stages.publish.status === "awaiting_approval" && FINISHED.includes(stages.mirror.status)) {
-    return "awaiting_approval";
-  }
+  const mirrored = FINISHED.includes(stages.mirror.status);
+  if (stages.publish.status === "awaiting_approval" && mirrored) return "awaiting_approval";
+  if (stages.publish.status === "held" && mirrored) return "held";
   return "processing";
 }

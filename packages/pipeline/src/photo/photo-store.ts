@@ -1,32 +1,45 @@
 /**
  * The Photos table. Every change is a read-modify-write guarded by the record's `version`, so
  * concurrent consumers never overwrite each other; transitions themselves decide idempotency
- * (e.g. a photo whose publish stage has a media id is never published again).
+ * (e.g. a photo whose publish stage has a media id is never published again). A write that
+ * changes the photo's summary status moves it in the counts per status too, in one transaction
+ * (`photo-counts.ts`).
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { NotFoundError, type PhotoId, RetryableError } from "@photo-relay/core";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
-  extendJourney,
-  PHOTO_STATUSES,
-  type PhotoRecord,
-  type PhotoStatus,
-  STAGE_NAMES,
-  summarize,
-} from "./photo-record.ts";
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { backoffDelay, NotFoundError, type PhotoId, RetryableError } from "@photo-relay/core";
+import { PhotoCounts, type StatusCounts } from "./photo-counts.ts";
+import { extendJourney, type PhotoRecord, type PhotoStatus, STAGE_NAMES, summarize } from "./photo-record.ts";
 
 /** What a transition returns: the new record, or `undefined` for "nothing to change". */
 export type Transition = (photo: PhotoRecord) => PhotoRecord | undefined;
+
+/** Sends of one write that met other transactions, before giving up (retryable). */
+const CONFLICT_ATTEMPTS = 8;
 
 export class PhotoStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #now: () => Date;
+  /** Photos per summary status, moved in the same write as each photo. */
+  readonly counts: PhotoCounts;
 
   constructor(db: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
     this.#db = db;
     this.#table = table;
     this.#now = now;
+    this.counts = new PhotoCounts(db, table);
   }
 
   async get(id: PhotoId): Promise<PhotoRecord | undefined> {
@@ -44,7 +57,7 @@ export class PhotoStore {
 
   /** Creates the record unless it exists; returns the stored record either way. */
   async ensure(photo: PhotoRecord): Promise<PhotoRecord> {
-    return (await this.#putIf(photo, "attribute_not_exists(id)")) ? photo : this.require(photo.id);
+    return (await this.#write(photo, undefined, "attribute_not_exists(id)")) ? photo : this.require(photo.id);
   }
 
   /** Like {@link update}, for a photo that may not exist (yet): `undefined` when it does not. */
@@ -74,26 +87,51 @@ export class PhotoStore {
         updatedAt: now,
         version: current.version + 1,
       };
-      if (await this.#putIf(item, "version = :v", { ":v": current.version })) return item;
+      if (await this.#write(item, current.status, "version = :v", { ":v": current.version })) return item;
     }
     throw new RetryableError("write_conflict", `photo ${id} is being changed by too many writers at once`);
   }
 
-  /** Writes `item` if `condition` holds; `false` when it did not (another writer came first). */
-  async #putIf(item: PhotoRecord, condition: string, values?: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: item,
-          ConditionExpression: condition,
-          ...(values && { ExpressionAttributeValues: values }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+  /**
+   * Writes `item` if `condition` holds; `false` when it did not (another writer came first). A new
+   * photo (`was` undefined) or a changed status is counted in the same transaction. A write that
+   * met another transaction on the same items (AWS refuses it rather than wait) is sent again: its
+   * condition still decides, so it is written once at most.
+   */
+  async #write(
+    item: PhotoRecord,
+    was: PhotoStatus | undefined,
+    condition: string,
+    values?: Record<string, unknown>,
+  ): Promise<boolean> {
+    const put = {
+      TableName: this.#table,
+      Item: item,
+      ConditionExpression: condition,
+      ...(values && { ExpressionAttributeValues: values }),
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (was === item.status) await this.#db.send(new PutCommand(put));
+        else {
+          const counted = this.counts.counted(item.status, was);
+          await this.#db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, counted] }));
+        }
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        const reasons =
+          error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+        if (reasons[0]?.Code === "ConditionalCheckFailed") return false;
+        const conflict =
+          error instanceof TransactionConflictException ||
+          reasons.some((r) => r?.Code === "TransactionConflict");
+        if (!conflict) throw error;
+        if (attempt === CONFLICT_ATTEMPTS) {
+          throw new RetryableError("write_conflict", `photo ${item.id} met other writes ${attempt} times`);
+        }
+        await sleep(backoffDelay(attempt, { baseMs: 20, maxMs: 500 }));
+      }
     }
   }
 
@@ -123,11 +161,9 @@ export class PhotoStore {
       : { photos };
   }
 
-  async countByStatus(): Promise<Record<PhotoStatus, number>> {
-    const counts = await Promise.all(
-      PHOTO_STATUSES.map(async (status) => [status, await this.#count(status)] as const),
-    );
-    return Object.fromEntries(counts) as Record<PhotoStatus, number>;
+  /** Photos per summary status: one read of the counts item. */
+  countByStatus(): Promise<StatusCounts> {
+    return this.counts.read();
   }
 
   /** Photos with a dead-lettered stage (all of them `failed`). */

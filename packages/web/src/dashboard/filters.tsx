@@ -1,4 +1,8 @@
-/** The grid's filters: state, source, arrival date and a name search (debounced). */
+/**
+ * The grid's filters: state (a dead-lettered photo is a failed one whose message reached its
+ * dead-letter queue), source, arrival date, a name search (debounced), and whether a burst's
+ * alternates show beside its picks.
+ */
 import { useEffect, useState } from "preact/hooks";
 import type { PhotoSummary } from "./types.ts";
 
@@ -8,9 +12,11 @@ export interface Filters {
   from: string;
   to: string;
   q: string;
+  /** `picks`: leave out the frames a burst did not pick. */
+  frames: string;
 }
 
-export const NO_FILTERS: Filters = { state: "", source: "", from: "", to: "", q: "" };
+export const NO_FILTERS: Filters = { state: "", source: "", from: "", to: "", q: "", frames: "" };
 
 /** The query string `GET /dashboard/photos` takes for these filters. */
 export function filterQuery(f: Filters): URLSearchParams {
@@ -20,12 +26,17 @@ export function filterQuery(f: Filters): URLSearchParams {
   if (f.from) params.set("from", new Date(`${f.from}T00:00:00`).toISOString());
   if (f.to) params.set("to", new Date(`${f.to}T23:59:59.999`).toISOString());
   if (f.q.trim()) params.set("q", f.q.trim());
+  if (f.frames) params.set("frames", f.frames);
   return params;
 }
 
 /** Whether a photo (e.g. one that just changed) belongs in the grid under these filters. */
 export function matchesFilters(p: PhotoSummary, f: Filters): boolean {
-  if (f.state && p.status !== f.state) return false;
+  if (
+    f.state === "dead_lettered" ? !(p.status === "failed" && p.deadLettered) : f.state && p.status !== f.state
+  )
+    return false;
+  if (f.frames === "picks" && p.burst?.role === "alternate") return false;
   if (
     f.source === "guest"
       ? !p.source.startsWith("guest:")
@@ -68,8 +79,10 @@ export function FilterBar({ value, onChange }: { value: Filters; onChange: (f: F
             <option value="">all</option>
             <option value="processing">processing</option>
             <option value="awaiting_approval">awaiting approval</option>
+            <option value="held">held</option>
             <option value="done">done</option>
             <option value="failed">failed</option>
+            <option value="dead_lettered">dead-lettered</option>
           </select>
         </label>
         <label>
@@ -82,6 +95,13 @@ export function FilterBar({ value, onChange }: { value: Filters; onChange: (f: F
           </select>
         </label>
         <label>
+          Bursts
+          <select name="frames" value={value.frames} onChange={set("frames")}>
+            <option value="">every frame</option>
+            <option value="picks">picks only</option>
+          </select>
+        </label>
+        <label>
           Arrived from
           <input type="date" name="from" value={value.from} onChange={set("from")} />
         </label>
@@ -89,7 +109,7 @@ export function FilterBar({ value, onChange }: { value: Filters; onChange: (f: F
           to
           <input type="date" name="to" value={value.to} onChange={set("to")} />
         </label>
-        {(value.state || value.source || value.from || value.to || value.q) && (
+        {(value.state || value.source || value.from || value.to || value.q || value.frames) && (
           <button
             type="button"
             class="secondary"

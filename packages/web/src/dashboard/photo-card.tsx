@@ -1,4 +1,7 @@
-/** One photo in the grid: thumbnail, name, a badge per stage, the error that stopped it. */
+/**
+ * One photo in the grid: thumbnail, name, a badge per stage, its place in a burst (the pick, an
+ * alternate that is never posted, or still open), dead-lettered, and the error that stopped it.
+ */
 import { memo } from "preact/compat";
 import { formatAgo, label } from "../shared/format.ts";
 import type { PhotoSummary, StageName } from "./types.ts";
@@ -7,7 +10,13 @@ const STAGES: StageName[] = ["convert", "mirror", "publish"];
 
 export const PhotoCard = memo(function PhotoCard({ photo }: { photo: PhotoSummary }) {
   return (
-    <a class="card" href={`#/photos/${photo.id}`} data-id={photo.id} data-status={photo.status}>
+    <a
+      class={`card${photo.burst?.role === "alternate" ? " alternate" : ""}`}
+      href={`#/photos/${photo.id}`}
+      data-id={photo.id}
+      data-status={photo.status}
+      {...(photo.burst && { "data-burst": photo.burst.id, "data-role": photo.burst.role })}
+    >
       {photo.thumbnailUrl ? (
         <img src={photo.thumbnailUrl} alt="" loading="lazy" decoding="async" width={400} height={300} />
       ) : (
@@ -24,6 +33,16 @@ export const PhotoCard = memo(function PhotoCard({ photo }: { photo: PhotoSummar
             {s}: {label(photo.stages[s])}
           </span>
         ))}
+        {photo.burst && (
+          <span class={`badge burst-${photo.burst.role}`} data-badge="burst">
+            {BURST_ROLES[photo.burst.role]}
+          </span>
+        )}
+        {photo.deadLettered && (
+          <span class="badge failed" data-badge="dead-lettered">
+            dead-lettered ({photo.deadLettered})
+          </span>
+        )}
       </span>
       <span class="meta muted">
         {sourceLabel(photo.source)} · {formatAgo(photo.updatedAt)}
@@ -37,6 +56,12 @@ export const PhotoCard = memo(function PhotoCard({ photo }: { photo: PhotoSummar
     </a>
   );
 });
+
+export const BURST_ROLES = {
+  open: "burst: deciding",
+  pick: "burst: the pick",
+  alternate: "burst: alternate",
+} as const;
 
 export function sourceLabel(source: string): string {
   if (source === "agent") return "capture PC";

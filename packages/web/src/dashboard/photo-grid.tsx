@@ -1,8 +1,9 @@
 /**
- * The grid: filtered pages of photos from the API, most recently changed first, rendered as a
- * virtual list (only the rows on screen exist in the DOM, so 10,000 photos scroll as smoothly as
- * 50), loading the next page as the end comes near. Live changes move a photo to the top, or in
- * and out of the grid as the filters say.
+ * The grid: filtered pages of photos from the API, newest arrival first (most recently changed
+ * first within one state), rendered as a virtual list (only the rows on screen exist in the DOM, so
+ * 10,000 photos scroll as smoothly as 50), loading the next page as the end comes near. A live
+ * change updates its photo where it is, or takes it out as the filters say; a photo the grid did
+ * not hold (a new arrival, or one that just reached the chosen state) comes in at the top.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api } from "../shared/api.ts";
@@ -58,11 +59,17 @@ export function PhotoGrid() {
     () =>
       live.onChanges((changes) =>
         setPhotos((list) => {
-          const changed = new Set(changes.map((c) => c.id));
-          const kept = list.filter((p) => !changed.has(p.id));
+          const changed = new Map(changes.map((c) => [c.id, c]));
+          const held = new Set(list.map((p) => p.id));
+          const kept = list.flatMap((p) => {
+            const now = changed.get(p.id);
+            if (!now) return [p];
+            return matchesFilters(now, filters) ? [now] : [];
+          });
+          const order = filters.state ? "updatedAt" : "createdAt";
           const fresh = changes
-            .filter((c) => matchesFilters(c, filters))
-            .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
+            .filter((c) => !held.has(c.id) && matchesFilters(c, filters))
+            .sort((a, b) => (a[order] < b[order] ? 1 : -1));
           return [...fresh, ...kept];
         }),
       ),

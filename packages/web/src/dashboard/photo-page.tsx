@@ -1,10 +1,12 @@
 /**
- * A photo's own page: renditions, the journey, where it went (web host, Instagram), and what the
- * owner can do before it is posted (publish now, retry, hold or skip, edit the caption).
+ * A photo's own page: renditions, the journey, where it went (web host, Instagram), its burst, and
+ * what the owner can do before it is posted (publish now, retry, hold or skip, edit the caption,
+ * post another frame of its burst).
  */
 import { useEffect, useState } from "preact/hooks";
 import { type ApiError, api } from "../shared/api.ts";
 import { formatBytes, label } from "../shared/format.ts";
+import { BurstPanel } from "./burst-panel.tsx";
 import { CaptionEditor } from "./caption-editor.tsx";
 import { live } from "./live.ts";
 import { sourceLabel } from "./photo-card.tsx";
@@ -53,6 +55,7 @@ export function PhotoPage({ id }: { id: string }) {
     ["failed", "retrying"].includes(photo.stages[s].status),
   );
   const published = Boolean(publish.mediaId) || publish.status === "done";
+  const actionable = !published && publish.status !== "skipped";
   return (
     <article class="photo-page" data-id={id} data-status={summary.status}>
       <p>
@@ -71,63 +74,77 @@ export function PhotoPage({ id }: { id: string }) {
           </span>
         ))}
       </div>
-      <section class="panel actions" aria-label="Actions">
-        {!published && publish.status !== "skipped" && (
-          <button
-            type="button"
-            onClick={() => act("Publish now", `/photos/${id}/publish`, { method: "POST" })}
-          >
-            Publish now
-          </button>
-        )}
-        {stuck && (
-          <button
-            type="button"
-            class="secondary"
-            onClick={() => act("Retry", `/photos/${id}/retry`, { method: "POST" })}
-          >
-            Retry failed stage
-          </button>
-        )}
-        {!published && summary.publishHold !== "hold" && publish.status !== "skipped" && (
-          <button
-            type="button"
-            class="secondary"
-            onClick={() =>
-              act("Hold", `/photos/${id}/publishing`, { method: "POST", body: { action: "hold" } })
-            }
-          >
-            Hold publishing
-          </button>
-        )}
-        {!published && publish.status !== "skipped" && (
-          <button
-            type="button"
-            class="danger"
-            onClick={() =>
-              act("Skip", `/photos/${id}/publishing`, { method: "POST", body: { action: "skip" } })
-            }
-          >
-            Skip Instagram
-          </button>
-        )}
-        {summary.publishHold && (
-          <button
-            type="button"
-            class="secondary"
-            onClick={() =>
-              act("Release", `/photos/${id}/publishing`, { method: "POST", body: { action: "release" } })
-            }
-          >
-            {summary.publishHold === "hold" ? "Release hold" : "Publish after all"}
-          </button>
-        )}
-        {notice && (
-          <p role="status" class="muted">
-            {notice}
-          </p>
-        )}
-      </section>
+      {(actionable || stuck || summary.publishHold || notice) && (
+        <section class="panel actions" aria-label="Actions">
+          {!published && publish.status !== "skipped" && summary.publishHold !== "hold" && (
+            <button
+              type="button"
+              onClick={() => act("Publish now", `/photos/${id}/publish`, { method: "POST" })}
+            >
+              Publish now
+            </button>
+          )}
+          {stuck && (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => act("Retry", `/photos/${id}/retry`, { method: "POST" })}
+            >
+              Retry failed stage
+            </button>
+          )}
+          {!published && summary.publishHold !== "hold" && publish.status !== "skipped" && (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() =>
+                act("Hold", `/photos/${id}/publishing`, { method: "POST", body: { action: "hold" } })
+              }
+            >
+              Hold publishing
+            </button>
+          )}
+          {!published && publish.status !== "skipped" && (
+            <button
+              type="button"
+              class="danger"
+              onClick={() =>
+                act("Skip", `/photos/${id}/publishing`, { method: "POST", body: { action: "skip" } })
+              }
+            >
+              Skip Instagram
+            </button>
+          )}
+          {summary.publishHold && (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() =>
+                act("Release", `/photos/${id}/publishing`, { method: "POST", body: { action: "release" } })
+              }
+            >
+              {summary.publishHold === "hold" ? "Release hold" : "Publish after all"}
+            </button>
+          )}
+          {notice && (
+            <p role="status" class="muted">
+              {notice}
+            </p>
+          )}
+        </section>
+      )}
+      {view.burst && (
+        <BurstPanel
+          burst={view.burst}
+          current={id}
+          onPick={(pick) =>
+            act("Post this frame instead", `/bursts/${view.burst?.id}/picks`, {
+              method: "PUT",
+              body: { picks: [pick] },
+            })
+          }
+        />
+      )}
       {!published && <CaptionEditor id={id} caption={view.caption} onSaved={setView} />}
       <section class="panel" aria-labelledby="where-title">
         <h3 id="where-title">Where it went</h3>

@@ -14,6 +14,12 @@ export interface HashResult {
   sniffed: string | undefined;
 }
 
+/** Starts the worker ahead of the first file (its script and WebAssembly loaded and compiled). */
+export function warmHashing(): void {
+  worker ??= startWorker();
+  worker.postMessage({ id: "", kind: "warm" } satisfies HashRequest);
+}
+
 export function hashFile(id: string, file: Blob, progress: (fraction: number) => void): Promise<HashResult> {
   worker ??= startWorker();
   return new Promise((resolve, reject) => {

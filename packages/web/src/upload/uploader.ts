@@ -16,7 +16,7 @@ import Dashboard from "@uppy/dashboard";
 import GoldenRetriever from "@uppy/golden-retriever";
 import { ApiError, api } from "../shared/api.ts";
 import { retryNetworkFailures } from "./auto-retry.ts";
-import { hashFile } from "./hash-file.ts";
+import { hashFile, warmHashing } from "./hash-file.ts";
 import { sameFamily } from "./sniff.ts";
 
 export type { UploadRules } from "@photo-relay/api";
@@ -54,12 +54,19 @@ export function createUploader(target: HTMLElement, rules: UploadRules, scope: s
   uppy.use(AwsS3, {
     shouldUseMultipart: (file) => (file.size ?? 0) > rules.multipartAbove,
     getChunkSize: () => rules.partSize,
-    limit: 4,
+    // Uppy's default: what a browser opens to one origin over HTTP/1.1.
+    limit: 6,
     allowedMetaFields: false,
     generateObjectKey: (file) => String(file.meta.key ?? ""),
-    signRequest: (request) => signRequest(uppy, request),
+    signRequest: (request) => signRequest(uppy, request, removed),
   });
   uppy.use(GoldenRetriever, { expires: 24 * 3600_000 });
+  // A file removed mid-upload is gone from Uppy's state before the S3 plugin signs the abort of
+  // its multipart upload: its ticket is kept for that.
+  const removed = new Map<string, string>();
+  uppy.on("file-removed", (file) => {
+    if (file.meta.key && file.meta.ticket) removed.set(file.meta.key, file.meta.ticket);
+  });
   // A restored session goes on by itself once every file has its bytes again: small ones come back
   // from IndexedDB, larger ones when the person selects them again (the dashboard asks for that).
   let resuming = false;
@@ -71,6 +78,7 @@ export function createUploader(target: HTMLElement, rules: UploadRules, scope: s
     setTimeout(() => uppy.emit("restore-confirmed"));
   });
   retryNetworkFailures(uppy);
+  warmHashing();
   uppy.addPreProcessor(async (fileIDs) => {
     // Hashing is sequential in the worker; asking the API happens as each hash is ready.
     await Promise.all(fileIDs.map((id) => prepare(uppy, rules, id)));
@@ -135,14 +143,16 @@ type SignRequest = Parameters<
 >[0];
 
 /** Signs one S3 request through the API; an expired ticket is renewed once. */
-async function signRequest(uppy: Uppy<FileMeta, Body>, request: SignRequest) {
-  const file = uppy.getFiles().find((f) => f.meta.key === request.key);
-  if (!file?.meta.ticket) throw new Error("this file has no upload permission; add it again");
+async function signRequest(uppy: Uppy<FileMeta, Body>, request: SignRequest, removed: Map<string, string>) {
   const sign = (ticket: string) =>
     api<{ url: string; key?: string; headers?: Record<string, string>; fields?: Record<string, string> }>(
       "/upload-sessions/sign",
       { method: "POST", body: { ticket, request } },
     );
+  const file = uppy.getFiles().find((f) => f.meta.key === request.key);
+  const gone = request.key ? removed.get(request.key) : undefined;
+  if (!file && gone) return sign(gone);
+  if (!file?.meta.ticket) throw new Error("this file has no upload permission; add it again");
   try {
     return await sign(file.meta.ticket);
   } catch (error) {

@@ -12,6 +12,7 @@ import { finished, type StageResult } from "../../jobs/next-jobs.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
 import { runtimeOnly, type Stage, StepContext } from "../../stage-runner.ts";
 import { checkStep, createStep } from "./container-steps.ts";
+import { parkIfHeld } from "./publish-hold.ts";
 import { recordPublishMedia } from "./publish-media.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 import { fetchPermalink, publishStep } from "./publish-steps.ts";
@@ -39,7 +40,8 @@ const STEPS: Record<Exclude<PublishJob["step"], "permalink">, Step> = {
 
 /**
  * Runs one publish step for one photo. A finished photo ignores every step but `permalink`; an
- * item of another photo's carousel ignores them all.
+ * item of another photo's carousel ignores them all; a photo the owner holds waits, parked
+ * (`publish-hold.ts`).
  */
 export async function runPublishStep(
   rt: PublishRuntime,
@@ -57,6 +59,7 @@ export async function runPublishStep(
     return finished();
   }
   if (job.step === "permalink") return finished();
+  if (await parkIfHeld(rt, photo, step.log)) return finished();
   // A token Instagram refused stops publishing here, without asking again for every photo.
   const refusal = await rt.tokens.refusal();
   if (refusal) throw refusal;

@@ -11,6 +11,7 @@ import { finished, type StageResult, toPublish } from "../../jobs/next-jobs.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
 import { setStage, setStageOnce } from "../../photo/stage-transitions.ts";
 import type { StepContext } from "../../stage-runner.ts";
+import { isHeld } from "./publish-hold.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 import { later } from "./waiting.ts";
 
@@ -67,7 +68,8 @@ async function takeLease(rt: PublishRuntime, id: PhotoId): Promise<number | "pub
     held = false;
     // `skipped`: the owner, or its burst, took the photo out of publishing since this step began.
     if (stage.mediaId || stage.status === "done" || stage.status === "skipped") return undefined;
-    if ((stage.leaseUntil ?? 0) > rt.now().getTime()) {
+    // The owner's hold keeps the lease from anyone: the step comes back and parks.
+    if ((stage.leaseUntil ?? 0) > rt.now().getTime() || isHeld(p)) {
       held = true;
       return undefined;
     }
