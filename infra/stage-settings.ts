@@ -2,4 +2,4 @@
  * The one place `infra/` reads the pipeline's per-stage settings and table layout, which the local
  * stack shares. A plain module, so Node (the build script) can load it too.
  */
-export { PHOTOS_TABLE, STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
+export { CONVERT_NOTIFICATIONS, PHOTOS_TABLE, STAGE_SETTINGS } from "@photo-relay/pipeline/settings";

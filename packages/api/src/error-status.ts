@@ -14,6 +14,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   unauthorized: 401,
   not_found: 404,
   nothing_to_retry: 409,
+  not_retryable: 409,
 };
 
 /** 4xx for what the caller can fix (every `ValidationError` is a 400), 500 for the rest. */

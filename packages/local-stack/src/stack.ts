@@ -21,7 +21,7 @@ import {
   type PublishRuntime,
 } from "@photo-relay/pipeline/publish";
 import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
-import { STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
+import { CONVERT_NOTIFICATIONS, STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startDynamo } from "./dynamodb-server.ts";
@@ -186,7 +186,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const stopNotifications = deliverS3Notifications(
       { server: fauxqs, s3: runtime.clients.s3, sqs: runtime.clients.sqs, region: REGION, logger },
-      [{ bucket: names.bucket, prefix: "originals/", queueUrl: queues.convert.url }],
+      CONVERT_NOTIFICATIONS.map((rule) => ({ ...rule, bucket: names.bucket, queueUrl: queues.convert.url })),
     );
     stops.push(stopNotifications);
 

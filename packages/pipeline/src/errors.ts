@@ -40,6 +40,25 @@ export class ImageUrlError extends PhotoRelayError {
   }
 }
 
+/**
+ * Instagram's rules refused the photo when convert made its renditions (imaging's rule `code`,
+ * e.g. `too_small`, `blank`): it has no Instagram rendition, and asking again cannot change that.
+ */
+export class InstagramRefusedError extends ValidationError {
+  constructor(code: string, reason: string) {
+    super(code, `Instagram rendition refused: ${reason}`);
+    this.name = "InstagramRefusedError";
+  }
+}
+
+/** An object under `agents/<id>/rejected/` that is not the rejection report its key says it is. */
+export class BadReportError extends ValidationError {
+  constructor(key: string, problem: string) {
+    super("bad_report", `${key} ${problem}`);
+    this.name = "BadReportError";
+  }
+}
+
 /** A video that breaks Instagram's Reels rules as it is; `message` names every broken rule. */
 export class NotReelsReadyError extends ValidationError {
   constructor(violations: readonly string[]) {
@@ -69,9 +88,11 @@ export class NotStartedError extends RetryableError {
 }
 
 const REFUSALS = {
-  not_publishable: "the photo failed conversion and cannot be published",
+  not_publishable: "the photo failed conversion (or is a refused file) and cannot be published",
   bad_carousel: "a carousel takes 2 to 10 different photos",
   nothing_to_retry: "no stage of this photo has failed",
+  not_retryable:
+    "this is a refused file or upload, or a photo Instagram's rules refuse: retrying cannot change that (send the file again, whole and under its own id)",
 } as const;
 
 /** An operation the API asked for cannot be done as asked; `code` says why (see the API's status table). */

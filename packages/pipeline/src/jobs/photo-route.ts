@@ -1,7 +1,8 @@
 /**
  * The route a photo takes, in one place. Convert sends the mirror job, and the publish job too
  * unless Meta is to download the photo from the mirror (`instagram.imageSource: "mirror"`): then
- * mirror sends it once the photo is there. A video goes to publish as a Reel of its original.
+ * mirror sends it once the photo is there. A video goes to publish as a Reel of its original. A
+ * photo Instagram's rules refused (`instagramRefusal`) is mirrored and never sent to publish.
  */
 import type { Config } from "@photo-relay/core";
 import type { PhotoRecord, PublishMedia } from "../photo/photo-record.ts";
@@ -25,10 +26,12 @@ export function firstPublishJob(photo: PhotoRecord): PublishJob {
 /** What follows a conversion (sent again, harmlessly, when a converted photo is notified twice). */
 export function jobsAfterConvert(config: Config, photo: PhotoRecord): NextJob[] {
   const mirror = toMirror({ photoId: photo.id });
-  return publishesFromMirror(config, photo) ? [mirror] : [mirror, toPublish(firstPublishJob(photo))];
+  if (photo.instagramRefusal || publishesFromMirror(config, photo)) return [mirror];
+  return [mirror, toPublish(firstPublishJob(photo))];
 }
 
 /** What follows the mirror stage: publishing, when it waited for the mirrored URL. */
 export function jobsAfterMirror(config: Config, photo: PhotoRecord): NextJob[] {
-  return publishesFromMirror(config, photo) ? [toPublish(firstPublishJob(photo))] : [];
+  if (photo.instagramRefusal || !publishesFromMirror(config, photo)) return [];
+  return [toPublish(firstPublishJob(photo))];
 }

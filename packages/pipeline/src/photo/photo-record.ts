@@ -3,6 +3,8 @@
  * record per stage. `status` summarises the stages for the status index and the dashboard.
  */
 import type { PhotoId, RenditionName } from "@photo-relay/core";
+import type { FrameRecord } from "./frame-record.ts";
+import type { QuarantineRecord, RejectionRecord } from "./refused-records.ts";
 
 export type StageName = "convert" | "mirror" | "publish";
 
@@ -16,9 +18,21 @@ export type StageStatus =
   | "skipped" // nothing to do (e.g. no mirror target configured)
   | "failed"; // a fatal error, recorded with its reason
 
-export type PhotoStatus = "processing" | "awaiting_approval" | "done" | "failed";
+/**
+ * The summary: `rejected` is a file the edge agent refused (it never reached S3), `quarantined` an
+ * upload whose bytes were not the photo its key claimed; both are records of their own, never a
+ * photo's (see `refused-records.ts`).
+ */
+export type PhotoStatus = "processing" | "awaiting_approval" | "done" | "failed" | "rejected" | "quarantined";
 
-export const PHOTO_STATUSES: PhotoStatus[] = ["processing", "awaiting_approval", "done", "failed"];
+export const PHOTO_STATUSES: PhotoStatus[] = [
+  "processing",
+  "awaiting_approval",
+  "done",
+  "failed",
+  "rejected",
+  "quarantined",
+];
 
 export interface StageError {
   code: string;
@@ -92,7 +106,7 @@ export interface JourneyEvent {
   error?: { code: string; message: string };
 }
 
-export interface PhotoRecord {
+export interface PhotoRecord extends FrameRecord {
   id: PhotoId;
   kind: "photo";
   status: PhotoStatus;
@@ -110,6 +124,17 @@ export interface PhotoRecord {
   renditions?: Partial<Record<RenditionName, RenditionRecord>>;
   /** Set by convert for a video: it has no renditions and is published as a Reel of the original. */
   video?: { durationSeconds: number };
+  /**
+   * Set by convert when Instagram's rules refuse the photo (imaging's `instagram-rules.ts`): it has
+   * web and thumbnail renditions but no Instagram one, and its publish stage failed with this reason.
+   */
+  instagramRefusal?: { code: string; reason: string };
+  /** The agent's report of a file it refused: this record is that file (status `rejected`). */
+  rejection?: RejectionRecord;
+  /** An upload whose bytes did not hash to the id its key claimed (status `quarantined`). */
+  quarantine?: QuarantineRecord;
+  /** Rejection records of these same bytes (the agent refused them once, they came whole later). */
+  rejections?: PhotoId[];
   stages: { convert: StageRecord; mirror: MirrorStage; publish: PublishStage };
   /** Every stage status change, oldest first (the last {@link JOURNEY_LIMIT} are kept). */
   journey: JourneyEvent[];
@@ -157,6 +182,13 @@ export function extendJourney(before: PhotoRecord, after: PhotoRecord, at: strin
 }
 
 const FINISHED: StageStatus[] = ["done", "skipped"];
+
+/** The summary status the store records: a refused file's own, else {@link summarize} of the stages. */
+export function statusOf(photo: Pick<PhotoRecord, "stages" | "rejection" | "quarantine">): PhotoStatus {
+  if (photo.rejection) return "rejected";
+  if (photo.quarantine) return "quarantined";
+  return summarize(photo.stages);
+}
 
 /** The photo's summary status, derived from its stages. */
 export function summarize(stages: PhotoRecord["stages"]): PhotoStatus {

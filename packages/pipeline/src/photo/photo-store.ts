@@ -11,7 +11,7 @@ import {
   PHOTO_STATUSES,
   type PhotoRecord,
   type PhotoStatus,
-  summarize,
+  statusOf,
 } from "./photo-record.ts";
 
 /** What a transition returns: the new record, or `undefined` for "nothing to change". */
@@ -68,7 +68,7 @@ export class PhotoStore {
       const now = this.#now().toISOString();
       const item: PhotoRecord = {
         ...next,
-        status: summarize(next.stages),
+        status: statusOf(next),
         journey: extendJourney(current, next, now),
         updatedAt: now,
         version: current.version + 1,

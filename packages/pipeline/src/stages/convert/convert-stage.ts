@@ -3,25 +3,25 @@
  * handed on (see `jobs/photo-route.ts`). A video within Instagram's Reels spec needs no rendition:
  * it goes on as a Reel of its original. Idempotent: a repeated notification for a converted photo
  * only hands the jobs on again, which the later stages ignore when their work is done.
+ *
+ * The convert queue also carries S3's notifications of the agents' prefix: a rejection report
+ * becomes a `rejected` record (`stages/intake/`). And an original whose bytes do not hash to the id
+ * its key claims is quarantined (`quarantine.ts`), never converted.
  */
-import { PutObjectCommand } from "@aws-sdk/client-s3";
-import {
-  isPhotoId,
-  ORIGINALS_PREFIX,
-  type PhotoId,
-  type RenditionName,
-  renditionKey,
-} from "@photo-relay/core";
+import { isPhotoId, ORIGINALS_PREFIX, type PhotoId } from "@photo-relay/core";
 import { convertPhoto, reelsEligibility, type VideoProbe } from "@photo-relay/imaging";
 import { NotReelsReadyError } from "../../errors.ts";
 import { finished, type StageResult } from "../../jobs/next-jobs.ts";
 import { jobsAfterConvert } from "../../jobs/photo-route.ts";
 import { type CreatedObject, objectsCreated } from "../../jobs/s3-event.ts";
-import { newPhoto, type PhotoRecord, type RenditionRecord } from "../../photo/photo-record.ts";
+import { newPhoto, type PhotoRecord } from "../../photo/photo-record.ts";
 import { setStage, startStage } from "../../photo/stage-transitions.ts";
 import type { Runtime } from "../../runtime.ts";
 import { runtimeOnly, type Stage, type StepContext } from "../../stage-runner.ts";
-import { discardOriginal, type Original, readOriginal } from "./original-reader.ts";
+import { isAgentObject, linkToRejection, recordRejection } from "../intake/rejection-intake.ts";
+import { imageFields, withVerdict } from "./image-fields.ts";
+import { discardOriginal, type Original, originalName, readOriginal } from "./original-reader.ts";
+import { quarantineUpload } from "./quarantine.ts";
 import { probeVideoFile } from "./video-header.ts";
 
 export const convertStage: Stage<CreatedObject> = {
@@ -37,8 +37,13 @@ export async function convertObject(
   object: CreatedObject,
   step: StepContext,
 ): Promise<StageResult> {
-  if (!object.key.startsWith(ORIGINALS_PREFIX) || object.bucket !== rt.config.s3.bucket) {
-    step.log.warn("ignoring an object outside originals/", { bucket: object.bucket, key: object.key });
+  if (object.bucket !== rt.config.s3.bucket) {
+    step.log.warn("ignoring an object of another bucket", { bucket: object.bucket, key: object.key });
+    return finished();
+  }
+  if (isAgentObject(object.key)) return recordRejection(rt, object, step);
+  if (!object.key.startsWith(ORIGINALS_PREFIX)) {
+    step.log.warn("ignoring an object outside originals/", { key: object.key });
     return finished();
   }
   const original = await readOriginal(rt.clients.s3, object.bucket, object.key);
@@ -47,61 +52,49 @@ export async function convertObject(
     return finished();
   }
   try {
-    step.about(original.id);
-    const existing = await rt.photos.ensure(recordFor(original, object.key, rt.now()));
-    if (existing.stages.convert.status === "done") {
-      step.log.info("already converted; handing the jobs on again", { key: object.key });
-      return finished(...jobsAfterConvert(rt.config, existing));
+    const claimed = idFromKey(object.key);
+    if (claimed !== undefined && claimed !== original.id) {
+      await quarantineUpload(rt, object.key, original, claimed, step);
+      return finished();
     }
-    await rt.photos.update(original.id, startStage("convert", rt.now()));
-    step.log.info("converting", { key: object.key, bytes: original.bytes });
-    const converted =
-      original.kind === "video"
-        ? reelFields(await probeVideoFile(original.path, original.container))
-        : await renderImage(rt, original.id, original.data);
-    const photo = await rt.photos.update(
-      original.id,
-      setStage("convert", { status: "done" }, converted, rt.now()),
-    );
-    step.log.info("converted", { format: photo.format, renditions: Object.keys(photo.renditions ?? {}) });
-    return finished(...jobsAfterConvert(rt.config, photo));
+    return await convertOriginal(rt, object.key, original, step);
   } finally {
     await discardOriginal(original);
   }
 }
 
-/** The photo's fields from its renditions (put into S3 here) and metadata. */
-async function renderImage(rt: Runtime, id: PhotoId, data: Buffer): Promise<Partial<PhotoRecord>> {
-  const result = await convertPhoto(data, rt.config.convert);
-  if (result.kind === "video") return reelFields(result.probe);
-  const renditions: Partial<Record<RenditionName, RenditionRecord>> = {};
-  for (const [name, image] of Object.entries(result.renditions) as [
-    RenditionName,
-    (typeof result.renditions)["web"],
-  ][]) {
-    const key = renditionKey(id, name);
-    await rt.clients.s3.send(
-      new PutObjectCommand({
-        Bucket: rt.config.s3.bucket,
-        Key: key,
-        Body: image.data,
-        ContentType: image.contentType,
-      }),
-    );
-    const { width, height, contentType } = image;
-    renditions[name] = { key, width, height, bytes: image.data.length, contentType };
+async function convertOriginal(
+  rt: Runtime,
+  key: string,
+  original: Original,
+  step: StepContext,
+): Promise<StageResult> {
+  step.about(original.id);
+  const fresh = recordFor(original, key, rt.now());
+  const existing = await rt.photos.ensure(fresh);
+  if (existing === fresh) await linkToRejection(rt, original.id);
+  if (existing.stages.convert.status === "done") {
+    step.log.info("already converted; handing the jobs on again", { key });
+    return finished(...jobsAfterConvert(rt.config, existing));
   }
-  const m = result.metadata;
-  return {
-    renditions,
-    format: m.format,
-    width: m.width,
-    height: m.height,
-    ...(m.captureTime && { captureTime: m.captureTime }),
-    ...(m.camera && { camera: m.camera }),
-    ...(m.lens && { lens: m.lens }),
-    ...(m.caption && { caption: m.caption }),
-  };
+  await rt.photos.update(original.id, startStage("convert", rt.now()));
+  step.log.info("converting", { key, bytes: original.bytes });
+  let photo: PhotoRecord;
+  if (original.kind === "video") {
+    const fields = reelFields(await probeVideoFile(original.path, original.container));
+    photo = await rt.photos.update(original.id, setStage("convert", { status: "done" }, fields, rt.now()));
+  } else {
+    const result = await convertPhoto(original.data, rt.config.convert);
+    const fields =
+      result.kind === "video" ? reelFields(result.probe) : await imageFields(rt, original.id, result);
+    photo = await rt.photos.update(original.id, withVerdict(fields, rt.now()));
+  }
+  step.log.info("converted", {
+    format: photo.format,
+    renditions: Object.keys(photo.renditions ?? {}),
+    ...(photo.instagramRefusal && { instagram: `refused: ${photo.instagramRefusal.code}` }),
+  });
+  return finished(...jobsAfterConvert(rt.config, photo));
 }
 
 /** A video within the Reels spec as it is: the original itself is the Reel (Meta downloads it). */
@@ -117,13 +110,13 @@ function reelFields(probe: VideoProbe): Partial<PhotoRecord> {
 }
 
 function recordFor(original: Original, key: string, now: Date): PhotoRecord {
-  const name = original.metadata["original-name"];
+  const name = originalName(original);
   return newPhoto(
     {
       id: original.id,
       originalKey: key,
       bytes: original.bytes,
-      ...(name && { originalName: decodeMetadata(name) }),
+      ...(name && { originalName: name }),
       source: original.metadata.source ?? "upload",
     },
     now,
@@ -132,15 +125,7 @@ function recordFor(original: Original, key: string, now: Date): PhotoRecord {
 
 /** Uploaders name originals by their SHA-256, the photo id (the id itself comes from the bytes). */
 function idFromKey(key: string): PhotoId | undefined {
+  if (!key.startsWith(ORIGINALS_PREFIX)) return undefined;
   const name = key.slice(ORIGINALS_PREFIX.length).split(".")[0] ?? "";
   return isPhotoId(name) ? name : undefined;
-}
-
-/** S3 metadata is ASCII: uploaders percent-encode names such as `Müller.jpg`. */
-function decodeMetadata(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
