@@ -14,6 +14,8 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   unauthorized: 401,
   not_found: 404,
   nothing_to_retry: 409,
+  too_large: 413,
+  already_there: 409,
   not_retryable: 409,
 };
 

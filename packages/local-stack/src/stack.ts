@@ -4,17 +4,16 @@
  * HTTP API, a local folder served over HTTP as the mirror target, the Instagram Graph API sandbox,
  * and the edge agent watching the inbox.
  */
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Agent, type AgentOptions, startAgent } from "@photo-relay/agent";
-import { type Config, createLogger, type Logger, loadConfig } from "@photo-relay/core";
+import { type Config, createLogger, type Logger } from "@photo-relay/core";
 import { createHandler as convertHandler } from "@photo-relay/functions/convert";
 import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
 import { createHandler as publishHandler } from "@photo-relay/functions/publish";
 import { type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "@photo-relay/graph-sandbox";
-import { type RefreshOutcome, refreshStoredToken } from "@photo-relay/instagram";
+import type { RefreshOutcome } from "@photo-relay/instagram";
 import {
   closePublishRuntime,
   createPublishRuntime,
@@ -25,15 +24,19 @@ import { CONVERT_NOTIFICATIONS, STAGE_SETTINGS } from "@photo-relay/pipeline/set
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startDynamo } from "./dynamodb-server.ts";
+import { localConfig } from "./local-config.ts";
 import {
   createPhotosTable,
   createQueuesAndBucket,
   type QueueOverrides,
+  type QueueRef,
   type StageName,
 } from "./resources.ts";
 import { allowCors } from "./s3-cors.ts";
+import { enforceS3Integrity } from "./s3-integrity.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
 import { type Consumer, startConsumer } from "./sqs-runner.ts";
+import { startTokenRefresh } from "./token-refresh-job.ts";
 import { startWebServer } from "./web-server.ts";
 
 export interface LocalStackOptions {
@@ -68,20 +71,23 @@ export interface LocalStackOptions {
 export interface LocalStack {
   urls: { aws: string; dynamodb: string; api: string; web: string; graph: string };
   config: Config;
+  /** The API token in force (the configuration's, else the stack's own). */
   apiToken: string;
+  /** Where the stack keeps its own API token (`<data>/api-token`); absent when the configuration brings one. */
+  apiTokenFile?: string;
   runtime: Runtime;
   /** The runtime of the publish function and the API: the runtime plus the Instagram account. */
   publishRuntime: PublishRuntime;
   fauxqs: FauxqsServer;
   sandbox: GraphSandbox;
   agent?: Agent;
-  /** Runs the token refresh job now (it also runs at start and every hour), on the sandbox's clock. */
+  /**
+   * Runs the token refresh job now (it also runs at start and every hour while a token store is
+   * configured), on the sandbox's clock when the sandbox is the Graph API.
+   */
   refreshToken(): Promise<RefreshOutcome>;
   stop(): Promise<void>;
 }
-
-/** How often the local stack's token refresh job runs (EventBridge runs it daily in AWS). */
-const TOKEN_REFRESH_MS = 3_600_000;
 
 const HOST = "127.0.0.1";
 const REGION = "us-east-1";
@@ -108,6 +114,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => fauxqs.stop());
     const stopCors = allowCors(fauxqs.port);
     stops.push(async () => stopCors());
+    const stopIntegrity = enforceS3Integrity(fauxqs.port, REGION, logger);
+    stops.push(async () => stopIntegrity());
     const awsUrl = `http://${HOST}:${fauxqs.port}`;
     const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
     const queues = withLoopbackUrls(createQueuesAndBucket(fauxqs, names, options.queueOverrides), awsUrl);
@@ -118,7 +126,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await createPhotosTable(ddb, names.table);
     ddb.destroy();
 
-    const apiToken = options.apiToken ?? persistentToken(join(dataDir, "api-token"));
     const sandbox = await startGraphSandbox({
       port: ports.graph ?? 0,
       host: HOST,
@@ -134,38 +141,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => web.stop());
 
     const env = options.env ?? process.env;
-    const config = loadConfig({
-      env,
-      defaults: [
-        {
-          region: REGION,
-          s3: { bucket: names.bucket, endpoint: awsUrl, forcePathStyle: true },
-          sqs: {
-            endpoint: awsUrl,
-            convertQueueUrl: queues.convert.url,
-            mirrorQueueUrl: queues.mirror.url,
-            publishQueueUrl: queues.publish.url,
-          },
-          dynamodb: { endpoint: dynamo.url, table: names.table },
-          api: { token: apiToken },
-          mirror: {
-            targets: [
-              { name: "web", transports: [{ type: "local", root: webRoot }], publicBaseUrl: web.url },
-            ],
-          },
-          instagram: {
-            graphBaseUrl: sandbox.url,
-            userId: sandbox.account.igUserId,
-            // The sandbox's well-known token never expires, so it survives restarts of the stack.
-            accessToken: sandbox.defaultToken ?? sandbox.issueToken("ig_long", null),
-            mode: options.publishMode ?? "auto",
-            // Refreshed tokens are kept with the data, as SSM keeps them in AWS.
-            tokenStore: { type: "file", path: join(dataDir, "instagram-token.json") },
-          },
-        },
-        options.settings ?? {},
-      ],
-    });
+    const { config, apiTokenFile } = localConfig(
+      {
+        dataDir,
+        region: REGION,
+        awsUrl,
+        bucket: names.bucket,
+        queues,
+        dynamoUrl: dynamo.url,
+        table: names.table,
+        web: { root: webRoot, url: web.url },
+        sandbox,
+      },
+      { env, apiToken: options.apiToken, publishMode: options.publishMode, settings: options.settings },
+    );
     const runtime = createRuntime(config, {
       logger: logger.createChild({ serviceName: "pipeline" }),
       // The emulators accept any credentials; AWS credentials of the caller's own are left to the SDK.
@@ -174,19 +163,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const publishRuntime = createPublishRuntime(runtime);
     stops.push(async () => closePublishRuntime(publishRuntime));
     // Token lifetimes run on the sandbox's clock, which tests move forward.
-    const refreshToken = () =>
-      refreshStoredToken(publishRuntime.tokens, config.instagram, {
-        now: () => new Date(sandbox.clock.now()),
-      });
-    const refreshLogged = () =>
-      refreshToken().catch((error: unknown) => logger.warn("token refresh failed", { error }));
-    void refreshLogged();
-    const refreshTimer = setInterval(refreshLogged, TOKEN_REFRESH_MS).unref();
-    stops.push(async () => clearInterval(refreshTimer));
+    const onSandbox = config.instagram.graphBaseUrl === sandbox.url;
+    const tokenClock = () => (onSandbox ? new Date(sandbox.clock.now()) : new Date());
+    const tokenRefresh = startTokenRefresh(publishRuntime, tokenClock, logger);
+    stops.push(async () => tokenRefresh.stop());
 
     const stopNotifications = deliverS3Notifications(
       { server: fauxqs, s3: runtime.clients.s3, sqs: runtime.clients.sqs, region: REGION, logger },
-      CONVERT_NOTIFICATIONS.map((rule) => ({ ...rule, bucket: names.bucket, queueUrl: queues.convert.url })),
+      CONVERT_NOTIFICATIONS.map((rule) => ({
+        ...rule,
+        bucket: names.bucket,
+        queueUrl: config.sqs.convertQueueUrl,
+      })),
     );
     stops.push(stopNotifications);
 
@@ -198,8 +186,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const consumers: Consumer[] = (Object.keys(handlers) as StageName[]).map((stage) =>
       startConsumer({
         functionName: `photo-relay-${stage}`,
-        queueUrl: queues[stage].url,
-        queueArn: queues[stage].arn,
+        // The queues in use are the configuration's: the local ones unless it names others.
+        queueUrl: config.sqs[`${stage}QueueUrl`],
+        queueArn: queueArnOf(config.sqs[`${stage}QueueUrl`], queues[stage]),
         region: REGION,
         handler: handlers[stage],
         sqs: runtime.clients.sqs,
@@ -237,13 +226,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       urls: { aws: awsUrl, dynamodb: dynamo.url, api: api.url, web: web.url, graph: sandbox.url },
       config,
-      apiToken,
+      apiToken: config.api.token,
+      ...(apiTokenFile && { apiTokenFile }),
       runtime,
       publishRuntime,
       fauxqs,
       sandbox,
       ...(agent && { agent }),
-      refreshToken,
+      refreshToken: tokenRefresh.refresh,
       stop,
     };
   } catch (error) {
@@ -255,6 +245,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 /** The emulators accept any credentials; the SDK just needs some to sign with. */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
+/** The ARN of the queue at `url`: the local queue's, or one in AWS's form for a configured queue. */
+function queueArnOf(url: string, local: QueueRef): string {
+  if (url === local.url) return local.arn;
+  const [account = "", name = ""] = new URL(url).pathname.split("/").filter(Boolean);
+  const region = /^sqs\.([a-z0-9-]+)\./.exec(new URL(url).hostname)?.[1] ?? REGION;
+  return `arn:aws:sqs:${region}:${account}:${name}`;
+}
+
 /** Queue URLs on 127.0.0.1 rather than the emulator's `sqs.<region>.localhost` host name. */
 function withLoopbackUrls<T extends Record<string, { url: string; arn: string }>>(
   queues: T,
@@ -263,12 +261,4 @@ function withLoopbackUrls<T extends Record<string, { url: string; arn: string }>
   return Object.fromEntries(
     Object.entries(queues).map(([k, q]) => [k, { ...q, url: `${awsUrl}${new URL(q.url).pathname}` }]),
   ) as T;
-}
-
-/** A random API token, made on first start and kept with the data. */
-function persistentToken(path: string): string {
-  if (existsSync(path)) return readFileSync(path, "utf8").trim();
-  const token = randomBytes(24).toString("base64url");
-  writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  return token;
 }

@@ -1,6 +1,7 @@
 /**
  * The phone page: pick photos, each is hashed in the browser (its SHA-256 is the photo id), then
- * sent straight to S3 with a presigned POST from `POST /uploads`, with a progress bar.
+ * sent straight to S3 with the presigned PUT from `POST /uploads` (its signed headers as given; the
+ * browser sets Content-Length itself), with a progress bar.
  */
 import { page } from "./layout.ts";
 
@@ -9,17 +10,15 @@ export const uploadPage = page(
   `<p><input id="files" type="file" accept="image/*,video/mp4,video/quicktime" multiple></p><div id="uploads"></div>`,
   `
 const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
-function post(target, file, onProgress) {
+function put(target, file, onProgress) {
   return new Promise((resolve, reject) => {
-    const form = new FormData();
-    for (const [k, v] of Object.entries(target.fields)) form.append(k, v);
-    form.append("file", file);
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", target.url);
+    xhr.open(target.method, target.url);
+    for (const [k, v] of Object.entries(target.headers)) if (k !== "content-length") xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => (xhr.status < 300 ? resolve() : reject(new Error("S3 answered " + xhr.status)));
     xhr.onerror = () => reject(new Error("network error"));
-    xhr.send(form);
+    xhr.send(file);
   });
 }
 async function upload(file) {
@@ -37,7 +36,7 @@ async function upload(file) {
       body: JSON.stringify({ filename: file.name, size: file.size, contentType: file.type, sha256 }),
     });
     state.textContent = "uploading…";
-    await post(target, file, (f) => (bar.value = f));
+    await put(target, file, (f) => (bar.value = f));
     bar.value = 1;
     state.textContent = "uploaded — processing";
     for (let i = 0; i < 120; i++) {

@@ -52,8 +52,9 @@ export async function quarantineUpload(
     .then(
       () => true,
       (error: unknown) => {
-        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412)
-          return false;
+        // 412: replaced since it was read; 404: deleted meanwhile. Either way, not ours to delete.
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 412 || status === 404) return false;
         throw error;
       },
     );
