@@ -1,7 +1,7 @@
 /**
- * Every refused file is a visible, counted item: incomplete and too-large files move to
- * `rejected/` with their bytes, non-media and empty ones stay in place, and each becomes a report
- * under the agent's S3 prefix (`rejectionSchema`), kept in the spool while S3 is unreachable.
+ * Every refused file is a visible, counted item: incomplete, too-large, non-media and empty files
+ * move to `rejected/` with their bytes, and each becomes a report under the agent's S3 prefix
+ * (`rejectionSchema`), kept in the spool while S3 is unreachable.
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -90,7 +90,7 @@ describe("agent: refused files", () => {
     await ws.remove();
   });
 
-  it("reports unknown kinds and empty files but leaves them in place, and moves a file over the size limit", async () => {
+  it("moves unknown kinds, empty files and a file over the size limit to rejected/ and reports each", async () => {
     const ws = await workspace("agent-rejected");
     const agent = startAgent(options(ws, { agentId: "pc-2", maxFileBytes: 100_000 }));
     await agent.ready;
@@ -100,11 +100,11 @@ describe("agent: refused files", () => {
     await writeFile(join(ws.inbox, "huge.jpg"), jpeg(200_000));
     const events = await rejected;
     const by = (code: string) => events.find((e) => e.code === code);
-    expect(by("unknown_kind")).toMatchObject({ kept: "left-in-place" });
-    expect(by("empty")).toMatchObject({ kept: "left-in-place" });
+    expect(by("unknown_kind")).toMatchObject({ kept: "rejected-folder" });
+    expect(by("empty")).toMatchObject({ kept: "rejected-folder" });
     expect(by("too_large")).toMatchObject({ kept: "rejected-folder" });
-    expect((await readdir(ws.inbox)).sort()).toEqual(["empty.jpg", "notes.txt"]);
-    expect(await readdir(join(ws.root, "rejected"))).toEqual(["huge.jpg"]);
+    expect(await readdir(ws.inbox)).toEqual([]);
+    expect((await readdir(join(ws.root, "rejected"))).sort()).toEqual(["empty.jpg", "huge.jpg", "notes.txt"]);
     for (const e of events) {
       expect((await report(rejectionKey("pc-2", e.reportId))).reason.code).toBe(e.code);
     }
