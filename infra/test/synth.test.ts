@@ -257,9 +257,14 @@ describe("synthesis: the app", () => {
     const notification = view.of("aws:s3/bucketNotification:BucketNotification")[0]?.inputs;
     expect(notification?.queues).toEqual([
       expect.objectContaining({ events: ["s3:ObjectCreated:*"], filterPrefix: "originals/" }),
-      expect.objectContaining({ events: ["s3:ObjectCreated:*"], filterPrefix: "agents/", filterSuffix: ".json" }),
+      expect.objectContaining({
+        events: ["s3:ObjectCreated:*"],
+        filterPrefix: "agents/",
+        filterSuffix: ".json",
+      }),
     ]);
-    expect((notification?.queues as { filterSuffix?: string }[])[0]).not.toHaveProperty("filterSuffix");
+    const queues = (notification?.queues ?? []) as { filterSuffix?: string }[];
+    expect(queues[0]).not.toHaveProperty("filterSuffix");
     const rules = view.of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0]?.inputs
       .rules as Record<string, unknown>[];
     expect(rules).toEqual([

@@ -33,14 +33,19 @@ export async function testStack(options: Partial<LocalStackOptions> = {}): Promi
 }
 
 /** Uploads an original as a phone or the agent would, returning the photo id. */
-export async function uploadOriginal(stack: LocalStack, data: Buffer, name = "photo.jpg"): Promise<string> {
+export async function uploadOriginal(
+  stack: LocalStack,
+  data: Buffer,
+  name = "photo.jpg",
+  source = "test",
+): Promise<string> {
   const id = sha256Hex(data);
   await stack.runtime.clients.s3.send(
     new PutObjectCommand({
       Bucket: stack.config.s3.bucket,
       Key: originalKey(id, ".jpg"),
       Body: data,
-      Metadata: { "original-name": name, source: "test" },
+      Metadata: { "original-name": name, source },
     }),
   );
   return id;

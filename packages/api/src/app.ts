@@ -24,20 +24,16 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { runChecks } from "./checks.ts";
 import { httpStatusOf } from "./error-status.ts";
-import { dashboardPage } from "./pages/dashboard.ts";
-import { uploadPage } from "./pages/upload.ts";
 import { queueDepth } from "./queue-depths.ts";
+import { mountOwnerRoutes, mountPublicRoutes } from "./routes/index.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
 
 export function createApi(runtime: () => PublishRuntime): Hono {
   const app = new Hono();
 
   app.get("/health", (c) => c.json({ ok: true }));
-  // Page shells hold no data (their scripts call the API with the token), so they need no token.
-  app.get("/app", (c) => c.redirect("/app/dashboard"));
-  app.get("/app/dashboard", (c) => c.html(dashboardPage));
-  app.get("/app/upload", (c) => c.html(uploadPage));
-  app.get("/favicon.ico", (c) => c.body(null, 204));
+  // Page shells (no data) and the upload routes, which take the owner's or a guest link's token.
+  mountPublicRoutes(app, runtime);
 
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
@@ -47,6 +43,7 @@ export function createApi(runtime: () => PublishRuntime): Hono {
     }
     await next();
   });
+  mountOwnerRoutes(app, runtime);
 
   app.get("/status", async (c) => {
     const rt = runtime();

@@ -6,6 +6,7 @@
 import { NotFoundError, PhotoRelayError, ValidationError } from "@photo-relay/core";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import { WEB_ERROR_STATUS } from "./web-errors.ts";
 
 const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   bad_request: 400,
@@ -14,9 +15,8 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   unauthorized: 401,
   not_found: 404,
   nothing_to_retry: 409,
-  too_large: 413,
-  already_there: 409,
   not_retryable: 409,
+  ...WEB_ERROR_STATUS,
 };
 
 /** 4xx for what the caller can fix (every `ValidationError` is a 400), 500 for the rest. */

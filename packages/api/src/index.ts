@@ -1,2 +1,12 @@
+export type { AgentHealth } from "./agent-health.ts";
 export * from "./app.ts";
+export { guestLinks } from "./caller.ts";
+export type { GuestLink } from "./guest-link-store.ts";
+export type { Health } from "./health.ts";
+export type { PhotoStats } from "./photo-stats.ts";
+export type { PhotoSummary } from "./photo-summary.ts";
+export type { PhotoView } from "./photo-view.ts";
 export * from "./upload-integrity.ts";
+export type { UploadRules } from "./upload-rules.ts";
+export type { UploadSession } from "./upload-sessions.ts";
+export { issueTicket, readTicket } from "./upload-tickets.ts";

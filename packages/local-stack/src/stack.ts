@@ -34,6 +34,8 @@ import {
 } from "./resources.ts";
 import { allowCors } from "./s3-cors.ts";
 import { enforceS3Integrity } from "./s3-integrity.ts";
+import { answerMultipartListings } from "./s3-multipart-listing.ts";
+import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
 import { type Consumer, startConsumer } from "./sqs-runner.ts";
 import { startTokenRefresh } from "./token-refresh-job.ts";
@@ -116,6 +118,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(async () => stopCors());
     const stopIntegrity = enforceS3Integrity(fauxqs.port, REGION, logger);
     stops.push(async () => stopIntegrity());
+    const stopListings = answerMultipartListings(fauxqs.port, join(dataDir, "s3"));
+    stops.push(async () => stopListings());
     const awsUrl = `http://${HOST}:${fauxqs.port}`;
     const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
     const queues = withLoopbackUrls(createQueuesAndBucket(fauxqs, names, options.queueOverrides), awsUrl);
@@ -177,6 +181,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       })),
     );
     stops.push(stopNotifications);
+    const stopSweep = startMultipartSweep(runtime.clients.s3, names.bucket, logger);
+    stops.push(async () => stopSweep());
 
     const handlers = {
       convert: convertHandler(() => runtime),

@@ -73,3 +73,22 @@ export class MirrorError extends PhotoRelayError {
     this.attempts = attempts;
   }
 }
+
+/**
+ * Stable gallery failure codes. `private_metadata` (a rendition carries GPS or other private
+ * metadata) and `invalid_rendition` (not a complete JPEG) are fatal: the same bytes will be refused
+ * again. `gallery_unsettled` (the authoritative list kept changing while the manifest was written)
+ * is retryable: a later update will write the complete manifest.
+ */
+export type GalleryErrorCode = "private_metadata" | "invalid_rendition" | "gallery_unsettled";
+
+/** The gallery could not be updated; nothing that was refused reached the web host. */
+export class GalleryError extends PhotoRelayError {
+  override readonly code: GalleryErrorCode;
+
+  constructor(code: GalleryErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, { retryable: code === "gallery_unsettled", ...options });
+    this.name = "GalleryError";
+    this.code = code;
+  }
+}

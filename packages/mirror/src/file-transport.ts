@@ -58,20 +58,31 @@ export function createFileTransport(spec: FileTransportSpec): Transport {
 
   return {
     name: spec.name,
-    async put(source, remotePath) {
+    async put(source, remotePath, options) {
       const path = resolve(remotePath);
       const expected = await sourceSize(source);
       return run((conn) =>
-        atomicPut(conn, source, path, expected, {
-          cleanup,
-          sizeMismatch: (actual) =>
-            new TransportError(
-              spec.name,
-              "size_mismatch",
-              `${path}: wrote ${actual ?? "no"} bytes, expected ${expected}`,
-            ),
-        }),
+        atomicPut(
+          conn,
+          source,
+          path,
+          expected,
+          {
+            cleanup,
+            sizeMismatch: (actual) =>
+              new TransportError(
+                spec.name,
+                "size_mismatch",
+                `${path}: wrote ${actual ?? "no"} bytes, expected ${expected}`,
+              ),
+          },
+          options,
+        ),
       );
+    },
+    async read(remotePath) {
+      const path = resolve(remotePath);
+      return run((conn) => conn.read(path));
     },
     async remove(remotePath) {
       const path = resolve(remotePath);

@@ -12,7 +12,7 @@ import {
   type TransportDeps,
   type TransportOptions,
 } from "./registry.ts";
-import type { Transport } from "./transport.ts";
+import type { PutOptions, Transport } from "./transport.ts";
 
 /**
  * A target is one entry of the configuration's `mirror.targets` (core's schema declares it, with
@@ -40,6 +40,17 @@ export interface MirrorResult {
 
 export interface MirrorSession {
   put(file: MirrorFile): Promise<MirrorResult>;
+  /**
+   * Writes `data` at `remotePath`, a path relative to each transport's root (no path template), with
+   * the same fallback as `put`. The gallery places its files this way.
+   */
+  putAt(remotePath: string, data: Buffer, options?: PutOptions): Promise<MirrorResult>;
+  /** A file's bytes from the first transport that answers; `undefined` when it has no such file. */
+  read(remotePath: string): Promise<Buffer | undefined>;
+  /** A file's size from the first transport that answers; `undefined` when it has no such file. */
+  stat(remotePath: string): Promise<{ size: number } | undefined>;
+  /** Deletes a file through the first transport that answers; a missing file is not an error. */
+  remove(remotePath: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,8 +62,8 @@ export interface SessionDeps extends TransportDeps {
  * Opens transports lazily in order, one connection per session, and falls back to the next one
  * when a transport fails (refused, timed out, TLS or host key refused, login failed, transfer
  * broken). A transport that failed is recorded and skipped for the rest of the session, so each
- * file's `attempts` still name it with its error. When every transport fails, `put` throws a
- * {@link MirrorError}, retryable when any failure was. Options are validated here, up front.
+ * file's `attempts` still name it with its error. When every transport fails, the operation throws
+ * a {@link MirrorError}, retryable when any failure was. Options are validated here, up front.
  */
 export function openSession(target: MirrorTarget, deps: SessionDeps = {}): MirrorSession {
   const entries = target.transports.map((options) => ({
@@ -63,42 +74,59 @@ export function openSession(target: MirrorTarget, deps: SessionDeps = {}): Mirro
 
   const nameOf = (options: TransportOptions) => options.name ?? options.type;
 
-  return {
-    async put(file) {
-      const remotePath = renderPath(target.pathTemplate, file);
-      const attempts: MirrorAttempt[] = [];
-      for (const entry of entries) {
-        const name = nameOf(entry.options);
-        if (entry.failure) {
-          attempts.push({ transport: name, error: entry.failure.error });
-          continue;
-        }
-        try {
-          entry.transport ??= createTransport(entry.options, deps);
-          await entry.transport.put(file.data, remotePath);
-          attempts.push({ transport: name });
-          return {
-            transport: name,
-            remotePath,
-            attempts,
-            ...(target.publicBaseUrl !== undefined && {
-              publicUrl: toPublicUrl(target.publicBaseUrl, remotePath),
-            }),
-          };
-        } catch (error) {
-          entry.failure = { error: describeError(error), retryable: isRetryable(error) };
-          attempts.push({ transport: name, error: entry.failure.error });
-          deps.logger?.warn("mirror transport failed, trying the next one", {
-            target: target.name,
-            transport: name,
-            error: entry.failure.error,
-          });
-          await entry.transport?.close().catch(() => undefined);
-          entry.transport = undefined;
-        }
+  /** Runs `op` on the first transport that has not failed, falling back on failure. */
+  const withFallback = async <T>(
+    op: (transport: Transport) => Promise<T>,
+  ): Promise<{ value: T; transport: string; attempts: MirrorAttempt[] }> => {
+    const attempts: MirrorAttempt[] = [];
+    for (const entry of entries) {
+      const name = nameOf(entry.options);
+      if (entry.failure) {
+        attempts.push({ transport: name, error: entry.failure.error });
+        continue;
       }
-      const retryable = entries.some((e) => e.failure?.retryable);
-      throw new MirrorError(target.name, attempts, retryable);
+      try {
+        entry.transport ??= createTransport(entry.options, deps);
+        const value = await op(entry.transport);
+        attempts.push({ transport: name });
+        return { value, transport: name, attempts };
+      } catch (error) {
+        entry.failure = { error: describeError(error), retryable: isRetryable(error) };
+        attempts.push({ transport: name, error: entry.failure.error });
+        deps.logger?.warn("mirror transport failed, trying the next one", {
+          target: target.name,
+          transport: name,
+          error: entry.failure.error,
+        });
+        await entry.transport?.close().catch(() => undefined);
+        entry.transport = undefined;
+      }
+    }
+    const retryable = entries.some((e) => e.failure?.retryable);
+    throw new MirrorError(target.name, attempts, retryable);
+  };
+
+  const putAt = async (remotePath: string, data: Buffer, options?: PutOptions): Promise<MirrorResult> => {
+    const { transport, attempts } = await withFallback((t) => t.put(data, remotePath, options));
+    return {
+      transport,
+      remotePath,
+      attempts,
+      ...(target.publicBaseUrl !== undefined && { publicUrl: toPublicUrl(target.publicBaseUrl, remotePath) }),
+    };
+  };
+
+  return {
+    put: async (file) => putAt(renderPath(target.pathTemplate, file), file.data),
+    putAt,
+    async read(remotePath) {
+      return (await withFallback((t) => t.read(remotePath))).value;
+    },
+    async stat(remotePath) {
+      return (await withFallback((t) => t.stat(remotePath))).value;
+    },
+    async remove(remotePath) {
+      await withFallback((t) => t.remove(remotePath));
     },
     async close() {
       await Promise.all(entries.map((e) => e.transport?.close().catch(() => undefined)));

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 /**
  * The one interface every mirror backend implements (rclone's `fs.Fs` in miniature). The contract
  * below is what `test/conformance.ts` checks against every transport with real servers.
@@ -25,13 +27,26 @@ export interface Transport {
    * already at `remotePath` is left untouched. A string is a local file path; a file that changes size
    * while it is read is a `size_mismatch`.
    */
-  put(localOrBuffer: Buffer | string, remotePath: string): Promise<{ bytes: number }>;
+  put(localOrBuffer: Buffer | string, remotePath: string, options?: PutOptions): Promise<{ bytes: number }>;
+  /** The file's bytes, or `undefined` when there is no file at that path. */
+  read(remotePath: string): Promise<Buffer | undefined>;
   /** Deletes a file; deleting a file that does not exist succeeds. */
   remove(remotePath: string): Promise<void>;
   /** The file's size, or `undefined` when there is no file at that path. */
   stat(remotePath: string): Promise<{ size: number } | undefined>;
   /** Closes the connection; safe to call twice or before any operation. */
   close(): Promise<void>;
+}
+
+export interface PutOptions {
+  /**
+   * `"fixed"` (the default): the temporary name is `.<name>.partial`, so a put retried after a lost
+   * connection overwrites, and then renames away, what the failed one left. `"unique"`:
+   * `.<name>.<random>.partial`, so writers placing the same path at the same time (two invocations
+   * updating one gallery manifest) never write into one temporary file; a put whose connection is
+   * lost may then leave its temporary file behind. Transports without temporary files ignore it.
+   */
+  temporary?: "fixed" | "unique";
 }
 
 /** The primitives a remote filesystem offers; {@link atomicPut} builds the put contract on them. */
@@ -41,6 +56,8 @@ export interface RemoteFiles {
   /** Writes `source` to `path`, replacing any file there. */
   write(source: Buffer | string, path: string): Promise<void>;
   size(path: string): Promise<number | undefined>;
+  /** The file's bytes, or `undefined` when it does not exist. */
+  read(path: string): Promise<Buffer | undefined>;
   /** Moves `from` to `to`, replacing `to` if it exists. */
   rename(from: string, to: string): Promise<void>;
   /** Deletes `path`; a missing file is not an error. */
@@ -49,8 +66,9 @@ export interface RemoteFiles {
 
 /**
  * Upload → size check → rename, deleting the temporary file on failure (rclone's `.partial`
- * pattern). The temporary name is fixed per target path so that a put retried after a lost
- * connection overwrites, and then renames away, whatever the failed put left behind.
+ * pattern). The temporary name is fixed per target path (see {@link PutOptions} for when not), so
+ * that a put retried after a lost connection overwrites, and then renames away, whatever the failed
+ * put left behind.
  */
 export async function atomicPut(
   files: RemoteFiles,
@@ -58,9 +76,11 @@ export async function atomicPut(
   path: string,
   expectedBytes: number,
   hooks: { sizeMismatch: (actual: number | undefined) => Error; cleanup?: (temp: string) => Promise<void> },
+  options: PutOptions = {},
 ): Promise<{ bytes: number }> {
   const { dir, base } = splitPath(path);
-  const temp = joinPath(dir, `.${base}.partial`);
+  const tag = options.temporary === "unique" ? `.${randomBytes(6).toString("hex")}` : "";
+  const temp = joinPath(dir, `.${base}${tag}.partial`);
   if (dir) await files.mkdirs(dir);
   try {
     await files.write(source, temp);

@@ -4,6 +4,7 @@
  * through the transport under test.
  */
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { closeSync, constants, openSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTransport, type Transport, type TransportDeps, TransportError } from "../src/index.ts";
+import { galleryConformance } from "./gallery-conformance.ts";
 
 export interface ConformanceSubject {
   options: unknown;
@@ -53,6 +55,14 @@ export function transportConformance(subject: () => Promise<ConformanceSubject> 
     await writeFile(file, data);
     expect(await transport.put(file, "file/photo.jpg")).toEqual({ bytes: data.length });
     expect(await s.read("file/photo.jpg")).toEqual(data);
+  });
+
+  it("puts a large local file byte for byte", async () => {
+    const file = join(local, "large.bin");
+    const data = randomBytes(5 * 1024 * 1024 + 12_345); // crosses every chunk and block boundary
+    await writeFile(file, data);
+    expect(await transport.put(file, "file/large.bin")).toEqual({ bytes: data.length });
+    expect((await s.read("file/large.bin"))?.equals(data)).toBe(true);
   });
 
   it("overwrites an existing file", async () => {
@@ -117,6 +127,33 @@ export function transportConformance(subject: () => Promise<ConformanceSubject> 
     await transport.put(Buffer.from("after"), "partial/after.txt");
     expect((await s.read("partial/after.txt"))?.toString()).toBe("after");
   });
+
+  it("reads a file back; a missing file reads as undefined, an empty one as empty", async () => {
+    const data = Buffer.alloc(200_000, 9);
+    await transport.put(data, "read/a.bin");
+    await transport.put(Buffer.alloc(0), "read/empty.bin");
+    expect(await transport.read("read/a.bin")).toEqual(data);
+    expect(await transport.read("read/empty.bin")).toEqual(Buffer.alloc(0));
+    expect(await transport.read("read/missing.bin")).toBeUndefined();
+  });
+
+  it("lets two connections put one path at once under unique temporary names", async () => {
+    const other = createTransport(s.options, s.deps);
+    try {
+      const [a, b] = [Buffer.alloc(3_000_000, 1), Buffer.alloc(2_000_000, 2)];
+      await Promise.all([
+        transport.put(a, "race/file.bin", { temporary: "unique" }),
+        other.put(b, "race/file.bin", { temporary: "unique" }),
+      ]);
+      const result = await s.read("race/file.bin");
+      expect(result?.equals(a) || result?.equals(b)).toBe(true);
+      expect(await partials("race")).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  galleryConformance(() => s);
 }
 
 /** list/read for a server whose files live in a local folder (vsftpd, sshd, the local transport). */

@@ -4,7 +4,7 @@
  * pinned certificate fingerprint (`fingerprint`) are the only ways to trust anything else.
  */
 import { createReadStream, readFileSync } from "node:fs";
-import { Readable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { setTimeout } from "node:timers/promises";
 import type { ConnectionOptions, TLSSocket } from "node:tls";
 import { ConfigError } from "@photo-relay/core";
@@ -139,6 +139,21 @@ function ftpConnection(client: Client, root: string): Connection {
       await client.uploadFrom(Readable.from(chunks(source)), abs(path));
     },
     size,
+    async read(path) {
+      // SIZE first: a missing file is then not an error, and an empty one needs no data connection
+      // (an empty TLS 1.3 transfer breaks vsftpd's session, see `chunks`).
+      const bytes = await size(path);
+      if (bytes === undefined || bytes === 0) return bytes === 0 ? Buffer.alloc(0) : undefined;
+      const parts: Buffer[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          parts.push(chunk);
+          done();
+        },
+      });
+      await client.downloadTo(sink, abs(path));
+      return Buffer.concat(parts);
+    },
     async rename(from, to) {
       try {
         await client.rename(abs(from), abs(to));

@@ -3,7 +3,7 @@
  * implementation of the transport contract.
  */
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
@@ -47,6 +47,12 @@ export function createLocalTransport(options: LocalOptions): Transport {
           throw error;
         });
         return stats?.isFile() ? stats.size : undefined;
+      },
+      async read(path) {
+        return readFile(abs(path)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === "ENOENT") return undefined;
+          throw error;
+        });
       },
       async rename(from, to) {
         await rename(abs(from), abs(to));

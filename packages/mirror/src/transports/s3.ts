@@ -4,7 +4,13 @@
  * checked with HeadObject.
  */
 import { readFile } from "node:fs/promises";
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { networkCode, transportError } from "../classify.ts";
 import { TransportError, type TransportErrorCode } from "../errors.ts";
@@ -76,6 +82,18 @@ export function createS3Transport(options: S3Options, deps: { s3?: S3Client } = 
         const actual = await size(Key);
         if (actual !== expected) throw mismatch(Key, actual, expected);
         return { bytes: expected };
+      });
+    },
+    async read(remotePath) {
+      const Key = key(remotePath);
+      return guard(async () => {
+        try {
+          const out = await s3.send(new GetObjectCommand({ Bucket, Key }));
+          return Buffer.from((await out.Body?.transformToByteArray()) ?? []);
+        } catch (error) {
+          if (status(error) === 404) return undefined;
+          throw error;
+        }
       });
     },
     async remove(remotePath) {

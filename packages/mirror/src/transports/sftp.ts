@@ -125,6 +125,11 @@ function sftpConnection(sftp: SftpClient, root: string, alive: () => boolean): C
       await pipelinedWrite((sftp as unknown as { sftp: SFTPWrapper }).sftp, abs(path), source);
     },
     size,
+    async read(path) {
+      const bytes = await size(path);
+      if (bytes === undefined || bytes === 0) return bytes === 0 ? Buffer.alloc(0) : undefined;
+      return (await sftp.get(abs(path))) as Buffer; // no destination: the library collects a Buffer
+    },
     async rename(from, to) {
       try {
         await sftp.posixRename(abs(from), abs(to)); // atomic replace (OpenSSH ≥ 4.8 extension)

@@ -1,0 +1,101 @@
+/**
+ * The compact view of a photo that grids, live updates and the upload page's progress list show:
+ * name, source, times, each stage's status and the error that stopped it, and a short-lived
+ * thumbnail URL. A tenth of the full record's size (the journey stays on the photo's own page).
+ */
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
+import type { PhotoRecord, StageName, StageStatus } from "@photo-relay/pipeline/photo";
+
+export interface PhotoSummary {
+  id: string;
+  name: string;
+  source: string;
+  status: PhotoRecord["status"];
+  stages: Record<StageName, StageStatus>;
+  error?: { stage: StageName; code: string; message: string };
+  createdAt: string;
+  updatedAt: string;
+  bytes: number;
+  format?: string;
+  thumbnailUrl?: string;
+  permalink?: string;
+  /** The owner held or skipped publishing (see `POST /photos/:id/hold`). */
+  publishHold?: "hold" | "skip";
+}
+
+/** The attributes a summary needs, for DynamoDB projections. */
+export const SUMMARY_ATTRIBUTES = [
+  "id",
+  "kind",
+  "originalName",
+  "originalKey",
+  "#source",
+  "#status",
+  "stages",
+  "createdAt",
+  "updatedAt",
+  "bytes",
+  "#format",
+  "renditions",
+  "publishHold",
+];
+export const SUMMARY_NAMES = { "#source": "source", "#status": "status", "#format": "format" };
+
+const STAGES: StageName[] = ["convert", "mirror", "publish"];
+
+export type SummarySource = Pick<
+  PhotoRecord,
+  | "id"
+  | "originalName"
+  | "source"
+  | "status"
+  | "stages"
+  | "createdAt"
+  | "updatedAt"
+  | "bytes"
+  | "format"
+  | "renditions"
+> & { publishHold?: "hold" | "skip" };
+
+export async function summarize(rt: PublishRuntime, photo: SummarySource): Promise<PhotoSummary> {
+  const stuck = STAGES.find(
+    (s) => ["failed", "retrying"].includes(photo.stages[s].status) && photo.stages[s].lastError,
+  );
+  const error = stuck && photo.stages[stuck].lastError;
+  const thumbKey = photo.renditions?.thumbnail?.key;
+  return {
+    id: photo.id,
+    name: photo.originalName ?? photo.id.slice(0, 12),
+    source: photo.source ?? "upload",
+    status: photo.status,
+    stages: {
+      convert: photo.stages.convert.status,
+      mirror: photo.stages.mirror.status,
+      publish: photo.stages.publish.status,
+    },
+    ...(stuck && error && { error: { stage: stuck, code: error.code, message: error.message } }),
+    createdAt: photo.createdAt,
+    updatedAt: photo.updatedAt,
+    bytes: photo.bytes,
+    ...(photo.format && { format: photo.format }),
+    ...(thumbKey && { thumbnailUrl: await presignGet(rt, thumbKey) }),
+    ...(photo.stages.publish.permalink && { permalink: photo.stages.publish.permalink }),
+    ...(photo.publishHold && { publishHold: photo.publishHold }),
+  };
+}
+
+/**
+ * A presigned GET whose signing time is rounded down to a few minutes, so the same thumbnail keeps
+ * the same URL for a while and the browser's cache serves it across live updates.
+ */
+export function presignGet(rt: PublishRuntime, key: string): Promise<string> {
+  const { presignSeconds } = rt.config.s3;
+  const step = Math.min(300, Math.floor(presignSeconds / 3)) * 1000;
+  const signingDate = new Date(Math.floor(rt.now().getTime() / step) * step);
+  return getSignedUrl(rt.clients.s3, new GetObjectCommand({ Bucket: rt.config.s3.bucket, Key: key }), {
+    expiresIn: presignSeconds,
+    signingDate,
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * The owner's actions on photos, beside the existing publish-now and retry routes:
+ * - `GET  /photos/:id/view`: the photo page's data (renditions, journey, caption);
+ * - `POST /photos/:id/publishing` `{action: "hold" | "skip" | "release"}`;
+ * - `PUT  /photos/:id/caption` `{caption: string | null}`: the caption posted instead of the template's;
+ * - `POST /retry`: re-drives every failed photo ("retry all"), answering with counts.
+ */
+import { PhotoRelayError } from "@photo-relay/core";
+import { type PublishRuntime, redrivePhoto } from "@photo-relay/pipeline/api";
+import type { Hono } from "hono";
+import { z } from "zod";
+import { type ChosenPhoto, choosePublishing, setCaption } from "../photo-choices.ts";
+import { photoView } from "../photo-view.ts";
+import { body, photoIdParam } from "./validate.ts";
+
+const publishingBody = z.object({ action: z.enum(["hold", "skip", "release"]) });
+const captionBody = z.object({ caption: z.string().nullable() });
+
+export function mountPhotoActions(app: Hono, runtime: () => PublishRuntime): void {
+  app.get("/photos/:id/view", async (c) => {
+    const rt = runtime();
+    return c.json(await photoView(rt, (await rt.photos.require(photoIdParam(c))) as ChosenPhoto));
+  });
+
+  app.post("/photos/:id/publishing", async (c) => {
+    const rt = runtime();
+    const { action } = await body(c, publishingBody);
+    return c.json(await photoView(rt, await choosePublishing(rt, photoIdParam(c), action)));
+  });
+
+  app.put("/photos/:id/caption", async (c) => {
+    const rt = runtime();
+    const { caption } = await body(c, captionBody);
+    return c.json(await photoView(rt, await setCaption(rt, photoIdParam(c), caption)));
+  });
+
+  app.post("/retry", async (c) => {
+    const rt = runtime();
+    // The ids first: re-driving moves photos out of the index being paged.
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await rt.photos.list({ status: "failed", limit: 100, ...(cursor && { cursor }) });
+      ids.push(...page.photos.map((p) => p.id));
+      cursor = page.cursor;
+    } while (cursor);
+    const result = { found: ids.length, redriven: 0, failed: 0 };
+    for (const id of ids) {
+      try {
+        await redrivePhoto(rt, id);
+        result.redriven++;
+      } catch (error) {
+        if (!(error instanceof PhotoRelayError && error.code === "nothing_to_retry")) result.failed++;
+      }
+    }
+    return c.json(result, 202);
+  });
+}

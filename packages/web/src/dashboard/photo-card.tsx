@@ -1,0 +1,46 @@
+/** One photo in the grid: thumbnail, name, a badge per stage, the error that stopped it. */
+import { memo } from "preact/compat";
+import { formatAgo, label } from "../shared/format.ts";
+import type { PhotoSummary, StageName } from "./types.ts";
+
+const STAGES: StageName[] = ["convert", "mirror", "publish"];
+
+export const PhotoCard = memo(function PhotoCard({ photo }: { photo: PhotoSummary }) {
+  return (
+    <a class="card" href={`#/photos/${photo.id}`} data-id={photo.id} data-status={photo.status}>
+      {photo.thumbnailUrl ? (
+        <img src={photo.thumbnailUrl} alt="" loading="lazy" decoding="async" width={400} height={300} />
+      ) : (
+        <span class="thumb-empty" aria-hidden="true">
+          {photo.format ?? "…"}
+        </span>
+      )}
+      <span class="name" title={photo.name}>
+        {photo.name}
+      </span>
+      <span class="stages">
+        {STAGES.map((s) => (
+          <span key={s} class={`badge ${photo.stages[s]}`} data-stage={s}>
+            {s}: {label(photo.stages[s])}
+          </span>
+        ))}
+      </span>
+      <span class="meta muted">
+        {sourceLabel(photo.source)} · {formatAgo(photo.updatedAt)}
+        {photo.publishHold && ` · ${photo.publishHold === "hold" ? "held" : "not for Instagram"}`}
+      </span>
+      {photo.error && (
+        <span class="card-error">
+          {photo.error.stage}: {photo.error.message}
+        </span>
+      )}
+    </a>
+  );
+});
+
+export function sourceLabel(source: string): string {
+  if (source === "agent") return "capture PC";
+  if (source.startsWith("guest:")) return "guest link";
+  if (source === "phone" || source === "upload") return "phone / web";
+  return source;
+}

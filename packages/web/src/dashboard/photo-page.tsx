@@ -1,0 +1,186 @@
+/**
+ * A photo's own page: renditions, the journey, where it went (web host, Instagram), and what the
+ * owner can do before it is posted (publish now, retry, hold or skip, edit the caption).
+ */
+import { useEffect, useState } from "preact/hooks";
+import { type ApiError, api } from "../shared/api.ts";
+import { formatBytes, label } from "../shared/format.ts";
+import { CaptionEditor } from "./caption-editor.tsx";
+import { live } from "./live.ts";
+import { sourceLabel } from "./photo-card.tsx";
+import { Timeline } from "./timeline.tsx";
+import type { PhotoView } from "./types.ts";
+
+export function PhotoPage({ id }: { id: string }) {
+  const [view, setView] = useState<PhotoView>();
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const reload = () =>
+    api<PhotoView>(`/photos/${id}/view`)
+      .then((v) => {
+        setView(v);
+        setError(undefined);
+      })
+      .catch((e: ApiError) => setError(e.message));
+  useEffect(() => {
+    void reload();
+    return live.onChanges((changes) => {
+      if (changes.some((c) => c.id === id)) void reload();
+    });
+  }, [id]);
+
+  const act = async (what: string, path: string, init: Parameters<typeof api>[1]) => {
+    try {
+      const answer = await api<unknown>(path, init);
+      setNotice(`${what}: done`);
+      if (answer && typeof answer === "object" && "summary" in answer) setView(answer as PhotoView);
+      else await reload();
+    } catch (e) {
+      setNotice(`${what}: ${(e as Error).message}`);
+    }
+  };
+
+  if (error)
+    return (
+      <p class="error-box" role="alert">
+        {error}
+      </p>
+    );
+  if (!view) return <p class="muted">Loading…</p>;
+  const { summary, photo } = view;
+  const publish = photo.stages.publish;
+  const stuck = (["convert", "mirror", "publish"] as const).some((s) =>
+    ["failed", "retrying"].includes(photo.stages[s].status),
+  );
+  const published = Boolean(publish.mediaId) || publish.status === "done";
+  return (
+    <article class="photo-page" data-id={id} data-status={summary.status}>
+      <p>
+        <a href="#/">← All photos</a>
+      </p>
+      <h2>{summary.name}</h2>
+      <p class="muted">
+        {sourceLabel(summary.source)} · {formatBytes(summary.bytes)} · {summary.format ?? "?"}
+        {photo.width && ` · ${photo.width}×${photo.height}`}
+        {photo.camera && ` · ${photo.camera}`}
+      </p>
+      <div class="stages">
+        {(["convert", "mirror", "publish"] as const).map((s) => (
+          <span key={s} class={`badge ${photo.stages[s].status}`} data-stage={s}>
+            {s}: {label(photo.stages[s].status)} ({photo.stages[s].attempts} tries)
+          </span>
+        ))}
+      </div>
+      <section class="panel actions" aria-label="Actions">
+        {!published && publish.status !== "skipped" && (
+          <button
+            type="button"
+            onClick={() => act("Publish now", `/photos/${id}/publish`, { method: "POST" })}
+          >
+            Publish now
+          </button>
+        )}
+        {stuck && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => act("Retry", `/photos/${id}/retry`, { method: "POST" })}
+          >
+            Retry failed stage
+          </button>
+        )}
+        {!published && summary.publishHold !== "hold" && publish.status !== "skipped" && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              act("Hold", `/photos/${id}/publishing`, { method: "POST", body: { action: "hold" } })
+            }
+          >
+            Hold publishing
+          </button>
+        )}
+        {!published && publish.status !== "skipped" && (
+          <button
+            type="button"
+            class="danger"
+            onClick={() =>
+              act("Skip", `/photos/${id}/publishing`, { method: "POST", body: { action: "skip" } })
+            }
+          >
+            Skip Instagram
+          </button>
+        )}
+        {summary.publishHold && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              act("Release", `/photos/${id}/publishing`, { method: "POST", body: { action: "release" } })
+            }
+          >
+            {summary.publishHold === "hold" ? "Release hold" : "Publish after all"}
+          </button>
+        )}
+        {notice && (
+          <p role="status" class="muted">
+            {notice}
+          </p>
+        )}
+      </section>
+      {!published && <CaptionEditor id={id} caption={view.caption} onSaved={setView} />}
+      <section class="panel" aria-labelledby="where-title">
+        <h3 id="where-title">Where it went</h3>
+        <ul class="links">
+          {publish.permalink && (
+            <li>
+              Instagram:{" "}
+              <a href={publish.permalink} data-link="instagram">
+                {publish.permalink}
+              </a>
+            </li>
+          )}
+          {(photo.stages.mirror.files ?? []).map((f) => (
+            <li key={`${f.target}-${f.rendition}`}>
+              {f.target} ({f.rendition}):{" "}
+              {f.publicUrl ? (
+                <a href={f.publicUrl} data-link="mirror">
+                  {f.publicUrl}
+                </a>
+              ) : (
+                f.remotePath
+              )}
+            </li>
+          ))}
+          {!publish.permalink && !(photo.stages.mirror.files ?? []).length && (
+            <li class="muted">Not published anywhere yet.</li>
+          )}
+        </ul>
+      </section>
+      <section class="panel" aria-labelledby="renditions-title">
+        <h3 id="renditions-title">Renditions</h3>
+        <div class="renditions">
+          {view.renditions.map((r) => (
+            <figure key={r.name}>
+              {r.name === "original" ? (
+                <a href={r.url}>download the original</a>
+              ) : (
+                <a href={r.url}>
+                  <img src={r.url} alt={`${r.name} rendition of ${summary.name}`} loading="lazy" />
+                </a>
+              )}
+              <figcaption>
+                {r.name}
+                {r.width && ` · ${r.width}×${r.height}`} · {formatBytes(r.bytes)}
+              </figcaption>
+            </figure>
+          ))}
+        </div>
+      </section>
+      <section class="panel" aria-labelledby="journey-title">
+        <h3 id="journey-title">Journey</h3>
+        <Timeline createdAt={photo.createdAt} journey={photo.journey} />
+      </section>
+    </article>
+  );
+}
