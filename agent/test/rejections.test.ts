@@ -13,7 +13,7 @@ import { type AgentOptions, startAgent } from "../src/index.ts";
 import { until, waitForEvents } from "./helpers/agent-events.ts";
 import { jpeg } from "./helpers/media.ts";
 import { useS3BehindProxy } from "./helpers/proxied-s3.ts";
-import { BUCKET, s3Client } from "./helpers/s3.ts";
+import { BUCKET, gateCommand, s3Client } from "./helpers/s3.ts";
 import { type Workspace, workspace } from "./helpers/workspace.ts";
 
 const logger = createLogger("agent-test", { level: "SILENT" });
@@ -110,6 +110,32 @@ describe("agent: refused files", () => {
     }
     expect(agent.status().rejected).toBe(3);
     await agent.stop();
+    await ws.remove();
+  });
+
+  it("sends a report made while an earlier one is being sent", async () => {
+    const ws = await workspace("agent-rejected");
+    const client = s3Client(servers.s3.endpoint);
+    const gate = gateCommand(client, "PutObjectCommand"); // the first report's PUT waits here
+    const agent = startAgent(options(ws, { agentId: "pc-busy", s3: { client, bucket: BUCKET } }));
+    await agent.ready;
+    const first = waitForEvents(agent, "rejected", 1);
+    await writeFile(join(ws.inbox, "first.txt"), "not a photo");
+    const [a] = await first;
+    const second = waitForEvents(agent, "rejected", 1);
+    await writeFile(join(ws.inbox, "second.txt"), "not a photo either");
+    const [b] = await second;
+    gate.release();
+    for (const event of [a, b]) {
+      expect((await report(rejectionKey("pc-busy", event?.reportId ?? ""))).reason.code).toBe("unknown_kind");
+    }
+    await until(
+      async () => (await readdir(join(ws.spoolDir, "reports"))).length === 0,
+      10_000,
+      "spool emptied",
+    );
+    await agent.stop();
+    client.destroy();
     await ws.remove();
   });
 
