@@ -159,17 +159,20 @@ describe("photo-relay end to end on the local stack", () => {
     expect(existsSync(join(inbox, "DSC_0100.txt"))).toBe(false);
   });
 
-  it("reports a non-image file instead of crashing on it, and keeps running", async () => {
-    const ignoredBefore = stack.agent?.status().ignored ?? 0;
+  it("reports a non-image file as a rejected item instead of crashing on it, and keeps running", async () => {
     writeFileSync(join(inbox, "notes.txt"), "shot list: ceremony, rings, first dance\n");
-    await waitFor(() => (stack.agent?.status().ignored ?? 0) > ignoredBefore, "the text file ignored");
+    const refused = await waitFor(
+      async () => (await photos()).find((p) => p.originalName === "notes.txt" && p.status === "rejected"),
+      "the text file reported as rejected",
+    );
+    expect(refused.rejection?.reason.code).toBe("unknown_kind");
     writeFileSync(join(inbox, "after.jpg"), await cameraJpeg({ width: 900, height: 900, seed: 9 }));
     const after = await waitFor(
       async () => (await photos()).find((p) => p.originalName === "after.jpg" && p.status === "done"),
       "a photo after the bad file",
     );
     expect(after.stages.publish.mediaId).toBeDefined();
-    expect((await photos()).some((p) => p.originalName === "notes.txt")).toBe(false);
+    expect(existsSync(join(root, "rejected", "notes.txt"))).toBe(true);
   });
 
   it("answers the API with JSON errors, and only with the bearer token", async () => {
