@@ -50,7 +50,7 @@ beforeAll(async () => {
     processedDir: processed,
     settings: { instagram: { checkDelaysSeconds: [1] } },
     graphProcessingMs: 300,
-    agentOptions: { stableMs: 300, scanIntervalMs: 1000 },
+    agentOptions: { stableMs: 300, graceMs: 2000, scanIntervalMs: 1000 },
     logger: createLogger("e2e", { level: "WARN" }),
     env: {},
   });
