@@ -25,10 +25,15 @@ import {
   settings,
   tokenParameter,
 } from "./secrets.ts";
+import { PHOTOS_TABLE } from "./stage-settings.ts";
 import { bucket } from "./storage.ts";
 import { photos } from "./table.ts";
 
-type Right = { actions: string[]; resources: $util.Input<string>[] };
+type Right = {
+  actions: string[];
+  resources: $util.Input<string>[];
+  conditions?: { test: string; variable: string; values: string[] }[];
+};
 
 const allow = (actions: string[], ...resources: $util.Input<string>[]): Right => ({ actions, resources });
 const objects = (prefix: string) => $interpolate`${bucket.arn}/${prefix}*`;
@@ -38,18 +43,28 @@ const consume = (...queues: { arn: $util.Output<string> }[]) =>
     ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
     ...queues.map((q) => q.arn),
   );
-/** Read-modify-write of one photo item, guarded by its version (PhotoStore). */
+/** Read-modify-write of one photo item, guarded by its version (PhotoStore); also the token's problem item. */
 const photoItems = allow(["dynamodb:GetItem", "dynamodb:PutItem"], photos.arn);
 
 /**
- * Every function's configuration is validated whole today, so each needs these values to start
- * (names, URLs and the two app secrets); they grant nothing.
+ * Each function's links are what its configuration needs (`FUNCTION_NEEDS` in
+ * `packages/pipeline/src/function-needs.ts`; the synthesis check holds them to it): names, URLs and
+ * secrets, no grant.
  */
-const runtimeLinks = [media, table, convertQueue, mirrorQueue, publishQueue, apiToken, instagramToken];
-
 export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> = {
   api: {
-    links: [...runtimeLinks, convertDlq, mirrorDlq, publishDlq],
+    links: [
+      media,
+      table,
+      convertQueue,
+      mirrorQueue,
+      publishQueue,
+      convertDlq,
+      mirrorDlq,
+      publishDlq,
+      apiToken,
+      instagramToken,
+    ],
     rights: [
       allow(["s3:PutObject"], objects("originals/")), // presigned POSTs for phones
       allow(["s3:GetObject"], objects("renditions/")), // presigned thumbnail URLs
@@ -58,12 +73,11 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       allow(["dynamodb:Query"], $interpolate`${photos.arn}/index/*`), // lists and counts per status
       allow(["sqs:SendMessage"], convert.queue.arn, mirror.queue.arn, publish.queue.arn), // retry, publish now
       allow(["sqs:GetQueueAttributes"], ...stageQueues.flatMap((q) => [q.queue.arn, q.dlq.arn])), // depths
-      allow(["sqs:GetQueueUrl"], ...stageQueues.map((q) => q.dlq.arn)), // a DLQ found by its redrive policy
       allow(["ssm:GetParameter"], tokenParameter.arn), // the token's validity in /status
     ],
   },
   convert: {
-    links: runtimeLinks,
+    links: [media, table, convertQueue, mirrorQueue, publishQueue],
     rights: [
       consume(convert.queue),
       allow(["s3:GetObject"], objects("originals/"), objects("agents/*/rejected/")), // originals; the agents' rejection reports
@@ -74,11 +88,18 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
     ],
   },
   mirror: {
-    links: [...runtimeLinks, ...mirrorSecrets],
+    links: [media, table, mirrorQueue, publishQueue, ...mirrorSecrets],
     rights: [
       consume(mirror.queue),
-      allow(["s3:GetObject"], objects("renditions/")),
+      // The renditions it copies; the original too when `mirror.renditions` names it.
+      allow(
+        ["s3:GetObject"],
+        objects("renditions/"),
+        ...(settings.mirrorsOriginals ? [objects("originals/")] : []),
+      ),
       photoItems,
+      // With `instagram.imageSource: "mirror"`, publishing starts once the photo is on the web host.
+      allow(["sqs:SendMessage"], publish.queue.arn),
       // Mirror targets of type `s3` (another bucket): put, check the size, remove a failed upload.
       ...settings.mirrorBuckets.map(({ bucket: name, prefix }) =>
         allow(["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], `arn:aws:s3:::${name}/${prefix}*`),
@@ -86,21 +107,35 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
     ],
   },
   publish: {
-    links: runtimeLinks,
+    links: [media, table, publishQueue, instagramToken],
     rights: [
       consume(publish.queue),
-      allow(["s3:GetObject"], objects("renditions/"), objects("sidecars/")), // URLs for Meta; captions
+      // Presigned URLs Meta downloads (renditions; a Reel is its original video) and the captions.
+      allow(["s3:GetObject"], objects("renditions/"), objects("originals/"), objects("sidecars/")),
       photoItems,
       allow(["sqs:SendMessage"], publish.queue.arn), // the next step, after a delay
       allow(["ssm:GetParameter"], tokenParameter.arn),
     ],
   },
   tokenRefresh: {
-    links: runtimeLinks,
-    rights: [allow(["ssm:GetParameter", "ssm:PutParameter"], tokenParameter.arn)],
+    links: [table, instagramToken],
+    rights: [
+      allow(["ssm:GetParameter", "ssm:PutParameter"], tokenParameter.arn),
+      // The token's problem item and nothing else of the table.
+      {
+        ...allow(["dynamodb:GetItem", "dynamodb:PutItem"], photos.arn),
+        conditions: [
+          {
+            test: "ForAllValues:StringEquals",
+            variable: "dynamodb:LeadingKeys",
+            values: [PHOTOS_TABLE.tokenProblemKey],
+          },
+        ],
+      },
+    ],
   },
   deadLetter: {
-    links: [...runtimeLinks, alertsLink, alertWebhookUrl],
+    links: [table, convertDlq, mirrorDlq, publishDlq, alertsLink, alertWebhookUrl],
     rights: [consume(convert.dlq, mirror.dlq, publish.dlq), photoItems, allow(["sns:Publish"], alerts.arn)],
   },
 };

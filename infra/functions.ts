@@ -3,7 +3,7 @@
  * `npm run build:functions` bundles the way SST does. A plain module (no SST globals), so Node and
  * the build script can import it as well as `sst.config.ts`.
  */
-import { STAGE_SETTINGS } from "./stage-settings.ts";
+import { DEAD_LETTER_SETTINGS, STAGE_SETTINGS } from "./stage-settings.ts";
 
 export interface FunctionSpec {
   /** The SST component name; also the Lambda function's logical name. */
@@ -70,10 +70,13 @@ export const FUNCTIONS = {
   deadLetter: {
     name: "DeadLetters",
     handler: "functions/src/dead-letter.handler",
-    memoryMb: 256,
-    timeoutSeconds: 30,
+    memoryMb: DEAD_LETTER_SETTINGS.memoryMb,
+    timeoutSeconds: DEAD_LETTER_SETTINGS.timeoutSeconds,
     install: [],
-    queue: { batchSize: 10, maximumConcurrency: 2 },
+    queue: {
+      batchSize: DEAD_LETTER_SETTINGS.batchSize,
+      maximumConcurrency: DEAD_LETTER_SETTINGS.maximumConcurrency,
+    },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -1,5 +1,4 @@
-import { FUNCTIONS } from "./functions.ts";
-import { STAGE_SETTINGS } from "./stage-settings.ts";
+import { DEAD_LETTER_SETTINGS, STAGE_SETTINGS } from "./stage-settings.ts";
 
 type Stage = keyof typeof STAGE_SETTINGS;
 
@@ -8,7 +7,7 @@ function stageQueue(name: string, stage: Stage) {
   const settings = STAGE_SETTINGS[stage];
   const dlq = new sst.aws.Queue(`${name}DeadLetters`, {
     // The dead-letter subscriber's timeout must fit in it too.
-    visibilityTimeout: `${FUNCTIONS.deadLetter.timeoutSeconds * 2} seconds`,
+    visibilityTimeout: `${DEAD_LETTER_SETTINGS.visibilityTimeoutSeconds} seconds`,
     transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600 } },
   });
   const queue = new sst.aws.Queue(`${name}Jobs`, {

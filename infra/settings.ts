@@ -6,7 +6,9 @@
  *   and mirror credentials only as references to SST secrets;
  * - settings of the infrastructure itself (lifecycle, alerts), which no function sees.
  */
+import { readSettingsDocument } from "@photo-relay/core/settings-document";
 import { z } from "zod";
+import { mirrorRecordBudgetSeconds, STAGE_SETTINGS } from "./stage-settings.ts";
 
 /** Passed to every function when set. Everything else named `PHOTO_RELAY_*` stays on the deploying machine. */
 export const FORWARDED = [
@@ -18,10 +20,25 @@ export const FORWARDED = [
   "PHOTO_RELAY_HASHTAGS",
   "PHOTO_RELAY_INSTAGRAM_IMAGE_SOURCE",
   "PHOTO_RELAY_MIRROR_TARGETS",
+  // The settings without a variable of their own, as one JSON document (README "Configuration").
+  "PHOTO_RELAY_SETTINGS",
 ] as const;
 
 /** Lambda refuses a function whose variables (names and values) exceed 4 KB; SST adds ~150 bytes. */
 export const ENVIRONMENT_BUDGET_BYTES = 3_000;
+
+/**
+ * `PHOTO_RELAY_SETTINGS`, checked with the schema the functions read it with; the problems it has,
+ * each named, join the others.
+ */
+function checkSettingsDocument(json: string | undefined, problems: string[]) {
+  try {
+    return readSettingsDocument(json) as { mirror?: { renditions?: string[] } };
+  } catch (error) {
+    problems.push(...((error as { issues?: string[] }).issues ?? [String(error)]));
+    return {};
+  }
+}
 
 /** Mirror credentials, which must be SST secrets named by `<field>Secret`. */
 const CREDENTIALS = ["password", "privateKey", "passphrase"];
@@ -55,6 +72,8 @@ export interface DeploySettings {
   mirrorSecrets: string[];
   /** Buckets (and prefixes) the mirror targets of type `s3` write to. */
   mirrorBuckets: { bucket: string; prefix: string }[];
+  /** `mirror.renditions` names the original: the mirror function reads `originals/` too. */
+  mirrorsOriginals: boolean;
   keepOriginalsDays?: number;
   keepRenditionsDays?: number;
   archiveOriginalsDays: number;
@@ -75,6 +94,7 @@ export function readDeploySettings(env: NodeJS.ProcessEnv): DeploySettings {
       `PHOTO_RELAY_GRAPH_BASE_URL: ${graph} is not an https URL (a local sandbox?); unset it for Instagram`,
     );
   const mirror = checkMirrorTargets(environment.PHOTO_RELAY_MIRROR_TARGETS, problems);
+  const document = checkSettingsDocument(environment.PHOTO_RELAY_SETTINGS, problems);
   const size = Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k + v), 0);
   if (size > ENVIRONMENT_BUDGET_BYTES)
     problems.push(
@@ -95,6 +115,7 @@ export function readDeploySettings(env: NodeJS.ProcessEnv): DeploySettings {
       .filter((name) => name.startsWith("PHOTO_RELAY_") && !known.has(name))
       .sort(),
     ...mirror,
+    mirrorsOriginals: document.mirror?.renditions?.includes("original") ?? false,
     archiveOriginalsDays: settings.PHOTO_RELAY_ARCHIVE_ORIGINALS_DAYS,
     ...(settings.PHOTO_RELAY_KEEP_ORIGINALS_DAYS && {
       keepOriginalsDays: settings.PHOTO_RELAY_KEEP_ORIGINALS_DAYS,
@@ -119,6 +140,11 @@ function checkMirrorTargets(json: string | undefined, problems: string[]) {
     );
     return { mirrorSecrets: [], mirrorBuckets: [] };
   }
+  const budget = mirrorRecordBudgetSeconds(parsed);
+  if (budget > STAGE_SETTINGS.mirror.timeoutSeconds)
+    problems.push(
+      `PHOTO_RELAY_MIRROR_TARGETS: one photo may take ${budget} s (each transport up to its timeoutMs), more than the mirror function's ${STAGE_SETTINGS.mirror.timeoutSeconds} s; lower timeoutMs or use fewer transports`,
+    );
   for (const [t, target] of parsed.entries())
     for (const [i, transport] of target.transports.entries()) {
       const at = `PHOTO_RELAY_MIRROR_TARGETS[${t}].transports[${i}]`;

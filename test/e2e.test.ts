@@ -1,16 +1,19 @@
 /**
  * End to end on the local stack: photos dropped into the agent's inbox end up converted, mirrored
  * to the web folder, published in the Graph API sandbox, archived, and shown by the API — and the
- * same photo dropped twice is published once; a non-image is reported, not crashed on.
+ * same photo dropped twice is published once; a non-image is reported, not crashed on. Every
+ * function runs from the bundle `npm run build:functions` built (the file `sst deploy` uploads),
+ * in a worker with the environment and links Lambda gives it.
  */
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { createLogger } from "@photo-relay/core";
+import { type Config, createLogger } from "@photo-relay/core";
 import { type LocalStack, startLocalStack } from "@photo-relay/local-stack";
 import type { PhotoRecord } from "@photo-relay/pipeline/photo";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshBundles } from "../scripts/function-build.ts";
 import { cameraJpeg, pngWithAlpha, webp } from "./support/photos.ts";
 import { waitFor } from "./support/wait.ts";
 
@@ -44,17 +47,20 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "photo-relay-e2e-"));
   inbox = join(root, "inbox");
   processed = join(root, "processed");
+  const bundles = await freshBundles(["api", "convert", "mirror", "publish", "deadLetter"]);
   stack = await startLocalStack({
+    bundles,
     dataDir: join(root, ".data"),
     inbox,
     processedDir: processed,
-    settings: { instagram: { checkDelaysSeconds: [1] } },
+    // The agent's photos are grouped into bursts: decided 2 s after their last frame joined.
+    settings: { instagram: { checkDelaysSeconds: [1] }, bursts: { settleSeconds: 2 } },
     graphProcessingMs: 300,
     agentOptions: { stableMs: 300, graceMs: 2000, scanIntervalMs: 1000 },
     logger: createLogger("e2e", { level: "WARN" }),
     env: {},
   });
-});
+}, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
@@ -173,6 +179,15 @@ describe("photo-relay end to end on the local stack", () => {
     );
     expect(after.stages.publish.mediaId).toBeDefined();
     expect(existsSync(join(root, "rejected", "notes.txt"))).toBe(true);
+  });
+
+  it("answers from the API function's bundle, with its own links and the settings document Lambda would give it", async () => {
+    const { body } = await api<{ config: { settings: Config } }>("/status");
+    const { settings } = body.config;
+    expect(settings.instagram.checkDelaysSeconds).toEqual([1]); // from PHOTO_RELAY_SETTINGS
+    expect(settings.sqs.publishDlqUrl).toBeDefined(); // linked to the API: it shows the depths
+    expect(settings.alerts.topicArn).toBeUndefined(); // linked to the dead-letter function only
+    expect(stack.config.alerts.topicArn).toBeDefined();
   });
 
   it("answers the API with JSON errors, and only with the bearer token", async () => {

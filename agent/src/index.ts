@@ -2,6 +2,7 @@
 export type { ArchiveMode } from "./delivery/archive.ts";
 export { isAuthError, isNotFound } from "./errors.ts";
 export type { AgentEvents, DeliveredEvent, FailedEvent, IgnoredEvent, RejectedEvent } from "./events.ts";
+export { closeWatchSupport } from "./intake/close-watch.ts";
 export { detectMedia, isTemporaryName, MEDIA_KINDS, type MediaKind } from "./intake/media-kind.ts";
 export type { AgentOptions } from "./options.ts";
 export { defaultAgentId } from "./reports/agent-id.ts";

@@ -1,20 +1,21 @@
-/** The `photo-relay` CLI as a person runs it: agent, status --json, doctor, install-service, logs. */
-import { execFile, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+/**
+ * The `photo-relay` CLI as a person runs it: agent, status --json, doctor, install-service, logs.
+ * Run from source and, in the vitest project "agent-exe", as the single executable alone in a folder
+ * (helpers/agent-program.ts).
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/cli/config.ts";
 import { formatBytes, renderStatus } from "../src/cli/live-view.ts";
 import { RotatingFile } from "../src/cli/log-file.ts";
+import { agentProgram, FAKE_BIN, type RunOptions } from "./helpers/agent-program.ts";
 import { jpeg } from "./helpers/media.ts";
 import { stopChild, waitForLine } from "./helpers/processes.ts";
 import { BUCKET, startS3, type TestS3 } from "./helpers/s3.ts";
 
-const run = promisify(execFile);
-const BIN = resolve(import.meta.dirname, "../bin/photo-relay.ts");
-const FAKE_BIN = resolve(import.meta.dirname, "fixtures/bin");
+const program = agentProgram();
 const SECRET = "wJalrXUtnFEMI-very-secret";
 
 let s3: TestS3;
@@ -49,20 +50,12 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-const env = () => ({
-  ...process.env,
-  PATH: `${FAKE_BIN}${delimiter}${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
-  FAKE_GPHOTO2_CARD: join(root, "card"),
-});
-const cli = (...args: string[]) =>
-  run(process.execPath, [BIN, ...args, "--config", configPath], { env: env() });
+const withCamera = (): RunOptions => ({ path: [FAKE_BIN], env: { FAKE_GPHOTO2_CARD: join(root, "card") } });
+const cli = (...args: string[]) => program.run([...args, "--config", configPath], withCamera());
 
 describe("agent: CLI", () => {
   it("runs the agent, reports status --json while it runs, logs JSON with secrets masked, and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "agent", "--config", configPath], {
-      env: env(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = program.spawn(["agent", "--config", configPath], withCamera());
     try {
       await waitForLine(child, /agent ready/);
       await writeFile(join(root, "inbox", "cli.jpg"), jpeg(50_000));
@@ -101,6 +94,12 @@ describe("agent: CLI", () => {
     ).toBe(true);
     expect(checks.find((c) => c.name === "s3")?.detail).toMatch(/reachable, credentials accepted/);
     expect(checks.find((c) => c.name === "gphoto2")?.detail).toMatch(/Nikon DSC D850/);
+    // The single executable carries koffi and loads it from its cache folder (src/intake/koffi.ts).
+    expect(checks.find((c) => c.name === "file watch")?.detail).toMatch(
+      program.kind === "exe"
+        ? /^inotify close-write through koffi 3\.\d+\.\d+ \(carried, loaded from .*\/\.cache\/photo-relay\/koffi-[0-9a-f]{16}\.node\)$/
+        : /^inotify close-write through koffi 3\.\d+\.\d+ \(npm package\)$/,
+    );
   });
 
   it("doctor fails loudly when S3 is unreachable", async () => {
@@ -114,21 +113,41 @@ describe("agent: CLI", () => {
         s3: { ...config.s3, endpoint: "http://127.0.0.1:9", secretAccessKeyFile: join(root, "secret.txt") },
       }),
     );
-    const failed = await run(process.execPath, [BIN, "doctor", "--config", broken], { env: env() }).catch(
-      (e: { code: number; stdout: string }) => e,
-    );
+    const failed = await program
+      .run(["doctor", "--config", broken], withCamera())
+      .catch((e: { code: number; stdout: string }) => e);
     expect((failed as { code: number }).code).toBe(1);
     expect((failed as { stdout: string }).stdout).toMatch(/✖ s3 +S3 unreachable/);
   });
 
-  it("writes a systemd unit and a WinSW service definition", async () => {
-    const linux = (await cli("install-service", "--platform", "linux", "--user", "photo")).stdout;
-    expect(linux).toContain(`ExecStart=${process.execPath} ${BIN} agent --config ${configPath}`);
+  it("writes a systemd unit and a WinSW service definition that run this program", async () => {
+    // From source they are printed; the single executable writes them next to itself.
+    const definition = async (...args: string[]) => {
+      const { stdout } = await cli("install-service", ...args);
+      if (program.kind === "source") return stdout;
+      const file = /^wrote (.+)$/m.exec(stdout)?.[1] ?? "";
+      expect(dirname(file)).toBe(dirname(program.command[0]));
+      const text = await readFile(file, "utf8");
+      await rm(file); // the executable's folder stays as it was downloaded
+      return text;
+    };
+    const linux = await definition("--platform", "linux", "--user", "photo");
+    expect(linux).toContain(`ExecStart=${program.command.join(" ")} agent --config ${configPath}`);
     expect(linux).toMatch(/Restart=always\n/);
     expect(linux).toContain("User=photo");
-    const windows = (await cli("install-service", "--platform", "windows")).stdout;
+    const windows = await definition("--platform", "windows");
     expect(windows).toContain("<id>photo-relay-agent</id>");
     expect(windows).toContain('<onfailure action="restart"');
+    expect(windows).toContain(`<executable>${program.command[0]}</executable>`);
+    expect(windows).toContain(`<logpath>${join(root, "spool", "logs")}</logpath>`);
+  });
+
+  it("prints its version and what runs it", async () => {
+    const { stdout } = await program.run(["--version"]);
+    expect(stdout).toMatch(
+      /^photo-relay \d+\.\d+\.\d+ \(Node\.js v24\.\d+\.\d+, linux-x64, (single executable|from source)\)\n$/,
+    );
+    expect(stdout).toContain(program.kind === "exe" ? ", single executable)" : ", from source)");
   });
 
   it("rejects an invalid config naming each bad field", async () => {

@@ -3,6 +3,8 @@
  * random moments ≥ 20 times and restarted. Afterwards every file is in S3 exactly once with the
  * right bytes, every original is archived and the spool is empty.
  * Default: 25 × 2 MB + 25 × 11 MB (3 parts of 5 MiB). AGENT_CRASH_FULL=1: 25 × 20 MB + 25 × 75 MB, 8 MiB parts.
+ * The agent runs as `photo-relay agent` from source and, in the vitest project "agent-exe", as the
+ * single executable (helpers/agent-program.ts).
  */
 import { createHash, randomInt } from "node:crypto";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -10,10 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "./helpers/agent-events.ts";
+import { agentProgram } from "./helpers/agent-program.ts";
 import { jpeg, nef } from "./helpers/media.ts";
 import {
   type ExternalS3,
-  spawnAgentChild,
+  spawnAgentProgram,
   startExternalFauxqs,
   stopChild,
   waitForLine,
@@ -26,6 +29,7 @@ const SMALL = FULL ? 20 * MB : 2 * MB;
 const LARGE = FULL ? 75 * MB : 11 * MB;
 const PART = (FULL ? 8 : 5) * 1024 * 1024;
 const KILLS = Number(process.env.AGENT_CRASH_KILLS ?? 20);
+const program = agentProgram();
 
 let s3: ExternalS3;
 beforeAll(async () => {
@@ -37,7 +41,7 @@ afterAll(async () => {
 
 describe("agent: crash safety", () => {
   it(
-    `loses and duplicates nothing when SIGKILLed ${KILLS} times during a burst of 50 files`,
+    `loses and duplicates nothing when SIGKILLed ${KILLS} times during a burst of 50 files (${program.kind})`,
     async () => {
       const root = await mkdtemp(join(tmpdir(), "agent-crash-"));
       const [source, inbox, spoolDir, processedDir] = ["source", "inbox", "spool", "processed"].map((d) =>
@@ -71,7 +75,7 @@ describe("agent: crash safety", () => {
       })();
       let kills = 0;
       while (kills < KILLS) {
-        const child = spawnAgentChild(options);
+        const { child } = await spawnAgentProgram(program, options);
         // Random moments: sometimes during start-up, mostly while spooling and uploading.
         const lifetime = randomInt(kills % 4 === 0 ? 50 : 400, 1800);
         await new Promise((r) => setTimeout(r, lifetime)); // the kill moment is the point of this test
@@ -80,9 +84,9 @@ describe("agent: crash safety", () => {
       }
       await burst;
 
-      const survivor = spawnAgentChild(options);
+      const { child: survivor } = await spawnAgentProgram(program, options);
       try {
-        await waitForLine(survivor, /^ready$/m);
+        await waitForLine(survivor, /agent ready/);
         await until(
           async () =>
             (await readdir(processedDir).catch(() => [])).length === 50 &&

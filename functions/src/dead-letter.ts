@@ -1,19 +1,26 @@
 /**
- * Subscribed to every dead-letter queue (`infra/dead-letters.ts`). For now it records each message
- * that gave up in the function's error log, where CloudWatch keeps it; marking the photo's stage as
- * dead-lettered and sending the alert (SNS `Resource.Alerts`, the `AlertWebhookUrl` secret) are
- * still to come (issue 9). The stage was already marked failed by its last attempt.
+ * Subscribed to every dead-letter queue (`infra/dead-letters.ts`): each message marks its photo's
+ * stage as dead-lettered and sends the alert (SNS `Resource.Alerts`, the `AlertWebhookUrl` secret).
+ * A record whose marking fails stays on its queue and comes back.
  */
-import { createLogger } from "@photo-relay/core";
-import type { SQSEvent } from "aws-lambda";
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import {
+  createDeadLetterRuntime,
+  type DeadLetterRuntime,
+  handleDeadLetter,
+} from "@photo-relay/pipeline/dead-letters";
+import type { SQSRecord } from "aws-lambda";
+import { lambdaConfig, once } from "./runtime.ts";
+import type { SqsHandler } from "./sqs-handler.ts";
 
-const logger = createLogger("dead-letter");
-
-export const handler = async (event: SQSEvent): Promise<void> => {
-  for (const record of event.Records)
-    logger.error("a message gave up and reached its dead-letter queue", {
-      queue: record.eventSourceARN.split(":").at(-1),
-      messageId: record.messageId,
-      body: record.body.slice(0, 4096),
+/** The dead-letter consumer over any runtime (the local stack passes its own). */
+export function createHandler(runtime: () => DeadLetterRuntime): SqsHandler {
+  const processor = new BatchProcessor(EventType.SQS);
+  return (event, context) =>
+    processPartialResponse(event, (record: SQSRecord) => handleDeadLetter(runtime(), record), processor, {
+      context,
+      throwOnFullBatchFailure: false,
     });
-};
+}
+
+export const handler = createHandler(once(() => createDeadLetterRuntime(lambdaConfig("deadLetter"))));

@@ -1,44 +1,41 @@
 /**
- * The runtime of a deployed function: configuration from SST's linked resources (`Resource.X`)
- * plus environment settings, built once per Lambda container and reused across invocations.
+ * The configuration of a deployed function: SST's linked resources (`Resource.X`) plus environment
+ * settings, read once per Lambda container. Each function reads only the links it has (infra links
+ * only what its configuration needs) and checks its needs at start, naming whatever is missing.
  */
-import { loadConfig, resolveSecretRefs } from "@photo-relay/core";
-import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
+import { type Config, loadConfig, resolveSecretRefs } from "@photo-relay/core";
+import { FUNCTION_NEEDS, type FunctionName } from "@photo-relay/pipeline/settings";
 import { Resource } from "sst";
+import { LINKED_FIELDS } from "./links.ts";
 
-let runtime: Runtime | undefined;
-
-export function lambdaRuntime(): Runtime {
-  runtime ??= createRuntime(resolveSecretRefs(loadConfig({ overrides: linkedResources() }), linkedSecret));
-  return runtime;
+/**
+ * The configuration of function `name`, checked to hold what it needs (the runtime each function
+ * builds narrows the type to those fields).
+ */
+export function lambdaConfig(name: FunctionName): Config {
+  const config = loadConfig({ overrides: linkedResources(), needs: FUNCTION_NEEDS[name] });
+  return resolveSecretRefs(config, linkedSecret);
 }
 
-/** `make` over the runtime, built once per container: a stage's own runtime (publish's Instagram account). */
-export function once<T>(make: (rt: Runtime) => T): () => T {
+/** `make`, run once per container on first use (not at import: a cold start pays only for the code). */
+export function once<T>(make: () => T): () => T {
   let made: T | undefined;
   return () => {
-    made ??= make(lambdaRuntime());
+    made ??= make();
     return made;
   };
 }
 
-/** The values SST links into the function; names match `infra/`. */
-function linkedResources() {
-  return {
-    s3: { bucket: Resource.Media.name },
-    sqs: {
-      convertQueueUrl: Resource.ConvertQueue.url,
-      mirrorQueueUrl: Resource.MirrorQueue.url,
-      publishQueueUrl: Resource.PublishQueue.url,
-      // Linked to the API only (it shows their depths).
-      convertDlqUrl: linked("ConvertDlq")?.url,
-      mirrorDlqUrl: linked("MirrorDlq")?.url,
-      publishDlqUrl: linked("PublishDlq")?.url,
-    },
-    dynamodb: { table: Resource.Photos.name },
-    api: { token: Resource.ApiToken.value },
-    instagram: { accessToken: Resource.InstagramToken.value },
-  };
+/** The configuration fields this function's links set; an empty secret (an unset optional one) sets none. */
+function linkedResources(): Record<string, Record<string, string>> {
+  const tree: Record<string, Record<string, string>> = {};
+  for (const [name, { property, path }] of Object.entries(LINKED_FIELDS)) {
+    const value = linked(name)?.[property];
+    if (!value) continue;
+    const [section, field] = path.split(".") as [string, string];
+    tree[section] = { ...tree[section], [field]: value };
+  }
+  return tree;
 }
 
 /** A resource linked to this function, or `undefined` (`Resource.X` throws for an unlinked name). */

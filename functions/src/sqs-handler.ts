@@ -17,7 +17,10 @@ export function sqsHandler<Job, R extends Runtime, S extends Runtime>(
 ): SqsHandler {
   const processor = new BatchProcessor(EventType.SQS);
   return async (event, context) => {
-    const batch = stage.openBatch(runtime());
+    const batch = stage.openBatch(
+      runtime(),
+      event.Records.map((r) => r.body),
+    );
     try {
       return await processPartialResponse(
         event,

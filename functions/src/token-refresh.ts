@@ -1,10 +1,10 @@
 import { createLogger } from "@photo-relay/core";
 import { refreshStoredToken } from "@photo-relay/instagram";
-import { createPublishRuntime } from "@photo-relay/pipeline/publish";
-import { once } from "./runtime.ts";
+import { createTokenRuntime } from "@photo-relay/pipeline/publish";
+import { lambdaConfig, once } from "./runtime.ts";
 
 const logger = createLogger("token-refresh");
-const runtime = once(createPublishRuntime);
+const runtime = once(() => createTokenRuntime(lambdaConfig("tokenRefresh")));
 
 /** The scheduled token refresh (`infra/schedules.ts`): renews the stored Instagram token when due. */
 export const handler = async () => {

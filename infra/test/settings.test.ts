@@ -65,6 +65,19 @@ describe("deploy settings", () => {
     ).toThrow(/transports\[0\]: a "local" folder does not outlive a Lambda invocation/);
   });
 
+  it("refuses mirror targets whose transports could keep one photo longer than the mirror function may run", () => {
+    const ftps = { type: "ftps", host: "f", user: "u", passwordSecret: "P" };
+    const sftp = { type: "sftp", host: "s", user: "u", privateKeySecret: "K" };
+    expect(() => readDeploySettings({ PHOTO_RELAY_MIRROR_TARGETS: targets(ftps, sftp) })).not.toThrow(); // 30 + 30 + 10 s
+    expect(() =>
+      readDeploySettings({
+        PHOTO_RELAY_MIRROR_TARGETS: targets({ ...ftps, timeoutMs: 60_000 }, { ...sftp, timeoutMs: 60_000 }),
+      }),
+    ).toThrow(
+      /one photo may take 130 s \(each transport up to its timeoutMs\), more than the mirror function's 120 s/,
+    );
+  });
+
   it("refuses a local Graph API sandbox URL and settings too large for Lambda's 4 KB", () => {
     expect(() => readDeploySettings({ PHOTO_RELAY_GRAPH_BASE_URL: "http://127.0.0.1:8090" })).toThrow(
       /not an https URL/,
@@ -85,6 +98,28 @@ describe("deploy settings", () => {
     );
     expect(() => readDeploySettings({ PHOTO_RELAY_ALERT_EMAIL: "not-an-address" })).toThrow(
       /PHOTO_RELAY_ALERT_EMAIL/,
+    );
+  });
+
+  it("passes PHOTO_RELAY_SETTINGS on when the functions' own schema accepts it, and names what it refuses", () => {
+    const document = JSON.stringify({
+      convert: { jpegQuality: 82 },
+      mirror: { renditions: ["web", "original"] },
+    });
+    const settings = readDeploySettings({ PHOTO_RELAY_SETTINGS: document });
+    expect(settings.environment).toEqual({ PHOTO_RELAY_SETTINGS: document });
+    expect(settings.mirrorsOriginals).toBe(true);
+    expect(readDeploySettings({}).mirrorsOriginals).toBe(false);
+    const attempt = (value: object) => () =>
+      readDeploySettings({ PHOTO_RELAY_SETTINGS: JSON.stringify(value) });
+    expect(attempt({ convert: { jpegQuality: 20 } })).toThrow(/PHOTO_RELAY_SETTINGS: convert\.jpegQuality: /);
+    // Resources and secrets have variables or links of their own.
+    expect(attempt({ s3: { bucket: "mine" } })).toThrow(
+      /PHOTO_RELAY_SETTINGS: s3: Unrecognized key: "bucket"/,
+    );
+    expect(attempt({ api: { token: "a-secret-token-123456" } })).toThrow(/Unrecognized key: "token"/);
+    expect(() => readDeploySettings({ PHOTO_RELAY_SETTINGS: "{" })).toThrow(
+      /PHOTO_RELAY_SETTINGS: is not valid JSON/,
     );
   });
 });

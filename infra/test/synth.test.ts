@@ -3,8 +3,11 @@
  * developer's shell may hold: real settings, local-only endpoints, secrets under PHOTO_RELAY_*.
  * Each function must come out with exactly the rights, links, limits and environment below.
  */
+import { FUNCTION_NEEDS, FUNCTION_OPTIONS } from "@photo-relay/pipeline/settings";
 import { beforeAll, describe, expect, it } from "vitest";
+import { linksFor } from "../../functions/src/links.ts";
 import { type Graph, inspect } from "../../scripts/synth/graph.ts";
+import { FUNCTIONS as DEPLOYED } from "../functions.ts";
 import { synthesize } from "./graph.ts";
 
 const REGION = "ap-southeast-2"; // named nowhere in the code: whatever appears was not pinned
@@ -34,6 +37,11 @@ const SHELL = {
       publicBaseUrl: "https://example.com/photos/",
     },
   ]),
+  // File-only settings; naming the original among the mirrored renditions lets mirror read originals/.
+  PHOTO_RELAY_SETTINGS: JSON.stringify({
+    mirror: { renditions: ["web", "original"] },
+    convert: { jpegQuality: 82 },
+  }),
   PHOTO_RELAY_KEEP_RENDITIONS_DAYS: "365",
   PHOTO_RELAY_ALERT_EMAIL: "ops@example.com",
 };
@@ -51,15 +59,7 @@ const consume = (queue: string) =>
     (a) => `sqs:${a} ${queue}`,
   );
 const photoItems = ["dynamodb:GetItem photos", "dynamodb:PutItem photos"];
-const appLinks = [
-  "ApiToken",
-  "ConvertQueue",
-  "InstagramToken",
-  "Media",
-  "MirrorQueue",
-  "Photos",
-  "PublishQueue",
-];
+const dlqs = ["ConvertDlq", "MirrorDlq", "PublishDlq"];
 
 /** The specification: one row per function. */
 const FUNCTIONS = {
@@ -67,7 +67,16 @@ const FUNCTIONS = {
     memory: 512,
     timeout: 29,
     queues: [],
-    links: [...appLinks, "ConvertDlq", "MirrorDlq", "PublishDlq"],
+    links: [
+      "ApiToken",
+      "ConvertQueue",
+      "InstagramToken",
+      "Media",
+      "MirrorQueue",
+      "Photos",
+      "PublishQueue",
+      ...dlqs,
+    ],
     rights: [
       "s3:PutObject media/originals/*",
       "s3:GetObject media/renditions/*",
@@ -81,7 +90,6 @@ const FUNCTIONS = {
       ...["convert", "mirror", "publish"].flatMap((q) => [
         `sqs:GetQueueAttributes ${q}`,
         `sqs:GetQueueAttributes ${q}-dlq`,
-        `sqs:GetQueueUrl ${q}-dlq`,
       ]),
       "ssm:GetParameter token-parameter",
     ],
@@ -90,7 +98,7 @@ const FUNCTIONS = {
     memory: 2048,
     timeout: 60,
     queues: [{ queue: "convert", batch: 1, maxConcurrency: undefined }],
-    links: appLinks,
+    links: ["ConvertQueue", "Media", "MirrorQueue", "Photos", "PublishQueue"],
     rights: [
       ...consume("convert"),
       "s3:GetObject media/originals/*",
@@ -107,11 +115,13 @@ const FUNCTIONS = {
     memory: 512,
     timeout: 120,
     queues: [{ queue: "mirror", batch: 10, maxConcurrency: 2 }],
-    links: [...appLinks, "MirrorFtpPassword", "MirrorSftpKey"],
+    links: ["Media", "MirrorQueue", "Photos", "PublishQueue", "MirrorFtpPassword", "MirrorSftpKey"],
     rights: [
       ...consume("mirror"),
       "s3:GetObject media/renditions/*",
+      "s3:GetObject media/originals/*",
       ...photoItems,
+      "sqs:SendMessage publish",
       ...["PutObject", "GetObject", "DeleteObject"].map(
         (a) => `s3:${a} arn:aws:s3:::example-web-bucket/photos/*`,
       ),
@@ -121,10 +131,11 @@ const FUNCTIONS = {
     memory: 256,
     timeout: 75,
     queues: [{ queue: "publish", batch: 5, maxConcurrency: 2 }],
-    links: appLinks,
+    links: ["InstagramToken", "Media", "Photos", "PublishQueue"],
     rights: [
       ...consume("publish"),
       "s3:GetObject media/renditions/*",
+      "s3:GetObject media/originals/*",
       "s3:GetObject media/sidecars/*",
       ...photoItems,
       "sqs:SendMessage publish",
@@ -135,8 +146,15 @@ const FUNCTIONS = {
     memory: 256,
     timeout: 60,
     queues: [],
-    links: appLinks,
-    rights: ["ssm:GetParameter token-parameter", "ssm:PutParameter token-parameter"],
+    links: ["InstagramToken", "Photos"],
+    rights: [
+      "ssm:GetParameter token-parameter",
+      "ssm:PutParameter token-parameter",
+      ...["GetItem", "PutItem"].map(
+        (a) =>
+          `dynamodb:${a} photos when dynamodb:LeadingKeys ForAllValues:StringEquals setting:instagram-token-problem`,
+      ),
+    ],
   },
   DeadLetters: {
     memory: 256,
@@ -146,7 +164,7 @@ const FUNCTIONS = {
       batch: 10,
       maxConcurrency: 2,
     })),
-    links: [...appLinks, "AlertWebhookUrl", "Alerts"],
+    links: ["AlertWebhookUrl", "Alerts", "Photos", ...dlqs],
     rights: [
       ...["convert-dlq", "mirror-dlq", "publish-dlq"].flatMap(consume),
       ...photoItems,
@@ -200,8 +218,12 @@ describe.each(Object.entries(FUNCTIONS))("synthesis: function %s", (name, spec) 
     });
   });
 
-  it("reads exactly its links", () => {
+  it("reads exactly its links: what its configuration needs (and, for mirror, the secrets its targets name)", () => {
     expect(view.function(name).links).toEqual([...spec.links].sort());
+    const key = Object.entries(DEPLOYED).find(([, f]) => f.name === name)?.[0] as keyof typeof FUNCTION_NEEDS;
+    const secrets = name === "Mirror" ? ["MirrorFtpPassword", "MirrorSftpKey"] : [];
+    const fields = [...FUNCTION_NEEDS[key], ...(FUNCTION_OPTIONS[key] ?? [])];
+    expect([...linksFor(fields), ...secrets].sort()).toEqual([...spec.links].sort());
   });
 
   it("consumes its queues in partial batches, capped, within the queue's visibility timeout", () => {
@@ -225,6 +247,7 @@ describe.each(Object.entries(FUNCTIONS))("synthesis: function %s", (name, spec) 
       "PHOTO_RELAY_INSTAGRAM_USER_ID",
       "PHOTO_RELAY_MIRROR_TARGETS",
       "PHOTO_RELAY_PUBLISH_MODE",
+      "PHOTO_RELAY_SETTINGS",
       "SST_KEY",
       "SST_KEY_FILE",
       "SST_RESOURCE_App",

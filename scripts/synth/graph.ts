@@ -34,6 +34,17 @@ export interface Statement {
   Effect: string;
   Action: string[];
   Resource: string[];
+  /** `{ "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["…"] } }` */
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+/** A statement's conditions as ` when <variable> <test> <values>`; empty without any. */
+function when(statement: Statement): string {
+  return Object.entries(statement.Condition ?? {})
+    .flatMap(([test, vars]) =>
+      Object.entries(vars).map(([v, values]) => ` when ${v} ${test} ${values.join(",")}`),
+    )
+    .join("");
 }
 
 export function inspect(graph: Graph) {
@@ -88,9 +99,9 @@ export function inspect(graph: Graph) {
         role: role.inputs,
         environment: ((lambda.inputs.environment as { variables?: Record<string, string> })?.variables ??
           {}) as Record<string, string>,
-        /** Every allowed action as `<action> <short resource>`. */
+        /** Every allowed action as `<action> <short resource>[ when <condition>]`. */
         rights: statements
-          .flatMap((s) => s.Action.flatMap((a) => s.Resource.map((r) => `${a} ${short(r)}`)))
+          .flatMap((s) => s.Action.flatMap((a) => s.Resource.map((r) => `${a} ${short(r)}${when(s)}`)))
           .sort(),
         statements,
         eventSources,

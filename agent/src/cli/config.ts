@@ -46,6 +46,16 @@ export const agentConfigSchema = z.object({
   /** The settle after the writer closed a file whose format proves it complete (see AgentOptions). */
   stableMs: z.number().int().min(0).default(100),
   scanIntervalMs: z.number().int().min(100).default(10_000),
+  /** A stable file still incomplete or unreadable after this long is refused; default max(30 s, 5 × stableMs). */
+  graceMs: z.number().int().min(0).optional(),
+  /** Hard-link originals into the spool when on its volume (default); false always copies. */
+  linkIntoSpool: z.boolean().default(true),
+  /** One S3 request's limit, so a dead link is noticed; default 120 000 ms. */
+  requestTimeoutMs: z.number().int().min(100).optional(),
+  /** How often S3 is probed while offline: from baseMs doubling to maxMs, with jitter. */
+  backoff: z
+    .object({ baseMs: z.number().int().min(10).optional(), maxMs: z.number().int().min(10).optional() })
+    .default({}),
   include: z.array(kind).optional(),
   exclude: z.array(kind).optional(),
   spoolMinFreeMiB: z.number().min(0).default(256),
@@ -130,6 +140,13 @@ export function agentOptions(config: AgentConfig, client: S3Client, logger: Logg
     concurrency: config.concurrency,
     stableMs: config.stableMs,
     scanIntervalMs: config.scanIntervalMs,
+    ...(config.graceMs !== undefined && { graceMs: config.graceMs }),
+    linkIntoSpool: config.linkIntoSpool,
+    ...(config.requestTimeoutMs !== undefined && { requestTimeoutMs: config.requestTimeoutMs }),
+    backoff: {
+      ...(config.backoff.baseMs !== undefined && { baseMs: config.backoff.baseMs }),
+      ...(config.backoff.maxMs !== undefined && { maxMs: config.backoff.maxMs }),
+    },
     ...(config.include && { include: config.include }),
     ...(config.exclude && { exclude: config.exclude }),
     spoolMinFreeBytes: config.spoolMinFreeMiB * MiB,

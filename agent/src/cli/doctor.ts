@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { describeError } from "@photo-relay/core";
-import { isAuthError, isNotFound, parseAutoDetect } from "../index.ts";
+import { closeWatchSupport, isAuthError, isNotFound, parseAutoDetect } from "../index.ts";
 import type { AgentConfig } from "./config.ts";
 import { formatBytes } from "./live-view.ts";
 import { createS3Client } from "./s3-client.ts";
@@ -62,6 +62,8 @@ export async function runChecks(config: AgentConfig): Promise<Check[]> {
     await access(processed, constants.W_OK);
     return `${processed} (${config.archive})`;
   });
+  const watch = await closeWatchSupport();
+  checks.push({ name: "file watch", ok: watch.ok, optional: true, detail: watch.detail });
   await check("s3", async () => {
     const client = createS3Client(config);
     try {

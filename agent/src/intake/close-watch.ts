@@ -8,6 +8,7 @@
  */
 import { closeSync, read } from "node:fs";
 import { join } from "node:path";
+import { loadKoffi } from "./koffi.ts";
 
 const IN_MODIFY = 0x2;
 const IN_CLOSE_WRITE = 0x8;
@@ -167,15 +168,33 @@ function dispatch(bytes: Buffer, s: Shared): void {
 
 const allWatchers = (s: Shared) => new Set([...s.folders.values()].flatMap((f) => [...f.watchers]));
 async function loadInotify(): Promise<Inotify | undefined> {
+  const loaded = await loadKoffi();
+  if ("error" in loaded) return undefined;
   try {
-    const { default: koffi } = await import("koffi");
-    const libc = koffi.load("libc.so.6");
+    const libc = loaded.koffi.load("libc.so.6");
     return {
-      init1: libc.func("int inotify_init1(int flags)"),
-      addWatch: libc.func("int inotify_add_watch(int fd, const char *path, uint32_t mask)"),
-      rmWatch: libc.func("int inotify_rm_watch(int fd, int wd)"),
+      init1: libc.func("int inotify_init1(int flags)") as Inotify["init1"],
+      addWatch: libc.func(
+        "int inotify_add_watch(int fd, const char *path, uint32_t mask)",
+      ) as Inotify["addWatch"],
+      rmWatch: libc.func("int inotify_rm_watch(int fd, int wd)") as Inotify["rmWatch"],
     };
   } catch {
-    return undefined; // no koffi build for this machine, or no glibc (musl): chokidar and the scans serve
+    return undefined; // no glibc (musl): chokidar and the scans serve
   }
+}
+
+/**
+ * Which signal tells this process that a writer is done with a file, in words for `doctor`. Not
+ * `ok` only where the writer's close could be seen but is not (Linux without koffi or glibc);
+ * elsewhere chokidar and the scans are the design, not a fault.
+ */
+export async function closeWatchSupport(): Promise<{ ok: boolean; detail: string }> {
+  if (process.platform !== "linux")
+    return { ok: true, detail: `chokidar and scans (${process.platform} has no close-write event)` };
+  const loaded = await loadKoffi();
+  if ("error" in loaded) return { ok: false, detail: `chokidar and scans (koffi: ${loaded.error})` };
+  const inotify = await loadInotify();
+  if (!inotify) return { ok: false, detail: "chokidar and scans (no inotify in this libc)" };
+  return { ok: true, detail: `inotify close-write through ${loaded.from}` };
 }

@@ -1,9 +1,10 @@
 /** Child processes for the tests: fauxqs in its own process, and the agent, each stopped by its own PID. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import type { AgentProgram, RunOptions } from "./agent-program.ts";
 import { BUCKET, s3Client } from "./s3.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -103,4 +104,50 @@ export function spawnAgentChild(options: object, { withoutDacOverride = false } 
     if (process.env.AGENT_CHILD_LOGS) process.stderr.write(`[agent] ${d}`);
   });
   return child;
+}
+
+/** What {@link spawnAgentProgram} writes into the agent's config file (names as in the config). */
+export interface ProgramAgentOptions {
+  endpoint: string;
+  bucket: string;
+  inbox: string[];
+  spoolDir: string;
+  processedDir?: string;
+  partSizeBytes?: number;
+  stableMs?: number;
+  scanIntervalMs?: number;
+  graceMs?: number;
+  linkIntoSpool?: boolean;
+  requestTimeoutMs?: number;
+  backoff?: { baseMs?: number; maxMs?: number };
+}
+
+/**
+ * The agent as a person starts it: `photo-relay agent --plain --config <file>` from `program`
+ * (source or single executable, helpers/agent-program.ts), the config written beside the spool
+ * folder, its JSON log in `logs/agent.log` there. It prints "agent ready" once it watches, then one
+ * line per event (✔ delivered, ✖ failed, …). Returns the child and the config's path.
+ */
+export async function spawnAgentProgram(
+  program: AgentProgram,
+  { endpoint, bucket, partSizeBytes, ...options }: ProgramAgentOptions,
+  { args = [], run = {} }: { args?: string[]; run?: RunOptions } = {},
+): Promise<{ child: ChildProcess; config: string }> {
+  const dir = dirname(options.spoolDir);
+  await mkdir(dir, { recursive: true });
+  const config = join(dir, "photo-relay.agent.json");
+  await writeFile(
+    config,
+    JSON.stringify({
+      ...options,
+      ...(partSizeBytes && { partSizeMiB: partSizeBytes / (1024 * 1024) }),
+      s3: { bucket, endpoint, forcePathStyle: true, accessKeyId: "test", secretAccessKey: "test" },
+      log: { file: join(dir, "logs", "agent.log") },
+    }),
+  );
+  const child = program.spawn(["agent", "--plain", "--config", config, ...args], run);
+  child.stderr?.on("data", (d) => {
+    if (process.env.AGENT_CHILD_LOGS) process.stderr.write(`[agent] ${d}`);
+  });
+  return { child, config };
 }

@@ -9,10 +9,13 @@ import {
   describeError,
   isPhotoId,
   redactConfig,
+  requireConfig,
   UnauthorizedError,
   ValidationError,
 } from "@photo-relay/core";
 import {
+  type BurstView,
+  burstsOf,
   type PublishRuntime,
   publishPending,
   redrivePhoto,
@@ -24,7 +27,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { runChecks } from "./checks.ts";
 import { httpStatusOf } from "./error-status.ts";
-import { queueDepth } from "./queue-depths.ts";
+import { stageQueueDepths } from "./queue-depths.ts";
 import { mountOwnerRoutes, mountPublicRoutes } from "./routes/index.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
 
@@ -38,7 +41,7 @@ export function createApi(runtime: () => PublishRuntime): Hono {
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7) : "";
-    if (!safeEqual(token, runtime().config.api.token)) {
+    if (!safeEqual(token, requireConfig(runtime().config, ["api.token"]).api.token)) {
       throw new UnauthorizedError("a valid bearer token is required");
     }
     await next();
@@ -47,20 +50,20 @@ export function createApi(runtime: () => PublishRuntime): Hono {
 
   app.get("/status", async (c) => {
     const rt = runtime();
-    const { sqs } = rt.config;
-    const [checks, counts, convert, mirror, publish] = await Promise.all([
+    const [checks, counts, deadLettered, queues] = await Promise.all([
       runChecks(rt),
       rt.photos.countByStatus(),
-      queueDepth(rt.clients.sqs, sqs.convertQueueUrl),
-      queueDepth(rt.clients.sqs, sqs.mirrorQueueUrl),
-      queueDepth(rt.clients.sqs, sqs.publishQueueUrl),
+      rt.photos.countDeadLettered(),
+      stageQueueDepths(rt.clients.sqs, rt.config),
     ]);
     const live = checks.instagram.ok ? undefined : checks.instagram.error;
     return c.json({
       config: { ok: Object.values(checks).every((c) => c.ok), checks, settings: redactConfig(rt.config) },
       token: await tokenStatus(rt.tokens, rt.now(), live),
       counts,
-      queues: { convert, mirror, publish },
+      /** Photos with a stage whose message reached its dead-letter queue (`POST /photos/:id/retry` re-drives). */
+      deadLettered,
+      queues,
     });
   });
 
@@ -72,13 +75,15 @@ export function createApi(runtime: () => PublishRuntime): Hono {
       ...(limit && { limit }),
       ...(cursor && { cursor }),
     });
-    const photos = await Promise.all(page.photos.map((p) => present(rt, p)));
+    const bursts = await burstsOf(rt, page.photos);
+    const photos = await Promise.all(page.photos.map((p) => present(rt, p, bursts)));
     return c.json({ photos, ...(page.cursor && { cursor: page.cursor }) });
   });
 
   app.get("/photos/:id", async (c) => {
     const rt = runtime();
-    return c.json(await present(rt, await rt.photos.require(photoId(c.req.param("id")))));
+    const photo = await rt.photos.require(photoId(c.req.param("id")));
+    return c.json(await present(rt, photo, await burstsOf(rt, [photo])));
   });
 
   app.post("/photos/:id/publish", async (c) => {
@@ -112,6 +117,8 @@ export function createApi(runtime: () => PublishRuntime): Hono {
   return app;
 }
 
+/** What `/status` counts: each stage's queue and its dead-letter queue. */
+
 const listQuery = z.object({
   status: z.enum(PHOTO_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
@@ -123,8 +130,11 @@ function photoId(value: string): string {
   return value;
 }
 
-/** The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added. */
-async function present(rt: PublishRuntime, photo: PhotoRecord) {
+/**
+ * The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added,
+ * and for a frame of a burst, the burst: its state, picks and members (`GET /bursts/:id` has their scores).
+ */
+async function present(rt: PublishRuntime, photo: PhotoRecord, bursts: Map<string, BurstView>) {
   const { version: _v, kind: _k, ...rest } = photo;
   const { leaseUntil: _l, ...publish } = photo.stages.publish;
   const thumbKey = photo.renditions?.thumbnail?.key;
@@ -137,7 +147,29 @@ async function present(rt: PublishRuntime, photo: PhotoRecord) {
         },
       )
     : undefined;
-  return { ...rest, stages: { ...photo.stages, publish }, ...(thumbnailUrl && { thumbnailUrl }) };
+  const burst = photo.burst && bursts.get(photo.burst.id);
+  return {
+    ...rest,
+    stages: { ...photo.stages, publish },
+    ...(thumbnailUrl && { thumbnailUrl }),
+    ...(photo.burst && burst && { burst: burstSummary(photo.id, photo.burst, burst) }),
+  };
+}
+
+/** The record learns its role when a stage applies the decision; the burst knows it first. */
+function burstSummary(photoId: string, own: NonNullable<PhotoRecord["burst"]>, burst: BurstView) {
+  const { id, state, picks, pickedBy, settlesAt, decidedAt } = burst;
+  return {
+    id,
+    role: burst.members.find((m) => m.photoId === photoId)?.role ?? own.role,
+    lead: own.lead,
+    state,
+    picks,
+    pickedBy,
+    ...(settlesAt && { settlesAt }),
+    ...(decidedAt && { decidedAt }),
+    members: burst.members.map((m) => m.photoId),
+  };
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -4,6 +4,7 @@
  * request is also counted against its link's rate budget.
  */
 import { timingSafeEqual } from "node:crypto";
+import { requireConfig } from "@photo-relay/core";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { Runtime } from "@photo-relay/pipeline/runtime";
 import type { Context } from "hono";
@@ -17,11 +18,14 @@ export const GUEST_REQUESTS_PER_MINUTE = 600;
 
 const stores = new WeakMap<Runtime, GuestLinkStore>();
 
+/** The owner's API token (the API function is never started without it: `FUNCTION_NEEDS`). */
+export const apiToken = (rt: Runtime): string => requireConfig(rt.config, ["api.token"]).api.token;
+
 /** The runtime's guest link store (one per runtime, over its DynamoDB client and table). */
 export function guestLinks(rt: Runtime): GuestLinkStore {
   let store = stores.get(rt);
   if (!store) {
-    store = new GuestLinkStore(rt.clients.dynamo, rt.config.dynamodb.table, rt.config.api.token);
+    store = new GuestLinkStore(rt.clients.dynamo, rt.config.dynamodb.table, apiToken(rt));
     stores.set(rt, store);
   }
   return store;
@@ -34,7 +38,7 @@ export function bearer(c: Context): string {
 
 export function isOwnerToken(rt: PublishRuntime, token: string): boolean {
   const a = Buffer.from(token);
-  const b = Buffer.from(rt.config.api.token);
+  const b = Buffer.from(apiToken(rt));
   return a.length === b.length && timingSafeEqual(a, b);
 }
 

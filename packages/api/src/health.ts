@@ -10,7 +10,7 @@ import { type PublishRuntime, type TokenStatus, tokenStatus } from "@photo-relay
 import type { PhotoStatus } from "@photo-relay/pipeline/photo";
 import { type AgentHealth, agentHealth } from "./agent-health.ts";
 import { INSTAGRAM_CHECK_TTL_MS } from "./checks.ts";
-import { type QueueDepth, queueDepth } from "./queue-depths.ts";
+import { type QueueDepth, stageQueueDepths } from "./queue-depths.ts";
 import { perRuntime } from "./ttl-cache.ts";
 
 export const HEALTH_TTL_MS = 2000;
@@ -37,13 +37,12 @@ export const COUNTS_TTL_MS = 10_000;
 const cachedCounts = perRuntime(COUNTS_TTL_MS, (rt) => rt.photos.countByStatus());
 
 async function computeHealth(rt: PublishRuntime): Promise<Health> {
-  const { sqs } = rt.config;
-  const depth = (url: string) =>
-    queueDepth(rt.clients.sqs, url).catch((error: unknown) => ({ error: describeError(error).message }));
-  const [convert, mirror, publish, counts, instagram, agents] = await Promise.all([
-    depth(sqs.convertQueueUrl),
-    depth(sqs.mirrorQueueUrl),
-    depth(sqs.publishQueueUrl),
+  const unknownDepths = (error: unknown): Health["queues"] => {
+    const failed = { error: describeError(error).message };
+    return { convert: failed, mirror: failed, publish: failed };
+  };
+  const [queues, counts, instagram, agents] = await Promise.all([
+    stageQueueDepths(rt.clients.sqs, rt.config).catch(unknownDepths),
     cachedCounts(rt, undefined),
     cachedQuota(rt, undefined),
     agentHealth(rt),
@@ -56,7 +55,7 @@ async function computeHealth(rt: PublishRuntime): Promise<Health> {
   return {
     at: rt.now().toISOString(),
     mode: rt.config.instagram.mode,
-    queues: { convert, mirror, publish },
+    queues,
     counts,
     instagram,
     token,

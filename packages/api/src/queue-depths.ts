@@ -1,33 +1,52 @@
-/** Queue and dead-letter queue depths for the status endpoint. */
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+/** Queue and dead-letter queue depths for the status endpoint, from the URLs the configuration names. */
+import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { type Config, requireConfig } from "@photo-relay/core";
 
 export interface QueueDepth {
   visible: number;
   inFlight: number;
   delayed: number;
-  deadLetters: number | null;
+  /** Messages waiting in the dead-letter queue (the subscriber marks their photos and deletes them). */
+  deadLetters: number;
 }
 
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
-  const attrs = await attributes(sqs, queueUrl);
-  const redrive = attrs.RedrivePolicy
-    ? (JSON.parse(attrs.RedrivePolicy) as { deadLetterTargetArn?: string })
-    : {};
-  const dlqName = redrive.deadLetterTargetArn?.split(":").at(-1);
-  let deadLetters: number | null = null;
-  if (dlqName) {
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: dlqName }));
-    if (QueueUrl) deadLetters = Number((await attributes(sqs, QueueUrl)).ApproximateNumberOfMessages ?? 0);
-  }
+export async function queueDepth(sqs: SQSClient, queueUrl: string, dlqUrl: string): Promise<QueueDepth> {
+  const [queue, dlq] = await Promise.all([attributes(sqs, queueUrl), attributes(sqs, dlqUrl)]);
   return {
-    visible: Number(attrs.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(attrs.ApproximateNumberOfMessagesNotVisible ?? 0),
-    delayed: Number(attrs.ApproximateNumberOfMessagesDelayed ?? 0),
-    deadLetters,
+    visible: Number(queue.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(queue.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(queue.ApproximateNumberOfMessagesDelayed ?? 0),
+    deadLetters: Number(dlq.ApproximateNumberOfMessages ?? 0),
   };
 }
 
+const DEPTHS = [
+  "ApproximateNumberOfMessages",
+  "ApproximateNumberOfMessagesNotVisible",
+  "ApproximateNumberOfMessagesDelayed",
+] as const;
+
 async function attributes(sqs: SQSClient, QueueUrl: string): Promise<Record<string, string>> {
-  const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }));
+  const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...DEPTHS] }));
   return out.Attributes ?? {};
+}
+
+const STATUS_QUEUES = [
+  "sqs.convertQueueUrl",
+  "sqs.convertDlqUrl",
+  "sqs.mirrorQueueUrl",
+  "sqs.mirrorDlqUrl",
+  "sqs.publishQueueUrl",
+  "sqs.publishDlqUrl",
+] as const;
+
+/** Each stage's queue with its dead-letter queue, as the status endpoint and the dashboard show them. */
+export async function stageQueueDepths(sqs: SQSClient, config: Config) {
+  const urls = requireConfig(config, STATUS_QUEUES).sqs;
+  const [convert, mirror, publish] = await Promise.all([
+    queueDepth(sqs, urls.convertQueueUrl, urls.convertDlqUrl),
+    queueDepth(sqs, urls.mirrorQueueUrl, urls.mirrorDlqUrl),
+    queueDepth(sqs, urls.publishQueueUrl, urls.publishDlqUrl),
+  ]);
+  return { convert, mirror, publish };
 }

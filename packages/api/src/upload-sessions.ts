@@ -8,7 +8,7 @@ import { originalKey } from "@photo-relay/core";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import { z } from "zod";
 import type { Caller } from "./caller.ts";
-import { guestLinks } from "./caller.ts";
+import { apiToken, guestLinks } from "./caller.ts";
 import { formatBytes, MULTIPART_ABOVE, PART_SIZE, uploadRules } from "./upload-rules.ts";
 import { issueTicket, TICKET_SECONDS } from "./upload-tickets.ts";
 import { UploadRefused } from "./web-errors.ts";
@@ -62,7 +62,7 @@ export async function openUploadSession(
   }
   const exp = Math.floor(now.getTime() / 1000) + TICKET_SECONDS;
   const multipart = req.size > MULTIPART_ABOVE;
-  const ticket = issueTicket(rt.config.api.token, {
+  const ticket = issueTicket(apiToken(rt), {
     key,
     size: req.size,
     contentType: req.contentType,

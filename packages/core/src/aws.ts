@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -34,14 +35,19 @@ export function createAwsClients(config: Config, options: AwsClientOptions = {})
     ...(config.s3.endpoint && { endpoint: config.s3.endpoint }),
   });
   const sqs = new SQSClient({ ...common, ...(config.sqs.endpoint && { endpoint: config.sqs.endpoint }) });
-  const dynamo = DynamoDBDocumentClient.from(
+  return { s3, sqs, dynamo: createDynamoClient(config, options) };
+}
+
+/** The table's document client, on its own for the functions that use no bucket or queue. */
+export function createDynamoClient(config: Config, options: AwsClientOptions = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
     new DynamoDBClient({
-      ...common,
+      region: config.region,
+      ...(options.credentials && { credentials: options.credentials }),
       ...(config.dynamodb.endpoint && { endpoint: config.dynamodb.endpoint }),
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
-  return { s3, sqs, dynamo };
 }
 
 /**
@@ -53,6 +59,15 @@ export function createSsmClient(config: Config, options: AwsClientOptions = {}):
   return new SSMClient({
     region: config.region,
     ...(options.credentials && { credentials: options.credentials }),
+  });
+}
+
+/** The SNS client, for the dead-letter alerts: only the dead-letter subscriber makes one. */
+export function createSnsClient(config: Config, options: AwsClientOptions = {}): SNSClient {
+  return new SNSClient({
+    region: config.region,
+    ...(options.credentials && { credentials: options.credentials }),
+    ...(config.alerts.endpoint && { endpoint: config.alerts.endpoint }),
   });
 }
 

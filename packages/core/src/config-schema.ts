@@ -1,11 +1,26 @@
 /**
  * The whole configuration of photo-relay, validated once at the boundary. Every endpoint is here,
  * so the same code runs against AWS, the local stack or a test harness.
+ *
+ * Written with `zod/mini`, the tree-shakable form of zod 4: every function loads this at its cold
+ * start, and the classic API costs ~35 ms of CPU more to load (`npm run build:functions`).
  */
-import { z } from "zod";
+import { en } from "zod/locales";
+import * as z from "zod/mini";
+
+// zod/mini ships no messages of its own; these are the classic API's.
+z.config(en());
+
+/** `schema`, filled with `value` when absent. */
+const withDefault = z._default;
+/** An integer in [min, max]. */
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.int().check(z.minimum(min), z.maximum(max));
+/** A string of at least `min` characters. */
+const text = (min = 1, error?: string) => z.string().check(z.minLength(min, error));
+/** A number in [min, max]. */
+const decimal = (min: number, max: number) => z.number().check(z.minimum(min), z.maximum(max));
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
-const secret = z.string().min(1);
 
 /**
  * A config section. Parsing starts from `{}` when the section is absent, so every missing field is
@@ -13,14 +28,14 @@ const secret = z.string().min(1);
  */
 function section<S extends z.core.$ZodLooseShape>(shape: S) {
   const object = z.object(shape);
-  return object.prefault({} as z.input<typeof object>);
+  return z.prefault(object, {} as z.input<typeof object>);
 }
 
 /**
  * One transport of a mirror target (`{ type: "local" | "ftps" | "sftp" | "s3", … }`). Its options are
  * validated in full by the mirror package's transport registry when the runtime starts.
  */
-export const transportSchema = z.looseObject({ type: z.string().min(1) });
+export const transportSchema = z.looseObject({ type: text() });
 
 /**
  * A transport's credentials may name a secret instead of holding it: `"passwordSecret": "MirrorFtpPassword"`
@@ -32,115 +47,217 @@ export const SECRET_REF_FIELDS = ["password", "privateKey", "passphrase"] as con
 export const SECRET_REF_SUFFIX = "Secret";
 
 export const mirrorTargetSchema = z.object({
-  name: z.string().min(1).default("web"),
+  name: withDefault(text(), "web"),
   /** Tried in order: the first transport that works takes the file (FTPS, then SFTP, …). */
-  transports: z.array(transportSchema).min(1),
+  transports: z.array(transportSchema).check(z.minLength(1)),
   /** Remote path: a folder (ends with `/`) or a full path; tokens `{yyyy}` `{mm}` `{dd}` `{id}` `{rendition}` `{name}`. */
-  pathTemplate: z.string().default("{yyyy}/{mm}/"),
+  pathTemplate: withDefault(z.string(), "{yyyy}/{mm}/"),
   /** Public URL prefix under which the remote root is served. */
-  publicBaseUrl: url.optional(),
+  publicBaseUrl: z.optional(url),
+  /** A live event gallery kept in a folder of this target; `@photo-relay/mirror` validates it in full. */
+  gallery: z.optional(
+    z.object({
+      folder: withDefault(z.string(), "gallery"),
+      title: withDefault(z.string().check(z.minLength(1), z.maxLength(200)), "Live gallery"),
+      pollSeconds: withDefault(decimal(1, 3600), 5),
+      pageSize: withDefault(integer(1, 1000), 60),
+    }),
+  ),
 });
 
-export const configSchema = z.object({
-  /** Never defaulted: on Lambda it is the function's own `AWS_REGION`, so a deployment works in any region. */
-  region: z.string().min(1),
-  s3: section({
-    bucket: z.string().min(3),
-    /** Custom S3 endpoint (the local stack, MinIO, …); AWS when absent. */
-    endpoint: url.optional(),
-    forcePathStyle: z.boolean().default(false),
+/**
+ * Which frames of a burst are posted: `all` (every photo, no grouping), `best-of-burst` (the best
+ * frame of each burst) or `best-n` (its `n` best).
+ */
+const burstPolicyShape = {
+  policy: z.enum(["all", "best-of-burst", "best-n"]),
+  n: withDefault(integer(1, 10), 3),
+};
+export const burstPolicySchema = z.object(burstPolicyShape);
+export type BurstPolicy = z.infer<typeof burstPolicySchema>;
+
+/**
+ * The settings without an environment variable of their own (numbers rarely changed, lists,
+ * nested objects). Locally they sit in the config file; on AWS, which has no such file, they
+ * travel as one JSON document in `PHOTO_RELAY_SETTINGS` ({@link tunableSettingsSchema}).
+ */
+const TUNABLES = {
+  s3: {
     /** Lifetime of presigned URLs handed to phones and to Instagram, in seconds. */
-    presignSeconds: z.number().int().min(60).max(604_800).default(900),
-  }),
-  sqs: section({
-    endpoint: url.optional(),
-    convertQueueUrl: url,
-    mirrorQueueUrl: url,
-    publishQueueUrl: url,
-    /** The dead-letter queues, whose depths `GET /status` shows; absent, it finds them from the redrive policy. */
-    convertDlqUrl: url.optional(),
-    mirrorDlqUrl: url.optional(),
-    publishDlqUrl: url.optional(),
-  }),
-  dynamodb: section({
-    endpoint: url.optional(),
-    table: z.string().min(3),
-  }),
-  api: section({
-    /** Bearer token every route but the health check requires. */
-    token: secret.min(16, "must be at least 16 characters"),
+    presignSeconds: withDefault(integer(60, 604_800), 900),
+  },
+  api: {
     /** Largest file a phone may upload, in bytes. */
-    maxUploadBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(200 * 1024 * 1024),
-  }),
-  convert: section({
-    instagramWidth: z.number().int().min(320).max(1440).default(1080),
-    webLongEdge: z.number().int().min(320).default(2048),
-    thumbnailLongEdge: z.number().int().min(64).default(400),
-    jpegQuality: z.number().int().min(50).max(100).default(88),
-    aspect: z.enum(["pad", "crop"]).default("pad"),
+    maxUploadBytes: withDefault(integer(1), 200 * 1024 * 1024),
+  },
+  convert: {
+    instagramWidth: withDefault(integer(320, 1440), 1080),
+    webLongEdge: withDefault(integer(320), 2048),
+    thumbnailLongEdge: withDefault(integer(64), 400),
+    jpegQuality: withDefault(integer(50, 100), 88),
+    aspect: withDefault(z.enum(["pad", "crop"]), "pad"),
     /** What fills the padding: a blurred copy of the photo, or a solid colour. */
-    padBackground: z.enum(["blur", "white", "black"]).default("blur"),
+    padBackground: withDefault(z.enum(["blur", "white", "black"]), "blur"),
     /** Metadata copied into the renditions; everything else (GPS first) is always stripped. */
-    keep: z
-      .object({ artist: z.boolean().default(false), copyright: z.boolean().default(false) })
-      .prefault({}),
+    keep: z.prefault(
+      z.object({ artist: withDefault(z.boolean(), false), copyright: withDefault(z.boolean(), false) }),
+      {},
+    ),
     /** Inputs larger than this many pixels are refused (decompression bombs). */
-    maxInputPixels: z.number().int().positive().default(200_000_000),
-  }),
+    maxInputPixels: withDefault(integer(1), 200_000_000),
+  },
   /** How a failed message comes back: after a growing delay, until the queue's max receives. */
-  redelivery: section({
-    baseSeconds: z.number().int().min(1).max(900).default(10),
-    maxSeconds: z.number().int().min(1).max(43_200).default(900),
-  }),
-  mirror: section({
-    targets: z.array(mirrorTargetSchema).default([]),
+  redelivery: {
+    baseSeconds: withDefault(integer(1, 900), 10),
+    maxSeconds: withDefault(integer(1, 43_200), 900),
+  },
+  mirror: {
     /** What goes to the web host: renditions, and optionally the original file. */
-    renditions: z
-      .array(z.enum(["web", "instagram", "thumbnail", "original"]))
-      .min(1)
-      .default(["web"]),
-  }),
-  instagram: section({
-    /** Graph API base URL, e.g. https://graph.instagram.com or the local sandbox. */
-    graphBaseUrl: url.default("https://graph.instagram.com"),
-    apiVersion: z
-      .string()
-      .regex(/^v\d+\.\d+$/, "must look like v25.0")
-      .default("v25.0"),
-    userId: z.string().regex(/^\d+$/, "must be the numeric Instagram user id"),
-    accessToken: secret,
-    mode: z.enum(["auto", "manual"]).default("auto"),
+    renditions: withDefault(
+      z.array(z.enum(["web", "instagram", "thumbnail", "original"])).check(z.minLength(1)),
+      ["web"],
+    ),
+  },
+  instagram: {
     /** Delays between container status checks, in seconds; the last one repeats until the deadline. */
-    checkDelaysSeconds: z.array(z.number().int().min(0).max(900)).min(1).default([2, 5, 15, 30, 60]),
-    checkDeadlineSeconds: z.number().int().positive().default(600),
+    checkDelaysSeconds: withDefault(z.array(integer(0, 900)).check(z.minLength(1)), [2, 5, 15, 30, 60]),
+    checkDeadlineSeconds: withDefault(integer(1), 600),
     /**
      * When the rolling publishing quota is spent, the step comes back after between half this many
      * seconds and all of it, at random (so a deferred burst does not return all at once).
      * SQS delays stop at 900 s; a longer wait is several deferrals.
      */
-    quotaDeferSeconds: z.number().int().min(1).max(900).default(900),
-    /** Caption tokens: {caption} (sidecar text, else IPTC/XMP), {sidecar}, {iptc}, {filename}, {date}, {camera}, {hashtags}. */
-    captionTemplate: z.string().max(10_000).default("{caption}\n\n{hashtags}"),
-    /** Appended through {hashtags}; with or without the leading `#`. */
-    hashtags: z.array(z.string().regex(/^#?[\p{L}\p{N}_]+$/u, "must be one word")).default([]),
+    quotaDeferSeconds: withDefault(integer(1, 900), 900),
     /** A caption breaking Instagram's rules: `truncate` trims it to fit, `fail` fails the photo's publish stage. */
-    captionPolicy: z.enum(["truncate", "fail"]).default("truncate"),
-    /** What Meta downloads: a presigned S3 URL of the Instagram rendition, or its URL on the mirror. */
-    imageSource: z.enum(["presigned", "mirror"]).default("presigned"),
-    /** Where the refreshed long-lived token lives; `accessToken` seeds it. Absent: the token is never refreshed. */
-    tokenStore: z
-      .discriminatedUnion("type", [
-        z.object({ type: z.literal("ssm"), parameter: z.string().min(1) }),
-        z.object({ type: z.literal("file"), path: z.string().min(1) }),
-      ])
-      .optional(),
+    captionPolicy: withDefault(z.enum(["truncate", "fail"]), "truncate"),
     /** The refresh job renews the token when fewer days than this are left (Meta's tokens last 60). */
-    tokenRefreshDays: z.number().int().min(1).max(59).default(10),
+    tokenRefreshDays: withDefault(integer(1, 59), 10),
+  },
+  alerts: {
+    /** How long one POST to the webhook may take. */
+    webhookTimeoutSeconds: withDefault(integer(1, 10), 5),
+  },
+  /**
+   * Best of the burst: frames of one camera shot within `gapSeconds` of each other whose perceptual
+   * hashes lie within `maxHashDistance` form a burst, decided `settleSeconds` after its last frame
+   * joined. The policy is the event's (by capture time), else the upload source's, else `policy`.
+   */
+  bursts: {
+    policy: withDefault(burstPolicyShape.policy, "all"),
+    n: burstPolicyShape.n,
+    /** By upload source: `agent`, `phone`, `guest` (every guest link) or `guest:<linkId>`. */
+    sources: withDefault(z.record(z.string(), burstPolicySchema), {
+      agent: { policy: "best-of-burst", n: 3 },
+    }),
+    /** Spans of capture time with a policy of their own, e.g. a wedding's reception. */
+    events: withDefault(
+      z.array(
+        z.object({
+          ...burstPolicyShape,
+          name: z.string().check(z.minLength(1), z.maxLength(200)),
+          from: z.iso.datetime({ offset: true }),
+          until: z.iso.datetime({ offset: true }),
+        }),
+      ),
+      [],
+    ),
+    gapSeconds: withDefault(decimal(0.1, 60), 1.5),
+    /** 0 … 64 bits; imaging's `SAME_SCENE_MAX_DISTANCE` (14) lies between same and distinct scenes. */
+    maxHashDistance: withDefault(integer(0, 64), 14),
+    settleSeconds: withDefault(integer(1, 900), 30),
+  },
+};
+
+function tunable<S extends z.core.$ZodLooseShape>(shape: S) {
+  return z.optional(z.partial(z.strictObject(shape)));
+}
+
+export const configSchema = z.object({
+  /** Never defaulted: on Lambda it is the function's own `AWS_REGION`, so a deployment works in any region. */
+  region: text(),
+  // Names, URLs and secrets of resources are optional here: each function links only what it uses
+  // and names what it cannot start without (`loadConfig`'s `needs`, see config-needs.ts).
+  s3: section({
+    bucket: z.optional(text(3)),
+    /** Custom S3 endpoint (the local stack, MinIO, …); AWS when absent. */
+    endpoint: z.optional(url),
+    forcePathStyle: withDefault(z.boolean(), false),
+    ...TUNABLES.s3,
   }),
+  sqs: section({
+    endpoint: z.optional(url),
+    convertQueueUrl: z.optional(url),
+    mirrorQueueUrl: z.optional(url),
+    publishQueueUrl: z.optional(url),
+    /** The dead-letter queues: the API shows their depths, the dead-letter subscriber tells them apart. */
+    convertDlqUrl: z.optional(url),
+    mirrorDlqUrl: z.optional(url),
+    publishDlqUrl: z.optional(url),
+  }),
+  dynamodb: section({
+    endpoint: z.optional(url),
+    table: z.optional(text(3)),
+  }),
+  api: section({
+    /** Bearer token every route but the health check requires. */
+    token: z.optional(text(16, "must be at least 16 characters")),
+    ...TUNABLES.api,
+  }),
+  convert: section(TUNABLES.convert),
+  redelivery: section(TUNABLES.redelivery),
+  mirror: section({
+    targets: withDefault(z.array(mirrorTargetSchema), []),
+    ...TUNABLES.mirror,
+  }),
+  instagram: section({
+    /** Graph API base URL, e.g. https://graph.instagram.com or the local sandbox. */
+    graphBaseUrl: withDefault(url, "https://graph.instagram.com"),
+    apiVersion: withDefault(z.string().check(z.regex(/^v\d+\.\d+$/, "must look like v25.0")), "v25.0"),
+    userId: z.optional(z.string().check(z.regex(/^\d+$/, "must be the numeric Instagram user id"))),
+    accessToken: z.optional(text()),
+    mode: withDefault(z.enum(["auto", "manual"]), "auto"),
+    /** Caption tokens: {caption} (sidecar text, else IPTC/XMP), {sidecar}, {iptc}, {filename}, {date}, {camera}, {hashtags}. */
+    captionTemplate: withDefault(z.string().check(z.maxLength(10_000)), "{caption}\n\n{hashtags}"),
+    /** Appended through {hashtags}; with or without the leading `#`. */
+    hashtags: withDefault(z.array(z.string().check(z.regex(/^#?[\p{L}\p{N}_]+$/u, "must be one word"))), []),
+    /** What Meta downloads: a presigned S3 URL of the Instagram rendition, or its URL on the mirror. */
+    imageSource: withDefault(z.enum(["presigned", "mirror"]), "presigned"),
+    /** Where the refreshed long-lived token lives; `accessToken` seeds it. Absent: the token is never refreshed. */
+    tokenStore: z.optional(
+      z.discriminatedUnion("type", [
+        z.object({ type: z.literal("ssm"), parameter: text() }),
+        z.object({ type: z.literal("file"), path: text() }),
+      ]),
+    ),
+    ...TUNABLES.instagram,
+  }),
+  bursts: section(TUNABLES.bursts),
+  /** Where the dead-letter subscriber tells someone that a photo gave up; neither set: the log only. */
+  alerts: section({
+    /** An SNS topic (on AWS the app's `DeadLetterAlerts`, which mails `PHOTO_RELAY_ALERT_EMAIL`). */
+    topicArn: z.optional(z.string().check(z.startsWith("arn:"))),
+    /** Custom SNS endpoint (the local stack); AWS when absent. */
+    endpoint: z.optional(url),
+    /** A URL (Slack, a chat bot, …) the alert is POSTed to as JSON; a secret, since such URLs carry a token. */
+    webhookUrl: z.optional(url),
+    ...TUNABLES.alerts,
+  }),
+});
+
+/**
+ * `PHOTO_RELAY_SETTINGS`: the {@link TUNABLES} as one JSON document, e.g.
+ * `{"convert":{"jpegQuality":82},"mirror":{"renditions":["web","instagram"]}}`. Strict, so a
+ * resource, an endpoint or a secret (each has its own variable or link) is refused by name.
+ */
+export const tunableSettingsSchema = z.strictObject({
+  s3: tunable(TUNABLES.s3),
+  api: tunable(TUNABLES.api),
+  convert: tunable(TUNABLES.convert),
+  redelivery: tunable(TUNABLES.redelivery),
+  mirror: tunable(TUNABLES.mirror),
+  instagram: tunable(TUNABLES.instagram),
+  alerts: tunable(TUNABLES.alerts),
+  bursts: tunable(TUNABLES.bursts),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -178,7 +295,13 @@ export const ENV_VARS: Record<string, { path: string; type?: "number" | "boolean
   PHOTO_RELAY_HASHTAGS: { path: "instagram.hashtags", type: "list" },
   PHOTO_RELAY_INSTAGRAM_IMAGE_SOURCE: { path: "instagram.imageSource" },
   PHOTO_RELAY_INSTAGRAM_TOKEN_STORE: { path: "instagram.tokenStore", type: "json" },
+  PHOTO_RELAY_ALERT_TOPIC_ARN: { path: "alerts.topicArn" },
+  PHOTO_RELAY_SNS_ENDPOINT: { path: "alerts.endpoint" },
+  PHOTO_RELAY_ALERT_WEBHOOK_URL: { path: "alerts.webhookUrl" },
 };
 
+/** The variable holding the {@link tunableSettingsSchema} document (JSON). */
+export const SETTINGS_VAR = "PHOTO_RELAY_SETTINGS";
+
 /** Fields never to print: masked by {@link redactConfig}. */
-export const SECRET_PATHS = ["api.token", "instagram.accessToken"];
+export const SECRET_PATHS = ["api.token", "instagram.accessToken", "alerts.webhookUrl"];

@@ -1,11 +1,12 @@
 /**
  * Reads the configuration once: defaults (the local stack's endpoints), a JSON file (optional),
- * environment variables, then values supplied by the platform (SST `Resource` links in AWS), each
- * later source overriding the earlier.
+ * the `PHOTO_RELAY_SETTINGS` document, environment variables, then values supplied by the platform
+ * (SST `Resource` links in AWS), each later source overriding the earlier.
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { z } from "zod";
+import { type ConfigNeed, type ConfigWith, missingNeeds } from "./config-needs.ts";
 import {
   type Config,
   type ConfigInput,
@@ -14,14 +15,18 @@ import {
   SECRET_PATHS,
   SECRET_REF_FIELDS,
   SECRET_REF_SUFFIX,
+  SETTINGS_VAR,
 } from "./config-schema.ts";
 import { ConfigError } from "./errors.ts";
+import { readSettingsDocument } from "./settings-document.ts";
 
+export * from "./config-needs.ts";
 export * from "./config-schema.ts";
+export * from "./settings-document.ts";
 
 type Tree = Record<string, unknown>;
 
-export interface LoadConfigOptions {
+export interface LoadConfigOptions<N extends ConfigNeed = never> {
   /** Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Path of a JSON config file; defaults to `$PHOTO_RELAY_CONFIG` when set. */
@@ -30,24 +35,34 @@ export interface LoadConfigOptions {
   overrides?: Tree;
   /** Lowest-priority values, e.g. the endpoints of the local stack, which file and env may replace; later trees win. */
   defaults?: Tree | Tree[];
+  /** The fields this process cannot work without (see `config-needs.ts`); checked after the schema. */
+  needs?: readonly N[];
 }
 
-export function loadConfig(options: LoadConfigOptions = {}): Config {
+export function loadConfig<N extends ConfigNeed = never>(options: LoadConfigOptions<N> = {}): ConfigWith<N> {
   const env = options.env ?? process.env;
   const file = options.file ?? env.PHOTO_RELAY_CONFIG;
   const tree: Tree = {};
   for (const defaults of [options.defaults ?? []].flat()) mergeInto(tree, structuredClone(defaults));
   if (file) mergeInto(tree, readJsonFile(file));
+  mergeInto(tree, readSettingsDocument(env[SETTINGS_VAR]));
   mergeInto(tree, fromEnv(env));
   if (options.overrides) mergeInto(tree, options.overrides);
-  return parseConfig(tree);
+  return parseConfig(tree, options.needs ?? []);
 }
 
-/** Validates a config tree; the error names every bad field and how to set it. */
-export function parseConfig(input: unknown): Config {
+/** Validates a config tree, with `needs` present; the error names every bad or missing field and how to set it. */
+export function parseConfig<N extends ConfigNeed = never>(
+  input: unknown,
+  needs: readonly N[] = [],
+): ConfigWith<N> {
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue)));
+  const problems = [
+    ...(result.error?.issues.map((issue) => describeIssue(issue)) ?? []),
+    ...missingNeeds(isTree(input) ? input : {}, needs),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data as ConfigWith<N>;
 }
 
 /** Field names that hold secrets wherever they appear (e.g. a mirror transport's password). */
@@ -143,7 +158,10 @@ function setPath(tree: Tree, path: string, value: unknown): void {
  * @example
  * resolveSecretRefs(config, (name) => (name in Resource ? Resource[name].value : undefined));
  */
-export function resolveSecretRefs(config: Config, lookup: (name: string) => string | undefined): Config {
+export function resolveSecretRefs<C extends Config>(
+  config: C,
+  lookup: (name: string) => string | undefined,
+): C {
   const copy = structuredClone(config);
   const problems: string[] = [];
   for (const [t, target] of copy.mirror.targets.entries())

@@ -22,6 +22,13 @@ export function originalKey(id: PhotoId, ext: string): string {
   return `${ORIGINALS_PREFIX}${id}${ext.toLowerCase()}`;
 }
 
+/** The photo id an original's key names (uploaders name originals by their SHA-256), if it names one. */
+export function photoIdOfKey(key: string): PhotoId | undefined {
+  if (!key.startsWith(ORIGINALS_PREFIX)) return undefined;
+  const name = key.slice(ORIGINALS_PREFIX.length).split(".")[0] ?? "";
+  return isPhotoId(name) ? name : undefined;
+}
+
 export type RenditionName = "instagram" | "web" | "thumbnail";
 
 const RENDITION_FILES: Record<RenditionName, string> = {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, redactConfig, resolveSecretRefs } from "../src/index.ts";
+import { ConfigError, loadConfig, redactConfig, requireConfig, resolveSecretRefs } from "../src/index.ts";
 
 const env = {
   AWS_REGION: "eu-central-1",
@@ -36,7 +36,7 @@ describe("config", () => {
     delete bad.PHOTO_RELAY_TABLE;
     const error = (() => {
       try {
-        loadConfig({ env: bad });
+        loadConfig({ env: bad, needs: ["dynamodb.table"] });
       } catch (e) {
         return e;
       }
@@ -140,6 +140,33 @@ describe("config", () => {
     const config = loadConfig({ env: { ...env, PHOTO_RELAY_MIRROR_TARGETS: JSON.stringify(targets) } });
     expect(() => resolveSecretRefs(config, () => "from-secret")).toThrow(
       /mirror\.targets\.0\.transports\.0\.passwordSecret: give password one way only/,
+    );
+  });
+
+  it("reads the file-only settings from PHOTO_RELAY_SETTINGS, below the variables, and refuses anything else in it", () => {
+    const document = JSON.stringify({
+      convert: { jpegQuality: 82 },
+      instagram: { checkDelaysSeconds: [1, 2] },
+    });
+    const config = loadConfig({ env: { ...env, PHOTO_RELAY_SETTINGS: document } });
+    expect(config.convert).toMatchObject({ jpegQuality: 82, instagramWidth: 1080 });
+    expect(config.instagram.checkDelaysSeconds).toEqual([1, 2]);
+    expect(() =>
+      loadConfig({
+        env: { ...env, PHOTO_RELAY_SETTINGS: JSON.stringify({ instagram: { accessToken: "x" } }) },
+      }),
+    ).toThrow(/PHOTO_RELAY_SETTINGS: instagram: Unrecognized key: "accessToken"/);
+  });
+
+  it("requires only what a process says it needs, naming each missing field with its variable", () => {
+    const bare = { AWS_REGION: "eu-central-1" };
+    expect(loadConfig({ env: bare }).s3.bucket).toBeUndefined();
+    const attempt = () => loadConfig({ env: bare, needs: ["s3.bucket", "instagram.accessToken"] });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/s3\.bucket: is required \(set PHOTO_RELAY_S3_BUCKET/);
+    expect(attempt).toThrow(/instagram\.accessToken: is required \(set PHOTO_RELAY_INSTAGRAM_TOKEN/);
+    expect(() => requireConfig(loadConfig({ env }), ["sqs.convertDlqUrl"])).toThrow(
+      /sqs\.convertDlqUrl: is required/,
     );
   });
 });

@@ -43,11 +43,13 @@ export {
 export {
   type InstagramAccount,
   type InstagramAccountDeps,
+  type InstagramSettings,
   openInstagramAccount,
 } from "./instagram-account.ts";
 export { type QuotaGate, quotaDeferSeconds, readQuotaGate } from "./quota-gate.ts";
 export { redactUrl } from "./redact-url.ts";
 export { TokenKeeper, type TokenKeeperOptions } from "./token/token-keeper.ts";
+export { MemoryTokenProblems, type TokenProblem, type TokenProblemLog } from "./token/token-problems.ts";
 export { type RefreshOptions, type RefreshOutcome, refreshStoredToken } from "./token/token-refresh.ts";
 export { type TokenStatus, tokenStatus } from "./token/token-status.ts";
 export {

@@ -4,9 +4,10 @@
  * records the refusal, whichever part of photo-relay made it.
  */
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import type { Config } from "@photo-relay/core";
+import type { ConfigWith } from "@photo-relay/core";
 import { createGraphClient, type GraphClient } from "./graph-client.ts";
 import { TokenKeeper } from "./token/token-keeper.ts";
+import type { TokenProblemLog } from "./token/token-problems.ts";
 import { openTokenStore } from "./token/token-store.ts";
 
 export interface InstagramAccount {
@@ -14,7 +15,12 @@ export interface InstagramAccount {
   tokens: TokenKeeper;
 }
 
+/** The Instagram settings with the account they speak for: its user id and token. */
+export type InstagramSettings = ConfigWith<"instagram.userId" | "instagram.accessToken">["instagram"];
+
 export interface InstagramAccountDeps {
+  /** Where a refused token is recorded, for every process that calls Instagram to hear of it. */
+  problems?: TokenProblemLog;
   /** Asked once, and only when `instagram.tokenStore` is an SSM parameter (core's `createSsmClient`). */
   ssm: () => SSMClient;
   /** Per-call timeout of the Graph client, in ms. */
@@ -30,12 +36,13 @@ export interface InstagramAccountDeps {
  * await graph.getPublishingLimit();
  */
 export function openInstagramAccount(
-  settings: Config["instagram"],
+  settings: InstagramSettings,
   deps: InstagramAccountDeps,
 ): InstagramAccount {
   const tokens = new TokenKeeper({
     settings,
     store: openTokenStore(settings.tokenStore, deps.ssm),
+    problems: deps.problems,
     ...(deps.now && { now: deps.now }),
   });
   const graph = createGraphClient({
@@ -43,8 +50,12 @@ export function openInstagramAccount(
     apiVersion: settings.apiVersion,
     userId: settings.userId,
     accessToken: () => tokens.accessToken(),
-    // The refusal itself is thrown on; a store that cannot be written now is written at the next one.
-    onRefused: (error) => tokens.noteRefusal(error).catch(() => undefined),
+    // The refusal itself is thrown on; a log that cannot be written now is written at the next one.
+    onRefused: (error) =>
+      tokens.noteRefusal(error).then(
+        () => undefined,
+        () => undefined,
+      ),
     ...(deps.timeoutMs !== undefined && { timeoutMs: deps.timeoutMs }),
     ...(deps.fetch && { fetch: deps.fetch }),
   });

@@ -1,13 +1,14 @@
-/** The HTTP API on Node, the same Hono app that runs in Lambda. */
+/** The HTTP API on Node: the same Hono app that runs in Lambda, or the API function's bundle behind API Gateway's event format. */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createApi } from "@photo-relay/api";
-import type { PublishRuntime } from "@photo-relay/pipeline/api";
 
-export async function startApiServer(runtime: PublishRuntime, host: string, port: number) {
-  const app = createApi(() => runtime);
+export async function startApiServer(
+  fetch: (request: Request) => Response | Promise<Response>,
+  host: string,
+  port: number,
+) {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
+    const s = serve({ fetch, hostname: host, port }, () => resolve(s));
   });
   const address = server.address() as AddressInfo;
   return {

@@ -78,7 +78,9 @@ function endpoint(
 
 function queueNames(config: Config): string {
   const { convertQueueUrl, mirrorQueueUrl, publishQueueUrl } = config.sqs;
-  const names = [convertQueueUrl, mirrorQueueUrl, publishQueueUrl].map((url) => url.split("/").pop());
+  const names = [convertQueueUrl, mirrorQueueUrl, publishQueueUrl].map(
+    (url) => url?.split("/").pop() ?? "(none)",
+  );
   return `queues ${names.join(", ")}`;
 }
 

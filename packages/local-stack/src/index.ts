@@ -1,3 +1,4 @@
+export type { FunctionBundles } from "./local-functions.ts";
 export * from "./resources.ts";
 export * from "./s3-multipart-listing.ts";
 export * from "./s3-multipart-sweep.ts";

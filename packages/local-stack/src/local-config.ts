@@ -10,20 +10,27 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Config, loadConfig } from "@photo-relay/core";
+import { type ConfigWith, loadConfig } from "@photo-relay/core";
 import type { GraphSandbox } from "@photo-relay/graph-sandbox";
-import type { QueueRef, StageName } from "./resources.ts";
+import { FUNCTION_NEEDS } from "@photo-relay/pipeline/settings";
+import type { StageName, StageQueues } from "./resources.ts";
+
+/** The local stack provides every resource (the API function's needs are all of them), so tests and tools need no checks. */
+const LOCAL_NEEDS = FUNCTION_NEEDS.api;
+export type LocalNeed = (typeof LOCAL_NEEDS)[number];
 
 export interface LocalServers {
   dataDir: string;
   region: string;
   awsUrl: string;
   bucket: string;
-  queues: Record<StageName, QueueRef>;
+  queues: Record<StageName, StageQueues>;
   dynamoUrl: string;
   table: string;
   web: { root: string; url: string };
   sandbox: GraphSandbox;
+  /** The SNS topic the dead-letter alerts go to. */
+  alertsTopicArn: string;
 }
 
 export interface LocalConfigOptions {
@@ -34,7 +41,7 @@ export interface LocalConfigOptions {
 }
 
 export interface LocalConfig {
-  config: Config;
+  config: ConfigWith<LocalNeed>;
   /** Where the API token in force is kept, when it is the stack's own. */
   apiTokenFile?: string;
 }
@@ -45,6 +52,7 @@ export function localConfig(servers: LocalServers, options: LocalConfigOptions):
   const { sandbox, queues } = servers;
   const config = loadConfig({
     env: options.env,
+    needs: LOCAL_NEEDS,
     defaults: [
       {
         region: servers.region,
@@ -54,6 +62,9 @@ export function localConfig(servers: LocalServers, options: LocalConfigOptions):
           convertQueueUrl: queues.convert.url,
           mirrorQueueUrl: queues.mirror.url,
           publishQueueUrl: queues.publish.url,
+          convertDlqUrl: queues.convert.dlq.url,
+          mirrorDlqUrl: queues.mirror.dlq.url,
+          publishDlqUrl: queues.publish.dlq.url,
         },
         dynamodb: { endpoint: servers.dynamoUrl, table: servers.table },
         api: { token: ownToken },
@@ -73,6 +84,7 @@ export function localConfig(servers: LocalServers, options: LocalConfigOptions):
           accessToken: sandbox.defaultToken ?? sandbox.issueToken("ig_long", null),
           mode: options.publishMode ?? "auto",
         },
+        alerts: { topicArn: servers.alertsTopicArn, endpoint: servers.awsUrl },
       },
       options.settings ?? {},
     ],

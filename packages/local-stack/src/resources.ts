@@ -10,6 +10,11 @@ export interface QueueRef {
   arn: string;
 }
 
+/** A stage's queue and its dead-letter queue. */
+export interface StageQueues extends QueueRef {
+  dlq: QueueRef;
+}
+
 export interface LocalResourceNames {
   bucket: string;
   table: string;
@@ -25,9 +30,9 @@ export function createQueuesAndBucket(
   server: FauxqsServer,
   names: LocalResourceNames,
   overrides: QueueOverrides = {},
-): Record<StageName, QueueRef> {
+): Record<StageName, StageQueues> {
   server.createBucket(names.bucket);
-  const queues = {} as Record<StageName, QueueRef>;
+  const queues = {} as Record<StageName, StageQueues>;
   for (const stage of Object.keys(STAGE_SETTINGS) as StageName[]) {
     const settings = { ...STAGE_SETTINGS[stage], ...overrides[stage] };
     const dlq = server.createQueue(`${names.queuePrefix}${stage}-dlq`, {
@@ -42,7 +47,11 @@ export function createQueuesAndBucket(
         }),
       },
     });
-    queues[stage] = { url: queue.queueUrl, arn: queue.queueArn };
+    queues[stage] = {
+      url: queue.queueUrl,
+      arn: queue.queueArn,
+      dlq: { url: dlq.queueUrl, arn: dlq.queueArn },
+    };
   }
   return queues;
 }

@@ -8,36 +8,36 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Agent, type AgentOptions, startAgent } from "@photo-relay/agent";
-import { type Config, createLogger, type Logger } from "@photo-relay/core";
-import { createHandler as convertHandler } from "@photo-relay/functions/convert";
-import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
-import { createHandler as publishHandler } from "@photo-relay/functions/publish";
+import { type ConfigWith, createLogger, type Logger } from "@photo-relay/core";
 import { type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "@photo-relay/graph-sandbox";
 import type { RefreshOutcome } from "@photo-relay/instagram";
+import { createDeadLetterRuntime } from "@photo-relay/pipeline/dead-letters";
 import {
   closePublishRuntime,
   createPublishRuntime,
   type PublishRuntime,
 } from "@photo-relay/pipeline/publish";
 import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
-import { CONVERT_NOTIFICATIONS, STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
+import { CONVERT_NOTIFICATIONS } from "@photo-relay/pipeline/settings";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startDynamo } from "./dynamodb-server.ts";
-import { localConfig } from "./local-config.ts";
+import { type LocalNeed, localConfig } from "./local-config.ts";
+import { bundledFunctions, type FunctionBundles, sourceFunctions } from "./local-functions.ts";
+import { startPipelineConsumers } from "./pipeline-consumers.ts";
 import {
   createPhotosTable,
   createQueuesAndBucket,
   type QueueOverrides,
   type QueueRef,
   type StageName,
+  type StageQueues,
 } from "./resources.ts";
 import { allowCors } from "./s3-cors.ts";
 import { enforceS3Integrity } from "./s3-integrity.ts";
 import { answerMultipartListings } from "./s3-multipart-listing.ts";
 import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
-import { type Consumer, startConsumer } from "./sqs-runner.ts";
 import { startTokenRefresh } from "./token-refresh-job.ts";
 import { startWebServer } from "./web-server.ts";
 
@@ -64,6 +64,13 @@ export interface LocalStackOptions {
   agentOptions?: Partial<Omit<AgentOptions, "inbox" | "s3">>;
   logger?: Logger;
   /**
+   * Run the functions from these bundles (`npm run build:functions`), each in a worker with the
+   * environment and links Lambda would give it, instead of from their sources over the stack's
+   * runtimes. The settings then reach them as they do on AWS: variables, `PHOTO_RELAY_SETTINGS`
+   * and links — a test that changes `runtime.config` afterwards does not reach them.
+   */
+  bundles?: FunctionBundles;
+  /**
    * Where `PHOTO_RELAY_*` settings and `PHOTO_RELAY_CONFIG` are read from (default `process.env`):
    * they replace the local defaults, e.g. a real FTPS mirror target or another Graph API.
    */
@@ -72,7 +79,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   urls: { aws: string; dynamodb: string; api: string; web: string; graph: string };
-  config: Config;
+  /** Every resource the stack starts is named in it (unlike a Lambda function's config, which holds its own needs). */
+  config: ConfigWith<LocalNeed>;
   /** The API token in force (the configuration's, else the stack's own). */
   apiToken: string;
   /** Where the stack keeps its own API token (`<data>/api-token`); absent when the configuration brings one. */
@@ -92,6 +100,8 @@ export interface LocalStack {
 }
 
 const HOST = "127.0.0.1";
+/** The SNS topic the dead-letter alerts go to, and the queue subscribed to it. */
+const ALERTS = "photo-relay-alerts";
 const REGION = "us-east-1";
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -123,6 +133,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const awsUrl = `http://${HOST}:${fauxqs.port}`;
     const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
     const queues = withLoopbackUrls(createQueuesAndBucket(fauxqs, names, options.queueOverrides), awsUrl);
+    // Dead-letter alerts land on a queue of their own, as an e-mail subscription would receive them.
+    const alerts = fauxqs.createTopic(ALERTS);
+    fauxqs.createQueue(ALERTS);
+    fauxqs.subscribe({ topic: ALERTS, queue: ALERTS });
 
     const dynamo = await startDynamo(join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
     stops.push(() => dynamo.stop());
@@ -156,16 +170,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         table: names.table,
         web: { root: webRoot, url: web.url },
         sandbox,
+        alertsTopicArn: alerts.topicArn,
       },
       { env, apiToken: options.apiToken, publishMode: options.publishMode, settings: options.settings },
     );
-    const runtime = createRuntime(config, {
+    const clientOptions = {
       logger: logger.createChild({ serviceName: "pipeline" }),
       // The emulators accept any credentials; AWS credentials of the caller's own are left to the SDK.
       ...(!env.AWS_ACCESS_KEY_ID && { credentials: LOCAL_CREDENTIALS }),
-    });
+    };
+    const runtime = createRuntime(config, clientOptions);
     const publishRuntime = createPublishRuntime(runtime);
     stops.push(async () => closePublishRuntime(publishRuntime));
+    const deadLetterRuntime = createDeadLetterRuntime(config, clientOptions);
+    stops.push(async () => deadLetterRuntime.close());
     // Token lifetimes run on the sandbox's clock, which tests move forward.
     const onSandbox = config.instagram.graphBaseUrl === sandbox.url;
     const tokenClock = () => (onSandbox ? new Date(sandbox.clock.now()) : new Date());
@@ -184,33 +202,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const stopSweep = startMultipartSweep(runtime.clients.s3, names.bucket, logger);
     stops.push(async () => stopSweep());
 
-    const handlers = {
-      convert: convertHandler(() => runtime),
-      mirror: mirrorHandler(() => runtime),
-      publish: publishHandler(() => publishRuntime),
-    };
-    const consumers: Consumer[] = (Object.keys(handlers) as StageName[]).map((stage) =>
-      startConsumer({
-        functionName: `photo-relay-${stage}`,
-        // The queues in use are the configuration's: the local ones unless it names others.
-        queueUrl: config.sqs[`${stage}QueueUrl`],
-        queueArn: queueArnOf(config.sqs[`${stage}QueueUrl`], queues[stage]),
-        region: REGION,
-        handler: handlers[stage],
-        sqs: runtime.clients.sqs,
-        logger,
-        batchSize: STAGE_SETTINGS[stage].batchSize,
-        timeoutMs: STAGE_SETTINGS[stage].timeoutSeconds * 1000,
-        memoryMb: STAGE_SETTINGS[stage].memoryMb,
-        concurrency: stage === "convert" ? 2 : 1,
-        waitSeconds: 1,
-      }),
-    );
+    const functions = options.bundles
+      ? bundledFunctions(config, options.bundles, logger.getLevelName())
+      : sourceFunctions({ runtime, publishRuntime, deadLetterRuntime });
+    stops.push(() => functions.stop());
+    const consumers = startPipelineConsumers({
+      // The queues in use are the configuration's: the local ones unless it names others.
+      queues: queuesInUse(config, queues),
+      handlers: functions.consumers,
+      sqs: runtime.clients.sqs,
+      region: REGION,
+      logger,
+    });
     stops.push(async () => {
       await Promise.all(consumers.map((c) => c.stop()));
     });
 
-    const api = await startApiServer(publishRuntime, HOST, ports.api ?? 0);
+    const api = await startApiServer(functions.api, HOST, ports.api ?? 0);
     stops.push(api.stop);
 
     let agent: Agent | undefined;
@@ -259,12 +267,30 @@ function queueArnOf(url: string, local: QueueRef): string {
   return `arn:aws:sqs:${region}:${account}:${name}`;
 }
 
+/** Each stage's queue and dead-letter queue as the configuration names them. */
+function queuesInUse(
+  config: ConfigWith<LocalNeed>,
+  local: Record<StageName, StageQueues>,
+): Record<StageName, StageQueues> {
+  const inUse = (stage: StageName): StageQueues => {
+    const url = config.sqs[`${stage}QueueUrl`];
+    const dlq = config.sqs[`${stage}DlqUrl`];
+    return {
+      url,
+      arn: queueArnOf(url, local[stage]),
+      dlq: { url: dlq, arn: queueArnOf(dlq, local[stage].dlq) },
+    };
+  };
+  return { convert: inUse("convert"), mirror: inUse("mirror"), publish: inUse("publish") };
+}
+
 /** Queue URLs on 127.0.0.1 rather than the emulator's `sqs.<region>.localhost` host name. */
-function withLoopbackUrls<T extends Record<string, { url: string; arn: string }>>(
-  queues: T,
+function withLoopbackUrls(
+  queues: Record<StageName, StageQueues>,
   awsUrl: string,
-): T {
+): Record<StageName, StageQueues> {
+  const loopback = (q: QueueRef): QueueRef => ({ ...q, url: `${awsUrl}${new URL(q.url).pathname}` });
   return Object.fromEntries(
-    Object.entries(queues).map(([k, q]) => [k, { ...q, url: `${awsUrl}${new URL(q.url).pathname}` }]),
-  ) as T;
+    Object.entries(queues).map(([stage, q]) => [stage, { ...loopback(q), dlq: loopback(q.dlq) }]),
+  ) as Record<StageName, StageQueues>;
 }

@@ -3,7 +3,7 @@
  * HTTP from the folder vsftpd writes to, while the mirror delivers photos into it over FTPS.
  * The phone screenshot is written to test/output/ (not committed).
  */
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout } from "node:timers/promises";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
@@ -11,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type GalleryEntry,
   type GalleryOptions,
-  galleryManifestSchema,
   type MirrorSession,
   openSession,
   updateGallery,
 } from "../src/index.ts";
 import { type TestPhoto, testPhotos } from "./gallery-photos.ts";
+import { manifestProblems } from "./gallery-reader.ts";
 import { type StaticServer, serveFolder } from "./servers/static-http.ts";
 import { startVsftpd, type VsftpdServer } from "./servers/vsftpd.ts";
 
@@ -256,28 +256,3 @@ describe("gallery in the browser", () => {
     }
   });
 });
-
-/** What is wrong with one read of gallery.json: it must parse, and every file it names must exist. */
-async function manifestProblems(body: string, folder: string): Promise<string[]> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return [`unparseable gallery.json: ${body.slice(0, 60)}…`];
-  }
-  const parsed = galleryManifestSchema.safeParse(json);
-  if (!parsed.success) return [`not a manifest: ${parsed.error.message.slice(0, 80)}`];
-  const files = [
-    ...parsed.data.photos.flatMap((p) => [p.web.src, p.thumbnail.src]),
-    ...parsed.data.older.map((p) => p.src),
-  ];
-  const missing = await Promise.all(
-    files.map((f) =>
-      stat(join(folder, f)).then(
-        () => "",
-        () => f,
-      ),
-    ),
-  );
-  return missing.filter((f) => f !== "").map((f) => `gallery.json names ${f}, which is not there`);
-}

@@ -87,12 +87,26 @@ export class NotStartedError extends RetryableError {
   }
 }
 
+/**
+ * The mirror's check after a burst's last join found the burst not settled yet (the clocks of two
+ * functions differ by a moment): it comes back shortly.
+ */
+export class BurstNotSettledError extends RetryableError {
+  constructor(burstId: string) {
+    super("burst_not_settled", `burst ${burstId} has not settled yet`);
+    this.name = "BurstNotSettledError";
+  }
+}
+
 const REFUSALS = {
   not_publishable: "the photo failed conversion (or is a refused file) and cannot be published",
   bad_carousel: "a carousel takes 2 to 10 different photos",
   nothing_to_retry: "no stage of this photo has failed",
   not_retryable:
     "this is a refused file or upload, or a photo Instagram's rules refuse: retrying cannot change that (send the file again, whole and under its own id)",
+  not_in_burst: "the picks must be frames of this burst",
+  too_many_picks: "the burst's policy posts fewer frames than that",
+  pick_posted: "a frame of this burst is already posted, or being posted now",
 } as const;
 
 /** An operation the API asked for cannot be done as asked; `code` says why (see the API's status table). */

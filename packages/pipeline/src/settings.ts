@@ -6,12 +6,17 @@
  * The numbers follow from what each stage does:
  * - a queue's visibility timeout is never shorter than its function's timeout (AWS refuses such
  *   an event source mapping), here 1.5× or more;
- * - a publish step makes at most {@link GRAPH_CALLS_PER_STEP} Graph API calls (status, quota,
- *   `media_publish`), each bounded by `graphCallSeconds`, so the function's timeout covers them
- *   all plus a margin for the token, DynamoDB and SQS;
+ * - a publish step waits on at most {@link GRAPH_CALLS_PER_STEP} rounds of Graph API calls, each
+ *   call bounded by `graphCallSeconds`, so the function's timeout covers them all plus a margin for
+ *   the token, DynamoDB and SQS. `publish` makes three calls one after another (status, quota,
+ *   `media_publish`); a carousel's `create` makes its items in one step (quota, then every item at
+ *   once) and the carousel in the next (quota, every item's status at once, the carousel), so ten
+ *   items take no longer than one;
  * - mirror works its batch one record after another over shared web-host connections and starts
- *   a record only while `recordBudgetSeconds` are left in the invocation; the rest go back to the
- *   queue untouched instead of being cut off by the timeout.
+ *   a record only while {@link mirrorRecordBudgetSeconds} are left in the invocation (every
+ *   transport of every target tried in turn, each up to its timeout); the rest go back to the
+ *   queue untouched instead of being cut off by the timeout. Targets that could take longer than
+ *   the function may run are refused at deploy and at start.
  */
 export interface StageSettings {
   timeoutSeconds: number;
@@ -22,7 +27,7 @@ export interface StageSettings {
   maxReceives: number;
 }
 
-/** The most Graph API calls one publish step makes (the `publish` step: status, quota, media_publish). */
+/** The most rounds of Graph API calls one publish step waits on (the `publish` step: status, quota, media_publish). */
 export const GRAPH_CALLS_PER_STEP = 3;
 
 const GRAPH_CALL_SECONDS = 20;
@@ -38,8 +43,6 @@ export const STAGE_SETTINGS = {
     batchSize: 10,
     visibilityTimeoutSeconds: 180,
     maxReceives: 8,
-    /** The longest one record may take: a transport's connect timeout (30 s by default) and its uploads. */
-    recordBudgetSeconds: 40,
   },
   publish: {
     timeoutSeconds: PUBLISH_TIMEOUT_SECONDS,
@@ -52,13 +55,57 @@ export const STAGE_SETTINGS = {
   },
 } as const satisfies {
   convert: StageSettings;
-  mirror: StageSettings & { recordBudgetSeconds: number };
+  mirror: StageSettings;
   publish: StageSettings & { graphCallSeconds: number };
 };
 
-/** Table layout, shared by the infrastructure code and the local stack. */
+/** A network transport's timeout unless its options set `timeoutMs` (the mirror package's default). */
+const TRANSPORT_TIMEOUT_SECONDS = 30;
+/** Reading the renditions from S3 and writing the record, around the transfers. */
+const MIRROR_RECORD_MARGIN_SECONDS = 10;
+
+/**
+ * The longest one mirror record may take: each target's transports tried in turn (FTPS, then
+ * SFTP, …), each waiting up to its timeout, plus a margin. A `local` folder waits on nothing.
+ */
+export function mirrorRecordBudgetSeconds(
+  targets: readonly { transports: readonly { type: string; timeoutMs?: unknown }[] }[],
+): number {
+  const waits = targets.flatMap((t) =>
+    t.transports.map((transport) =>
+      typeof transport.timeoutMs === "number"
+        ? transport.timeoutMs / 1000
+        : transport.type === "local"
+          ? 0
+          : TRANSPORT_TIMEOUT_SECONDS,
+    ),
+  );
+  return Math.ceil(waits.reduce((sum, w) => sum + w, 0)) + MIRROR_RECORD_MARGIN_SECONDS;
+}
+
+/**
+ * The subscriber on every dead-letter queue: a few DynamoDB writes and an alert (SNS and a webhook
+ * POST, each bounded by `alerts.webhookTimeoutSeconds` and tried twice) per message.
+ */
+export const DEAD_LETTER_SETTINGS = {
+  timeoutSeconds: 30,
+  memoryMb: 256,
+  batchSize: 10,
+  maximumConcurrency: 2,
+  /** A message the subscriber could not mark comes back after this (at least twice its timeout). */
+  visibilityTimeoutSeconds: 60,
+} as const;
+
+/**
+ * Table layout, shared by the infrastructure code and the local stack. Besides one item per photo
+ * it holds a few settings items (`kind: "setting"`) and, for best of the burst and the live
+ * galleries, `camera#…`, `burst#…` and `gallery#…` items (see `bursts/`, `gallery/`), none with a
+ * `status` or `updatedAt`, so no index lists them.
+ */
 export const PHOTOS_TABLE = {
   partitionKey: "id",
+  /** The last refusal of the Instagram token, written by whoever calls Instagram (see token-problem-item.ts). */
+  tokenProblemKey: "setting:instagram-token-problem",
   indexes: {
     byStatus: { partitionKey: "status", sortKey: "updatedAt" },
     byTime: { partitionKey: "kind", sortKey: "updatedAt" },
@@ -75,3 +122,5 @@ export const CONVERT_NOTIFICATIONS = [
   { name: "OriginalsToConvert", prefix: "originals/" },
   { name: "AgentReportsToConvert", prefix: "agents/", suffix: ".json" },
 ] as const satisfies readonly { name: string; prefix: string; suffix?: string }[];
+
+export { FUNCTION_NEEDS, FUNCTION_OPTIONS, type FunctionName } from "./function-needs.ts";

@@ -6,7 +6,7 @@
  * | error | the photo's stage | the message |
  * | --- | --- | --- |
  * | retryable, receives left | `retrying`, with the reason | back after a growing delay (its own visibility timeout, never 0) |
- * | retryable, the queue's last receive | `failed: gave up after N attempts: <reason>` | to the dead-letter queue |
+ * | retryable, the queue's last receive | `failed: gave up after N attempts: <reason>` | to the dead-letter queue (back in `redelivery.baseSeconds`, then moved) |
  * | fatal | `failed`, with the reason | deleted |
  * | fatal, no photo to record it on | — | kept, so the queue dead-letters it (never dropped silently) |
  *
@@ -33,11 +33,14 @@ export interface Stage<Job, R extends Runtime = Runtime, S extends Runtime = R> 
   jobsOf(body: string): Job[];
   /** The photo a job is about, as far as the message says (convert learns the id from the bytes). */
   photoOf(job: Job): PhotoId | undefined;
-  /** What one invocation's records share, closed after the batch (mirror: one session per web host). */
-  openBatch(rt: R): Batch<S>;
+  /**
+   * What one invocation's records share, closed after the batch (mirror: one session per web host,
+   * and its galleries, updated once for all `bodies`, the batch's message bodies).
+   */
+  openBatch(rt: R, bodies?: readonly string[]): Batch<S>;
   run(scope: S, job: Job, step: StepContext): Promise<StageResult>;
   /** Records one after another, each started only while `recordBudgetMs` are left in the invocation. */
-  readonly sequential?: { recordBudgetMs: number };
+  readonly sequential?: { recordBudgetMs(scope: S): number };
 }
 
 export interface Batch<S> {
@@ -84,7 +87,7 @@ export async function runRecord<Job, R extends Runtime, S extends Runtime>(
 ): Promise<void> {
   if (stage.sequential) {
     const left = context.getRemainingTimeInMillis();
-    if (left < stage.sequential.recordBudgetMs) {
+    if (left < stage.sequential.recordBudgetMs(scope)) {
       const delay = scope.config.redelivery.baseSeconds;
       await delayRedelivery(scope, stage.name, record, delay, scope.logger);
       scope.logger.info(`${stage.name}: too little time left to start a record; back in ${delay} s`);
@@ -134,6 +137,9 @@ async function settle(
   }
   if (receives >= STAGE_SETTINGS[stage].maxReceives) {
     await recordOnPhoto(new GaveUpError(receives, error));
+    // Back soon rather than after the queue's visibility timeout: its next receive moves it to the
+    // dead-letter queue, whose subscriber marks the photo and alerts.
+    await delayRedelivery(rt, stage, record, rt.config.redelivery.baseSeconds, log);
     log.error(`${stage}: last attempt failed; the message goes to the dead-letter queue`, { error });
     throw error;
   }

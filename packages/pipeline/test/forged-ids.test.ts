@@ -7,7 +7,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { originalKey, sha256Hex } from "@photo-relay/core";
 import type { LocalStack } from "@photo-relay/local-stack";
-import { quarantineRecordId } from "@photo-relay/pipeline/photo";
+import { type PhotoRecord, quarantineRecordId } from "@photo-relay/pipeline/photo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cameraJpeg } from "../../../test/support/photos.ts";
 import { testStack, uploadOriginal, waitForPhoto } from "../../../test/support/stack.ts";
@@ -97,7 +97,9 @@ describe("convert: forged photo ids", () => {
     const genuine = await cameraJpeg({ width: 1080, height: 1080, seed: 9202 });
     const forged = await cameraJpeg({ width: 1080, height: 1080, seed: 9203 });
     const claimed = await uploadOriginal(stack, genuine);
-    const before = await waitForPhoto(stack, claimed, (p) => p.status === "done", "published");
+    // The permalink is the last write of a published photo.
+    const published = (p: PhotoRecord) => p.status === "done" && p.stages.publish.permalink !== undefined;
+    const before = await waitForPhoto(stack, claimed, published, "published");
     const key = await putUnder(claimed, forged);
     await waitForPhoto(stack, quarantineRecordId(key, sha256Hex(forged)), () => true, "quarantined");
     expect(await stack.runtime.photos.require(claimed)).toEqual(before);

@@ -1,6 +1,6 @@
 /**
  * The mirror stage against a real SFTP web host that goes away: the photo is retried with a
- * growing delay, then shows "mirror failed" and its message sits in the dead-letter queue; when the
+ * growing delay, then shows "mirror failed" and its message reaches the dead-letter queue; when the
  * host is back, `POST /photos/:id/retry` finishes the job. Nothing is lost on the way.
  */
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -84,11 +84,13 @@ describe("mirror stage: the web host goes away and comes back", () => {
     });
     expect(failed.stages.publish.status).toBe("done"); // publishing does not wait for the web host
     const headers = { authorization: `Bearer ${stack.apiToken}` };
-    // The queue moves the message to its dead-letter queue at the receive after the last one.
+    // The queue moves the message to its dead-letter queue at the receive after the last one,
+    // whose subscriber marks the photo and takes the message off it.
     await waitFor(async () => {
       const status = await (await fetch(`${stack.urls.api}/status`, { headers })).json();
-      return status.queues.mirror.deadLetters === 1;
-    }, "the message in the dead-letter queue");
+      return status.deadLettered === 1 && status.queues.mirror.deadLetters === 0;
+    }, "the photo marked dead-lettered");
+    expect((await stack.runtime.photos.require(id)).stages.mirror.deadLettered).toBe(true);
 
     proxy.setMode("pass");
     const res = await fetch(`${stack.urls.api}/photos/${id}/retry`, { method: "POST", headers });

@@ -162,7 +162,7 @@ describe("stage runner", () => {
         ran = true;
         return finished();
       },
-      { sequential: { recordBudgetMs: 40_000 } },
+      { sequential: { recordBudgetMs: () => 40_000 } },
     );
     const late = { getRemainingTimeInMillis: () => 5_000 };
     await expect(runRecord(sequential, rt, record, late)).rejects.toMatchObject({ code: "not_started" });

@@ -4,6 +4,7 @@
  */
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
+import { mountBurstRoutes } from "./bursts.ts";
 import { mountDashboardRoutes } from "./dashboard.ts";
 import { mountGuestLinkAdmin, mountGuestRoutes } from "./guest-links.ts";
 import { mountPageRoutes } from "./pages.ts";
@@ -20,4 +21,5 @@ export function mountOwnerRoutes(app: Hono, runtime: () => PublishRuntime): void
   mountDashboardRoutes(app, runtime);
   mountGuestLinkAdmin(app, runtime);
   mountPhotoActions(app, runtime);
+  mountBurstRoutes(app, runtime);
 }

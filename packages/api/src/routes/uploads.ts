@@ -10,7 +10,7 @@ import { isPhotoId, ValidationError } from "@photo-relay/core";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
 import { z } from "zod";
-import { type Caller, guestLinks, resolveCaller } from "../caller.ts";
+import { apiToken, type Caller, guestLinks, resolveCaller } from "../caller.ts";
 import { summarize } from "../photo-summary.ts";
 import { uploadRules } from "../upload-rules.ts";
 import { openUploadSession, sessionRequest } from "../upload-sessions.ts";
@@ -40,7 +40,7 @@ export function mountUploadRoutes(app: Hono, runtime: () => PublishRuntime): voi
     const rt = runtime();
     const caller = await resolveCaller(rt, c);
     const signed = await body(c, signBody);
-    const ticket = readTicket(rt.config.api.token, signed.ticket, rt.now());
+    const ticket = readTicket(apiToken(rt), signed.ticket, rt.now());
     const linkOfCaller = caller.kind === "guest" ? caller.link.linkId : undefined;
     if (ticket.link !== linkOfCaller) {
       throw new UploadRefused("ticket_invalid", "this upload's ticket belongs to someone else");

@@ -1,32 +1,45 @@
 /**
  * The token in force and what Instagram said about it. The configured long-lived token seeds the
- * store; the refresh job replaces the stored copy; a token Instagram refused is recorded with the
- * reason, so publishing stops with a clear state instead of asking again for every photo. Reads
- * are kept for a short while (a burst of publish steps reads SSM once, not once per photo).
+ * store; the refresh job replaces the stored copy; a token Instagram refused is recorded in the
+ * problem log with the reason, so publishing stops with a clear state instead of asking again for
+ * every photo. Reads are kept for a short while (a burst of publish steps reads SSM once, not
+ * once per photo).
  */
 import { type Config, sha256Hex } from "@photo-relay/core";
 import { type GraphApiError, TokenRefusedError } from "../errors.ts";
 import { describeTokenRefusal } from "../graph-error-kinds.ts";
+import { MemoryTokenProblems, type TokenProblem, type TokenProblemLog } from "./token-problems.ts";
 import type { StoredToken, TokenStore } from "./token-store.ts";
 
 export interface TokenKeeperOptions {
   /** Read on every call, not copied: an operator who configures a new token is heard at once. */
-  settings: Pick<Config["instagram"], "accessToken">;
+  settings: { accessToken: NonNullable<Config["instagram"]["accessToken"]> };
   store?: TokenStore | undefined;
-  /** How long a read of the store is reused; default 60 s for SSM, 0 for a file (free to read). */
+  /** Where refusals are recorded; by default this process alone remembers them. */
+  problems?: TokenProblemLog | undefined;
+  /** How long a read of the store or the log is reused; default 60 s for SSM, 0 for a file (free to read). */
   cacheMs?: number;
   now?: () => Date;
 }
 
+interface Cached<T> {
+  key: string;
+  value: T;
+  until: number;
+}
+
 export class TokenKeeper {
   readonly store: TokenStore | undefined;
+  readonly #problems: TokenProblemLog;
   readonly #settings: TokenKeeperOptions["settings"];
   readonly #cacheMs: number;
   readonly #now: () => Date;
-  #cached: { seedHash: string; token: StoredToken; until: number } | undefined;
+  #token: Cached<StoredToken> | undefined;
+  #problem: Cached<TokenProblem | undefined> | undefined;
 
   constructor(options: TokenKeeperOptions) {
     this.store = options.store;
+    this.#problems = options.problems ?? new MemoryTokenProblems();
     this.#settings = options.settings;
     this.#cacheMs = options.cacheMs ?? (options.store?.kind === "ssm" ? 60_000 : 0);
     this.#now = options.now ?? (() => new Date());
@@ -43,11 +56,10 @@ export class TokenKeeper {
    */
   async current(): Promise<StoredToken> {
     const seedHash = sha256Hex(Buffer.from(this.configured));
-    const cached = this.#cached;
-    if (cached?.seedHash === seedHash && cached.until > Date.now()) return cached.token;
+    if (this.#token?.key === seedHash && this.#token.until > Date.now()) return this.#token.value;
     const stored = await this.store?.read();
     const token = stored?.seedHash === seedHash ? stored : { accessToken: this.configured, seedHash };
-    this.#cached = { seedHash, token, until: Date.now() + this.#cacheMs };
+    this.#token = { key: seedHash, value: token, until: Date.now() + this.#cacheMs };
     return token;
   }
 
@@ -56,30 +68,44 @@ export class TokenKeeper {
     return (await this.current()).accessToken;
   }
 
+  /** The recorded refusal of the token in force, if Instagram refused it. */
+  async problem(): Promise<TokenProblem | undefined> {
+    const tokenHash = sha256Hex(Buffer.from(await this.accessToken()));
+    if (this.#problem?.key === tokenHash && this.#problem.until > Date.now()) return this.#problem.value;
+    const recorded = await this.#problems.read();
+    const problem = recorded?.tokenHash === tokenHash ? recorded : undefined;
+    this.#problem = { key: tokenHash, value: problem, until: Date.now() + this.#cacheMs };
+    return problem;
+  }
+
   /** The recorded refusal of the token in force as the error a publish step stops with, if any. */
   async refusal(): Promise<TokenRefusedError | undefined> {
-    if (!this.store) return undefined;
-    const { problem } = await this.current();
+    const problem = await this.problem();
     return problem ? new TokenRefusedError(problem.message) : undefined;
   }
 
-  /** Records that Instagram refused the token in force (once), so publishing stops and `/status` says why. */
-  async noteRefusal(error: GraphApiError): Promise<void> {
-    if (!this.store) return;
-    const current = await this.current();
-    if (current.problem) return;
-    await this.write({ ...current, problem: this.problemOf(error) });
+  /**
+   * Records (once) that Instagram refused the token in force, so publishing stops and `/status`
+   * says why; returns the record.
+   */
+  async noteRefusal(error: GraphApiError): Promise<TokenProblem> {
+    const known = await this.problem();
+    if (known) return known;
+    const problem: TokenProblem = {
+      code: error.code,
+      message: describeTokenRefusal(error),
+      at: this.#now().toISOString(),
+      tokenHash: sha256Hex(Buffer.from(await this.accessToken())),
+    };
+    await this.#problems.write(problem);
+    this.#problem = { key: problem.tokenHash, value: problem, until: Date.now() + this.#cacheMs };
+    return problem;
   }
 
-  /** The refusal as stored: `{ code, message: "token expired (#190/463)", at }`. */
-  problemOf(error: GraphApiError): NonNullable<StoredToken["problem"]> {
-    return { code: error.code, message: describeTokenRefusal(error), at: this.#now().toISOString() };
-  }
-
-  /** Replaces the stored token (the refresh job, a refusal); later reads here see it at once. */
+  /** Replaces the stored token (the refresh job); later reads here see it at once. */
   async write(token: StoredToken): Promise<void> {
     if (!this.store) return;
     await this.store.write(token);
-    this.#cached = { seedHash: token.seedHash, token, until: Date.now() + this.#cacheMs };
+    this.#token = { key: token.seedHash, value: token, until: Date.now() + this.#cacheMs };
   }
 }

@@ -3,11 +3,13 @@
  * refreshed once they are 24 h old; the job renews the token in force when it nears its end and
  * stores the new one, so nobody has to paste a token every two months.
  */
-import type { Config } from "@photo-relay/core";
+
 import { AccountSetupError, GraphApiError } from "../errors.ts";
 import { createGraphClient } from "../graph-client.ts";
 import { isRefreshTooEarly } from "../graph-error-kinds.ts";
+import type { InstagramSettings } from "../instagram-account.ts";
 import type { TokenKeeper } from "./token-keeper.ts";
+import type { TokenProblem } from "./token-problems.ts";
 import type { StoredToken } from "./token-store.ts";
 
 const DAY_MS = 86_400_000;
@@ -15,7 +17,7 @@ const DAY_MS = 86_400_000;
 export type RefreshOutcome =
   | { refreshed: true; expiresAt: string }
   | { refreshed: false; reason: "no_store" | "not_due" | "too_young" | "unsupported"; expiresAt?: string }
-  | { refreshed: false; reason: "invalid"; problem: NonNullable<StoredToken["problem"]> };
+  | { refreshed: false; reason: "invalid"; problem: Omit<TokenProblem, "tokenHash"> };
 
 export interface RefreshOptions {
   /** The clock token lifetimes run on (the sandbox's virtual clock in the local stack). */
@@ -25,12 +27,13 @@ export interface RefreshOptions {
 
 /**
  * Refreshes the token when fewer than `instagram.tokenRefreshDays` are left (or its expiry is
- * unknown) and stores the new one. A token Instagram refuses is recorded as refused.
+ * unknown) and stores the new one. A token Instagram refuses is recorded as refused (in the
+ * keeper's problem log, not in the store).
  * @example const outcome = await refreshStoredToken(tokens, config.instagram);
  */
 export async function refreshStoredToken(
   tokens: TokenKeeper,
-  settings: Config["instagram"],
+  settings: InstagramSettings,
   options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
   if (!tokens.store) return { refreshed: false, reason: "no_store" };
@@ -65,8 +68,7 @@ export async function refreshStoredToken(
     if (error instanceof AccountSetupError && error.code === "instagram_unsupported")
       return { refreshed: false, reason: "unsupported" };
     if (error instanceof GraphApiError && error.kind === "auth") {
-      const problem = { ...tokens.problemOf(error), at: now.toISOString() };
-      await tokens.write({ ...current, problem });
+      const { tokenHash: _, ...problem } = await tokens.noteRefusal(error);
       return { refreshed: false, reason: "invalid", problem };
     }
     throw error;

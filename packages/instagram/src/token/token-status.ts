@@ -27,7 +27,7 @@ export async function tokenStatus(
   now: Date,
   liveError?: { code: string; message: string },
 ): Promise<TokenStatus> {
-  const token = await tokens.current();
+  const [token, problem] = await Promise.all([tokens.current(), tokens.problem()]);
   const { store } = tokens;
   const stored = store !== undefined && token.accessToken !== tokens.configured;
   const status: TokenStatus = {
@@ -44,9 +44,9 @@ export async function tokenStatus(
       status.problem = { code: "instagram_auth", message: "the token has expired" };
     }
   }
-  if (token.problem) {
+  if (problem) {
     status.valid = false;
-    status.problem = token.problem;
+    status.problem = { code: problem.code, message: problem.message, at: problem.at };
   } else if (liveError?.code === "instagram_auth") {
     status.valid = false;
     status.problem = liveError;

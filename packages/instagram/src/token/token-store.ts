@@ -20,11 +20,12 @@ export interface StoredToken {
   refreshedAt?: string;
   /** SHA-256 of the configured token this one descends from: a newly configured token replaces it. */
   seedHash: string;
-  /** Set when Instagram refused the token: publishing stops until a new one is configured. */
-  problem?: { code: string; message: string; at: string };
 }
 
-/** Read and replace the stored token. A missing or unreadable document reads as `undefined`. */
+/**
+ * Read and replace the stored token. A missing or unreadable document reads as `undefined`. Only
+ * the refresh job writes it (refusals go to the keeper's problem log, which every caller may write).
+ */
 export interface TokenStore {
   readonly kind: "ssm" | "file";
   read(): Promise<StoredToken | undefined>;

@@ -1,38 +1,46 @@
 /** Sending jobs between stages. */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { Config } from "@photo-relay/core";
+import { type Config, requireConfig } from "@photo-relay/core";
 import type { MirrorJob, PublishJob } from "./job-schemas.ts";
 import type { NextJob } from "./next-jobs.ts";
 
 /** SQS caps a message delay at 15 minutes. */
 const MAX_DELAY_SECONDS = 900;
 
+type Stage = "convert" | "mirror" | "publish";
+
+/**
+ * The stage queues, by the URLs the configuration names. A function is linked only to the queues
+ * it sends to (and its own); sending anywhere else is a `ConfigError` naming the missing URL.
+ */
 export class JobQueues {
   readonly #sqs: SQSClient;
-  readonly #urls: Config["sqs"];
+  readonly #config: Pick<Config, "sqs">;
 
-  constructor(sqs: SQSClient, urls: Config["sqs"]) {
+  constructor(sqs: SQSClient, config: Pick<Config, "sqs">) {
     this.#sqs = sqs;
-    this.#urls = urls;
+    this.#config = config;
   }
 
-  mirror(job: MirrorJob): Promise<void> {
-    return this.#send(this.#urls.mirrorQueueUrl, job, 0);
+  mirror(job: MirrorJob, delaySeconds = 0): Promise<void> {
+    return this.#send(this.urlOf("mirror"), job, delaySeconds);
   }
 
   publish(job: PublishJob, delaySeconds = 0): Promise<void> {
-    return this.#send(this.#urls.publishQueueUrl, job, delaySeconds);
+    return this.#send(this.urlOf("publish"), job, delaySeconds);
   }
 
   /** Sends a job a stage handed on (see `StageResult`). */
   send(next: NextJob): Promise<void> {
-    return next.queue === "mirror" ? this.mirror(next.job) : this.publish(next.job, next.delaySeconds);
+    return next.queue === "mirror"
+      ? this.mirror(next.job, next.delaySeconds)
+      : this.publish(next.job, next.delaySeconds);
   }
 
-  /** The queue a stage reads from: its own messages' visibility is changed there. */
-  urlOf(stage: "convert" | "mirror" | "publish"): string {
-    const { convertQueueUrl, mirrorQueueUrl, publishQueueUrl } = this.#urls;
-    return { convert: convertQueueUrl, mirror: mirrorQueueUrl, publish: publishQueueUrl }[stage];
+  /** The queue a stage reads from (its own messages' visibility is changed there), and is sent to. */
+  urlOf(stage: Stage): string {
+    const need = `sqs.${stage}QueueUrl` as const;
+    return requireConfig(this.#config, [need]).sqs[`${stage}QueueUrl`];
   }
 
   async #send(url: string, body: object, delaySeconds: number): Promise<void> {

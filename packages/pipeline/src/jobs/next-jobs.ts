@@ -7,7 +7,7 @@
 import type { MirrorJob, PublishJob } from "./job-schemas.ts";
 
 export type NextJob =
-  | { readonly queue: "mirror"; readonly job: MirrorJob }
+  | { readonly queue: "mirror"; readonly job: MirrorJob; readonly delaySeconds: number }
   | { readonly queue: "publish"; readonly job: PublishJob; readonly delaySeconds: number };
 
 export interface StageResult {
@@ -17,7 +17,11 @@ export interface StageResult {
 /** The stage did its work; the runner sends `next` (none: this photo's journey ends here). */
 export const finished = (...next: NextJob[]): StageResult => ({ next });
 
-export const toMirror = (job: MirrorJob): NextJob => ({ queue: "mirror", job });
+export const toMirror = (job: MirrorJob, delaySeconds = 0): NextJob => ({
+  queue: "mirror",
+  job,
+  delaySeconds,
+});
 
 /** `delaySeconds` is capped at SQS's 15 minutes when sent; a longer wait is several deferrals. */
 export const toPublish = (job: PublishJob, delaySeconds = 0): NextJob => ({

@@ -23,11 +23,31 @@ export function firstPublishJob(photo: PhotoRecord): PublishJob {
   return { photoId: photo.id, step: "create", checks: 0, ...(media.kind !== "image" && { media }) };
 }
 
-/** What follows a conversion (sent again, harmlessly, when a converted photo is notified twice). */
+/** The burst check arrives this long after the burst could have settled, for the clocks' sake. */
+const BURST_CHECK_MARGIN_SECONDS = 2;
+
+/** Whether a mirror target keeps a live gallery. */
+export const hasGallery = (config: Config): boolean => config.mirror.targets.some((t) => t.gallery);
+
+/**
+ * What follows a conversion (sent again, harmlessly, when a converted photo is notified twice). A
+ * frame of a burst also sends mirror a check for when the burst may have settled, when a gallery
+ * must then swap the burst's lead for its picks (publishing waits for the decision by itself).
+ */
 export function jobsAfterConvert(config: Config, photo: PhotoRecord): NextJob[] {
   const mirror = toMirror({ photoId: photo.id });
-  if (photo.instagramRefusal || publishesFromMirror(config, photo)) return [mirror];
-  return [mirror, toPublish(firstPublishJob(photo))];
+  const check =
+    photo.burst && hasGallery(config)
+      ? [
+          toMirror(
+            { photoId: photo.id, check: "burst" },
+            config.bursts.settleSeconds + BURST_CHECK_MARGIN_SECONDS,
+          ),
+        ]
+      : [];
+  const publish =
+    photo.instagramRefusal || publishesFromMirror(config, photo) ? [] : [toPublish(firstPublishJob(photo))];
+  return [mirror, ...check, ...publish];
 }
 
 /** What follows the mirror stage: publishing, when it waited for the mirrored URL. */

@@ -10,6 +10,8 @@ export interface CreatedObject {
   key: string;
   size: number;
   eventName: string;
+  /** When S3 stored the object (ISO 8601, to the millisecond). */
+  eventTime?: string;
 }
 
 /**
@@ -29,6 +31,7 @@ export function objectsCreated(body: string): CreatedObject[] {
     key: decodeURIComponent(r.s3.object.key.replace(/\+/g, " ")),
     size: r.s3.object.size,
     eventName: r.eventName,
+    ...(r.eventTime && { eventTime: r.eventTime }),
   }));
 }
 

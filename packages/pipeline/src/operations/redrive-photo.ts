@@ -8,7 +8,7 @@ import { NotFoundError, type PhotoId } from "@photo-relay/core";
 import { RequestRefusedError } from "../errors.ts";
 import { s3Event } from "../jobs/s3-event.ts";
 import type { PhotoRecord, StageName } from "../photo/photo-record.ts";
-import { setStage } from "../photo/stage-transitions.ts";
+import { restartStage } from "../photo/stage-transitions.ts";
 import type { Runtime } from "../runtime.ts";
 
 const STUCK = new Set(["failed", "retrying"]);
@@ -27,26 +27,20 @@ export async function redrivePhoto(rt: Runtime, id: PhotoId): Promise<{ redriven
   }
   if (stuck.includes("convert")) {
     // Converting again hands the mirror and publish jobs on itself.
-    await rt.photos.update(id, setStage("convert", { status: "pending" }, {}, rt.now()));
+    await rt.photos.update(id, restartStage("convert", rt.now()));
     await resendNotification(rt, photo);
     return { redriven: ["convert"] };
   }
   for (const stage of stuck) {
     if (stage === "mirror") {
-      await rt.photos.update(id, setStage("mirror", { status: "pending" }, {}, rt.now()));
+      await rt.photos.update(id, restartStage("mirror", rt.now()));
       await rt.queues.mirror({ photoId: id }); // which hands publish on, when publish waits for it
     } else {
       // A container that ended in ERROR cannot be published: start from a fresh one.
       await rt.photos.update(id, (p) => {
         const { containerId: _c, containerCreatedAt: _t, ...publish } = p.stages.publish;
         const stage = p.stages.publish.mediaId ? p.stages.publish : publish;
-        return {
-          ...p,
-          stages: {
-            ...p.stages,
-            publish: { ...stage, status: "pending", updatedAt: rt.now().toISOString() },
-          },
-        };
+        return restartStage("publish", rt.now())({ ...p, stages: { ...p.stages, publish: stage } });
       });
       await rt.queues.publish({ photoId: id, step: "create", checks: 0 }); // the media spec is on the record
     }
@@ -67,6 +61,6 @@ async function resendNotification(rt: Runtime, photo: PhotoRecord): Promise<void
     time: rt.now(),
   });
   await rt.clients.sqs.send(
-    new SendMessageCommand({ QueueUrl: rt.config.sqs.convertQueueUrl, MessageBody: JSON.stringify(event) }),
+    new SendMessageCommand({ QueueUrl: rt.queues.urlOf("convert"), MessageBody: JSON.stringify(event) }),
   );
 }

@@ -3,7 +3,6 @@
  * SHA-256 of its original), the records of refused files beside it, its store with optimistic
  * locking, and the transitions of its stages.
  */
-export * from "./frame-record.ts";
 export * from "./photo-record.ts";
 export * from "./photo-store.ts";
 export * from "./refused-records.ts";

@@ -3,10 +3,12 @@
  * record per stage. `status` summarises the stages for the status index and the dashboard.
  */
 import type { PhotoId, RenditionName } from "@photo-relay/core";
-import type { FrameRecord } from "./frame-record.ts";
+import type { CaptureDevice, CaptureTime, FrameAnalysis } from "@photo-relay/imaging";
 import type { QuarantineRecord, RejectionRecord } from "./refused-records.ts";
 
 export type StageName = "convert" | "mirror" | "publish";
+
+export const STAGE_NAMES: readonly StageName[] = ["convert", "mirror", "publish"];
 
 export type StageStatus =
   | "pending" // nothing happened yet
@@ -45,6 +47,11 @@ export interface StageRecord {
   attempts: number;
   updatedAt: string;
   lastError?: StageError;
+  /**
+   * The stage's message gave up and reached its dead-letter queue (the subscriber marked it, and
+   * alerted); the stage is `failed`, `POST /photos/:id/retry` re-drives it.
+   */
+  deadLettered?: true;
 }
 
 export interface RenditionRecord {
@@ -96,6 +103,17 @@ export interface PublishStage extends StageRecord {
   publishedAt?: string;
   /** A consumer holds the publish step until this time (ms since epoch): two consumers never publish at once. */
   leaseUntil?: number;
+  /** Why a `skipped` stage posts nothing, e.g. `not_best_of_burst` naming the burst's pick. */
+  skipReason?: { code: string; message: string };
+}
+
+/** A frame's place in its burst (see `bursts/`). */
+export interface BurstMembership {
+  id: string;
+  /** The frame that opened the burst: the live gallery shows it until the burst is decided. */
+  lead: boolean;
+  /** `open` until the burst is decided, then one of its picks or an alternate (never posted). */
+  role: "open" | "pick" | "alternate";
 }
 
 /** One step of the photo's journey: a stage changed its status. */
@@ -104,9 +122,11 @@ export interface JourneyEvent {
   stage: StageName;
   status: StageStatus;
   error?: { code: string; message: string };
+  /** The stage's message reached its dead-letter queue. */
+  deadLettered?: true;
 }
 
-export interface PhotoRecord extends FrameRecord {
+export interface PhotoRecord {
   id: PhotoId;
   kind: "photo";
   status: PhotoStatus;
@@ -124,6 +144,14 @@ export interface PhotoRecord extends FrameRecord {
   renditions?: Partial<Record<RenditionName, RenditionRecord>>;
   /** Set by convert for a video: it has no renditions and is published as a Reel of the original. */
   video?: { durationSeconds: number };
+  /** The frame analysis (perceptual hash, score and its parts), the capture time to the millisecond and the camera body. */
+  analysis?: FrameAnalysis;
+  capture?: CaptureTime;
+  device?: CaptureDevice;
+  /** Set by convert when the photo's burst policy groups it; absent for `all` or an unknown camera. */
+  burst?: BurstMembership;
+  /** The owner took the photo out of the live gallery (it stays everywhere else). */
+  galleryHidden?: { at: string };
   /**
    * Set by convert when Instagram's rules refuse the photo (imaging's `instagram-rules.ts`): it has
    * web and thumbnail renditions but no Instagram one, and its publish stage failed with this reason.
@@ -164,20 +192,22 @@ export function newPhoto(
 
 export const JOURNEY_LIMIT = 100;
 
-/** The journey after a change: one event per stage whose status changed. */
+/** The journey after a change: one event per stage whose status changed, or that was dead-lettered. */
 export function extendJourney(before: PhotoRecord, after: PhotoRecord, at: string): JourneyEvent[] {
-  const events = (Object.keys(after.stages) as StageName[])
-    .filter((name) => before.stages[name].status !== after.stages[name].status)
-    .map((stage): JourneyEvent => {
-      const { status, lastError } = after.stages[stage];
-      const failed = status === "failed" || status === "retrying";
-      return {
-        at,
-        stage,
-        status,
-        ...(failed && lastError && { error: { code: lastError.code, message: lastError.message } }),
-      };
-    });
+  const changed = (name: StageName) =>
+    before.stages[name].status !== after.stages[name].status ||
+    (after.stages[name].deadLettered && !before.stages[name].deadLettered);
+  const events = (Object.keys(after.stages) as StageName[]).filter(changed).map((stage): JourneyEvent => {
+    const { status, lastError, deadLettered } = after.stages[stage];
+    const failed = status === "failed" || status === "retrying";
+    return {
+      at,
+      stage,
+      status,
+      ...(failed && lastError && { error: { code: lastError.code, message: lastError.message } }),
+      ...(deadLettered && { deadLettered }),
+    };
+  });
   return [...(before.journey ?? []), ...events].slice(-JOURNEY_LIMIT);
 }
 

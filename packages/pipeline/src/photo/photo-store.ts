@@ -11,6 +11,7 @@ import {
   PHOTO_STATUSES,
   type PhotoRecord,
   type PhotoStatus,
+  STAGE_NAMES,
   statusOf,
 } from "./photo-record.ts";
 
@@ -124,27 +125,48 @@ export class PhotoStore {
 
   async countByStatus(): Promise<Record<PhotoStatus, number>> {
     const counts = await Promise.all(
-      PHOTO_STATUSES.map(async (status) => {
-        let count = 0;
-        let start: Record<string, unknown> | undefined;
-        do {
-          const out = await this.#db.send(
-            new QueryCommand({
-              TableName: this.#table,
-              IndexName: "byStatus",
-              KeyConditionExpression: "#s = :s",
-              ExpressionAttributeNames: { "#s": "status" },
-              ExpressionAttributeValues: { ":s": status },
-              Select: "COUNT",
-              ExclusiveStartKey: start,
-            }),
-          );
-          count += out.Count ?? 0;
-          start = out.LastEvaluatedKey;
-        } while (start);
-        return [status, count] as const;
-      }),
+      PHOTO_STATUSES.map(async (status) => [status, await this.#count(status)] as const),
     );
     return Object.fromEntries(counts) as Record<PhotoStatus, number>;
+  }
+
+  /** Photos with a dead-lettered stage (all of them `failed`). */
+  countDeadLettered(): Promise<number> {
+    // `convert` is one of DynamoDB's reserved words: every name goes through a placeholder.
+    return this.#count("failed", {
+      filter: STAGE_NAMES.map((s) => `#stages.#${s}.#dead = :dead`).join(" OR "),
+      names: {
+        "#stages": "stages",
+        "#dead": "deadLettered",
+        ...Object.fromEntries(STAGE_NAMES.map((s) => [`#${s}`, s])),
+      },
+      values: { ":dead": true },
+    });
+  }
+
+  /** Photos of one summary status, optionally filtered, read page by page from the status index. */
+  async #count(
+    status: PhotoStatus,
+    where?: { filter: string; names: Record<string, string>; values: Record<string, unknown> },
+  ): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#db.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: "byStatus",
+          KeyConditionExpression: "#s = :s",
+          ExpressionAttributeNames: { "#s": "status", ...where?.names },
+          ExpressionAttributeValues: { ":s": status, ...where?.values },
+          ...(where && { FilterExpression: where.filter }),
+          Select: "COUNT",
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 }

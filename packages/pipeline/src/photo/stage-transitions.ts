@@ -58,3 +58,39 @@ export function failStage(name: StageName, error: unknown, now = new Date()): Tr
 
 export const isFinished = (stage: StageRecord): boolean =>
   stage.status === "done" || stage.status === "skipped";
+
+/**
+ * The stage's message reached its dead-letter queue: the stage is `failed` and marked
+ * `deadLettered`. Its last error stays the reason (the runner's "gave up after N attempts: …");
+ * a stage the queue gave up on before the runner did gets `dead_lettered`. A finished stage, or
+ * one marked already, is left alone.
+ */
+export function deadLetterStage(name: StageName, now = new Date()): Transition {
+  return (photo) => {
+    const stage = photo.stages[name];
+    if (isFinished(stage) || stage.deadLettered) return undefined;
+    const lastError =
+      stage.status === "failed" && stage.lastError
+        ? stage.lastError
+        : {
+            code: "dead_lettered",
+            message: `its message reached the dead-letter queue${stage.lastError ? ` (last: ${stage.lastError.message})` : ""}`,
+            at: now.toISOString(),
+          };
+    return setStage(
+      name,
+      { status: "failed", deadLettered: true, lastError } as Partial<StageRecord>,
+      {},
+      now,
+    )(photo);
+  };
+}
+
+/** A re-drive starts the stage afresh: `pending`, no longer dead-lettered. */
+export function restartStage(name: StageName, now = new Date()): Transition {
+  return (photo) => {
+    const { deadLettered: _, ...stage } = photo.stages[name];
+    const restarted = { ...photo, stages: { ...photo.stages, [name]: stage } };
+    return setStage(name, { status: "pending" }, {}, now)(restarted);
+  };
+}

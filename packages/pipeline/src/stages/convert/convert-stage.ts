@@ -1,21 +1,23 @@
 /**
  * convert: an original landed in S3 → renditions in S3, the photo recorded, and the next jobs
  * handed on (see `jobs/photo-route.ts`). A video within Instagram's Reels spec needs no rendition:
- * it goes on as a Reel of its original. Idempotent: a repeated notification for a converted photo
- * only hands the jobs on again, which the later stages ignore when their work is done.
+ * it goes on as a Reel of its original. A photo whose burst policy groups it joins its burst (see
+ * `bursts/`). Idempotent: a repeated notification for a converted photo only hands the jobs on
+ * again, which the later stages ignore when their work is done.
  *
  * The convert queue also carries S3's notifications of the agents' prefix: a rejection report
  * becomes a `rejected` record (`stages/intake/`). And an original whose bytes do not hash to the id
  * its key claims is quarantined (`quarantine.ts`), never converted.
  */
-import { isPhotoId, ORIGINALS_PREFIX, type PhotoId } from "@photo-relay/core";
+import { ORIGINALS_PREFIX, photoIdOfKey } from "@photo-relay/core";
 import { convertPhoto, reelsEligibility, type VideoProbe } from "@photo-relay/imaging";
+import { joinBurst } from "../../bursts/burst-join.ts";
 import { NotReelsReadyError } from "../../errors.ts";
 import { finished, type StageResult } from "../../jobs/next-jobs.ts";
 import { jobsAfterConvert } from "../../jobs/photo-route.ts";
 import { type CreatedObject, objectsCreated } from "../../jobs/s3-event.ts";
 import { newPhoto, type PhotoRecord } from "../../photo/photo-record.ts";
-import { setStage, startStage } from "../../photo/stage-transitions.ts";
+import { startStage } from "../../photo/stage-transitions.ts";
 import type { Runtime } from "../../runtime.ts";
 import { runtimeOnly, type Stage, type StepContext } from "../../stage-runner.ts";
 import { isAgentObject, linkToRejection, recordRejection } from "../intake/rejection-intake.ts";
@@ -27,7 +29,7 @@ import { probeVideoFile } from "./video-header.ts";
 export const convertStage: Stage<CreatedObject> = {
   name: "convert",
   jobsOf: objectsCreated,
-  photoOf: (object) => idFromKey(object.key),
+  photoOf: (object) => photoIdOfKey(object.key),
   openBatch: runtimeOnly,
   run: convertObject,
 };
@@ -52,12 +54,12 @@ export async function convertObject(
     return finished();
   }
   try {
-    const claimed = idFromKey(object.key);
+    const claimed = photoIdOfKey(object.key);
     if (claimed !== undefined && claimed !== original.id) {
       await quarantineUpload(rt, object.key, original, claimed, step);
       return finished();
     }
-    return await convertOriginal(rt, object.key, original, step);
+    return await convertOriginal(rt, object, original, step);
   } finally {
     await discardOriginal(original);
   }
@@ -65,36 +67,43 @@ export async function convertObject(
 
 async function convertOriginal(
   rt: Runtime,
-  key: string,
+  object: CreatedObject,
   original: Original,
   step: StepContext,
 ): Promise<StageResult> {
   step.about(original.id);
-  const fresh = recordFor(original, key, rt.now());
+  const fresh = recordFor(original, object.key, rt.now());
   const existing = await rt.photos.ensure(fresh);
   if (existing === fresh) await linkToRejection(rt, original.id);
   if (existing.stages.convert.status === "done") {
-    step.log.info("already converted; handing the jobs on again", { key });
+    step.log.info("already converted; handing the jobs on again", { key: object.key });
     return finished(...jobsAfterConvert(rt.config, existing));
   }
   await rt.photos.update(original.id, startStage("convert", rt.now()));
-  step.log.info("converting", { key, bytes: original.bytes });
-  let photo: PhotoRecord;
-  if (original.kind === "video") {
-    const fields = reelFields(await probeVideoFile(original.path, original.container));
-    photo = await rt.photos.update(original.id, setStage("convert", { status: "done" }, fields, rt.now()));
-  } else {
-    const result = await convertPhoto(original.data, rt.config.convert);
-    const fields =
-      result.kind === "video" ? reelFields(result.probe) : await imageFields(rt, original.id, result);
-    photo = await rt.photos.update(original.id, withVerdict(fields, rt.now()));
-  }
+  step.log.info("converting", { key: object.key, bytes: original.bytes });
+  const converted = await convertedFields(rt, original);
+  const arrivedAt = Date.parse(object.eventTime ?? existing.createdAt);
+  // A photo Instagram refuses is never posted, so it does not compete for its burst's pick.
+  const burst = converted.instagramRefusal
+    ? undefined
+    : await joinBurst(rt, { ...existing, ...converted }, arrivedAt);
+  const photo = await rt.photos.update(
+    original.id,
+    withVerdict({ ...converted, ...(burst && { burst }) }, rt.now()),
+  );
   step.log.info("converted", {
     format: photo.format,
     renditions: Object.keys(photo.renditions ?? {}),
     ...(photo.instagramRefusal && { instagram: `refused: ${photo.instagramRefusal.code}` }),
   });
   return finished(...jobsAfterConvert(rt.config, photo));
+}
+
+/** The photo's fields: a video's probe, or an image's renditions (put into S3) and metadata. */
+async function convertedFields(rt: Runtime, original: Original): Promise<Partial<PhotoRecord>> {
+  if (original.kind === "video") return reelFields(await probeVideoFile(original.path, original.container));
+  const result = await convertPhoto(original.data, rt.config.convert);
+  return result.kind === "video" ? reelFields(result.probe) : imageFields(rt, original.id, result);
 }
 
 /** A video within the Reels spec as it is: the original itself is the Reel (Meta downloads it). */
@@ -121,11 +130,4 @@ function recordFor(original: Original, key: string, now: Date): PhotoRecord {
     },
     now,
   );
-}
-
-/** Uploaders name originals by their SHA-256, the photo id (the id itself comes from the bytes). */
-function idFromKey(key: string): PhotoId | undefined {
-  if (!key.startsWith(ORIGINALS_PREFIX)) return undefined;
-  const name = key.slice(ORIGINALS_PREFIX.length).split(".")[0] ?? "";
-  return isPhotoId(name) ? name : undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * An image original → its renditions in S3 and the photo's fields: metadata, the capture facts and
- * frame scores a burst decision needs, and imaging's verdict on the Instagram rendition. A photo
+ * frame analysis a burst decision needs, and imaging's verdict on the Instagram rendition. A photo
  * Instagram's rules refuse still gets its web and thumbnail renditions; its publish stage fails
  * with the rule's code and reason (see {@link withVerdict}), so the journey says why it was not
  * posted and publish never gets a job for it.
@@ -8,7 +8,6 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { type PhotoId, type RenditionName, renditionKey } from "@photo-relay/core";
 import type { ConvertResult, RenderedImage } from "@photo-relay/imaging";
-import { frameScores } from "../../photo/frame-record.ts";
 import type { PhotoRecord, RenditionRecord } from "../../photo/photo-record.ts";
 import type { Transition } from "../../photo/photo-store.ts";
 import { isFinished, setStage } from "../../photo/stage-transitions.ts";
@@ -47,7 +46,7 @@ export async function imageFields(
     ...(m.device && Object.keys(m.device).length > 0 && { device: m.device }),
     ...(m.lens && { lens: m.lens }),
     ...(m.caption && { caption: m.caption }),
-    analysis: frameScores(result.analysis),
+    analysis: result.analysis,
     ...(verdict.status === "refused" && { instagramRefusal: { code: verdict.code, reason: verdict.reason } }),
   };
 }

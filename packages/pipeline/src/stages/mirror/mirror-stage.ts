@@ -1,10 +1,10 @@
 /**
  * mirror: copies the configured renditions of a converted photo to every mirror target (the
- * user's web host), recording the public URL of each file, then hands publish its job when Meta is
- * to download the photo from there. Each rendition is read from S3 once for all targets.
- * Idempotent: a finished stage only hands its jobs on again.
+ * user's web host), recording the public URL of each file, brings the targets' live galleries up
+ * to date (`batch-galleries.ts`), then hands publish its job when Meta is to download the photo
+ * from there. Each rendition is read from S3 once for all targets. Idempotent: a finished stage
+ * only updates the galleries and hands its jobs on again.
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { NotReadyError } from "../../errors.ts";
 import { type MirrorJob, mirrorJob, parseJob } from "../../jobs/job-schemas.ts";
 import { finished, type StageResult } from "../../jobs/next-jobs.ts";
@@ -12,9 +12,10 @@ import { jobsAfterMirror } from "../../jobs/photo-route.ts";
 import type { MirroredFile, PhotoRecord } from "../../photo/photo-record.ts";
 import { isFinished, setStage, startStage } from "../../photo/stage-transitions.ts";
 import type { Runtime } from "../../runtime.ts";
-import { STAGE_SETTINGS } from "../../settings.ts";
+import { mirrorRecordBudgetSeconds } from "../../settings.ts";
 import type { Stage, StepContext } from "../../stage-runner.ts";
 import { type MirrorRuntime, openMirrorBatch } from "./mirror-sessions.ts";
+import { readObject } from "./s3-object.ts";
 
 export const mirrorStage: Stage<MirrorJob, Runtime, MirrorRuntime> = {
   name: "mirror",
@@ -23,7 +24,7 @@ export const mirrorStage: Stage<MirrorJob, Runtime, MirrorRuntime> = {
   openBatch: openMirrorBatch,
   run: mirrorPhoto,
   // The records share connections, so they run one after another, each only with time to finish.
-  sequential: { recordBudgetMs: STAGE_SETTINGS.mirror.recordBudgetSeconds * 1000 },
+  sequential: { recordBudgetMs: (rt) => mirrorRecordBudgetSeconds(rt.config.mirror.targets) * 1000 },
 };
 
 export async function mirrorPhoto(
@@ -32,18 +33,21 @@ export async function mirrorPhoto(
   step: StepContext,
 ): Promise<StageResult> {
   const photo = await rt.photos.require(job.photoId);
-  if (isFinished(photo.stages.mirror)) return finished(...jobsAfterMirror(rt.config, photo));
+  const done = isFinished(photo.stages.mirror) ? photo : await copyPhoto(rt, photo, step);
+  await rt.galleries.update(job);
+  return finished(...jobsAfterMirror(rt.config, done));
+}
+
+async function copyPhoto(rt: MirrorRuntime, photo: PhotoRecord, step: StepContext): Promise<PhotoRecord> {
   if (photo.stages.convert.status !== "done") throw new NotReadyError("convert");
-  const { targets } = rt.config.mirror;
-  if (targets.length === 0) {
-    const skipped = await rt.photos.update(photo.id, setStage("mirror", { status: "skipped" }, {}, rt.now()));
-    return finished(...jobsAfterMirror(rt.config, skipped));
+  if (rt.config.mirror.targets.length === 0) {
+    return rt.photos.update(photo.id, setStage("mirror", { status: "skipped" }, {}, rt.now()));
   }
   await rt.photos.update(photo.id, startStage("mirror", rt.now()));
   const files = await copyRenditions(rt, photo);
   const done = await rt.photos.update(photo.id, setStage("mirror", { status: "done", files }, {}, rt.now()));
   step.log.info("mirrored", { files: files.map((f) => f.publicUrl ?? f.remotePath) });
-  return finished(...jobsAfterMirror(rt.config, done));
+  return done;
 }
 
 async function copyRenditions(rt: MirrorRuntime, photo: PhotoRecord): Promise<MirroredFile[]> {
@@ -67,10 +71,4 @@ async function copyRenditions(rt: MirrorRuntime, photo: PhotoRecord): Promise<Mi
     }
   }
   return files;
-}
-
-async function readObject(rt: Runtime, key: string): Promise<Buffer> {
-  const out = await rt.clients.s3.send(new GetObjectCommand({ Bucket: rt.config.s3.bucket, Key: key }));
-  const bytes = await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); // a view, not a copy
 }

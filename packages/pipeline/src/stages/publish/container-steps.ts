@@ -1,10 +1,11 @@
 /**
- * The first two publish steps: `create` the photo's container (after the manual-mode approval and
- * the quota gate; the first recorded container wins), then `check` it until Instagram has
- * processed it, with a growing delay and a deadline.
+ * The first two publish steps: `create` the photo's container (after the burst gate, the
+ * manual-mode approval and the quota gate; the first recorded container wins), then `check` it
+ * until Instagram has processed it, with a growing delay and a deadline.
  */
 import type { Logger } from "@photo-relay/core";
 import { ContainerFailedError, readQuotaGate } from "@photo-relay/instagram";
+import { settleFrame } from "../../bursts/burst-decision.ts";
 import { NotReadyError } from "../../errors.ts";
 import type { PublishJob } from "../../jobs/job-schemas.ts";
 import { finished, type StageResult, toPublish } from "../../jobs/next-jobs.ts";
@@ -22,8 +23,20 @@ export async function createStep(
   job: PublishJob,
   log: Logger,
 ): Promise<StageResult> {
-  const stage = photo.stages.publish;
   if (photo.stages.convert.status !== "done") throw new NotReadyError("convert");
+  // A frame of a burst goes on only as one of its picks, once the burst has settled.
+  if (photo.burst?.role === "open") {
+    const { verdict } = await settleFrame(rt, photo);
+    if (verdict.role === "open") {
+      await markWaiting(rt, photo.id);
+      return later(job, verdict.settlesInSeconds);
+    }
+    if (verdict.role === "alternate") {
+      log.info("not the best of its burst; not posted", { burst: photo.burst.id, picks: verdict.picks });
+      return finished();
+    }
+  }
+  const stage = photo.stages.publish;
   if (rt.config.instagram.mode === "manual" && !stage.approved) {
     await rt.photos.update(photo.id, setStage("publish", { status: "awaiting_approval" }, {}, rt.now()));
     log.info("awaiting approval");

@@ -4,5 +4,11 @@
  * imaging or mirror.
  */
 
-export { closePublishRuntime, createPublishRuntime, type PublishRuntime } from "./publish-runtime.ts";
+export {
+  closePublishRuntime,
+  createPublishRuntime,
+  createTokenRuntime,
+  type PublishRuntime,
+  type TokenRuntime,
+} from "./publish-runtime.ts";
 export { publishStage, runPublishStep } from "./publish-stage.ts";

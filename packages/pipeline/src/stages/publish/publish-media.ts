@@ -78,7 +78,12 @@ async function containerSpec(
         ? { kind: "story", videoUrl: await presignedUrl(rt, media.videoKey) }
         : { kind: "story", imageUrl: await instagramImageUrl(rt, photo) };
     case "carousel": {
-      const children = media.children ?? (await createItems(rt, photo.id, media.photoIds));
+      // Items one step, the carousel another: no step waits on more than three rounds of calls.
+      if (!media.children) {
+        await createItems(rt, photo.id, media.photoIds);
+        return "later";
+      }
+      const { children } = media;
       if (await carouselItemsReady(rt.graph, children)) return { kind: "carousel", children, ...withCaption };
       const age = (rt.now().getTime() - Date.parse(media.childrenAt ?? rt.now().toISOString())) / 1000;
       if (age <= rt.config.instagram.checkDeadlineSeconds) return "later";
@@ -87,13 +92,17 @@ async function containerSpec(
   }
 }
 
-/** One item container per photo, recorded on the lead's spec (the first recorded set wins). */
+/**
+ * One item container per photo, made at once (one round of calls for up to ten items, each
+ * bounded by the client's timeout), recorded on the lead's spec (the first recorded set wins).
+ */
 async function createItems(rt: PublishRuntime, leadId: PhotoId, photoIds: PhotoId[]): Promise<string[]> {
-  const created: string[] = [];
-  for (const id of photoIds) {
-    const imageUrl = await instagramImageUrl(rt, await rt.photos.require(id));
-    created.push((await createContainer(rt.graph, { kind: "carousel_item", imageUrl })).id);
-  }
+  const urls = await Promise.all(
+    photoIds.map(async (id) => instagramImageUrl(rt, await rt.photos.require(id))),
+  );
+  const created = await Promise.all(
+    urls.map(async (imageUrl) => (await createContainer(rt.graph, { kind: "carousel_item", imageUrl })).id),
+  );
   const lead = await rt.photos.update(leadId, (p) => {
     const media = publishMediaOf(p);
     if (media.kind !== "carousel" || media.children) return undefined;

@@ -64,7 +64,8 @@ async function takeLease(rt: PublishRuntime, id: PhotoId): Promise<number | "pub
   const photo = await rt.photos.update(id, (p) => {
     const stage = p.stages.publish;
     held = false;
-    if (stage.mediaId || stage.status === "done") return undefined;
+    // `skipped`: the owner, or its burst, took the photo out of publishing since this step began.
+    if (stage.mediaId || stage.status === "done" || stage.status === "skipped") return undefined;
     if ((stage.leaseUntil ?? 0) > rt.now().getTime()) {
       held = true;
       return undefined;

@@ -1,0 +1,87 @@
+/**
+ * The functions the local stack runs — the three stages, the dead-letter subscriber and the API —
+ * either from their TypeScript sources over the stack's own runtimes (quick to change, and tests
+ * can reach into them), or from the bundles `npm run build:functions` built (what Lambda runs,
+ * each in a worker with Lambda's environment; see `bundled-function.ts`).
+ */
+import { createApi } from "@photo-relay/api";
+import type { Config } from "@photo-relay/core";
+import { createHandler as convertHandler } from "@photo-relay/functions/convert";
+import { createHandler as deadLetterHandler } from "@photo-relay/functions/dead-letter";
+import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
+import { createHandler as publishHandler } from "@photo-relay/functions/publish";
+import type { PublishRuntime } from "@photo-relay/pipeline/api";
+import type { DeadLetterRuntime } from "@photo-relay/pipeline/dead-letters";
+import type { Runtime } from "@photo-relay/pipeline/runtime";
+import { DEAD_LETTER_SETTINGS, type FunctionName, STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
+import type { SQSBatchResponse } from "aws-lambda";
+import { type ApiGatewayInvoke, apiGatewayFetch } from "./api-gateway.ts";
+import { type BundledFunction, startBundledFunction } from "./bundled-function.ts";
+import { lambdaEnvironment } from "./lambda-environment.ts";
+import type { ConsumerHandlers } from "./pipeline-consumers.ts";
+
+/** The functions the local stack can run from a bundle, each by the path of its `bundle.mjs`. */
+export type FunctionBundles = Record<Exclude<FunctionName, "tokenRefresh">, string>;
+
+export interface LocalFunctions {
+  consumers: ConsumerHandlers;
+  /** The API as a `fetch` handler for the local HTTP server. */
+  api: (request: Request) => Response | Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export function sourceFunctions(runtimes: {
+  runtime: Runtime;
+  publishRuntime: PublishRuntime;
+  deadLetterRuntime: DeadLetterRuntime;
+}): LocalFunctions {
+  const { runtime, publishRuntime, deadLetterRuntime } = runtimes;
+  const stages = {
+    convert: convertHandler(() => runtime),
+    mirror: mirrorHandler(() => runtime),
+    publish: publishHandler(() => publishRuntime),
+  };
+  return {
+    consumers: { stage: (stage) => stages[stage], deadLetter: deadLetterHandler(() => deadLetterRuntime) },
+    api: createApi(() => publishRuntime).fetch,
+    stop: async () => {},
+  };
+}
+
+/** Memory as `infra/functions.ts` deploys each function (the API's is its own). */
+const MEMORY_MB: Record<keyof FunctionBundles, number> = {
+  api: 512,
+  convert: STAGE_SETTINGS.convert.memoryMb,
+  mirror: STAGE_SETTINGS.mirror.memoryMb,
+  publish: STAGE_SETTINGS.publish.memoryMb,
+  deadLetter: DEAD_LETTER_SETTINGS.memoryMb,
+};
+
+export function bundledFunctions(config: Config, bundles: FunctionBundles, logLevel: string): LocalFunctions {
+  const started: BundledFunction[] = [];
+  const start = (name: keyof FunctionBundles) => {
+    const functionName = `photo-relay-${name}`;
+    const env = lambdaEnvironment(config, name, { functionName, memoryMb: MEMORY_MB[name], logLevel });
+    const fn = startBundledFunction(functionName, bundles[name], env);
+    started.push(fn);
+    return fn;
+  };
+  const sqs = (fn: BundledFunction) => (event: unknown, context: Parameters<BundledFunction["invoke"]>[1]) =>
+    fn.invoke(event, context) as Promise<SQSBatchResponse>;
+  const stages = {
+    convert: sqs(start("convert")),
+    mirror: sqs(start("mirror")),
+    publish: sqs(start("publish")),
+  };
+  const api = start("api");
+  // API Gateway stops an integration at 30 s.
+  const invokeApi: ApiGatewayInvoke = (event) =>
+    api.invoke(event, { getRemainingTimeInMillis: () => 29_000 }) as ReturnType<ApiGatewayInvoke>;
+  return {
+    consumers: { stage: (stage) => stages[stage], deadLetter: sqs(start("deadLetter")) },
+    api: apiGatewayFetch(invokeApi),
+    stop: async () => {
+      await Promise.all(started.map((fn) => fn.stop()));
+    },
+  };
+}

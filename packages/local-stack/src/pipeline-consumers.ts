@@ -1,0 +1,59 @@
+/**
+ * The functions that consume queues, as the local stack runs them: each stage's handler on its
+ * queue and the dead-letter handler on every dead-letter queue, with the batch size, timeout,
+ * memory and concurrency the deployment gives them (`STAGE_SETTINGS`, `infra/functions.ts`).
+ */
+
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { Logger } from "@photo-relay/core";
+import { DEAD_LETTER_SETTINGS, STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
+import type { StageName, StageQueues } from "./resources.ts";
+import { type Consumer, type SqsLambdaHandler, startConsumer } from "./sqs-runner.ts";
+
+export interface ConsumerHandlers {
+  /** The handler of `stage`'s function. */
+  stage(stage: StageName): SqsLambdaHandler;
+  /** The dead-letter subscriber's handler, one for every dead-letter queue. */
+  deadLetter: SqsLambdaHandler;
+}
+
+export interface PipelineConsumerOptions {
+  queues: Record<StageName, StageQueues>;
+  handlers: ConsumerHandlers;
+  sqs: SQSClient;
+  region: string;
+  logger: Logger;
+}
+
+export function startPipelineConsumers(options: PipelineConsumerOptions): Consumer[] {
+  const { queues, handlers, sqs, region, logger } = options;
+  const stages = Object.keys(queues) as StageName[];
+  const common = { sqs, region, logger, waitSeconds: 1 };
+  return [
+    ...stages.map((stage) =>
+      startConsumer({
+        ...common,
+        functionName: `photo-relay-${stage}`,
+        queueUrl: queues[stage].url,
+        queueArn: queues[stage].arn,
+        handler: handlers.stage(stage),
+        batchSize: STAGE_SETTINGS[stage].batchSize,
+        timeoutMs: STAGE_SETTINGS[stage].timeoutSeconds * 1000,
+        memoryMb: STAGE_SETTINGS[stage].memoryMb,
+        concurrency: stage === "convert" ? 2 : 1,
+      }),
+    ),
+    ...stages.map((stage) =>
+      startConsumer({
+        ...common,
+        functionName: "photo-relay-dead-letters",
+        queueUrl: queues[stage].dlq.url,
+        queueArn: queues[stage].dlq.arn,
+        handler: handlers.deadLetter,
+        batchSize: DEAD_LETTER_SETTINGS.batchSize,
+        timeoutMs: DEAD_LETTER_SETTINGS.timeoutSeconds * 1000,
+        memoryMb: DEAD_LETTER_SETTINGS.memoryMb,
+      }),
+    ),
+  ];
+}
