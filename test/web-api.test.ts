@@ -5,7 +5,12 @@
  * uploads, a guest link's rate budget, and how the page assets are served.
  */
 import { createHash } from "node:crypto";
-import { CreateMultipartUploadCommand, ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
+import {
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { guestLinks, issueTicket } from "@photo-relay/api";
 import { type LocalStack, sweepAbandonedUploads } from "@photo-relay/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -184,6 +189,65 @@ describe("upload signing", () => {
       sha256: sha(data),
     });
     expect(again.body.state).toBe("exists");
+  });
+
+  it("takes only the declared bytes under a small file's POST: the policy pins their SHA-256", async () => {
+    const data = await cameraJpeg({ width: 300, height: 200, seed: 902 });
+    const forged = Buffer.from(data);
+    forged[forged.length - 100] = (forged[forged.length - 100] ?? 0) ^ 0xff; // same size, other bytes
+    const reg = await call<Session>("/upload-sessions", {
+      filename: "pinned.jpg",
+      size: data.length,
+      contentType: "image/jpeg",
+      sha256: sha(data),
+    });
+    const post = await sign(reg.body, { method: "PUT", contentType: "image/jpeg" });
+    expect(post.body.fields?.["x-amz-checksum-sha256"]).toBe(
+      Buffer.from(sha(data), "hex").toString("base64"),
+    );
+    const send = (bytes: Buffer) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(post.body.fields ?? {})) form.append(k, v);
+      form.append("file", new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }));
+      return fetch(post.body.url, { method: "POST", body: form });
+    };
+    const refused = await send(forged);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("<Code>BadDigest</Code>");
+    const head = () =>
+      stack.runtime.clients.s3.send(
+        new HeadObjectCommand({ Bucket: stack.config.s3.bucket, Key: reg.body.key }),
+      );
+    await expect(head()).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    expect((await send(data)).ok).toBe(true);
+    expect((await head()).ContentLength).toBe(data.length);
+  });
+
+  it("completes a multipart upload only while its key is empty: it never replaces an original", async () => {
+    const s = await session(9 * MiB, "arrived-meanwhile");
+    const uploadId = await createUpload(s);
+    expect(await putPart(s, uploadId, 1, 5 * MiB)).toBe(200);
+    expect(await putPart(s, uploadId, 2, 4 * MiB)).toBe(200);
+    const parts = await (await fetch((await sign(s, { method: "GET", uploadId })).body.url)).text();
+    const etags = [...parts.matchAll(/<ETag>([^<]+)<\/ETag>/g)].map((m) => m[1]);
+    // The same original arrives by another route (the agent, another phone) before the completion.
+    const Bucket = stack.config.s3.bucket;
+    const first = Buffer.from("arrived-meanwhile"); // the bytes the session's id is the SHA-256 of
+    await stack.runtime.clients.s3.send(new PutObjectCommand({ Bucket, Key: s.key, Body: first }));
+    const complete = await sign(s, { method: "POST", uploadId });
+    expect(complete.body.headers).toEqual({ "if-none-match": "*" });
+    const xml = `<CompleteMultipartUpload>${etags
+      .map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag}</ETag></Part>`)
+      .join("")}</CompleteMultipartUpload>`;
+    const res = await fetch(complete.body.url, {
+      method: "POST",
+      headers: complete.body.headers ?? {},
+      body: xml,
+    });
+    expect(res.status).toBe(412);
+    expect(await res.text()).toContain("<Code>PreconditionFailed</Code>");
+    const kept = await stack.runtime.clients.s3.send(new HeadObjectCommand({ Bucket, Key: s.key }));
+    expect(kept.ContentLength).toBe(first.length);
   });
 
   it("keeps tickets to who they were issued to: a guest's ticket is not the owner's, and back", async () => {
