@@ -4,7 +4,7 @@ export { guestLinks } from "./caller.ts";
 export type { GuestLink } from "./guest-link-store.ts";
 export type { Health } from "./health.ts";
 export type { PhotoStats } from "./photo-stats.ts";
-export type { PhotoSummary } from "./photo-summary.ts";
+export type { PhotoSummary, Refusal } from "./photo-summary.ts";
 export type { PhotoView } from "./photo-view.ts";
 export * from "./upload-integrity.ts";
 export type { UploadRules } from "./upload-rules.ts";

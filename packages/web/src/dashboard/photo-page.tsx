@@ -1,6 +1,7 @@
 /**
  * A photo's own page: renditions, the journey, where it went (web host, Instagram), and what the
- * owner can do before it is posted (publish now, retry, hold or skip, edit the caption).
+ * owner can do before it is posted (publish now, retry, hold or skip, edit the caption). A refused
+ * file's page says why it was refused and where its bytes are, and offers no action.
  */
 import { useEffect, useState } from "preact/hooks";
 import { type ApiError, api } from "../shared/api.ts";
@@ -8,6 +9,7 @@ import { formatBytes, label } from "../shared/format.ts";
 import { CaptionEditor } from "./caption-editor.tsx";
 import { live } from "./live.ts";
 import { sourceLabel } from "./photo-card.tsx";
+import { RefusalPanel } from "./refusal.tsx";
 import { Timeline } from "./timeline.tsx";
 import type { PhotoView } from "./types.ts";
 
@@ -48,6 +50,24 @@ export function PhotoPage({ id }: { id: string }) {
     );
   if (!view) return <p class="muted">Loading…</p>;
   const { summary, photo } = view;
+  if (summary.refusal) {
+    return (
+      <article class="photo-page" data-id={id} data-status={summary.status}>
+        <p>
+          <a href="#/">← All photos</a>
+        </p>
+        <h2>{summary.name}</h2>
+        <p class="muted">
+          {sourceLabel(summary.source)} · {formatBytes(summary.bytes)}
+        </p>
+        <RefusalPanel refusal={summary.refusal} />
+        <section class="panel" aria-labelledby="journey-title">
+          <h3 id="journey-title">Journey</h3>
+          <Timeline createdAt={photo.createdAt} journey={photo.journey} />
+        </section>
+      </article>
+    );
+  }
   const publish = photo.stages.publish;
   const stuck = (["convert", "mirror", "publish"] as const).some((s) =>
     ["failed", "retrying"].includes(photo.stages[s].status),
