@@ -27,14 +27,27 @@ export function tempPath(dir: string, hint = "tmp"): string {
   return join(dir, `.${hint}-${process.pid}-${randomBytes(6).toString("hex")}`);
 }
 
-/** Writes `data` to `path` atomically: temp file, fsync, rename, fsync of the directory. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Whether a write must survive a power cut (fsync'd), or only be atomic: readers see the old
+ * contents or the new, never a torn file, while the machine stays up (a process crash keeps the
+ * page cache). Writes after S3 verified a photo, and status snapshots, need only the latter.
+ */
+export interface Durability {
+  durable?: boolean;
+}
+
+/** Writes `data` to `path` atomically: temp file, fsync, rename, fsync of the directory (no fsyncs with `durable: false`). */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  { durable = true }: Durability = {},
+): Promise<void> {
   const dir = dirname(path);
   const temp = tempPath(dir, basename(path));
   const handle = await open(temp, "w");
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (durable) await handle.sync();
   } finally {
     await handle.close();
   }
@@ -44,7 +57,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(temp, { force: true });
     throw error;
   }
-  await fsyncDir(dir);
+  if (durable) await fsyncDir(dir);
 }
 
 /** Copies `from` to `to` durably (copy to a temp name, fsync, rename). */
@@ -69,9 +82,14 @@ export async function copyFileDurable(from: string, to: string): Promise<void> {
 
 /**
  * Moves a file, across volumes too (rename, else durable copy + unlink). Never overwrites:
- * when `to` exists, a counter is added before the extension (`a.jpg` → `a-1.jpg`). Returns the final path.
+ * when `to` exists, a counter is added before the extension (`a.jpg` → `a-1.jpg`). Returns the
+ * final path. With `durable: false` the folder is not fsync'd: a power cut may undo the move.
  */
-export async function moveFile(from: string, to: string): Promise<string> {
+export async function moveFile(
+  from: string,
+  to: string,
+  { durable = true }: Durability = {},
+): Promise<string> {
   await mkdir(dirname(to), { recursive: true });
   const target = await freeName(to);
   try {
@@ -81,7 +99,7 @@ export async function moveFile(from: string, to: string): Promise<string> {
     await copyFileDurable(from, target);
     await unlink(from);
   }
-  await fsyncDir(dirname(target));
+  if (durable) await fsyncDir(dirname(target));
   return target;
 }
 

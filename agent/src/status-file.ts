@@ -47,7 +47,8 @@ export class StatusWriter {
   #write(): void {
     const body: StatusFile = { ...this.#read(), pid: process.pid, updatedAt: new Date().toISOString() };
     this.#writing = this.#writing
-      .then(() => writeFileAtomic(this.#path, JSON.stringify(body, null, 2)))
+      // A snapshot rewritten every second: atomic for its readers, never worth an fsync.
+      .then(() => writeFileAtomic(this.#path, JSON.stringify(body, null, 2), { durable: false }))
       .catch(() => undefined);
   }
 }

@@ -52,7 +52,8 @@ export async function archiveSource(
     await moveCompanions(source.path, target);
     return { source, result: "moved", to: target };
   }
-  const to = await moveFile(source.path, target);
+  // The object is verified in S3: a move a power cut undoes is only done again (durable: false).
+  const to = await moveFile(source.path, target, { durable: false });
   await moveCompanions(source.path, to);
   return { source, result: "moved", to };
 }

@@ -54,6 +54,8 @@ interface Candidate {
   complete: boolean;
   /** A writer has the file open (inotify saw writes and no close yet). */
   writing: boolean;
+  /** Its writer closed it (inotify): the format check need not wait for the settle. */
+  closed: boolean;
   busy: boolean;
   retryAt: number;
   /** The last format check, by signature, so a file that does not change is read once. */
@@ -97,9 +99,9 @@ export class Readiness {
     const existing = this.#candidates.get(path);
     if (existing) {
       existing.complete ||= how === "complete";
-      if (how === "writing") existing.writing = true;
+      if (how === "writing") Object.assign(existing, { writing: true, closed: false });
       if (how === "closed" || how === "complete") {
-        existing.writing = false;
+        Object.assign(existing, { writing: false, closed: true });
         if (!existing.busy) this.#track(this.#check(path, existing)); // the settle starts now
       }
       return;
@@ -110,6 +112,7 @@ export class Readiness {
       stableSince: this.#now(),
       complete: how === "complete",
       writing: how === "writing",
+      closed: how === "closed" || how === "complete",
       busy: false,
       retryAt: 0,
     };
@@ -161,8 +164,11 @@ export class Readiness {
         if (!c.complete) return;
       }
       const stableFor = now - c.stableSince;
-      if (!c.complete && (stableFor < this.#options.stableMs || (c.writing && stableFor < WRITER_QUIET_MS)))
+      if (!c.complete && (stableFor < this.#options.stableMs || (c.writing && stableFor < WRITER_QUIET_MS))) {
+        // Closed by its writer: read the format during the settle (kept by signature for the next look).
+        if (c.closed && !c.writing) await this.#inspect(path, stats, c);
         return; // still settling, or its writer has it open
+      }
       const media = await this.#inspect(path, stats, c);
       if (media.ok) return await this.#accept(path, stats, c, media, stableFor);
       if (media.reason === "unsupported") {

@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncDir, writeFileAtomic } from "../durable-fs.ts";
+import { writeFileAtomic } from "../durable-fs.ts";
 import type { MediaKind } from "../intake/media-kind.ts";
 
 /** spooled → uploading → verified (HeadObject matched) → archived (originals moved); then the record is removed. */
@@ -46,10 +46,22 @@ export interface JournalRecord {
   attempts: number;
 }
 
+/** A save that has not started: newer snapshots of the same record replace its own. */
+interface Waiting {
+  snapshot: string;
+  durable: boolean;
+  written: Promise<void>;
+}
+
+/** States in which S3 holds the verified object (see {@link Journal.save}). */
+const AFTER_VERIFICATION = new Set<RecordState>(["verified", "archived"]);
+
 export class Journal {
   readonly dir: string;
   /** Writes to one record are chained so concurrent part completions never interleave. */
   readonly #chains = new Map<string, Promise<void>>();
+  /** Per record, the save queued behind the running write, if any. */
+  readonly #waiting = new Map<string, Waiting>();
 
   constructor(spoolDir: string) {
     this.dir = join(spoolDir, "journal");
@@ -73,17 +85,36 @@ export class Journal {
     return records.sort((a, b) => a.spooledAt.localeCompare(b.spooledAt));
   }
 
-  /** Persists a snapshot of `record`; resolves once it is durable. */
+  /**
+   * Persists a snapshot of `record`, atomically. It is durable (fsync'd) until S3 verified the
+   * object: from then on the photo is safe whatever the spool holds, and a power cut that undoes a
+   * later step (archived, removed) only means that step is done again, after a HeadObject.
+   */
   save(record: JournalRecord): Promise<void> {
+    const { sha256 } = record;
     const snapshot = JSON.stringify(record);
-    return this.#chain(record.sha256, () => writeFileAtomic(this.#path(record.sha256), snapshot));
+    const durable = !AFTER_VERIFICATION.has(record.state);
+    const waiting = this.#waiting.get(sha256);
+    if (waiting) {
+      // A newer state of the record replaces one still waiting for its turn: one write persists
+      // both (two parts finishing together cost one write, not two in a row).
+      waiting.snapshot = snapshot;
+      waiting.durable ||= durable;
+      return waiting.written;
+    }
+    const next: Waiting = { snapshot, durable, written: Promise.resolve() };
+    this.#waiting.set(sha256, next);
+    next.written = this.#chain(sha256, () => {
+      if (this.#waiting.get(sha256) === next) this.#waiting.delete(sha256);
+      return writeFileAtomic(this.#path(sha256), next.snapshot, { durable: next.durable });
+    });
+    return next.written;
   }
 
+  /** Forgets a record: only ever after its object is verified, or once its spool copy is gone. */
   remove(sha256: string): Promise<void> {
-    return this.#chain(sha256, async () => {
-      await rm(this.#path(sha256), { force: true });
-      await fsyncDir(this.dir);
-    });
+    this.#waiting.delete(sha256); // a save after this one is written after it
+    return this.#chain(sha256, () => rm(this.#path(sha256), { force: true }));
   }
 
   #chain(sha256: string, write: () => Promise<void>): Promise<void> {

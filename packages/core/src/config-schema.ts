@@ -123,6 +123,18 @@ const TUNABLES = {
     checkDelaysSeconds: withDefault(z.array(integer(0, 900)).check(z.minLength(1)), [2, 5, 15, 30, 60]),
     checkDeadlineSeconds: withDefault(integer(1), 600),
     /**
+     * An image container is asked again within the step that made it, every `everyMs` for up to
+     * `forSeconds`, before the queued checks (`checkDelaysSeconds`) take over: Meta processes an
+     * image in about a second. `forSeconds: 0` leaves every check to the queue.
+     */
+    checkInStep: z.prefault(
+      z.object({
+        everyMs: withDefault(integer(100, 10_000), 250),
+        forSeconds: withDefault(z.number().check(z.minimum(0), z.maximum(30)), 3),
+      }),
+      {},
+    ),
+    /**
      * When the rolling publishing quota is spent, the step comes back after between half this many
      * seconds and all of it, at random (so a deferred burst does not return all at once).
      * SQS delays stop at 900 s; a longer wait is several deferrals.

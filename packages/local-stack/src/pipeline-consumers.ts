@@ -40,7 +40,9 @@ export function startPipelineConsumers(options: PipelineConsumerOptions): Consum
         batchSize: STAGE_SETTINGS[stage].batchSize,
         timeoutMs: STAGE_SETTINGS[stage].timeoutSeconds * 1000,
         memoryMb: STAGE_SETTINGS[stage].memoryMb,
-        concurrency: stage === "convert" ? 2 : 1,
+        // Convert: one photo per core here (AWS scales it freely); mirror and publish: AWS's cap
+        // (maximumConcurrency 2 in infra/functions.ts), so a step waiting for Meta holds up no other photo.
+        concurrency: 2,
       }),
     ),
     ...stages.map((stage) =>

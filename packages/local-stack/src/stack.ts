@@ -56,6 +56,8 @@ export interface LocalStackOptions {
   graphProcessingMs?: number;
   /** The sandbox's rolling publishing quota (default 50). */
   graphQuotaTotal?: number;
+  /** The hourly call budget the sandbox's usage headers report against (default 200). */
+  graphCallsPerHour?: number;
   /** Extra tokens the sandbox accepts (e.g. one with a lifetime, to configure as `instagram.accessToken`). */
   graphTokens?: GraphSandboxOptions["tokens"];
   /** Configuration beyond the local defaults (faster redelivery in tests, a caption template, …); file and env still win. */
@@ -149,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       host: HOST,
       ...(options.graphProcessingMs !== undefined && { processingMs: options.graphProcessingMs }),
       ...(options.graphQuotaTotal !== undefined && { quotaTotal: options.graphQuotaTotal }),
+      ...(options.graphCallsPerHour !== undefined && { callsPerHour: options.graphCallsPerHour }),
       ...(options.graphTokens && { tokens: options.graphTokens }),
     });
     stops.push(() => sandbox.stop());

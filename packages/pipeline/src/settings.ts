@@ -32,7 +32,7 @@ export const GRAPH_CALLS_PER_STEP = 3;
 
 const GRAPH_CALL_SECONDS = 20;
 /** Token read, record writes and next-job sends around the Graph calls. */
-const PUBLISH_MARGIN_SECONDS = 15;
+export const PUBLISH_MARGIN_SECONDS = 15;
 const PUBLISH_TIMEOUT_SECONDS = GRAPH_CALLS_PER_STEP * GRAPH_CALL_SECONDS + PUBLISH_MARGIN_SECONDS;
 
 export const STAGE_SETTINGS = {

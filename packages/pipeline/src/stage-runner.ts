@@ -51,16 +51,26 @@ export interface Batch<S> {
 /** For a stage whose records share nothing but the runtime. */
 export const runtimeOnly = <R extends Runtime>(rt: R): Batch<R> => ({ scope: rt, close: async () => {} });
 
-/** Handed to a stage with each job: the photo the work is about, and a logger that names it. */
+/**
+ * Handed to a stage with each job: the photo the work is about, a logger that names it, and the
+ * time left in the invocation (unbounded outside one, e.g. when a test runs a step directly).
+ */
 export class StepContext {
   readonly #logger: Logger;
   #photoId: PhotoId | undefined;
   #log: Logger;
+  /** Milliseconds left before the invocation times out. */
+  readonly remainingMs: () => number;
 
-  constructor(logger: Logger, photoId: PhotoId | undefined) {
+  constructor(
+    logger: Logger,
+    photoId: PhotoId | undefined,
+    remainingMs: () => number = () => Number.POSITIVE_INFINITY,
+  ) {
     this.#logger = logger;
     this.#photoId = photoId;
     this.#log = photoId ? forPhoto(logger, photoId) : logger;
+    this.remainingMs = remainingMs;
   }
 
   get photoId(): PhotoId | undefined {
@@ -101,10 +111,11 @@ export async function runRecord<Job, R extends Runtime, S extends Runtime>(
     return settle(scope, stage.name, record, new StepContext(scope.logger, undefined), error);
   }
   for (const job of jobs) {
-    const step = new StepContext(scope.logger, stage.photoOf(job));
+    const step = new StepContext(scope.logger, stage.photoOf(job), () => context.getRemainingTimeInMillis());
     try {
       const { next } = await stage.run(scope, job, step);
-      for (const nextJob of next) await scope.queues.send(nextJob);
+      // At once: the next stages are independent (convert hands mirror and publish their jobs).
+      await Promise.all(next.map((nextJob) => scope.queues.send(nextJob)));
     } catch (error) {
       await settle(scope, stage.name, record, step, error);
     }

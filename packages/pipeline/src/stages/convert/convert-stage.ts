@@ -72,6 +72,11 @@ async function convertOriginal(
   step: StepContext,
 ): Promise<StageResult> {
   step.about(original.id);
+  // The renditions are made while the photo is recorded (a write and a read-write to the
+  // table): a repeated notification of a converted photo then costs a conversion for nothing,
+  // which is rare, and every first conversion is that much sooner.
+  const rendering = original.kind === "image" ? convertPhoto(original.data, rt.config.convert) : undefined;
+  rendering?.catch(() => undefined); // its failure is taken below, once the record can hold it
   const fresh = recordFor(original, object.key, rt.now());
   const existing = await rt.photos.ensure(fresh);
   if (existing === fresh) await linkToRejection(rt, original.id);
@@ -81,7 +86,7 @@ async function convertOriginal(
   }
   await rt.photos.update(original.id, startStage("convert", rt.now()));
   step.log.info("converting", { key: object.key, bytes: original.bytes });
-  const converted = await convertedFields(rt, original);
+  const converted = await convertedFields(rt, original, rendering);
   const arrivedAt = Date.parse(object.eventTime ?? existing.createdAt);
   // A photo Instagram refuses is never posted, so it does not compete for its burst's pick.
   const burst = converted.instagramRefusal
@@ -100,9 +105,13 @@ async function convertOriginal(
 }
 
 /** The photo's fields: a video's probe, or an image's renditions (put into S3) and metadata. */
-async function convertedFields(rt: Runtime, original: Original): Promise<Partial<PhotoRecord>> {
+async function convertedFields(
+  rt: Runtime,
+  original: Original,
+  rendering: ReturnType<typeof convertPhoto> | undefined,
+): Promise<Partial<PhotoRecord>> {
   if (original.kind === "video") return reelFields(await probeVideoFile(original.path, original.container));
-  const result = await convertPhoto(original.data, rt.config.convert);
+  const result = await (rendering ?? convertPhoto(original.data, rt.config.convert));
   return result.kind === "video" ? reelFields(result.probe) : imageFields(rt, original.id, result);
 }
 

@@ -19,20 +19,24 @@ export async function imageFields(
   id: PhotoId,
   result: ConvertResult,
 ): Promise<Partial<PhotoRecord>> {
-  const renditions: Partial<Record<RenditionName, RenditionRecord>> = {};
-  for (const [name, image] of Object.entries(result.renditions) as [RenditionName, RenderedImage][]) {
-    const key = renditionKey(id, name);
-    await rt.clients.s3.send(
-      new PutObjectCommand({
-        Bucket: rt.config.s3.bucket,
-        Key: key,
-        Body: image.data,
-        ContentType: image.contentType,
-      }),
-    );
-    const { width, height, contentType } = image;
-    renditions[name] = { key, width, height, bytes: image.data.length, contentType };
-  }
+  const rendered = Object.entries(result.renditions) as [RenditionName, RenderedImage][];
+  // All at once: each is its own object, and the next stages start only once all are in.
+  const records = await Promise.all(
+    rendered.map(async ([name, image]): Promise<[RenditionName, RenditionRecord]> => {
+      const key = renditionKey(id, name);
+      await rt.clients.s3.send(
+        new PutObjectCommand({
+          Bucket: rt.config.s3.bucket,
+          Key: key,
+          Body: image.data,
+          ContentType: image.contentType,
+        }),
+      );
+      const { width, height, contentType } = image;
+      return [name, { key, width, height, bytes: image.data.length, contentType }];
+    }),
+  );
+  const renditions: Partial<Record<RenditionName, RenditionRecord>> = Object.fromEntries(records);
   const m = result.metadata;
   const verdict = result.instagram;
   return {

@@ -1,28 +1,31 @@
 /**
  * The first two publish steps: `create` the photo's container (after the burst gate, the
- * manual-mode approval and the quota gate; the first recorded container wins), then `check` it
- * until Instagram has processed it, with a growing delay and a deadline.
+ * manual-mode approval and the quota gate; the first recorded container wins) and, for an image, wait
+ * a moment in the step for Meta to process it (`ready-wait.ts`); then `check` it until Instagram has
+ * processed it, with a growing delay and a deadline.
  */
-import type { Logger } from "@photo-relay/core";
-import { ContainerFailedError, readQuotaGate } from "@photo-relay/instagram";
+import { ContainerFailedError, type ContainerStatus, readQuotaGate } from "@photo-relay/instagram";
 import { settleFrame } from "../../bursts/burst-decision.ts";
 import { NotReadyError } from "../../errors.ts";
 import type { PublishJob } from "../../jobs/job-schemas.ts";
 import { finished, type StageResult, toPublish } from "../../jobs/next-jobs.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
 import { setStage, setStageOnce } from "../../photo/stage-transitions.ts";
+import type { StepContext } from "../../stage-runner.ts";
 import { captionFor } from "./caption-source.ts";
-import { createMediaContainer, withoutContainers } from "./publish-media.ts";
+import { createMediaContainer, publishMediaOf, withoutContainers } from "./publish-media.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 import { markPublished } from "./publish-steps.ts";
+import { statusWithinStep } from "./ready-wait.ts";
 import { checkDelay, later, markWaiting } from "./waiting.ts";
 
 export async function createStep(
   rt: PublishRuntime,
   photo: PhotoRecord,
   job: PublishJob,
-  log: Logger,
+  step: StepContext,
 ): Promise<StageResult> {
+  const { log } = step;
   if (photo.stages.convert.status !== "done") throw new NotReadyError("convert");
   // A frame of a burst goes on only as one of its picks, once the burst has settled.
   if (photo.burst?.role === "open") {
@@ -42,7 +45,8 @@ export async function createStep(
     log.info("awaiting approval");
     return finished();
   }
-  if (!stage.containerId) {
+  let containerId = stage.containerId;
+  if (!containerId) {
     // No container while the quota is spent: it would expire unpublished after 24 h, and
     // containers have their own limit (400 a day).
     const gate = await readQuotaGate(rt.graph, rt.config.instagram);
@@ -56,16 +60,21 @@ export async function createStep(
       await markWaiting(rt, photo.id);
       return later(job, checkDelay(rt, 0));
     }
-    await recordContainer(rt, photo.id, created.id);
-    log.info("container created", { containerId: created.id });
+    containerId = await recordContainer(rt, photo.id, created.id);
+    log.info("container created", { containerId });
   }
+  const status = await statusWithinStep(rt, containerId, publishMediaOf(photo), step);
+  if (status) return afterStatus(rt, photo, containerId, status, 0);
   return finished(toPublish({ photoId: photo.id, step: "check", checks: 0 }, checkDelay(rt, 0)));
 }
 
-/** A concurrent consumer may have created one too; the first recorded container wins, the other expires unused. */
-async function recordContainer(rt: PublishRuntime, id: string, containerId: string): Promise<void> {
+/**
+ * A concurrent consumer may have created one too; the first recorded container wins, the other
+ * expires unused. Returns the recorded one.
+ */
+async function recordContainer(rt: PublishRuntime, id: string, containerId: string): Promise<string> {
   const now = rt.now();
-  await rt.photos.update(
+  const photo = await rt.photos.update(
     id,
     setStageOnce(
       "publish",
@@ -79,23 +88,35 @@ async function recordContainer(rt: PublishRuntime, id: string, containerId: stri
       now,
     ),
   );
+  return photo.stages.publish.containerId ?? containerId;
 }
 
 export async function checkStep(
   rt: PublishRuntime,
   photo: PhotoRecord,
   job: PublishJob,
-  log: Logger,
+  step: StepContext,
 ): Promise<StageResult> {
-  const { containerId, containerCreatedAt } = photo.stages.publish;
+  const { containerId } = photo.stages.publish;
+  if (!containerId) return finished(toPublish({ photoId: photo.id, step: "create", checks: 0 }));
+  const status = await rt.graph.getContainerStatus(containerId);
+  step.log.info("container status", { containerId, statusCode: status.statusCode, checks: job.checks });
+  return afterStatus(rt, photo, containerId, status, job.checks);
+}
+
+/** What follows a container status: publish, a new container, another check later, or a failure. */
+async function afterStatus(
+  rt: PublishRuntime,
+  photo: PhotoRecord,
+  containerId: string,
+  { statusCode, status }: ContainerStatus,
+  checks: number,
+): Promise<StageResult> {
   const next = (step: PublishJob["step"], checks: number, delay = 0) =>
     finished(toPublish({ photoId: photo.id, step, checks }, delay));
-  if (!containerId) return next("create", 0);
-  const { statusCode, status } = await rt.graph.getContainerStatus(containerId);
-  log.info("container status", { containerId, statusCode, checks: job.checks });
   switch (statusCode) {
     case "FINISHED":
-      return next("publish", job.checks);
+      return next("publish", checks);
     case "PUBLISHED":
       await markPublished(rt, photo.id, undefined);
       return finished();
@@ -112,11 +133,12 @@ export async function checkStep(
         containerId,
       );
     case "IN_PROGRESS": {
-      const age = (rt.now().getTime() - Date.parse(containerCreatedAt ?? photo.updatedAt)) / 1000;
+      const createdAt = photo.stages.publish.containerCreatedAt ?? photo.updatedAt;
+      const age = (rt.now().getTime() - Date.parse(createdAt)) / 1000;
       if (age > rt.config.instagram.checkDeadlineSeconds) {
         throw new ContainerFailedError(`container still processing after ${Math.round(age)} s`, containerId);
       }
-      return next("check", job.checks + 1, checkDelay(rt, job.checks + 1));
+      return next("check", checks + 1, checkDelay(rt, checks + 1));
     }
   }
 }

@@ -25,7 +25,12 @@ export const publishStage: Stage<PublishJob, PublishRuntime> = {
   run: (rt, job, step) => runPublishStep(rt, job, step),
 };
 
-type Step = (rt: PublishRuntime, photo: PhotoRecord, job: PublishJob, log: Logger) => Promise<StageResult>;
+type Step = (
+  rt: PublishRuntime,
+  photo: PhotoRecord,
+  job: PublishJob,
+  step: StepContext,
+) => Promise<StageResult>;
 const STEPS: Record<Exclude<PublishJob["step"], "permalink">, Step> = {
   create: createStep,
   check: checkStep,
@@ -56,7 +61,7 @@ export async function runPublishStep(
   const refusal = await rt.tokens.refusal();
   if (refusal) throw refusal;
   try {
-    return await STEPS[job.step](rt, photo, job, step.log);
+    return await STEPS[job.step](rt, photo, job, step);
   } catch (error) {
     const deferred = error instanceof GraphApiError && (await deferOn(rt, job, error, step.log));
     if (deferred) return deferred;

@@ -10,6 +10,7 @@ import type { PublishJob } from "../../jobs/job-schemas.ts";
 import { finished, type StageResult, toPublish } from "../../jobs/next-jobs.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
 import { setStage, setStageOnce } from "../../photo/stage-transitions.ts";
+import type { StepContext } from "../../stage-runner.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 import { later } from "./waiting.ts";
 
@@ -19,7 +20,7 @@ export async function publishStep(
   rt: PublishRuntime,
   photo: PhotoRecord,
   job: PublishJob,
-  log: Logger,
+  { log }: StepContext,
 ): Promise<StageResult> {
   const containerId = photo.stages.publish.containerId;
   const next = (step: PublishJob["step"], delay = 0) =>
