@@ -86,6 +86,26 @@ async function putPart(s: Session, uploadId: string, partNumber: number, bytes: 
   return (await fetch(signed.body.url, { method: "PUT", body: new Uint8Array(bytes) })).status;
 }
 
+/** A small file's session, and its upload signed as Uppy asks: a POST form. */
+async function smallUpload(data: Buffer, filename: string): Promise<{ reg: Session; post: Signed }> {
+  const reg = await call<Session>("/upload-sessions", {
+    filename,
+    size: data.length,
+    contentType: "image/jpeg",
+    sha256: sha(data),
+  });
+  const post = await sign(reg.body, { method: "PUT", contentType: "image/jpeg" });
+  return { reg: reg.body, post: post.body };
+}
+
+/** Sends `bytes` as the browser does with the signed form's fields. */
+function postForm(post: Signed, bytes: Buffer): Promise<Response> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(post.fields ?? {})) form.append(k, v);
+  form.append("file", new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }));
+  return fetch(post.url, { method: "POST", body: form });
+}
+
 describe("upload signing", () => {
   it("signs only the file's own key under originals/", async () => {
     const s = await session(20 * MiB, "own-key");
@@ -158,28 +178,19 @@ describe("upload signing", () => {
 
   it("signs a small file as a POST pinned to its key, size and type, and never again once it is there", async () => {
     const data = await cameraJpeg({ width: 300, height: 200, seed: 901 });
-    const reg = await call<Session>("/upload-sessions", {
-      filename: "small.jpg",
-      size: data.length,
-      contentType: "image/jpeg",
-      sha256: sha(data),
-    });
-    const post = await sign(reg.body, { method: "PUT", contentType: "image/jpeg" });
-    expect(post.body.fields).toMatchObject({
-      key: reg.body.key,
+    const { reg, post } = await smallUpload(data, "small.jpg");
+    expect(post.fields).toMatchObject({
+      key: reg.key,
       "Content-Type": "image/jpeg",
       "x-amz-meta-source": "phone",
     });
-    const policy = JSON.parse(Buffer.from(post.body.fields?.Policy ?? "", "base64").toString()) as {
+    const policy = JSON.parse(Buffer.from(post.fields?.Policy ?? "", "base64").toString()) as {
       conditions: unknown[];
     };
     expect(policy.conditions).toContainEqual(["content-length-range", data.length, data.length]);
-    const form = new FormData();
-    for (const [k, v] of Object.entries(post.body.fields ?? {})) form.append(k, v);
-    form.append("file", new Blob([new Uint8Array(data)], { type: "image/jpeg" }));
-    expect((await fetch(post.body.url, { method: "POST", body: form })).ok).toBe(true);
+    expect((await postForm(post, data)).ok).toBe(true);
     // The same ticket, replayed: the photo is there, nothing is signed.
-    const replay = await sign(reg.body, { method: "PUT", contentType: "image/jpeg" });
+    const replay = await sign(reg, { method: "PUT", contentType: "image/jpeg" });
     expect(replay.status).toBe(409);
     expect(replay.body.error.code).toBe("already_there");
     const again = await call<Session>("/upload-sessions", {
@@ -195,31 +206,15 @@ describe("upload signing", () => {
     const data = await cameraJpeg({ width: 300, height: 200, seed: 902 });
     const forged = Buffer.from(data);
     forged[forged.length - 100] = (forged[forged.length - 100] ?? 0) ^ 0xff; // same size, other bytes
-    const reg = await call<Session>("/upload-sessions", {
-      filename: "pinned.jpg",
-      size: data.length,
-      contentType: "image/jpeg",
-      sha256: sha(data),
-    });
-    const post = await sign(reg.body, { method: "PUT", contentType: "image/jpeg" });
-    expect(post.body.fields?.["x-amz-checksum-sha256"]).toBe(
-      Buffer.from(sha(data), "hex").toString("base64"),
-    );
-    const send = (bytes: Buffer) => {
-      const form = new FormData();
-      for (const [k, v] of Object.entries(post.body.fields ?? {})) form.append(k, v);
-      form.append("file", new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }));
-      return fetch(post.body.url, { method: "POST", body: form });
-    };
-    const refused = await send(forged);
+    const { reg, post } = await smallUpload(data, "pinned.jpg");
+    expect(post.fields?.["x-amz-checksum-sha256"]).toBe(Buffer.from(sha(data), "hex").toString("base64"));
+    const refused = await postForm(post, forged);
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain("<Code>BadDigest</Code>");
     const head = () =>
-      stack.runtime.clients.s3.send(
-        new HeadObjectCommand({ Bucket: stack.config.s3.bucket, Key: reg.body.key }),
-      );
+      stack.runtime.clients.s3.send(new HeadObjectCommand({ Bucket: stack.config.s3.bucket, Key: reg.key }));
     await expect(head()).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
-    expect((await send(data)).ok).toBe(true);
+    expect((await postForm(post, data)).ok).toBe(true);
     expect((await head()).ContentLength).toBe(data.length);
   });
 

@@ -53,18 +53,9 @@ export function PhotoPage({ id }: { id: string }) {
   if (summary.refusal) {
     return (
       <article class="photo-page" data-id={id} data-status={summary.status}>
-        <p>
-          <a href="#/">← All photos</a>
-        </p>
-        <h2>{summary.name}</h2>
-        <p class="muted">
-          {sourceLabel(summary.source)} · {formatBytes(summary.bytes)}
-        </p>
+        <Heading view={view} />
         <RefusalPanel refusal={summary.refusal} />
-        <section class="panel" aria-labelledby="journey-title">
-          <h3 id="journey-title">Journey</h3>
-          <Timeline createdAt={photo.createdAt} journey={photo.journey} />
-        </section>
+        <Journey photo={photo} />
       </article>
     );
   }
@@ -75,15 +66,7 @@ export function PhotoPage({ id }: { id: string }) {
   const published = Boolean(publish.mediaId) || publish.status === "done";
   return (
     <article class="photo-page" data-id={id} data-status={summary.status}>
-      <p>
-        <a href="#/">← All photos</a>
-      </p>
-      <h2>{summary.name}</h2>
-      <p class="muted">
-        {sourceLabel(summary.source)} · {formatBytes(summary.bytes)} · {summary.format ?? "?"}
-        {photo.width && ` · ${photo.width}×${photo.height}`}
-        {photo.camera && ` · ${photo.camera}`}
-      </p>
+      <Heading view={view} />
       <div class="stages">
         {(["convert", "mirror", "publish"] as const).map((s) => (
           <span key={s} class={`badge ${photo.stages[s].status}`} data-stage={s}>
@@ -197,10 +180,34 @@ export function PhotoPage({ id }: { id: string }) {
           ))}
         </div>
       </section>
-      <section class="panel" aria-labelledby="journey-title">
-        <h3 id="journey-title">Journey</h3>
-        <Timeline createdAt={photo.createdAt} journey={photo.journey} />
-      </section>
+      <Journey photo={photo} />
     </article>
+  );
+}
+
+/** The way back, the file's name and what is known of it (a refused file has no format or size in pixels). */
+function Heading({ view: { summary, photo } }: { view: PhotoView }) {
+  return (
+    <>
+      <p>
+        <a href="#/">← All photos</a>
+      </p>
+      <h2>{summary.name}</h2>
+      <p class="muted">
+        {sourceLabel(summary.source)} · {formatBytes(summary.bytes)}
+        {!summary.refusal && ` · ${summary.format ?? "?"}`}
+        {photo.width && ` · ${photo.width}×${photo.height}`}
+        {photo.camera && ` · ${photo.camera}`}
+      </p>
+    </>
+  );
+}
+
+function Journey({ photo }: { photo: PhotoView["photo"] }) {
+  return (
+    <section class="panel" aria-labelledby="journey-title">
+      <h3 id="journey-title">Journey</h3>
+      <Timeline createdAt={photo.createdAt} journey={photo.journey} />
+    </section>
   );
 }
