@@ -14,9 +14,11 @@ import {
   mirrorQueue,
   publishDlq,
   publishQueue,
+  reelDlq,
+  reelQueue,
   table,
 } from "./links.ts";
-import { convert, mirror, publish, stageQueues } from "./queues.ts";
+import { convert, mirror, publish, reel, stageQueues } from "./queues.ts";
 import {
   alertWebhookUrl,
   apiToken,
@@ -62,6 +64,8 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       convertDlq,
       mirrorDlq,
       publishDlq,
+      reelQueue,
+      reelDlq,
       apiToken,
       instagramToken,
     ],
@@ -71,18 +75,29 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
       allow(["s3:ListBucket"], bucket.arn), // HeadBucket in the /status check
       allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DescribeTable"], photos.arn),
       allow(["dynamodb:Query"], $interpolate`${photos.arn}/index/*`), // lists and counts per status
-      allow(["sqs:SendMessage"], convert.queue.arn, mirror.queue.arn, publish.queue.arn), // retry, publish now
+      allow(["sqs:SendMessage"], convert.queue.arn, mirror.queue.arn, publish.queue.arn), // retry, publish now (a video's retry starts at convert)
       allow(["sqs:GetQueueAttributes"], ...stageQueues.flatMap((q) => [q.queue.arn, q.dlq.arn])), // depths
       allow(["ssm:GetParameter"], tokenParameter.arn), // the token's validity in /status
     ],
   },
   convert: {
-    links: [media, table, convertQueue, mirrorQueue, publishQueue],
+    links: [media, table, convertQueue, mirrorQueue, publishQueue, reelQueue],
     rights: [
       consume(convert.queue),
       allow(["s3:GetObject"], objects("originals/"), objects("agents/*/rejected/")), // originals; the agents' rejection reports
       allow(["s3:PutObject"], objects("renditions/"), objects("quarantine/")), // renditions; a forged upload's bytes (a copy)
       allow(["s3:DeleteObject"], objects("originals/")), // a forged upload leaves originals/ once quarantined
+      photoItems,
+      allow(["sqs:SendMessage"], mirror.queue.arn, publish.queue.arn, reel.queue.arn), // a video goes to reel
+    ],
+  },
+  reel: {
+    links: [media, table, reelQueue, mirrorQueue, publishQueue],
+    rights: [
+      consume(reel.queue),
+      allow(["s3:GetObject"], objects("originals/")), // HeadObject (the disk budget) and GetObject
+      // The Reel and its cover; a failed multipart upload of the Reel is aborted, not left behind.
+      allow(["s3:PutObject", "s3:AbortMultipartUpload"], objects("renditions/")),
       photoItems,
       allow(["sqs:SendMessage"], mirror.queue.arn, publish.queue.arn),
     ],
@@ -135,7 +150,11 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
     ],
   },
   deadLetter: {
-    links: [table, convertDlq, mirrorDlq, publishDlq, alertsLink, alertWebhookUrl],
-    rights: [consume(convert.dlq, mirror.dlq, publish.dlq), photoItems, allow(["sns:Publish"], alerts.arn)],
+    links: [table, convertDlq, mirrorDlq, publishDlq, reelDlq, alertsLink, alertWebhookUrl],
+    rights: [
+      consume(convert.dlq, mirror.dlq, publish.dlq, reel.dlq),
+      photoItems,
+      allow(["sns:Publish"], alerts.arn),
+    ],
   },
 };

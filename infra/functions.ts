@@ -12,6 +12,8 @@ export interface FunctionSpec {
   handler: string;
   memoryMb: number;
   timeoutSeconds: number;
+  /** Lambda's /tmp in MB, where it is more than the default 512 MB. */
+  ephemeralStorageMb?: number;
   /**
    * Packages installed into the function's folder for the Lambda platform instead of bundled
    * (`nodejs.install`): native addons and packages that read files beside their own code.
@@ -38,6 +40,7 @@ export const FUNCTIONS = {
     name: "Convert",
     handler: "functions/src/convert.handler",
     ...stage("convert"),
+    ephemeralStorageMb: STAGE_SETTINGS.convert.ephemeralStorageMb,
     // sharp is native; libheif-js and libraw-wasm load their WebAssembly from beside their own files.
     install: ["sharp", "heic-decode", "libheif-js", "libraw-wasm"],
     queue: { batchSize: STAGE_SETTINGS.convert.batchSize },
@@ -50,6 +53,17 @@ export const FUNCTIONS = {
     install: ["ssh2"],
     // A web host takes few connections at once; 2 is the lowest maximum Lambda accepts.
     queue: { batchSize: STAGE_SETTINGS.mirror.batchSize, maximumConcurrency: 2 },
+  },
+  /** Videos made Reels: ffmpeg as a child process, the original and the Reel in /tmp. */
+  reel: {
+    name: "Reel",
+    handler: "functions/src/reel.handler",
+    ...stage("reel"),
+    ephemeralStorageMb: STAGE_SETTINGS.reel.ephemeralStorageMb,
+    // The ffmpeg binary is a file of `@ffmpeg-installer/<platform>-<arch>`, which npm picks for the
+    // platform SST installs for; a bundle cannot carry it.
+    install: ["@ffmpeg-installer/ffmpeg"],
+    queue: { batchSize: STAGE_SETTINGS.reel.batchSize },
   },
   publish: {
     name: "Publish",

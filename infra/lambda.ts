@@ -18,7 +18,7 @@ const environment = {
 
 /** The function `infra/functions.ts` lists under `key`, with the rights `infra/access.ts` gives it. */
 export function deployFunction(key: FunctionKey): sst.aws.Function {
-  const spec = FUNCTIONS[key];
+  const spec: FunctionSpec = FUNCTIONS[key];
   const { links, rights } = ACCESS[key];
   return new sst.aws.Function(spec.name, {
     handler: spec.handler,
@@ -26,6 +26,7 @@ export function deployFunction(key: FunctionKey): sst.aws.Function {
     architecture: ARCHITECTURE,
     memory: `${spec.memoryMb} MB`,
     timeout: `${spec.timeoutSeconds} seconds`,
+    ...(spec.ephemeralStorageMb && { storage: `${spec.ephemeralStorageMb} MB` as const }),
     nodejs: nodejsOptions(spec),
     link: links,
     permissions: rights,

@@ -20,4 +20,5 @@ function stageQueue(name: string, stage: Stage) {
 export const convert = stageQueue("Convert", "convert");
 export const mirror = stageQueue("Mirror", "mirror");
 export const publish = stageQueue("Publish", "publish");
-export const stageQueues = [convert, mirror, publish];
+export const reel = stageQueue("Reel", "reel");
+export const stageQueues = [convert, mirror, publish, reel];

@@ -1,7 +1,8 @@
 /**
  * End to end on the local stack: photos dropped into the agent's inbox end up converted, mirrored
  * to the web folder, published in the Graph API sandbox, archived, and shown by the API — and the
- * same photo dropped twice is published once; a non-image is reported, not crashed on. Every
+ * same photo dropped twice is published once; a phone video is published as a Reel; a non-image
+ * is reported, not crashed on. Every
  * function runs from the bundle `npm run build:functions` built (the file `sst deploy` uploads),
  * in a worker with the environment and links Lambda gives it.
  */
@@ -13,6 +14,7 @@ import { type LocalStack, startLocalStack } from "@photo-relay/local-stack";
 import type { PhotoRecord } from "@photo-relay/pipeline/photo";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { phoneClip } from "../packages/video/test/fixtures/phone-clips.ts";
 import { freshBundles } from "../scripts/function-build.ts";
 import { cameraJpeg, pngWithAlpha, webp } from "./support/photos.ts";
 import { waitFor } from "./support/wait.ts";
@@ -47,7 +49,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "photo-relay-e2e-"));
   inbox = join(root, "inbox");
   processed = join(root, "processed");
-  const bundles = await freshBundles(["api", "convert", "mirror", "publish", "deadLetter"]);
+  const bundles = await freshBundles(["api", "convert", "mirror", "publish", "reel", "deadLetter"]);
   stack = await startLocalStack({
     bundles,
     dataDir: join(root, ".data"),
@@ -163,6 +165,25 @@ describe("photo-relay end to end on the local stack", () => {
     expect(media?.caption).toContain(caption);
     await waitFor(() => existsSync(join(processed, "DSC_0100.txt")), "the sidecar archived with its photo");
     expect(existsSync(join(inbox, "DSC_0100.txt"))).toBe(false);
+  });
+
+  it("publishes a rotated phone MOV as a Reel, transcoded upright by the Reel function's ffmpeg", async () => {
+    const clip = await phoneClip("rotated", mkdtempSync(join(tmpdir(), "e2e-clip-")));
+    copyFileSync(clip, join(inbox, "IMG_0042.MOV"));
+    const photo = await waitFor(
+      async () => (await photos()).find((p) => p.originalName === "IMG_0042.MOV" && p.status === "done"),
+      "the video published as a Reel",
+      { timeoutMs: 60_000 },
+    );
+    expect(photo.video?.reel).toMatchObject({ kind: "transcoded", probe: { width: 360, height: 640 } });
+    const media = stack.sandbox.state.media.get(photo.stages.publish.mediaId as string);
+    expect(media).toMatchObject({ mediaType: "VIDEO", productType: "REELS" });
+    const container = stack.sandbox.state.containers.get(media?.containerId as string);
+    expect(container?.videoProbe).toMatchObject({
+      ok: true,
+      video: { entry: "avc1", width: 360, height: 640 },
+    });
+    expect(container?.coverUrl).toContain(`renditions/${photo.id}/reel-cover.jpg`);
   });
 
   it("reports a non-image file as a rejected item instead of crashing on it, and keeps running", async () => {

@@ -190,6 +190,7 @@ export async function runLatency(): Promise<BenchResult[]> {
           "convert",
           "mirror",
           "publish",
+          "reel",
           "deadLetter",
         ])
       : undefined;

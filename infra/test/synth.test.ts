@@ -59,10 +59,24 @@ const consume = (queue: string) =>
     (a) => `sqs:${a} ${queue}`,
   );
 const photoItems = ["dynamodb:GetItem photos", "dynamodb:PutItem photos"];
-const dlqs = ["ConvertDlq", "MirrorDlq", "PublishDlq"];
+const dlqs = ["ConvertDlq", "MirrorDlq", "PublishDlq", "ReelDlq"];
 
-/** The specification: one row per function. */
-const FUNCTIONS = {
+/**
+ * The specification: one row per function (`storage`: Lambda's /tmp in MB, 512 unless given;
+ * `install`: what SST installs beside the bundle for Lambda's platform, besides sharp's natives).
+ */
+const FUNCTIONS: Record<
+  string,
+  {
+    memory: number;
+    timeout: number;
+    storage?: number;
+    install?: string[];
+    queues: { queue: string; batch: number; maxConcurrency: number | undefined }[];
+    links: string[];
+    rights: string[];
+  }
+> = {
   Api: {
     memory: 512,
     timeout: 29,
@@ -75,6 +89,7 @@ const FUNCTIONS = {
       "MirrorQueue",
       "Photos",
       "PublishQueue",
+      "ReelQueue",
       ...dlqs,
     ],
     rights: [
@@ -87,7 +102,7 @@ const FUNCTIONS = {
       "sqs:SendMessage convert",
       "sqs:SendMessage mirror",
       "sqs:SendMessage publish",
-      ...["convert", "mirror", "publish"].flatMap((q) => [
+      ...["convert", "mirror", "publish", "reel"].flatMap((q) => [
         `sqs:GetQueueAttributes ${q}`,
         `sqs:GetQueueAttributes ${q}-dlq`,
       ]),
@@ -97,8 +112,9 @@ const FUNCTIONS = {
   Convert: {
     memory: 2048,
     timeout: 60,
+    storage: 4096,
     queues: [{ queue: "convert", batch: 1, maxConcurrency: undefined }],
-    links: ["ConvertQueue", "Media", "MirrorQueue", "Photos", "PublishQueue"],
+    links: ["ConvertQueue", "Media", "MirrorQueue", "Photos", "PublishQueue", "ReelQueue"],
     rights: [
       ...consume("convert"),
       "s3:GetObject media/originals/*",
@@ -106,6 +122,24 @@ const FUNCTIONS = {
       "s3:PutObject media/renditions/*",
       "s3:PutObject media/quarantine/*",
       "s3:DeleteObject media/originals/*",
+      ...photoItems,
+      "sqs:SendMessage mirror",
+      "sqs:SendMessage publish",
+      "sqs:SendMessage reel",
+    ],
+  },
+  Reel: {
+    memory: 3538,
+    timeout: 900,
+    storage: 4096,
+    install: ["@ffmpeg-installer/ffmpeg"],
+    queues: [{ queue: "reel", batch: 1, maxConcurrency: undefined }],
+    links: ["Media", "MirrorQueue", "Photos", "PublishQueue", "ReelQueue"],
+    rights: [
+      ...consume("reel"),
+      "s3:GetObject media/originals/*",
+      "s3:PutObject media/renditions/*",
+      "s3:AbortMultipartUpload media/renditions/*",
       ...photoItems,
       "sqs:SendMessage mirror",
       "sqs:SendMessage publish",
@@ -159,14 +193,14 @@ const FUNCTIONS = {
   DeadLetters: {
     memory: 256,
     timeout: 30,
-    queues: ["convert-dlq", "mirror-dlq", "publish-dlq"].map((queue) => ({
+    queues: ["convert-dlq", "mirror-dlq", "publish-dlq", "reel-dlq"].map((queue) => ({
       queue,
       batch: 10,
       maxConcurrency: 2,
     })),
     links: ["AlertWebhookUrl", "Alerts", "Photos", ...dlqs],
     rights: [
-      ...["convert-dlq", "mirror-dlq", "publish-dlq"].flatMap(consume),
+      ...["convert-dlq", "mirror-dlq", "publish-dlq", "reel-dlq"].flatMap(consume),
       ...photoItems,
       "sns:Publish alerts",
     ],
@@ -193,6 +227,11 @@ describe.each(Object.entries(FUNCTIONS))("synthesis: function %s", (name, spec) 
       runtime: "nodejs24.x",
       properties: { minify: true, architecture: "x86_64" },
     });
+    expect(fn.lambda.ephemeralStorage).toEqual({ size: spec.storage ?? 512 });
+    if (spec.install) {
+      const { install } = (fn.build?.properties ?? {}) as { install?: object };
+      expect(Object.keys(install ?? {})).toEqual(spec.install);
+    }
   });
 
   it("has exactly its rights, no wildcard, and a role only Lambda may assume", () => {

@@ -18,7 +18,7 @@ export const HEALTH_TTL_MS = 2000;
 export interface Health {
   at: string;
   mode: "auto" | "manual";
-  queues: Record<"convert" | "mirror" | "publish", QueueDepth | { error: string }>;
+  queues: Record<"convert" | "reel" | "mirror" | "publish", QueueDepth | { error: string }>;
   counts: Record<PhotoStatus, number>;
   instagram:
     | { quotaUsage: number; quotaTotal: number; windowHours: number; nextPostAt: string | null }
@@ -39,7 +39,7 @@ const cachedCounts = perRuntime(COUNTS_TTL_MS, (rt) => rt.photos.countByStatus()
 async function computeHealth(rt: PublishRuntime): Promise<Health> {
   const unknownDepths = (error: unknown): Health["queues"] => {
     const failed = { error: describeError(error).message };
-    return { convert: failed, mirror: failed, publish: failed };
+    return { convert: failed, reel: failed, mirror: failed, publish: failed };
   };
   const [queues, counts, instagram, agents] = await Promise.all([
     stageQueueDepths(rt.clients.sqs, rt.config).catch(unknownDepths),

@@ -38,15 +38,18 @@ const STATUS_QUEUES = [
   "sqs.mirrorDlqUrl",
   "sqs.publishQueueUrl",
   "sqs.publishDlqUrl",
+  "sqs.reelQueueUrl",
+  "sqs.reelDlqUrl",
 ] as const;
 
-/** Each stage's queue with its dead-letter queue, as the status endpoint and the dashboard show them. */
+/** Each stage's queue (and the reel queue, a video's conversion's second half) with its dead-letter queue, as the status endpoint and the dashboard show them. */
 export async function stageQueueDepths(sqs: SQSClient, config: Config) {
   const urls = requireConfig(config, STATUS_QUEUES).sqs;
-  const [convert, mirror, publish] = await Promise.all([
+  const [convert, reel, mirror, publish] = await Promise.all([
     queueDepth(sqs, urls.convertQueueUrl, urls.convertDlqUrl),
+    queueDepth(sqs, urls.reelQueueUrl, urls.reelDlqUrl),
     queueDepth(sqs, urls.mirrorQueueUrl, urls.mirrorDlqUrl),
     queueDepth(sqs, urls.publishQueueUrl, urls.publishDlqUrl),
   ]);
-  return { convert, mirror, publish };
+  return { convert, reel, mirror, publish };
 }

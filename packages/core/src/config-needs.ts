@@ -13,9 +13,11 @@ export type ConfigNeed =
   | "sqs.convertQueueUrl"
   | "sqs.mirrorQueueUrl"
   | "sqs.publishQueueUrl"
+  | "sqs.reelQueueUrl"
   | "sqs.convertDlqUrl"
   | "sqs.mirrorDlqUrl"
   | "sqs.publishDlqUrl"
+  | "sqs.reelDlqUrl"
   | "api.token"
   | "instagram.userId"
   | "instagram.accessToken";

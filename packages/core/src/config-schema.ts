@@ -201,10 +201,13 @@ export const configSchema = z.object({
     convertQueueUrl: z.optional(url),
     mirrorQueueUrl: z.optional(url),
     publishQueueUrl: z.optional(url),
+    /** Videos waiting to be made Reels (the reel stage, after convert). */
+    reelQueueUrl: z.optional(url),
     /** The dead-letter queues: the API shows their depths, the dead-letter subscriber tells them apart. */
     convertDlqUrl: z.optional(url),
     mirrorDlqUrl: z.optional(url),
     publishDlqUrl: z.optional(url),
+    reelDlqUrl: z.optional(url),
   }),
   dynamodb: section({
     endpoint: z.optional(url),
@@ -291,9 +294,11 @@ export const ENV_VARS: Record<string, { path: string; type?: "number" | "boolean
   PHOTO_RELAY_CONVERT_QUEUE_URL: { path: "sqs.convertQueueUrl" },
   PHOTO_RELAY_MIRROR_QUEUE_URL: { path: "sqs.mirrorQueueUrl" },
   PHOTO_RELAY_PUBLISH_QUEUE_URL: { path: "sqs.publishQueueUrl" },
+  PHOTO_RELAY_REEL_QUEUE_URL: { path: "sqs.reelQueueUrl" },
   PHOTO_RELAY_CONVERT_DLQ_URL: { path: "sqs.convertDlqUrl" },
   PHOTO_RELAY_MIRROR_DLQ_URL: { path: "sqs.mirrorDlqUrl" },
   PHOTO_RELAY_PUBLISH_DLQ_URL: { path: "sqs.publishDlqUrl" },
+  PHOTO_RELAY_REEL_DLQ_URL: { path: "sqs.reelDlqUrl" },
   PHOTO_RELAY_DYNAMODB_ENDPOINT: { path: "dynamodb.endpoint" },
   PHOTO_RELAY_TABLE: { path: "dynamodb.table" },
   PHOTO_RELAY_API_TOKEN: { path: "api.token" },

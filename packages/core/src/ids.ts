@@ -42,6 +42,15 @@ export function renditionKey(id: PhotoId, rendition: RenditionName): string {
 }
 
 /**
+ * A video's Reel and its cover, beside the renditions (the same lifecycle and the same read rights
+ * for publish). A video within the Reels spec is published from its original and has only a cover.
+ */
+export const reelKeys = (id: PhotoId): { videoKey: string; coverKey: string } => ({
+  videoKey: `renditions/${id}/reel.mp4`,
+  coverKey: `renditions/${id}/reel-cover.jpg`,
+});
+
+/**
  * `sidecars/<id>.txt`: the caption text the uploader found beside the photo (UTF-8). Keys are
  * content-derived, so the text is stored under the id of the photo it belongs to, before the
  * original, outside `originals/` so it triggers no conversion.

@@ -1,5 +1,6 @@
 /**
- * The functions the local stack runs — the three stages, the dead-letter subscriber and the API —
+ * The functions the local stack runs — the three stages and the reel stage, the dead-letter
+ * subscriber and the API —
  * either from their TypeScript sources over the stack's own runtimes (quick to change, and tests
  * can reach into them), or from the bundles `npm run build:functions` built (what Lambda runs,
  * each in a worker with Lambda's environment; see `bundled-function.ts`).
@@ -10,6 +11,7 @@ import { createHandler as convertHandler } from "@photo-relay/functions/convert"
 import { createHandler as deadLetterHandler } from "@photo-relay/functions/dead-letter";
 import { createHandler as mirrorHandler } from "@photo-relay/functions/mirror";
 import { createHandler as publishHandler } from "@photo-relay/functions/publish";
+import { createHandler as reelHandler } from "@photo-relay/functions/reel";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { DeadLetterRuntime } from "@photo-relay/pipeline/dead-letters";
 import type { Runtime } from "@photo-relay/pipeline/runtime";
@@ -40,6 +42,7 @@ export function sourceFunctions(runtimes: {
     convert: convertHandler(() => runtime),
     mirror: mirrorHandler(() => runtime),
     publish: publishHandler(() => publishRuntime),
+    reel: reelHandler(() => runtime),
   };
   return {
     consumers: { stage: (stage) => stages[stage], deadLetter: deadLetterHandler(() => deadLetterRuntime) },
@@ -54,6 +57,7 @@ const MEMORY_MB: Record<keyof FunctionBundles, number> = {
   convert: STAGE_SETTINGS.convert.memoryMb,
   mirror: STAGE_SETTINGS.mirror.memoryMb,
   publish: STAGE_SETTINGS.publish.memoryMb,
+  reel: STAGE_SETTINGS.reel.memoryMb,
   deadLetter: DEAD_LETTER_SETTINGS.memoryMb,
 };
 
@@ -72,6 +76,7 @@ export function bundledFunctions(config: Config, bundles: FunctionBundles, logLe
     convert: sqs(start("convert")),
     mirror: sqs(start("mirror")),
     publish: sqs(start("publish")),
+    reel: sqs(start("reel")),
   };
   const api = start("api");
   // API Gateway stops an integration at 30 s.

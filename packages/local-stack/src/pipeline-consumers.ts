@@ -7,7 +7,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "@photo-relay/core";
 import { DEAD_LETTER_SETTINGS, STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
-import type { StageName, StageQueues } from "./resources.ts";
+import type { QueueOverrides, StageName, StageQueues } from "./resources.ts";
 import { type Consumer, type SqsLambdaHandler, startConsumer } from "./sqs-runner.ts";
 
 export interface ConsumerHandlers {
@@ -23,10 +23,11 @@ export interface PipelineConsumerOptions {
   sqs: SQSClient;
   region: string;
   logger: Logger;
+  overrides?: QueueOverrides;
 }
 
 export function startPipelineConsumers(options: PipelineConsumerOptions): Consumer[] {
-  const { queues, handlers, sqs, region, logger } = options;
+  const { queues, handlers, sqs, region, logger, overrides = {} } = options;
   const stages = Object.keys(queues) as StageName[];
   const common = { sqs, region, logger, waitSeconds: 1 };
   return [
@@ -38,7 +39,7 @@ export function startPipelineConsumers(options: PipelineConsumerOptions): Consum
         queueArn: queues[stage].arn,
         handler: handlers.stage(stage),
         batchSize: STAGE_SETTINGS[stage].batchSize,
-        timeoutMs: STAGE_SETTINGS[stage].timeoutSeconds * 1000,
+        timeoutMs: (overrides[stage]?.timeoutSeconds ?? STAGE_SETTINGS[stage].timeoutSeconds) * 1000,
         memoryMb: STAGE_SETTINGS[stage].memoryMb,
         // Convert: one photo per core here (AWS scales it freely); mirror and publish: AWS's cap
         // (maximumConcurrency 2 in infra/functions.ts), so a step waiting for Meta holds up no other photo.

@@ -21,9 +21,12 @@ export interface LocalResourceNames {
   queuePrefix: string;
 }
 
-/** Per-stage overrides, e.g. a tiny visibility timeout in redelivery tests. */
+/**
+ * Per-stage overrides, e.g. a tiny visibility timeout in redelivery tests, or a shorter function
+ * timeout (`timeoutSeconds`, what its consumer's Lambda context counts down from).
+ */
 export type QueueOverrides = Partial<
-  Record<StageName, { visibilityTimeoutSeconds?: number; maxReceives?: number }>
+  Record<StageName, { visibilityTimeoutSeconds?: number; maxReceives?: number; timeoutSeconds?: number }>
 >;
 
 export function createQueuesAndBucket(

@@ -216,6 +216,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sqs: runtime.clients.sqs,
       region: REGION,
       logger,
+      ...(options.queueOverrides && { overrides: options.queueOverrides }),
     });
     stops.push(async () => {
       await Promise.all(consumers.map((c) => c.stop()));
@@ -284,7 +285,12 @@ function queuesInUse(
       dlq: { url: dlq, arn: queueArnOf(dlq, local[stage].dlq) },
     };
   };
-  return { convert: inUse("convert"), mirror: inUse("mirror"), publish: inUse("publish") };
+  return {
+    convert: inUse("convert"),
+    mirror: inUse("mirror"),
+    publish: inUse("publish"),
+    reel: inUse("reel"),
+  };
 }
 
 /** Queue URLs on 127.0.0.1 rather than the emulator's `sqs.<region>.localhost` host name. */

@@ -59,14 +59,6 @@ export class BadReportError extends ValidationError {
   }
 }
 
-/** A video that breaks Instagram's Reels rules as it is; `message` names every broken rule. */
-export class NotReelsReadyError extends ValidationError {
-  constructor(violations: readonly string[]) {
-    super("video_not_reels_ready", `video breaks Instagram's Reels rules: ${violations.join("; ")}`);
-    this.name = "NotReelsReadyError";
-  }
-}
-
 /** The runner's verdict at the queue's last receive: the stage fails with the last reason. */
 export class GaveUpError extends PhotoRelayError {
   constructor(attempts: number, cause: unknown) {

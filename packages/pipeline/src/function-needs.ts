@@ -11,8 +11,16 @@ const pipeline = ["s3.bucket", ...table] as const;
 const account = ["instagram.userId", "instagram.accessToken", ...table] as const;
 
 export const FUNCTION_NEEDS = {
-  /** Its own queue (retry delays), and mirror's and publish's, which it hands jobs to. */
-  convert: [...pipeline, "sqs.convertQueueUrl", "sqs.mirrorQueueUrl", "sqs.publishQueueUrl"],
+  /** Its own queue (retry delays), and mirror's, publish's and reel's, which it hands jobs to. */
+  convert: [
+    ...pipeline,
+    "sqs.convertQueueUrl",
+    "sqs.mirrorQueueUrl",
+    "sqs.publishQueueUrl",
+    "sqs.reelQueueUrl",
+  ],
+  /** Its own queue, and mirror's and publish's: a video goes on from here as a converted photo does. */
+  reel: [...pipeline, "sqs.reelQueueUrl", "sqs.mirrorQueueUrl", "sqs.publishQueueUrl"],
   /** Publish's queue: with `instagram.imageSource: "mirror"` it hands publish its first job. */
   mirror: [...pipeline, "sqs.mirrorQueueUrl", "sqs.publishQueueUrl"],
   publish: [...pipeline, ...account, "sqs.publishQueueUrl"],
@@ -24,13 +32,15 @@ export const FUNCTION_NEEDS = {
     "sqs.convertQueueUrl",
     "sqs.mirrorQueueUrl",
     "sqs.publishQueueUrl",
+    "sqs.reelQueueUrl",
     "sqs.convertDlqUrl",
     "sqs.mirrorDlqUrl",
     "sqs.publishDlqUrl",
+    "sqs.reelDlqUrl",
   ],
   tokenRefresh: account,
   /** The dead-letter queues' URLs tell it which stage a message gave up in. */
-  deadLetter: [...table, "sqs.convertDlqUrl", "sqs.mirrorDlqUrl", "sqs.publishDlqUrl"],
+  deadLetter: [...table, "sqs.convertDlqUrl", "sqs.mirrorDlqUrl", "sqs.publishDlqUrl", "sqs.reelDlqUrl"],
 } as const satisfies Record<string, readonly ConfigNeed[]>;
 
 export type FunctionName = keyof typeof FUNCTION_NEEDS;

@@ -12,6 +12,9 @@
  *   `media_publish`); a carousel's `create` makes its items in one step (quota, then every item at
  *   once) and the carousel in the next (quota, every item's status at once, the carousel), so ten
  *   items take no longer than one;
+ * - reel (a video made a Reel: a transcode with ffmpeg) takes Lambda's longest timeout, two vCPUs'
+ *   worth of memory for x264 and the ephemeral storage for the original and the Reel; a video that
+ *   could not finish in that time is refused by the stage within its first seconds (`@photo-relay/video`);
  * - mirror works its batch one record after another over shared web-host connections and starts
  *   a record only while {@link mirrorRecordBudgetSeconds} are left in the invocation (every
  *   transport of every target tried in turn, each up to its timeout); the rest go back to the
@@ -25,6 +28,8 @@ export interface StageSettings {
   visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the dead-letter queue. */
   maxReceives: number;
+  /** Lambda's /tmp, where it is more than the default 512 MB. */
+  ephemeralStorageMb?: number;
 }
 
 /** The most rounds of Graph API calls one publish step waits on (the `publish` step: status, quota, media_publish). */
@@ -36,7 +41,15 @@ export const PUBLISH_MARGIN_SECONDS = 15;
 const PUBLISH_TIMEOUT_SECONDS = GRAPH_CALLS_PER_STEP * GRAPH_CALL_SECONDS + PUBLISH_MARGIN_SECONDS;
 
 export const STAGE_SETTINGS = {
-  convert: { timeoutSeconds: 60, memoryMb: 2048, batchSize: 1, visibilityTimeoutSeconds: 90, maxReceives: 5 },
+  convert: {
+    timeoutSeconds: 60,
+    memoryMb: 2048,
+    batchSize: 1,
+    visibilityTimeoutSeconds: 90,
+    maxReceives: 5,
+    // A video streams to /tmp to be hashed and its index read: any video the reel stage can take.
+    ephemeralStorageMb: 4096,
+  },
   mirror: {
     timeoutSeconds: 120,
     memoryMb: 512,
@@ -53,11 +66,26 @@ export const STAGE_SETTINGS = {
     /** Per-call timeout of the Graph API client in the publish function. */
     graphCallSeconds: GRAPH_CALL_SECONDS,
   },
+  reel: {
+    timeoutSeconds: 900,
+    // Lambda gives a vCPU per 1769 MB: two for x264's threads.
+    memoryMb: 3538,
+    batchSize: 1,
+    visibilityTimeoutSeconds: 1350,
+    // A transcode is long; what fails it again and again (ffmpeg killed, S3) will not mend by the fifth try.
+    maxReceives: 3,
+    // The original and the Reel (at most its bitrate cap × its length) with room to spare.
+    ephemeralStorageMb: 4096,
+  },
 } as const satisfies {
   convert: StageSettings;
   mirror: StageSettings;
   publish: StageSettings & { graphCallSeconds: number };
+  reel: StageSettings;
 };
+
+/** The queues of the stages: the photo's three stages, and the reel queue a video's conversion goes on through. */
+export type QueueName = keyof typeof STAGE_SETTINGS;
 
 /** A network transport's timeout unless its options set `timeoutMs` (the mirror package's default). */
 const TRANSPORT_TIMEOUT_SECONDS = 30;

@@ -21,14 +21,21 @@ import type { StageResult } from "./jobs/next-jobs.ts";
 import type { StageName } from "./photo/photo-record.ts";
 import { failStage } from "./photo/stage-transitions.ts";
 import type { Runtime } from "./runtime.ts";
-import { STAGE_SETTINGS } from "./settings.ts";
+import { type QueueName, STAGE_SETTINGS } from "./settings.ts";
 
 /**
  * A stage as the runner sees it. `R` is the runtime its function is built with, `S` what one
  * invocation's records share (`R` itself unless the stage opens something per batch).
  */
 export interface Stage<Job, R extends Runtime = Runtime, S extends Runtime = R> {
+  /** The photo's stage record its failures are recorded on. */
   readonly name: StageName;
+  /**
+   * The queue it consumes (retry delays, the last receive), when it is not `name`'s: the reel
+   * stage reads the reel queue and records on the photo's `convert`, as a video is converted once
+   * its Reel is made.
+   */
+  readonly queue?: QueueName;
   /** The jobs one message carries (an S3 notification may announce several objects); throws `BadMessageError`. */
   jobsOf(body: string): Job[];
   /** The photo a job is about, as far as the message says (convert learns the id from the bytes). */
@@ -95,12 +102,13 @@ export async function runRecord<Job, R extends Runtime, S extends Runtime>(
   record: SQSRecord,
   context: Pick<Context, "getRemainingTimeInMillis">,
 ): Promise<void> {
+  const queue = stage.queue ?? stage.name;
   if (stage.sequential) {
     const left = context.getRemainingTimeInMillis();
     if (left < stage.sequential.recordBudgetMs(scope)) {
       const delay = scope.config.redelivery.baseSeconds;
-      await delayRedelivery(scope, stage.name, record, delay, scope.logger);
-      scope.logger.info(`${stage.name}: too little time left to start a record; back in ${delay} s`);
+      await delayRedelivery(scope, queue, record, delay, scope.logger);
+      scope.logger.info(`${queue}: too little time left to start a record; back in ${delay} s`);
       throw new NotStartedError(left);
     }
   }
@@ -108,7 +116,13 @@ export async function runRecord<Job, R extends Runtime, S extends Runtime>(
   try {
     jobs = stage.jobsOf(record.body);
   } catch (error) {
-    return settle(scope, stage.name, record, new StepContext(scope.logger, undefined), error);
+    return settle(
+      scope,
+      { stage: stage.name, queue },
+      record,
+      new StepContext(scope.logger, undefined),
+      error,
+    );
   }
   for (const job of jobs) {
     const step = new StepContext(scope.logger, stage.photoOf(job), () => context.getRemainingTimeInMillis());
@@ -117,7 +131,7 @@ export async function runRecord<Job, R extends Runtime, S extends Runtime>(
       // At once: the next stages are independent (convert hands mirror and publish their jobs).
       await Promise.all(next.map((nextJob) => scope.queues.send(nextJob)));
     } catch (error) {
-      await settle(scope, stage.name, record, step, error);
+      await settle(scope, { stage: stage.name, queue }, record, step, error);
     }
   }
 }
@@ -125,7 +139,7 @@ export async function runRecord<Job, R extends Runtime, S extends Runtime>(
 /** Records what `error` means for the photo; returns when the message is done with, throws when it must stay. */
 async function settle(
   rt: Runtime,
-  stage: StageName,
+  { stage, queue }: { stage: StageName; queue: QueueName },
   record: SQSRecord,
   step: StepContext,
   error: unknown,
@@ -138,20 +152,20 @@ async function settle(
 
   if (!isRetryable(error)) {
     if (await recordOnPhoto(error)) {
-      log.error(`${stage} failed`, { error });
+      log.error(`${queue} failed`, { error });
       return;
     }
-    log.error(`${stage}: failed, and no photo to record it on; the queue will dead-letter the message`, {
+    log.error(`${queue}: failed, and no photo to record it on; the queue will dead-letter the message`, {
       error,
     });
     throw error;
   }
-  if (receives >= STAGE_SETTINGS[stage].maxReceives) {
+  if (receives >= STAGE_SETTINGS[queue].maxReceives) {
     await recordOnPhoto(new GaveUpError(receives, error));
     // Back soon rather than after the queue's visibility timeout: its next receive moves it to the
     // dead-letter queue, whose subscriber marks the photo and alerts.
-    await delayRedelivery(rt, stage, record, rt.config.redelivery.baseSeconds, log);
-    log.error(`${stage}: last attempt failed; the message goes to the dead-letter queue`, { error });
+    await delayRedelivery(rt, queue, record, rt.config.redelivery.baseSeconds, log);
+    log.error(`${queue}: last attempt failed; the message goes to the dead-letter queue`, { error });
     throw error;
   }
   await recordOnPhoto(error);
@@ -159,8 +173,8 @@ async function settle(
   const delay = Math.round(
     backoffDelay(receives, { baseMs: baseSeconds * 1000, maxMs: maxSeconds * 1000 }) / 1000,
   );
-  await delayRedelivery(rt, stage, record, delay, log);
-  log.warn(`${stage} failed; retrying in ${delay} s (attempt ${receives})`, { error });
+  await delayRedelivery(rt, queue, record, delay, log);
+  log.warn(`${queue} failed; retrying in ${delay} s (attempt ${receives})`, { error });
   throw error;
 }
 
@@ -170,7 +184,7 @@ async function settle(
  */
 async function delayRedelivery(
   rt: Runtime,
-  stage: StageName,
+  queue: QueueName,
   record: SQSRecord,
   seconds: number,
   log: Logger,
@@ -178,7 +192,7 @@ async function delayRedelivery(
   await rt.clients.sqs
     .send(
       new ChangeMessageVisibilityCommand({
-        QueueUrl: rt.queues.urlOf(stage),
+        QueueUrl: rt.queues.urlOf(queue),
         ReceiptHandle: record.receiptHandle,
         VisibilityTimeout: Math.max(1, seconds),
       }),

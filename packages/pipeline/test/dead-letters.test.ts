@@ -11,7 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "@photo-relay/core";
 import type { LocalStack } from "@photo-relay/local-stack";
-import { createDeadLetterRuntime, handleDeadLetter } from "@photo-relay/pipeline/dead-letters";
+import {
+  createDeadLetterRuntime,
+  handleDeadLetter,
+  readDeadLetter,
+} from "@photo-relay/pipeline/dead-letters";
 import { newPhoto, type PhotoRecord } from "@photo-relay/pipeline/photo";
 import type { SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -222,5 +226,24 @@ describe("dead letters: alerts that fail", () => {
       rt.close();
       await new Promise((resolve) => failing.close(resolve));
     }
+  });
+});
+
+describe("dead letters: the reel queue", () => {
+  it("names the photo's convert stage for a reel job that gave up: a video is converted once its Reel is made", () => {
+    const photoId = "cd".repeat(32);
+    const queue = stack.config.sqs.reelDlqUrl.split("/").at(-1);
+    const record = {
+      messageId: "m-2",
+      body: JSON.stringify({ photoId }),
+      attributes: { ApproximateReceiveCount: "3" },
+      eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${queue}`,
+    } as SQSRecord;
+    expect(readDeadLetter(stack, record)).toEqual({
+      stage: "convert",
+      photoId,
+      messageId: "m-2",
+      receives: 3,
+    });
   });
 });

@@ -4,7 +4,7 @@
  * finish in time, checked against the Reels rules again, and given a cover frame.
  */
 import { join } from "node:path";
-import { reelsEligibility } from "@photo-relay/imaging";
+import { reelsEligibility } from "@photo-relay/imaging/video";
 import { decoderColour } from "./decoder-colour.ts";
 import { VideoError } from "./errors.ts";
 import { coverArgs, reelArgs } from "./ffmpeg-args.ts";
@@ -32,6 +32,11 @@ export interface MakeReelOptions {
   now?: () => number;
   /** Called with the plan before any remux or transcode starts; may throw to refuse the work (disk budget). */
   beforeTranscode?: (source: ReelProbe, plan: ReelPlan) => void;
+  /**
+   * Called with the media seconds written so far, as ffmpeg reports them (about twice a second),
+   * before the deadline watch judges them: a log line, a progress bar.
+   */
+  onProgress?: (mediaSeconds: number, outputSeconds: number) => void;
 }
 
 export interface ReelFile {
@@ -76,7 +81,12 @@ export async function makeReel(options: MakeReelOptions): Promise<ReelFile> {
   const args = reelArgs(input, file, source, plan, settings);
   const afterMs = (reelBytesBound(source, plan, settings) / UPLOAD_BYTES_PER_SECOND) * 1000 + 5_000;
   const watch = watchDeadline({ outputSeconds: plan.outputSeconds, deadlineAt, afterMs, now });
-  await transcode(ffmpeg, args, watch, deadlineAt - afterMs, now, signal);
+  const report = options.onProgress;
+  const progress = (seconds: number) => {
+    report?.(seconds, plan.outputSeconds);
+    return watch.progress(seconds);
+  };
+  await transcode(ffmpeg, args, progress, deadlineAt - afterMs, now, signal);
   const speed = watch.speed();
   const probe = await probeReel(file);
   assertReel(probe, plan);
@@ -99,7 +109,7 @@ export async function makeReel(options: MakeReelOptions): Promise<ReelFile> {
 async function transcode(
   ffmpeg: string,
   args: string[],
-  watch: DeadlineWatch,
+  progress: DeadlineWatch["progress"],
   stopAt: number,
   now: () => number,
   signal?: AbortSignal,
@@ -119,7 +129,7 @@ async function transcode(
     stopAt - now(),
   );
   const onProgress = (seconds: number) => {
-    const late = watch.progress(seconds);
+    const late = progress(seconds);
     if (late) refuse(late);
   };
   try {

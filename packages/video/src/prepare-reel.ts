@@ -1,5 +1,5 @@
 /**
- * The convert stage's video step: an original in S3 becomes a Reel in S3. The original streams to a
+ * What the pipeline's reel stage does: an original in S3 becomes a Reel in S3. The original streams to a
  * private temp folder (within a disk budget, for Lambda's /tmp), is made a Reel there, and the Reel
  * and its cover stream back; the folder is removed whatever happens.
  */
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { VideoError } from "./errors.ts";
-import { makeReel, type ReelFile } from "./make-reel.ts";
+import { type MakeReelOptions, makeReel, type ReelFile } from "./make-reel.ts";
 import { reelBytesBound } from "./reel-plan.ts";
 import { DEFAULT_REEL_SETTINGS, type ReelSettings } from "./reel-settings.ts";
 import { downloadToFile, objectSize, type S3Location, uploadFile } from "./s3-files.ts";
@@ -29,6 +29,8 @@ export interface PrepareReelOptions {
   ffmpeg?: string;
   signal?: AbortSignal;
   now?: () => number;
+  /** ffmpeg's progress (see `MakeReelOptions.onProgress`). */
+  onProgress?: MakeReelOptions["onProgress"];
 }
 
 export interface PreparedReel extends Omit<ReelFile, "file" | "cover"> {
@@ -43,7 +45,7 @@ const COVER_ALLOWANCE = 10 * 1024 * 1024;
  * @example
  * const reel = await prepareReel({
  *   s3, input: { bucket, key: "originals/abc.mov" },
- *   output: { bucket, videoKey: "renditions/abc/reel.mp4", coverKey: "renditions/abc/cover.jpg" },
+ *   output: { bucket, videoKey: "renditions/abc/reel.mp4", coverKey: "renditions/abc/reel-cover.jpg" },
  *   deadlineMs: context.getRemainingTimeInMillis() - 30_000, tmpBudgetBytes: 2 * 1024 ** 3,
  * });
  * @throws VideoError for videos that cannot become a Reel here (with `over_disk_budget` and
@@ -68,6 +70,7 @@ export async function prepareReel(options: PrepareReelOptions): Promise<Prepared
       now,
       ...(options.ffmpeg && { ffmpeg: options.ffmpeg }),
       ...(signal && { signal }),
+      ...(options.onProgress && { onProgress: options.onProgress }),
       beforeTranscode: (probe, plan) =>
         assertBudget(
           size + reelBytesBound(probe, plan, settings) + COVER_ALLOWANCE,

@@ -4,7 +4,7 @@
  * Only the header is read; the media data stays on disk.
  */
 import { open } from "node:fs/promises";
-import { detectFormat, ImagingError, probeVideo, type VideoProbe } from "@photo-relay/imaging";
+import { detectFormat, ImagingError, probeVideo, type VideoProbe } from "@photo-relay/imaging/video";
 import { readAacConfig } from "./aac-config.ts";
 import { VideoError } from "./errors.ts";
 import { readMovieHeader } from "./movie-header.ts";

@@ -4,7 +4,7 @@
  * H.264 High / yuv420p / SDR BT.709 / AAC with the allowed frame rate, size, aspect and duration.
  * Pure: the same probe always gives the same plan.
  */
-import { REELS_LIMITS, reelsEligibility } from "@photo-relay/imaging";
+import { REELS_LIMITS, reelsEligibility } from "@photo-relay/imaging/video";
 import type { ReelProbe } from "./probe-reel.ts";
 import type { ReelSettings } from "./reel-settings.ts";
 

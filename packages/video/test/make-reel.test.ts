@@ -148,16 +148,24 @@ describe("video: files that cannot become Reels fail with the reason", () => {
   it("refuses early, with the measured speed, a video that cannot finish in time", async () => {
     const input = await phoneClip("long", dir);
     const workDir = await mkdtemp(join(dir, "late-"));
-    // This machine made 50 times slower: a clock that runs 50 times faster.
-    const start = Date.now();
-    const now = () => start + (Date.now() - start) * 50;
-    const error = await makeReel({ input, workDir, deadlineMs: 10_000, now }).catch((e: unknown) => e);
+    // A clock that moves only with ffmpeg's progress, 6 s for each second written: the speed
+    // measured is 1/6 of real time on any machine, under any load, so the 8 s video would take
+    // 48 s (55.2 s with the first estimate's margin), more than the 50 s this run has.
+    let written = 0;
+    const now = () => written * 6000;
+    const onProgress = (seconds: number) => {
+      written = seconds;
+    };
+    const error = await makeReel({ input, workDir, deadlineMs: 50_000, now, onProgress }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({
       code: "over_deadline",
       message: expect.stringMatching(
-        /^a 8\.0 s video would take about \d+ s to transcode here \(measured [\d.]+× real time over [\d.]+ s\)/,
+        /^a 8\.0 s video would take about 56 s to transcode here \(measured 0\.17× real time over [\d.]+ s\), more than the 4\d s this run has for it$/,
       ),
     });
+    expect(written).toBeGreaterThanOrEqual(2); // judged once the 2 s sample was written, not before
   });
 
   it("refuses without starting when the run has no time left", async () => {

@@ -21,6 +21,7 @@ export const DEAD_LETTER_NEEDS = [
   "sqs.convertDlqUrl",
   "sqs.mirrorDlqUrl",
   "sqs.publishDlqUrl",
+  "sqs.reelDlqUrl",
 ] as const;
 
 export interface DeadLetterRuntime {

@@ -11,12 +11,16 @@ import type { SQSRecord } from "aws-lambda";
 import { objectsCreated } from "../jobs/s3-event.ts";
 import type { StageName } from "../photo/photo-record.ts";
 import { deadLetterStage, isFinished } from "../photo/stage-transitions.ts";
+import type { QueueName } from "../settings.ts";
 import { type Alert, sendAlert } from "./alerts.ts";
 import type { DeadLetterRuntime } from "./dead-letter-runtime.ts";
 
 /** What a dead-lettered message was about, as far as it says. */
 export interface DeadLetter {
-  /** The stage whose dead-letter queue it came from; `undefined` for a queue this app does not know. */
+  /**
+   * The photo's stage that gave up, from the dead-letter queue it came from (the reel queue's is
+   * `convert`'s: a video is converted once its Reel is made); `undefined` for a queue this app does not know.
+   */
   stage: StageName | undefined;
   photoId: PhotoId | undefined;
   messageId: string;
@@ -57,24 +61,25 @@ export async function handleDeadLetter(rt: DeadLetterRuntime, record: SQSRecord)
 export function readDeadLetter(rt: Pick<DeadLetterRuntime, "config">, record: SQSRecord): DeadLetter {
   const queue = record.eventSourceARN.split(":").at(-1);
   const { sqs } = rt.config;
-  const urls: Record<StageName, string> = {
+  const urls: Record<QueueName, string> = {
     convert: sqs.convertDlqUrl,
     mirror: sqs.mirrorDlqUrl,
     publish: sqs.publishDlqUrl,
+    reel: sqs.reelDlqUrl,
   };
-  const stage = (Object.keys(urls) as StageName[]).find((s) => urls[s].split("/").at(-1) === queue);
+  const from = (Object.keys(urls) as QueueName[]).find((q) => urls[q].split("/").at(-1) === queue);
   return {
-    stage,
-    photoId: stage ? photoOf(stage, record.body) : undefined,
+    stage: from === "reel" ? "convert" : from,
+    photoId: from ? photoOf(from, record.body) : undefined,
     messageId: record.messageId,
     receives: Number(record.attributes.ApproximateReceiveCount ?? "0"),
   };
 }
 
 /** Read leniently: a message can reach the dead-letter queue because it was malformed. */
-function photoOf(stage: StageName, body: string): PhotoId | undefined {
+function photoOf(queue: QueueName, body: string): PhotoId | undefined {
   try {
-    if (stage === "convert")
+    if (queue === "convert")
       return objectsCreated(body)
         .map((o) => photoIdOfKey(o.key))
         .find(Boolean);

@@ -1,13 +1,12 @@
 /** Sending jobs between stages. */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { type Config, requireConfig } from "@photo-relay/core";
-import type { MirrorJob, PublishJob } from "./job-schemas.ts";
+import type { QueueName } from "../settings.ts";
+import type { MirrorJob, PublishJob, ReelJob } from "./job-schemas.ts";
 import type { NextJob } from "./next-jobs.ts";
 
 /** SQS caps a message delay at 15 minutes. */
 const MAX_DELAY_SECONDS = 900;
-
-type Stage = "convert" | "mirror" | "publish";
 
 /**
  * The stage queues, by the URLs the configuration names. A function is linked only to the queues
@@ -30,15 +29,24 @@ export class JobQueues {
     return this.#send(this.urlOf("publish"), job, delaySeconds);
   }
 
+  reel(job: ReelJob): Promise<void> {
+    return this.#send(this.urlOf("reel"), job, 0);
+  }
+
   /** Sends a job a stage handed on (see `StageResult`). */
   send(next: NextJob): Promise<void> {
-    return next.queue === "mirror"
-      ? this.mirror(next.job, next.delaySeconds)
-      : this.publish(next.job, next.delaySeconds);
+    switch (next.queue) {
+      case "mirror":
+        return this.mirror(next.job, next.delaySeconds);
+      case "publish":
+        return this.publish(next.job, next.delaySeconds);
+      case "reel":
+        return this.reel(next.job);
+    }
   }
 
   /** The queue a stage reads from (its own messages' visibility is changed there), and is sent to. */
-  urlOf(stage: Stage): string {
+  urlOf(stage: QueueName): string {
     const need = `sqs.${stage}QueueUrl` as const;
     return requireConfig(this.#config, [need]).sqs[`${stage}QueueUrl`];
   }

@@ -18,6 +18,10 @@ export const mirrorJob = z.object({
 });
 export type MirrorJob = z.infer<typeof mirrorJob>;
 
+/** A converted video to be made a Reel (the reel stage: passthrough, remux or transcode, and a cover). */
+export const reelJob = z.object({ photoId });
+export type ReelJob = z.infer<typeof reelJob>;
+
 /** What to publish the photo as (see `PublishMedia` on the photo record). */
 export const publishMedia: z.ZodMiniType<PublishMedia> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("image") }),

@@ -107,6 +107,33 @@ export interface PublishStage extends StageRecord {
   skipReason?: { code: string; message: string };
 }
 
+/** A video's Reel as the reel stage made it (see `stages/reel/`). */
+export interface ReelRecord {
+  /** The original itself (within the spec), its streams remuxed, or transcoded. */
+  kind: "passthrough" | "remuxed" | "transcoded";
+  /** What Meta downloads: the original's key for a passthrough, else the Reel's (`renditions/<id>/reel.mp4`). */
+  videoKey: string;
+  /** The JPEG frame sent as `cover_url`. */
+  coverKey: string;
+  bytes: number;
+  /** The rules the original breaks, as `rule: detail` (none for a passthrough). */
+  reasons: string[];
+  /** The Reel as published, probed again after it was made. */
+  probe: {
+    container: "mp4" | "mov";
+    videoCodec: string;
+    width: number;
+    height: number;
+    durationSeconds: number;
+    frameRate: number;
+    bitDepth: number;
+    videoBitrate: number;
+    audio?: { codec: string; sampleRate: number; channels: number };
+  };
+  /** The transcode's measured speed in media seconds per second (a remux or a passthrough has none). */
+  speed?: number;
+}
+
 /** A frame's place in its burst (see `bursts/`). */
 export interface BurstMembership {
   id: string;
@@ -142,8 +169,11 @@ export interface PhotoRecord {
   lens?: string;
   caption?: string;
   renditions?: Partial<Record<RenditionName, RenditionRecord>>;
-  /** Set by convert for a video: it has no renditions and is published as a Reel of the original. */
-  video?: { durationSeconds: number };
+  /**
+   * Set by convert for a video (it has no renditions); `reel` once the reel stage made its Reel.
+   * (Records converted before the reel stage have no `reel` and are published from the original.)
+   */
+  video?: { durationSeconds: number; reel?: ReelRecord };
   /** The frame analysis (perceptual hash, score and its parts), the capture time to the millisecond and the camera body. */
   analysis?: FrameAnalysis;
   capture?: CaptureTime;

@@ -1,7 +1,8 @@
 /**
  * convert: an original landed in S3 → renditions in S3, the photo recorded, and the next jobs
- * handed on (see `jobs/photo-route.ts`). A video within Instagram's Reels spec needs no rendition:
- * it goes on as a Reel of its original. A photo whose burst policy groups it joins its burst (see
+ * handed on (see `jobs/photo-route.ts`). A video is hashed and its index probed here; its
+ * conversion goes on in the reel stage (`stages/reel/`), which makes it a Reel and ends the
+ * stage. A photo whose burst policy groups it joins its burst (see
  * `bursts/`). Idempotent: a repeated notification for a converted photo only hands the jobs on
  * again, which the later stages ignore when their work is done.
  *
@@ -10,14 +11,13 @@
  * its key claims is quarantined (`quarantine.ts`), never converted.
  */
 import { ORIGINALS_PREFIX, photoIdOfKey } from "@photo-relay/core";
-import { convertPhoto, reelsEligibility, type VideoProbe } from "@photo-relay/imaging";
+import { convertPhoto, type VideoProbe } from "@photo-relay/imaging";
 import { joinBurst } from "../../bursts/burst-join.ts";
-import { NotReelsReadyError } from "../../errors.ts";
 import { finished, type StageResult } from "../../jobs/next-jobs.ts";
 import { jobsAfterConvert } from "../../jobs/photo-route.ts";
 import { type CreatedObject, objectsCreated } from "../../jobs/s3-event.ts";
 import { newPhoto, type PhotoRecord } from "../../photo/photo-record.ts";
-import { startStage } from "../../photo/stage-transitions.ts";
+import { setStage, startStage } from "../../photo/stage-transitions.ts";
 import type { Runtime } from "../../runtime.ts";
 import { runtimeOnly, type Stage, type StepContext } from "../../stage-runner.ts";
 import { isAgentObject, linkToRejection, recordRejection } from "../intake/rejection-intake.ts";
@@ -92,11 +92,13 @@ async function convertOriginal(
   const burst = converted.instagramRefusal
     ? undefined
     : await joinBurst(rt, { ...existing, ...converted }, arrivedAt);
+  const fields = { ...converted, ...(burst && { burst }) };
+  // A video stays `running` until the reel stage has made its Reel.
   const photo = await rt.photos.update(
     original.id,
-    withVerdict({ ...converted, ...(burst && { burst }) }, rt.now()),
+    converted.video ? setStage("convert", {}, fields, rt.now()) : withVerdict(fields, rt.now()),
   );
-  step.log.info("converted", {
+  step.log.info(converted.video ? "probed; the reel stage makes it a Reel" : "converted", {
     format: photo.format,
     renditions: Object.keys(photo.renditions ?? {}),
     ...(photo.instagramRefusal && { instagram: `refused: ${photo.instagramRefusal.code}` }),
@@ -110,15 +112,13 @@ async function convertedFields(
   original: Original,
   rendering: ReturnType<typeof convertPhoto> | undefined,
 ): Promise<Partial<PhotoRecord>> {
-  if (original.kind === "video") return reelFields(await probeVideoFile(original.path, original.container));
+  if (original.kind === "video") return videoFields(await probeVideoFile(original.path, original.container));
   const result = await (rendering ?? convertPhoto(original.data, rt.config.convert));
-  return result.kind === "video" ? reelFields(result.probe) : imageFields(rt, original.id, result);
+  return result.kind === "video" ? videoFields(result.probe) : imageFields(rt, original.id, result);
 }
 
-/** A video within the Reels spec as it is: the original itself is the Reel (Meta downloads it). */
-function reelFields(probe: VideoProbe): Partial<PhotoRecord> {
-  const reels = reelsEligibility(probe);
-  if (!reels.eligible) throw new NotReelsReadyError(reels.violations);
+/** A video as its index describes it; whether it is a Reel as it is, the reel stage decides. */
+function videoFields(probe: VideoProbe): Partial<PhotoRecord> {
   return {
     format: probe.container,
     width: probe.width,

@@ -1,0 +1,9 @@
+import { reelStage } from "@photo-relay/pipeline/reel";
+import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
+import { lambdaConfig, once } from "./runtime.ts";
+import { sqsHandler } from "./sqs-handler.ts";
+
+/** The reel consumer over any runtime (the local stack passes its own). */
+export const createHandler = (runtime: () => Runtime) => sqsHandler(reelStage, runtime);
+
+export const handler = createHandler(once(() => createRuntime(lambdaConfig("reel"))));
