@@ -97,8 +97,9 @@ export const ACCESS: Record<FunctionKey, { links: unknown[]; rights: Right[] }> 
     links: [media, table, convertQueue, mirrorQueue, publishQueue, reelQueue],
     rights: [
       consume(convert.queue),
-      allow(["s3:GetObject"], objects("originals/")),
-      allow(["s3:PutObject"], objects("renditions/")),
+      allow(["s3:GetObject"], objects("originals/"), objects("agents/*/rejected/")), // originals; the agents' rejection reports
+      allow(["s3:PutObject"], objects("renditions/"), objects("quarantine/")), // renditions; a forged upload's bytes (a copy)
+      allow(["s3:DeleteObject"], objects("originals/")), // a forged upload leaves originals/ once quarantined
       ...photoItems,
       allow(["sqs:SendMessage"], mirror.queue.arn, publish.queue.arn, reel.queue.arn), // a video goes to reel
     ],

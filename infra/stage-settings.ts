@@ -3,6 +3,7 @@
  * stack shares. A plain module, so Node (the build script) can load it too.
  */
 export {
+  CONVERT_NOTIFICATIONS,
   DEAD_LETTER_SETTINGS,
   FUNCTION_NEEDS,
   mirrorRecordBudgetSeconds,

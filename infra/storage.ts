@@ -1,7 +1,11 @@
 import { convert } from "./queues.ts";
 import { settings } from "./secrets.ts";
+import { CONVERT_NOTIFICATIONS } from "./stage-settings.ts";
 
-/** Originals, sidecars, renditions and the agents' reports, each under its own prefix. */
+/**
+ * Originals, sidecars, renditions, the agents' reports and quarantined uploads (bytes that were
+ * not the photo their key claimed), each under its own prefix.
+ */
 export const bucket = new sst.aws.Bucket("MediaBucket", {
   transform: {
     bucket: (args) => {
@@ -40,17 +44,18 @@ new aws.s3.BucketLifecycleConfiguration("MediaLifecycle", {
         ]
       : expire("expire-originals", "originals/", settings.keepOriginalsDays)),
     ...expire("expire-sidecars", "sidecars/", settings.keepOriginalsDays),
+    ...expire("expire-quarantine", "quarantine/", settings.keepOriginalsDays),
     ...expire("expire-renditions", "renditions/", settings.keepRenditionsDays),
   ],
 });
 
+/** New originals and the agents' reports go to the convert queue (see CONVERT_NOTIFICATIONS). */
 bucket.notify({
-  notifications: [
-    {
-      name: "OriginalsToConvert",
-      queue: convert.queue,
-      events: ["s3:ObjectCreated:*"],
-      filterPrefix: "originals/",
-    },
-  ],
+  notifications: CONVERT_NOTIFICATIONS.map((rule) => ({
+    name: rule.name,
+    queue: convert.queue,
+    events: ["s3:ObjectCreated:*"],
+    filterPrefix: rule.prefix,
+    ...("suffix" in rule && { filterSuffix: rule.suffix }),
+  })),
 });

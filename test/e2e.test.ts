@@ -58,7 +58,7 @@ beforeAll(async () => {
     // The agent's photos are grouped into bursts: decided 2 s after their last frame joined.
     settings: { instagram: { checkDelaysSeconds: [1] }, bursts: { settleSeconds: 2 } },
     graphProcessingMs: 300,
-    agentOptions: { stableMs: 300, scanIntervalMs: 1000 },
+    agentOptions: { stableMs: 300, graceMs: 2000, scanIntervalMs: 1000 },
     logger: createLogger("e2e", { level: "WARN" }),
     env: {},
   });
@@ -186,17 +186,20 @@ describe("photo-relay end to end on the local stack", () => {
     expect(container?.coverUrl).toContain(`renditions/${photo.id}/reel-cover.jpg`);
   });
 
-  it("reports a non-image file instead of crashing on it, and keeps running", async () => {
-    const ignoredBefore = stack.agent?.status().ignored ?? 0;
+  it("reports a non-image file as a rejected item instead of crashing on it, and keeps running", async () => {
     writeFileSync(join(inbox, "notes.txt"), "shot list: ceremony, rings, first dance\n");
-    await waitFor(() => (stack.agent?.status().ignored ?? 0) > ignoredBefore, "the text file ignored");
+    const refused = await waitFor(
+      async () => (await photos()).find((p) => p.originalName === "notes.txt" && p.status === "rejected"),
+      "the text file reported as rejected",
+    );
+    expect(refused.rejection?.reason.code).toBe("unknown_kind");
     writeFileSync(join(inbox, "after.jpg"), await cameraJpeg({ width: 900, height: 900, seed: 9 }));
     const after = await waitFor(
       async () => (await photos()).find((p) => p.originalName === "after.jpg" && p.status === "done"),
       "a photo after the bad file",
     );
     expect(after.stages.publish.mediaId).toBeDefined();
-    expect((await photos()).some((p) => p.originalName === "notes.txt")).toBe(false);
+    expect(existsSync(join(root, "rejected", "notes.txt"))).toBe(true);
   });
 
   it("answers from the API function's bundle, with its own links and the settings document Lambda would give it", async () => {

@@ -5,7 +5,12 @@
  * uploads, a guest link's rate budget, and how the page assets are served.
  */
 import { createHash } from "node:crypto";
-import { CreateMultipartUploadCommand, ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
+import {
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { guestLinks, issueTicket } from "@photo-relay/api";
 import { type LocalStack, sweepAbandonedUploads } from "@photo-relay/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -81,6 +86,26 @@ async function putPart(s: Session, uploadId: string, partNumber: number, bytes: 
   return (await fetch(signed.body.url, { method: "PUT", body: new Uint8Array(bytes) })).status;
 }
 
+/** A small file's session, and its upload signed as Uppy asks: a POST form. */
+async function smallUpload(data: Buffer, filename: string): Promise<{ reg: Session; post: Signed }> {
+  const reg = await call<Session>("/upload-sessions", {
+    filename,
+    size: data.length,
+    contentType: "image/jpeg",
+    sha256: sha(data),
+  });
+  const post = await sign(reg.body, { method: "PUT", contentType: "image/jpeg" });
+  return { reg: reg.body, post: post.body };
+}
+
+/** Sends `bytes` as the browser does with the signed form's fields. */
+function postForm(post: Signed, bytes: Buffer): Promise<Response> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(post.fields ?? {})) form.append(k, v);
+  form.append("file", new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }));
+  return fetch(post.url, { method: "POST", body: form });
+}
+
 describe("upload signing", () => {
   it("signs only the file's own key under originals/", async () => {
     const s = await session(20 * MiB, "own-key");
@@ -153,28 +178,19 @@ describe("upload signing", () => {
 
   it("signs a small file as a POST pinned to its key, size and type, and never again once it is there", async () => {
     const data = await cameraJpeg({ width: 300, height: 200, seed: 901 });
-    const reg = await call<Session>("/upload-sessions", {
-      filename: "small.jpg",
-      size: data.length,
-      contentType: "image/jpeg",
-      sha256: sha(data),
-    });
-    const post = await sign(reg.body, { method: "PUT", contentType: "image/jpeg" });
-    expect(post.body.fields).toMatchObject({
-      key: reg.body.key,
+    const { reg, post } = await smallUpload(data, "small.jpg");
+    expect(post.fields).toMatchObject({
+      key: reg.key,
       "Content-Type": "image/jpeg",
       "x-amz-meta-source": "phone",
     });
-    const policy = JSON.parse(Buffer.from(post.body.fields?.Policy ?? "", "base64").toString()) as {
+    const policy = JSON.parse(Buffer.from(post.fields?.Policy ?? "", "base64").toString()) as {
       conditions: unknown[];
     };
     expect(policy.conditions).toContainEqual(["content-length-range", data.length, data.length]);
-    const form = new FormData();
-    for (const [k, v] of Object.entries(post.body.fields ?? {})) form.append(k, v);
-    form.append("file", new Blob([new Uint8Array(data)], { type: "image/jpeg" }));
-    expect((await fetch(post.body.url, { method: "POST", body: form })).ok).toBe(true);
+    expect((await postForm(post, data)).ok).toBe(true);
     // The same ticket, replayed: the photo is there, nothing is signed.
-    const replay = await sign(reg.body, { method: "PUT", contentType: "image/jpeg" });
+    const replay = await sign(reg, { method: "PUT", contentType: "image/jpeg" });
     expect(replay.status).toBe(409);
     expect(replay.body.error.code).toBe("already_there");
     const again = await call<Session>("/upload-sessions", {
@@ -184,6 +200,49 @@ describe("upload signing", () => {
       sha256: sha(data),
     });
     expect(again.body.state).toBe("exists");
+  });
+
+  it("takes only the declared bytes under a small file's POST: the policy pins their SHA-256", async () => {
+    const data = await cameraJpeg({ width: 300, height: 200, seed: 902 });
+    const forged = Buffer.from(data);
+    forged[forged.length - 100] = (forged[forged.length - 100] ?? 0) ^ 0xff; // same size, other bytes
+    const { reg, post } = await smallUpload(data, "pinned.jpg");
+    expect(post.fields?.["x-amz-checksum-sha256"]).toBe(Buffer.from(sha(data), "hex").toString("base64"));
+    const refused = await postForm(post, forged);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("<Code>BadDigest</Code>");
+    const head = () =>
+      stack.runtime.clients.s3.send(new HeadObjectCommand({ Bucket: stack.config.s3.bucket, Key: reg.key }));
+    await expect(head()).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    expect((await postForm(post, data)).ok).toBe(true);
+    expect((await head()).ContentLength).toBe(data.length);
+  });
+
+  it("completes a multipart upload only while its key is empty: it never replaces an original", async () => {
+    const s = await session(9 * MiB, "arrived-meanwhile");
+    const uploadId = await createUpload(s);
+    expect(await putPart(s, uploadId, 1, 5 * MiB)).toBe(200);
+    expect(await putPart(s, uploadId, 2, 4 * MiB)).toBe(200);
+    const parts = await (await fetch((await sign(s, { method: "GET", uploadId })).body.url)).text();
+    const etags = [...parts.matchAll(/<ETag>([^<]+)<\/ETag>/g)].map((m) => m[1]);
+    // The same original arrives by another route (the agent, another phone) before the completion.
+    const Bucket = stack.config.s3.bucket;
+    const first = Buffer.from("arrived-meanwhile"); // the bytes the session's id is the SHA-256 of
+    await stack.runtime.clients.s3.send(new PutObjectCommand({ Bucket, Key: s.key, Body: first }));
+    const complete = await sign(s, { method: "POST", uploadId });
+    expect(complete.body.headers).toEqual({ "if-none-match": "*" });
+    const xml = `<CompleteMultipartUpload>${etags
+      .map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag}</ETag></Part>`)
+      .join("")}</CompleteMultipartUpload>`;
+    const res = await fetch(complete.body.url, {
+      method: "POST",
+      headers: complete.body.headers ?? {},
+      body: xml,
+    });
+    expect(res.status).toBe(412);
+    expect(await res.text()).toContain("<Code>PreconditionFailed</Code>");
+    const kept = await stack.runtime.clients.s3.send(new HeadObjectCommand({ Bucket, Key: s.key }));
+    expect(kept.ContentLength).toBe(first.length);
   });
 
   it("keeps tickets to who they were issued to: a guest's ticket is not the owner's, and back", async () => {

@@ -1,12 +1,14 @@
 /**
  * The dashboard in real Chromium against the local stack (manual publishing): the grid with a
  * badge per stage and its filters, a photo's page with its actions (publish now, retry, hold,
- * skip, caption), the health header with the capture PC's heartbeat, live updates of a photo
- * delivered while the page is open, and accessibility at a desktop and a phone viewport.
+ * skip, caption), the health header with the capture PC's heartbeat, a file the capture PC refused
+ * (a counted item with its reason and where its bytes are), live updates of a photo delivered while
+ * the page is open, and accessibility at a desktop and a phone viewport.
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { heartbeatKey } from "@photo-relay/core";
+import { heartbeatKey, type Rejection, rejectionKey } from "@photo-relay/core";
 import type { LocalStack } from "@photo-relay/local-stack";
+import { rejectionRecordId } from "@photo-relay/pipeline/photo";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -24,6 +26,17 @@ let stack: LocalStack;
 let browser: Browser;
 const ids: string[] = [];
 let broken: string;
+let refused: string;
+
+/** What the agent sends for a camera JPEG cut short (agent/src/reports/rejections.ts). */
+const CUT_SHORT: Rejection = {
+  agentId: "capture-1",
+  reportId: "a".repeat(64),
+  at: new Date().toISOString(),
+  file: { name: "DSC_0999.JPG", path: "DSC_0999.JPG", bytes: 7_340_032, sha256: "a".repeat(64) },
+  reason: { code: "incomplete", message: "JPEG has no end-of-image marker (FFD9) after the grace time" },
+  kept: "rejected-folder",
+};
 
 async function heartbeat(agentId: string, at: Date, spoolFiles: number): Promise<void> {
   const body = {
@@ -68,9 +81,18 @@ beforeAll(async () => {
     );
   }
   broken = await uploadOriginal(stack, Buffer.from("not really a JPEG"), "broken.jpg");
+  await stack.runtime.clients.s3.send(
+    new PutObjectCommand({
+      Bucket: stack.config.s3.bucket,
+      Key: rejectionKey(CUT_SHORT.agentId, CUT_SHORT.reportId),
+      Body: JSON.stringify(CUT_SHORT),
+    }),
+  );
+  refused = rejectionRecordId(CUT_SHORT);
   for (const id of ids)
     await waitForPhoto(stack, id, (p) => p.status === "awaiting_approval", "awaiting approval");
   await waitForPhoto(stack, broken, (p) => p.status === "failed", "failed");
+  await waitForPhoto(stack, refused, (p) => p.status === "rejected", "the refused file recorded");
   await heartbeat("capture-1", new Date(), 3);
   await heartbeat("capture-2", new Date(Date.now() - 10 * 60_000), 7); // silent for 10 minutes
 });
@@ -94,7 +116,7 @@ describe("dashboard", () => {
   it("shows the photos, newest arrival first, with a badge per stage, and filters them", async () => {
     // The first photo to arrive is changed last: it stays last in the grid all the same.
     const photos = stack.runtime.photos;
-    const records = await Promise.all([...ids, broken].map((id) => photos.require(id)));
+    const records = await Promise.all([...ids, broken, refused].map((id) => photos.require(id)));
     const byArrival = records.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((p) => p.id);
     await photos.update(byArrival.at(-1) as string, (p) => ({ ...p }));
     const page = await openDashboard("desktop");
@@ -111,8 +133,11 @@ describe("dashboard", () => {
     );
     await page.selectOption('select[name="state"]', "");
     await page.selectOption('select[name="source"]', "agent");
-    await waitFor(async () => (await cards(page)).length === 3, "the capture PC's three photos");
-    expect(new Set(await cards(page))).toEqual(new Set([ids[0], ids[1], ids[4]]));
+    await waitFor(
+      async () => (await cards(page)).length === 4,
+      "the capture PC's three photos and its refused file",
+    );
+    expect(new Set(await cards(page))).toEqual(new Set([ids[0], ids[1], ids[4], refused]));
     await page.selectOption('select[name="source"]', "guest");
     await waitFor(
       async () => JSON.stringify(await cards(page)) === JSON.stringify([ids[3]]),
@@ -136,6 +161,32 @@ describe("dashboard", () => {
     expect(await page.locator('[data-tile="photos"] [data-count="failed"]').textContent()).toBe("1");
     expect(await page.locator('[data-tile="instagram"]').textContent()).toMatch(/0 of 50 posts used/);
     await screenshot(page, "dashboard-desktop");
+  });
+
+  it("shows a file the capture PC refused as a counted item: its reason, where its bytes are, no actions", async () => {
+    const page = await openDashboard("desktop");
+    const card = page.locator(`.card[data-id="${refused}"]`);
+    await card.waitFor();
+    expect(await card.getAttribute("data-status")).toBe("rejected");
+    expect(await card.locator(".badge.refused").textContent()).toBe("refused: incomplete");
+    expect(await card.locator("[data-stage]").count()).toBe(0); // no stage ever ran for it
+    expect(await card.locator("[data-refusal-reason]").textContent()).toBe(CUT_SHORT.reason.message);
+    expect(await card.locator(".meta").textContent()).toContain("kept on capture-1, in rejected/");
+    expect(await page.locator('[data-tile="photos"] [data-count="rejected"]').textContent()).toBe("1");
+
+    await page.selectOption('select[name="state"]', "rejected");
+    await waitFor(
+      async () => JSON.stringify(await cards(page)) === JSON.stringify([refused]),
+      "only the refused file",
+    );
+    await card.click();
+    const panel = page.locator(`.photo-page[data-id="${refused}"] .refusal`);
+    await panel.waitFor();
+    expect(await panel.textContent()).toMatch(/Refused by the capture PC.*refused: incomplete/);
+    expect(await panel.textContent()).toContain(CUT_SHORT.reason.message);
+    expect(await page.locator(".photo-page button").count()).toBe(0);
+    expect(await page.locator(".renditions").count()).toBe(0);
+    expect(await seriousA11yIssues(page)).toEqual([]);
   });
 
   it("publishes a photo from its page and shows its Instagram permalink and mirrored URL", async () => {

@@ -117,7 +117,7 @@ describe("guest links", () => {
     // Another photo's progress stays hidden from the guest, even by its id.
     const owners = await uploadOriginal(
       stack,
-      await cameraJpeg({ width: 300, height: 200, seed: 803 }),
+      await cameraJpeg({ width: 480, height: 320, seed: 803 }), // wide enough for Instagram (320 px)
       "owner.jpg",
     );
     await waitForPhoto(stack, owners, (p) => p.status === "awaiting_approval", "the owner's photo");

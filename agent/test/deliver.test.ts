@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger } from "@photo-relay/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -88,24 +88,58 @@ describe("agent: delivery to S3", () => {
     await ws.remove();
   });
 
-  it("ignores non-media, empty and excluded files with a reason, leaves them in place and never looks at temp names", async () => {
+  it("moves non-media and empty files to rejected/ with a reason, leaves excluded kinds alone and never looks at system junk", async () => {
     const ws = await workspace("agent-deliver");
     const agent = start(ws, { graceMs: 600, exclude: ["png"] });
     const ignored = collect(agent, "ignored");
+    const rejected = collect(agent, "rejected");
     await agent.ready;
     const done = waitForEvents(agent, "ignored", 3);
+    const moved = waitForEvents(agent, "rejected", 2);
     await writeFile(join(ws.inbox, "notes.txt"), "not a photo");
     await writeFile(join(ws.inbox, "empty.jpg"), "");
     await writeFile(join(ws.inbox, "screen.png"), png());
-    for (const temp of ["tmpfileAb12Cd", "DSC_0003.NEF.part", ".DS_Store"]) {
-      await writeFile(join(ws.inbox, temp), jpeg(1000));
-    }
+    const junk = [
+      "tmpfileAb12Cd",
+      "DSC_0003.NEF.part",
+      ".DS_Store",
+      "Thumbs.db",
+      "desktop.ini",
+      "caption.txt~",
+    ];
+    for (const name of junk) await writeFile(join(ws.inbox, name), jpeg(1000));
+    await mkdir(join(ws.inbox, ".Trashes"));
+    await writeFile(join(ws.inbox, ".Trashes", "deleted.jpg"), jpeg(1000));
     await done;
+    await moved;
     await agent.ready;
     expect(ignored.map((e) => e.code).sort()).toEqual(["empty", "excluded_kind", "unsupported"]);
     expect(ignored.find((e) => e.code === "unsupported")?.reason).toMatch(/not a supported media file/);
-    expect((await readdir(ws.inbox)).length).toBe(6);
-    expect(agent.status()).toMatchObject({ ignored: 3, delivered: 0, waiting: { files: 0 } });
+    expect(rejected.map((e) => `${e.code} ${e.kept}`).sort()).toEqual([
+      "empty rejected-folder",
+      "unknown_kind rejected-folder",
+    ]);
+    expect((await readdir(join(ws.root, "rejected"))).sort()).toEqual(["empty.jpg", "notes.txt"]);
+    expect((await readdir(ws.inbox)).sort()).toEqual([".Trashes", ...junk, "screen.png"].sort());
+    expect(agent.status()).toMatchObject({ ignored: 3, rejected: 2, delivered: 0, waiting: { files: 0 } });
+    await agent.stop();
+    await ws.remove();
+  });
+
+  it("moves a photo's XMP, caption and THM with it and never refuses them", async () => {
+    const ws = await workspace("agent-deliver");
+    const agent = start(ws);
+    const rejected = collect(agent, "rejected");
+    await agent.ready;
+    const delivered = waitForEvents(agent, "delivered", 1);
+    const companions = ["DSC_0009.xmp", "DSC_0009.NEF.xmp", "DSC_0009.txt", "DSC_0009.THM"];
+    for (const name of companions) await writeFile(join(ws.inbox, name), "<x:xmpmeta/>");
+    await writeFile(join(ws.inbox, "DSC_0009.NEF"), nef(1024 * 1024));
+    await delivered;
+    await agent.ready;
+    expect((await readdir(ws.processed)).sort()).toEqual([...companions, "DSC_0009.NEF"].sort());
+    expect(await readdir(ws.inbox)).toEqual([]);
+    expect(rejected).toEqual([]);
     await agent.stop();
     await ws.remove();
   });

@@ -1,7 +1,7 @@
 /**
- * Every refused file is a visible, counted item: incomplete and too-large files move to
- * `rejected/` with their bytes, non-media and empty ones stay in place, and each becomes a report
- * under the agent's S3 prefix (`rejectionSchema`), kept in the spool while S3 is unreachable.
+ * Every refused file is a visible, counted item: incomplete, too-large, non-media and empty files
+ * move to `rejected/` with their bytes, and each becomes a report under the agent's S3 prefix
+ * (`rejectionSchema`), kept in the spool while S3 is unreachable.
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { type AgentOptions, startAgent } from "../src/index.ts";
 import { until, waitForEvents } from "./helpers/agent-events.ts";
 import { jpeg } from "./helpers/media.ts";
 import { useS3BehindProxy } from "./helpers/proxied-s3.ts";
-import { BUCKET, s3Client } from "./helpers/s3.ts";
+import { BUCKET, gateCommand, s3Client } from "./helpers/s3.ts";
 import { type Workspace, workspace } from "./helpers/workspace.ts";
 
 const logger = createLogger("agent-test", { level: "SILENT" });
@@ -90,7 +90,7 @@ describe("agent: refused files", () => {
     await ws.remove();
   });
 
-  it("reports unknown kinds and empty files but leaves them in place, and moves a file over the size limit", async () => {
+  it("moves unknown kinds, empty files and a file over the size limit to rejected/ and reports each", async () => {
     const ws = await workspace("agent-rejected");
     const agent = startAgent(options(ws, { agentId: "pc-2", maxFileBytes: 100_000 }));
     await agent.ready;
@@ -100,16 +100,42 @@ describe("agent: refused files", () => {
     await writeFile(join(ws.inbox, "huge.jpg"), jpeg(200_000));
     const events = await rejected;
     const by = (code: string) => events.find((e) => e.code === code);
-    expect(by("unknown_kind")).toMatchObject({ kept: "left-in-place" });
-    expect(by("empty")).toMatchObject({ kept: "left-in-place" });
+    expect(by("unknown_kind")).toMatchObject({ kept: "rejected-folder" });
+    expect(by("empty")).toMatchObject({ kept: "rejected-folder" });
     expect(by("too_large")).toMatchObject({ kept: "rejected-folder" });
-    expect((await readdir(ws.inbox)).sort()).toEqual(["empty.jpg", "notes.txt"]);
-    expect(await readdir(join(ws.root, "rejected"))).toEqual(["huge.jpg"]);
+    expect(await readdir(ws.inbox)).toEqual([]);
+    expect((await readdir(join(ws.root, "rejected"))).sort()).toEqual(["empty.jpg", "huge.jpg", "notes.txt"]);
     for (const e of events) {
       expect((await report(rejectionKey("pc-2", e.reportId))).reason.code).toBe(e.code);
     }
     expect(agent.status().rejected).toBe(3);
     await agent.stop();
+    await ws.remove();
+  });
+
+  it("sends a report made while an earlier one is being sent", async () => {
+    const ws = await workspace("agent-rejected");
+    const client = s3Client(servers.s3.endpoint);
+    const gate = gateCommand(client, "PutObjectCommand"); // the first report's PUT waits here
+    const agent = startAgent(options(ws, { agentId: "pc-busy", s3: { client, bucket: BUCKET } }));
+    await agent.ready;
+    const first = waitForEvents(agent, "rejected", 1);
+    await writeFile(join(ws.inbox, "first.txt"), "not a photo");
+    const [a] = await first;
+    const second = waitForEvents(agent, "rejected", 1);
+    await writeFile(join(ws.inbox, "second.txt"), "not a photo either");
+    const [b] = await second;
+    gate.release();
+    for (const event of [a, b]) {
+      expect((await report(rejectionKey("pc-busy", event?.reportId ?? ""))).reason.code).toBe("unknown_kind");
+    }
+    await until(
+      async () => (await readdir(join(ws.spoolDir, "reports"))).length === 0,
+      10_000,
+      "spool emptied",
+    );
+    await agent.stop();
+    client.destroy();
     await ws.remove();
   });
 

@@ -128,7 +128,10 @@ const FUNCTIONS: Record<
     rights: [
       ...consume("convert"),
       "s3:GetObject media/originals/*",
+      "s3:GetObject media/agents/*/rejected/*",
       "s3:PutObject media/renditions/*",
+      "s3:PutObject media/quarantine/*",
+      "s3:DeleteObject media/originals/*",
       ...photoItems,
       "sqs:SendMessage mirror",
       "sqs:SendMessage publish",
@@ -322,11 +325,18 @@ describe("synthesis: the app", () => {
     for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
   });
 
-  it("sends new originals to the convert queue and keeps objects per the settings", () => {
+  it("sends new originals and the agents' reports to the convert queue and keeps objects per the settings", () => {
     const notification = view.of("aws:s3/bucketNotification:BucketNotification")[0]?.inputs;
     expect(notification?.queues).toEqual([
       expect.objectContaining({ events: ["s3:ObjectCreated:*"], filterPrefix: "originals/" }),
+      expect.objectContaining({
+        events: ["s3:ObjectCreated:*"],
+        filterPrefix: "agents/",
+        filterSuffix: ".json",
+      }),
     ]);
+    const queues = (notification?.queues ?? []) as { filterSuffix?: string }[];
+    expect(queues[0]).not.toHaveProperty("filterSuffix");
     const rules = view.of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0]?.inputs
       .rules as Record<string, unknown>[];
     expect(rules).toEqual([

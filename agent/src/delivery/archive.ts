@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { isCode, isInside, moveFile } from "../durable-fs.ts";
-import { moveSidecar } from "../sidecar.ts";
+import { moveCompanions } from "../sidecar.ts";
 import type { SourceFile } from "../spool/journal.ts";
 import type { Ledger } from "../spool/ledger.ts";
 
@@ -49,12 +49,12 @@ export async function archiveSource(
   // Downloaded again (gphoto2 --skip-existing cannot see archived files): keep one archived copy.
   if (await sameBytes(target, source.size, sha256)) {
     await unlink(source.path);
-    await moveSidecar(source.path, target);
+    await moveCompanions(source.path, target);
     return { source, result: "moved", to: target };
   }
   // The object is verified in S3: a move a power cut undoes is only done again (durable: false).
   const to = await moveFile(source.path, target, { durable: false });
-  await moveSidecar(source.path, to);
+  await moveCompanions(source.path, to);
   return { source, result: "moved", to };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Dirent, Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { describeError, originalKey, type RejectionCode } from "@photo-relay/core";
 import { type FSWatcher, watch } from "chokidar";
 import type { KeyedLock } from "../concurrency/keyed-lock.ts";
@@ -13,13 +13,14 @@ import { Limiter } from "../concurrency/limiter.ts";
 import { isInside } from "../durable-fs.ts";
 import { SourceChangedError } from "../errors.ts";
 import type { AgentBus } from "../events.ts";
-import { isSidecar } from "../sidecar.ts";
+import { hasCompanionName, isCompanion } from "../sidecar.ts";
 import type { JournalRecord } from "../spool/journal.ts";
 import type { Ledger } from "../spool/ledger.ts";
 import type { RecordStore } from "../spool/record-store.ts";
 import type { Prepared, Spool } from "../spool/spool.ts";
 import { type CloseWatch, startCloseWatch } from "./close-watch.ts";
-import { isTemporaryName, type MediaKind } from "./media-kind.ts";
+import { isIgnoredFolder, isIgnoredName } from "./ignored-names.ts";
+import type { MediaKind } from "./media-kind.ts";
 import { type Hint, Readiness, type Ready, type Rejection } from "./readiness.ts";
 
 export interface IntakeOptions {
@@ -69,6 +70,7 @@ export class Intake {
       ...(options.include && { include: options.include }),
       ...(options.exclude && { exclude: options.exclude }),
       isKnown: (path, s) => store.knows(path, s.size, s.mtimeMs) || ledger.has(path, s.size, s.mtimeMs),
+      companion: { is: isCompanion, mayBe: hasCompanionName },
       onReady: (path, stats, media) => this.#spool(path, stats, media),
       onReject: (rejection) => this.#reject(rejection),
     });
@@ -79,8 +81,10 @@ export class Intake {
   }
 
   hint(path: string, how: Hint = "seen"): void {
-    // A caption sidecar travels with its photo (see sidecar.ts), it is not a file of its own.
-    if (!this.#skipped(path) && !isSidecar(path)) this.#readiness.hint(resolve(path), how);
+    // A sidecar travels with its photo (see sidecar.ts), it is not a file of its own; system junk
+    // is nobody's photo and nothing to report.
+    if (this.#skipped(path) || this.#ignored(path) || isCompanion(path)) return;
+    this.#readiness.hint(resolve(path), how);
   }
 
   /** Starts the watchers, runs the first scan and the readiness loop. */
@@ -93,7 +97,7 @@ export class Intake {
     });
     const watcher = watch(this.#o.inbox, {
       ignoreInitial: true,
-      ignored: (path) => this.#skipped(path) || isTemporaryName(basename(path)),
+      ignored: (path) => this.#skipped(path) || isIgnoredName(basename(path)),
     });
     watcher.on("add", (path) => this.hint(path));
     watcher.on("change", (path) => this.hint(path));
@@ -141,6 +145,15 @@ export class Intake {
       if (entry.isFile()) this.hint(path);
       else if (entry.isDirectory() && !this.#skipped(path)) this.#closeWatch?.add(path);
     }
+  }
+
+  /** System junk, or a file inside a system folder of the inbox (`.Trashes/`, `$RECYCLE.BIN/`). */
+  #ignored(path: string): boolean {
+    const full = resolve(path);
+    if (isIgnoredName(basename(full))) return true;
+    const root = this.#o.inbox.find((dir) => isInside(dir, full));
+    const folders = root ? relative(root, full).split(sep).slice(0, -1) : [];
+    return folders.some(isIgnoredFolder);
   }
 
   #skipped(path: string): boolean {

@@ -9,7 +9,8 @@ import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { promisify } from "node:util";
 import { isCode } from "../durable-fs.ts";
-import { type Detection, detectMedia, isTemporaryName, type MediaKind } from "./media-kind.ts";
+import { isIgnoredName } from "./ignored-names.ts";
+import { type Detection, detectMedia, type MediaKind } from "./media-kind.ts";
 
 const statAsync = promisify(stat);
 
@@ -34,6 +35,12 @@ export interface ReadinessOptions {
   exclude?: MediaKind[];
   /** Whether this exact file (path + size + mtime) is already spooled. */
   isKnown: (path: string, stats: Stats) => boolean;
+  /**
+   * Companions travel with their photo (sidecar.ts): `is`, one with its photo beside it; `mayBe`,
+   * a name that could be one, whose photo may still be on its way (it waits out the grace time
+   * before it counts as an unknown kind).
+   */
+  companion?: { is: (path: string) => boolean; mayBe: (path: string) => boolean };
   onReady: (path: string, stats: Stats, media: Ready) => Promise<"done" | "retry">;
   onReject: (rejection: Rejection) => void;
   now?: () => number;
@@ -88,7 +95,7 @@ export class Readiness {
 
   /** Nominates a path, saying what is known about its writer. */
   hint(path: string, how: Hint = "seen"): void {
-    if (isTemporaryName(basename(path))) return;
+    if (isIgnoredName(basename(path))) return;
     const existing = this.#candidates.get(path);
     if (existing) {
       existing.complete ||= how === "complete";
@@ -164,8 +171,12 @@ export class Readiness {
       }
       const media = await this.#inspect(path, stats, c);
       if (media.ok) return await this.#accept(path, stats, c, media, stableFor);
-      if (media.reason === "unsupported")
+      if (media.reason === "unsupported") {
+        const { companion } = this.#options;
+        if (companion?.is(path)) return void this.#candidates.delete(path);
+        if (companion?.mayBe(path) && stableFor < this.#options.graceMs) return;
         return this.#reject(path, stats, "ignored", "unsupported", media.detail);
+      }
       if (stableFor < this.#options.graceMs) return; // maybe still being written (or preallocated and being filled)
       const code = media.reason === "unreadable" ? "unreadable" : stats.size === 0 ? "empty" : "incomplete";
       this.#reject(path, stats, media.reason === "unreadable" ? "failed" : "ignored", code, media.detail);

@@ -19,6 +19,8 @@ export class Outbox {
   readonly #connectivity: Connectivity;
   readonly #logger: Logger;
   #flushing: Promise<void> | undefined;
+  /** A report was kept while a flush was under way (its listing may have missed it): list again. */
+  #again = false;
 
   constructor(spoolDir: string, s3: S3Target, connectivity: Connectivity, logger: Logger) {
     this.#dir = join(spoolDir, "reports");
@@ -40,7 +42,16 @@ export class Outbox {
 
   /** Sends every waiting report, oldest name first; stops at the first network failure. */
   flush(): Promise<void> {
-    this.#flushing ??= this.#send().finally(() => {
+    if (this.#flushing) {
+      this.#again = true;
+      return this.#flushing;
+    }
+    this.#flushing = (async () => {
+      do {
+        this.#again = false;
+        await this.#send();
+      } while (this.#again && this.#connectivity.online);
+    })().finally(() => {
       this.#flushing = undefined;
     });
     return this.#flushing;

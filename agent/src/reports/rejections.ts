@@ -1,9 +1,10 @@
 /**
- * Every refused file becomes a visible, counted item: its bytes go where they are safe (the
- * `rejected/` folder beside `processed/`; the spool when the inbox cannot be changed), and a
- * report per `rejectionSchema` goes to `rejectionKey(agentId, reportId)` through the outbox.
- * Non-media and empty files stay where they are (they may belong to other software), and so do
- * unreadable ones (a lock may be released; they are looked at again later).
+ * Every refused file becomes a visible, counted item: it moves out of the inbox to the `rejected/`
+ * folder beside `processed/` (the spool keeps a copy of its bytes when the inbox cannot be
+ * changed), and a report per `rejectionSchema` goes to `rejectionKey(agentId, reportId)` through
+ * the outbox. Only unreadable files stay where they are: what cannot be read cannot be moved
+ * either (and a lock may be released; they are looked at again later). System junk never gets
+ * here (intake/ignored-names.ts).
  */
 import { randomUUID } from "node:crypto";
 import { copyFile, mkdir, stat } from "node:fs/promises";
@@ -11,7 +12,7 @@ import { basename, extname, join, relative } from "node:path";
 import { type Rejection, type RejectionCode, rejectionKey, rejectionSchema } from "@photo-relay/core";
 import { isCode, isInside, moveFile } from "../durable-fs.ts";
 import type { AgentBus, EngineEvents } from "../events.ts";
-import { moveSidecar } from "../sidecar.ts";
+import { moveCompanions } from "../sidecar.ts";
 import { hashFile } from "../spool/spool.ts";
 import type { Outbox } from "./outbox.ts";
 
@@ -25,8 +26,8 @@ export interface RejectionsOptions {
   outbox: Outbox;
 }
 
-/** Refusals whose bytes are worth keeping (a truncated shot may be the only copy). */
-const MOVED: ReadonlySet<RejectionCode> = new Set(["incomplete", "too_large"]);
+/** Refusals that leave the inbox (a truncated shot may be the only copy: its bytes are kept). */
+const MOVED: ReadonlySet<RejectionCode> = new Set(["incomplete", "too_large", "unknown_kind", "empty"]);
 
 export class Rejections {
   readonly #o: RejectionsOptions;
@@ -92,7 +93,7 @@ export class Rejections {
     const o = this.#o;
     try {
       const to = await moveFile(path, join(o.rejectedDir, root ? relative(root, path) : basename(path)));
-      await moveSidecar(path, to);
+      await moveCompanions(path, to);
       return { kept: "rejected-folder", to };
     } catch (error) {
       if (!isCode(error, "EROFS", "EACCES", "EPERM", "EBUSY")) throw error;

@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   not_found: 404,
   nothing_to_retry: 409,
   publishing_now: 409,
+  not_retryable: 409,
   pick_posted: 409,
   ...WEB_ERROR_STATUS,
 };

@@ -1,12 +1,12 @@
 /**
  * The compact view of a photo that grids, live updates and the upload page's progress list show:
- * name, source, times, each stage's status and the error that stopped it, and a short-lived
- * thumbnail URL. A tenth of the full record's size (the journey stays on the photo's own page).
+ * name, source, times, each stage's status and the error that stopped it, a refused file's
+ * reason, and a short-lived thumbnail URL. A tenth of the full record's size (the journey stays on the photo's own page).
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
-import type { PhotoRecord, StageName, StageStatus } from "@photo-relay/pipeline/photo";
+import type { PhotoRecord, RejectionRecord, StageName, StageStatus } from "@photo-relay/pipeline/photo";
 import { SUMMARY_PROJECTION } from "@photo-relay/pipeline/settings";
 
 export interface PhotoSummary {
@@ -28,9 +28,26 @@ export interface PhotoSummary {
   burst?: { id: string; role: "open" | "pick" | "alternate"; lead: boolean };
   /** The first stage whose message reached its dead-letter queue (`POST /photos/:id/retry` re-drives). */
   deadLettered?: StageName;
+  /** Set for a file that is no photo of the pipeline: a capture PC refused it, or storage quarantined it. */
+  refusal?: Refusal;
 }
 
-/** The attributes a summary needs, for DynamoDB projections. */
+/**
+ * Why a record is a refused file (status `rejected` or `quarantined`), for a badge and its reason:
+ * `by: "agent"`, a capture PC refused the file (the codes of `rejectionCode`: `incomplete`,
+ * `unreadable`, `unknown_kind`, `too_large`, `empty`); `by: "storage"`, an upload whose bytes
+ * did not hash to the photo id it claimed (`id_mismatch`).
+ */
+export interface Refusal {
+  by: "agent" | "storage";
+  code: string;
+  reason: string;
+  /** The capture PC that refused the file. */
+  agentId?: string;
+  /** Where the refused bytes are now: on the capture PC (`rejected-folder`, `spool`, `left-in-place`), in the bucket (`quarantine`), or nowhere. */
+  kept: RejectionRecord["kept"] | "quarantine";
+}
+
 /** What a summary reads: the arrival index's projection and keys (reserved words as placeholders). */
 export const SUMMARY_NAMES = { "#source": "source", "#status": "status", "#format": "format" };
 const PLACEHOLDERS: Record<string, string> = Object.fromEntries(
@@ -56,6 +73,8 @@ export type SummarySource = Pick<
   | "renditions"
   | "publishHold"
   | "burst"
+  | "rejection"
+  | "quarantine"
 >;
 
 export async function summarize(rt: PublishRuntime, photo: SummarySource): Promise<PhotoSummary> {
@@ -85,7 +104,21 @@ export async function summarize(rt: PublishRuntime, photo: SummarySource): Promi
     ...(photo.publishHold && { publishHold: photo.publishHold }),
     ...(photo.burst && { burst: photo.burst }),
     ...(deadLettered && { deadLettered }),
+    ...refusalOf(photo),
   };
+}
+
+function refusalOf(photo: SummarySource): { refusal?: Refusal } {
+  const { rejection, quarantine } = photo;
+  if (rejection) {
+    const { code, message } = rejection.reason;
+    return {
+      refusal: { by: "agent", code, reason: message, agentId: rejection.agentId, kept: rejection.kept },
+    };
+  }
+  if (!quarantine) return {};
+  const reason = photo.stages.convert.lastError?.message ?? `the bytes are not photo ${quarantine.claimedId}`;
+  return { refusal: { by: "storage", code: "id_mismatch", reason, kept: "quarantine" } };
 }
 
 /**

@@ -51,12 +51,15 @@ export async function photoView(rt: PublishRuntime, photo: PhotoRecord): Promise
     })),
   );
   const burst = await burstFrames(rt, photo);
-  renditions.push({
-    name: "original",
-    url: await presignGet(rt, photo.originalKey),
-    bytes: photo.bytes,
-    contentType: photo.format ?? "",
-  });
+  // A file the agent refused stays on its capture PC: the bucket holds only the agent's report.
+  if (!photo.rejection) {
+    renditions.push({
+      name: "original",
+      url: await presignGet(rt, photo.originalKey),
+      bytes: photo.bytes,
+      contentType: photo.format ?? "",
+    });
+  }
   return {
     summary: await summarize(rt, photo),
     photo: { ...record, stages: { ...photo.stages, publish } },

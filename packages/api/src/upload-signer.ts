@@ -10,7 +10,6 @@
  */
 import {
   AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   ListPartsCommand,
   UploadPartCommand,
@@ -19,6 +18,7 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import { z } from "zod";
+import { multipartUpload, postPolicy } from "./upload-integrity.ts";
 import { formatBytes, maxPartNumber, UPLOAD_KEY } from "./upload-rules.ts";
 import { exists } from "./upload-sessions.ts";
 import type { Ticket } from "./upload-tickets.ts";
@@ -64,16 +64,9 @@ export async function signUploadRequest(
   if (req.method === "PUT" && !UploadId) {
     if (ticket.multipart) throw new UploadRefused("upload_refused", "a file this large must go in parts");
     await refuseExisting(rt, Key);
-    const post = await createPresignedPost(s3, {
-      Bucket,
-      Key,
-      Conditions: [
-        ["content-length-range", ticket.size, ticket.size],
-        ["eq", "$Content-Type", ticket.contentType],
-      ],
-      Fields: { "Content-Type": ticket.contentType, ...metadataHeaders(ticket) },
-      Expires: expiresIn,
-    });
+    // The policy pins the file's SHA-256 (the key's id): S3 stores exactly those bytes or none.
+    const { Conditions, Fields } = postPolicy({ ...ticket, sha256: idOfKey(Key) });
+    const post = await createPresignedPost(s3, { Bucket, Key, Conditions, Fields, Expires: expiresIn });
     return { url: post.url, fields: post.fields };
   }
   if (req.method === "POST" && !UploadId) {
@@ -106,9 +99,8 @@ export async function signUploadRequest(
       return { url: await getSignedUrl(s3, new ListPartsCommand({ Bucket, Key, UploadId }), options()) };
     case "POST":
       await checkParts(rt, ticket, UploadId);
-      return {
-        url: await getSignedUrl(s3, new CompleteMultipartUploadCommand({ Bucket, Key, UploadId }), options()),
-      };
+      // Conditional, so a completion never replaces an original that arrived meanwhile.
+      return multipartUpload.complete(s3, { bucket: Bucket, key: Key, expiresIn }, UploadId);
     case "DELETE":
       return {
         url: await getSignedUrl(s3, new AbortMultipartUploadCommand({ Bucket, Key, UploadId }), options()),
@@ -126,6 +118,9 @@ function metadataHeaders(ticket: Ticket): {
     "x-amz-meta-source": ticket.source,
   };
 }
+
+/** `originals/<sha256><ext>` → the SHA-256 (UPLOAD_KEY guarantees the shape). */
+const idOfKey = (key: string): string => key.slice("originals/".length, "originals/".length + 64);
 
 async function refuseExisting(rt: PublishRuntime, key: string): Promise<void> {
   if (await exists(rt, key)) throw new UploadRefused("already_there", "this photo is already there");

@@ -1,12 +1,13 @@
 /**
- * Presigned uploads for phones: the page hashes the file (SHA-256, the photo id), asks for an
- * upload, then POSTs the file straight to S3 under `originals/<id><ext>`. The POST policy bounds
- * size and type, so S3 itself refuses anything else.
+ * `POST /uploads`, presigned uploads for phones: the page hashes the file (SHA-256, the photo id),
+ * asks for an upload, then PUTs the file straight to S3 under `originals/<id><ext>` with the
+ * headers it was given. The rules that keep the id honest (size limit before signing, the signed
+ * checksum, no overwrite) are `upload-integrity.ts`'s.
  */
-import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { originalKey } from "@photo-relay/core";
 import type { Runtime } from "@photo-relay/pipeline/runtime";
 import { z } from "zod";
+import { checkDeclaredUpload, checkNotStored, presignPut } from "./upload-integrity.ts";
 
 export const EXTENSIONS: Record<string, string> = {
   "image/jpeg": ".jpg",
@@ -32,28 +33,14 @@ export const uploadRequest = z.object({
 
 export type UploadRequest = z.infer<typeof uploadRequest>;
 
+/** A presigned PUT of the file, or a refusal (too large, already uploaded) before anything is signed. */
 export async function presignUpload(rt: Runtime, req: UploadRequest) {
+  const upload = { ...req, source: "phone" };
+  checkDeclaredUpload(rt.config, upload);
   const key = originalKey(req.sha256, EXTENSIONS[req.contentType] ?? "");
+  const bucket = rt.config.s3.bucket;
+  await checkNotStored(rt.clients.s3, bucket, key);
   const expiresIn = rt.config.s3.presignSeconds;
-  const post = await createPresignedPost(rt.clients.s3, {
-    Bucket: rt.config.s3.bucket,
-    Key: key,
-    Conditions: [
-      ["content-length-range", 1, rt.config.api.maxUploadBytes],
-      ["eq", "$Content-Type", req.contentType],
-    ],
-    Fields: {
-      "Content-Type": req.contentType,
-      "x-amz-meta-original-name": encodeURIComponent(req.filename),
-      "x-amz-meta-source": "phone",
-    },
-    Expires: expiresIn,
-  });
-  return {
-    method: "POST" as const,
-    url: post.url,
-    fields: post.fields,
-    key,
-    expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
-  };
+  const put = await presignPut(rt.clients.s3, { bucket, key, upload, expiresIn });
+  return { ...put, key, expiresAt: new Date(rt.now().getTime() + expiresIn * 1000).toISOString() };
 }

@@ -37,18 +37,25 @@ describe("api", () => {
     expect(status).toBe(200);
     expect(body.config.ok).toBe(true);
     expect(Object.keys(body.config.checks).sort()).toEqual(["dynamodb", "instagram", "s3"]);
-    expect(body.counts).toEqual({ processing: 0, awaiting_approval: 0, held: 0, done: 0, failed: 0 });
+    expect(body.counts).toEqual({
+      processing: 0,
+      awaiting_approval: 0,
+      held: 0,
+      done: 0,
+      failed: 0,
+      rejected: 0,
+      quarantined: 0,
+    });
     expect(body.queues.convert?.deadLetters).toBe(0);
     expect(text).not.toContain(stack.apiToken);
     expect(text).not.toContain(stack.config.instagram.accessToken);
   });
 
-  it("hands a phone a presigned POST that lands the photo in the pipeline", async () => {
+  it("hands a phone a presigned PUT of exactly its bytes that lands the photo in the pipeline", async () => {
     const data = await cameraJpeg({ width: 1080, height: 1350, seed: 300 });
     const sha256 = createHash("sha256").update(data).digest("hex");
-    const { status, body } = await call<{ url: string; fields: Record<string, string>; key: string }>(
-      "/uploads",
-      {
+    const ask = () =>
+      call<{ method: string; url: string; headers: Record<string, string>; key: string }>("/uploads", {
         method: "POST",
         body: JSON.stringify({
           filename: "IMG_0042.JPG",
@@ -56,14 +63,17 @@ describe("api", () => {
           contentType: "image/jpeg",
           sha256,
         }),
-      },
-    );
+      });
+    const { status, body } = await ask();
     expect(status).toBe(201);
-    expect(body.key).toBe(`originals/${sha256}.jpg`);
-    const form = new FormData();
-    for (const [k, v] of Object.entries(body.fields)) form.append(k, v);
-    form.append("file", new Blob([new Uint8Array(data)], { type: "image/jpeg" }), "IMG_0042.JPG");
-    expect((await fetch(body.url, { method: "POST", body: form })).ok).toBe(true);
+    expect(body).toMatchObject({ method: "PUT", key: `originals/${sha256}.jpg` });
+    const signed = new URL(body.url).searchParams.get("X-Amz-SignedHeaders")?.split(";");
+    expect(signed).toEqual(
+      expect.arrayContaining(["if-none-match", "x-amz-checksum-sha256", "content-length"]),
+    );
+    expect(new URL(body.url).searchParams.has("x-amz-checksum-sha256")).toBe(false); // a header, not a query value S3 ignores
+    const { "content-length": _length, ...headers } = body.headers;
+    expect((await fetch(body.url, { method: "PUT", headers, body: new Uint8Array(data) })).status).toBe(200);
 
     const photo = await waitForPhoto(stack, sha256, (p) => p.status === "done", "the phone photo published");
     expect(photo).toMatchObject({ source: "phone", originalName: "IMG_0042.JPG" });
@@ -71,6 +81,25 @@ describe("api", () => {
     expect(shown.stages.publish.mediaId).toBeDefined();
     const thumb = await fetch(shown.thumbnailUrl);
     expect(thumb.headers.get("content-type")).toBe("image/webp");
+    // The same photo again: nothing to sign, and the signed PUT from before cannot overwrite it.
+    expect(await ask()).toMatchObject({ status: 409, body: { error: { code: "already_there" } } });
+    expect((await fetch(body.url, { method: "PUT", headers, body: new Uint8Array(data) })).status).toBe(412);
+  });
+
+  it("signs nothing for a declared size over api.maxUploadBytes", async () => {
+    const { status, body } = await call<{ error: { code: string; message: string } }>("/uploads", {
+      method: "POST",
+      body: JSON.stringify({
+        filename: "huge.mov",
+        size: stack.config.api.maxUploadBytes + 1,
+        contentType: "video/quicktime",
+        sha256: "a".repeat(64),
+      }),
+    });
+    expect(status).toBe(413);
+    expect(body.error.code).toBe("too_large");
+    expect(body.error.message).toContain(String(stack.config.api.maxUploadBytes));
+    expect(JSON.stringify(body)).not.toContain("X-Amz-Signature");
   });
 
   it("refuses a bad upload request, naming the fields", async () => {

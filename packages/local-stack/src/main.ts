@@ -1,6 +1,8 @@
 /** The `npm start` process: starts the local stack, prints what runs where, stops on Ctrl-C. */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, createLogger } from "@photo-relay/core";
+import { bannerText } from "./banner.ts";
 import { startLocalStack } from "./stack.ts";
 
 const DEFAULT_PORTS = { aws: 4566, dynamodb: 8000, api: 3000, web: 8080, graph: 8090 };
@@ -27,20 +29,9 @@ export async function startMain(argv: string[]): Promise<void> {
       publishMode: values.manual ? "manual" : "auto",
       logger,
     });
-    const rows = [
-      ["S3 + SQS (fauxqs)", stack.urls.aws],
-      ["DynamoDB (dynalite)", stack.urls.dynamodb],
-      ["HTTP API", `${stack.urls.api}  (Authorization: Bearer ${stack.apiToken})`],
-      ["Dashboard / phone upload", `${stack.urls.api}/app/dashboard  ${stack.urls.api}/app/upload`],
-      ["Mirror target (web)", stack.urls.web],
-      ["Instagram sandbox feed", stack.urls.graph],
-      ["Agent inbox", values["no-agent"] ? "(off)" : values.inbox],
-      ["Data", values["data-dir"]],
-    ];
-    const width = Math.max(...rows.map(([k]) => (k as string).length));
-    process.stdout.write(
-      `\nphoto-relay local stack is running\n\n${rows.map(([k, v]) => `  ${(k as string).padEnd(width)}  ${v}`).join("\n")}\n\nDrop photos into ${values.inbox}/ — Ctrl-C stops.\n\n`,
-    );
+    const inbox: string | false = values["no-agent"] ? false : resolve(values.inbox);
+    const places = { inbox, processed: resolve(values.processed), dataDir: resolve(values["data-dir"]) };
+    process.stdout.write(bannerText(stack, { ...places, cwd: process.cwd() }));
     let stopping = false;
     const shutdown = async () => {
       if (stopping) return;

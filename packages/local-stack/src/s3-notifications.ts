@@ -16,9 +16,12 @@ import type { Logger } from "@photo-relay/core";
 import { type CreatedEventName, s3Event } from "@photo-relay/pipeline/jobs";
 import type { FauxqsServer, S3SpyEvent, SpyMessage } from "fauxqs";
 
+/** One of the bucket's notification rules, as `infra/storage.ts` configures them in AWS. */
 export interface NotificationRule {
   bucket: string;
   prefix: string;
+  /** S3's suffix filter (e.g. `.json`); absent, every key under `prefix`. */
+  suffix?: string;
   queueUrl: string;
 }
 
@@ -68,7 +71,12 @@ export function deliverS3Notifications(
   spy.addMessage = (message) => {
     addMessage(message);
     if (message.service !== "s3" || message.status !== "uploaded") return;
-    const rule = rules.find((r) => r.bucket === message.bucket && message.key.startsWith(r.prefix));
+    const rule = rules.find(
+      (r) =>
+        r.bucket === message.bucket &&
+        message.key.startsWith(r.prefix) &&
+        (r.suffix === undefined || message.key.endsWith(r.suffix)),
+    );
     if (!rule) return;
     const id = `${message.bucket}/${message.key}`;
     if (recordedThisTick.has(id)) return;

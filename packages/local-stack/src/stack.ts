@@ -4,14 +4,13 @@
  * HTTP API, a local folder served over HTTP as the mirror target, the Instagram Graph API sandbox,
  * and the edge agent watching the inbox.
  */
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Agent, type AgentOptions, startAgent } from "@photo-relay/agent";
-import { type ConfigWith, createLogger, type Logger, loadConfig } from "@photo-relay/core";
+import { type ConfigWith, createLogger, type Logger } from "@photo-relay/core";
 import { type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "@photo-relay/graph-sandbox";
-import { type RefreshOutcome, refreshStoredToken } from "@photo-relay/instagram";
+import type { RefreshOutcome } from "@photo-relay/instagram";
 import { createDeadLetterRuntime } from "@photo-relay/pipeline/dead-letters";
 import {
   closePublishRuntime,
@@ -19,10 +18,11 @@ import {
   type PublishRuntime,
 } from "@photo-relay/pipeline/publish";
 import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
-import { FUNCTION_NEEDS } from "@photo-relay/pipeline/settings";
+import { CONVERT_NOTIFICATIONS } from "@photo-relay/pipeline/settings";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startDynamo } from "./dynamodb-server.ts";
+import { type LocalNeed, localConfig } from "./local-config.ts";
 import { bundledFunctions, type FunctionBundles, sourceFunctions } from "./local-functions.ts";
 import { startPipelineConsumers } from "./pipeline-consumers.ts";
 import {
@@ -34,14 +34,12 @@ import {
   type StageQueues,
 } from "./resources.ts";
 import { allowCors } from "./s3-cors.ts";
+import { enforceS3Integrity } from "./s3-integrity.ts";
 import { answerMultipartListings } from "./s3-multipart-listing.ts";
 import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
+import { startTokenRefresh } from "./token-refresh-job.ts";
 import { startWebServer } from "./web-server.ts";
-
-/** The local stack provides every resource (the API function's needs are all of them), so tests and tools need no checks. */
-const LOCAL_NEEDS = FUNCTION_NEEDS.api;
-type LocalNeed = (typeof LOCAL_NEEDS)[number];
 
 export interface LocalStackOptions {
   /** Everything the stack keeps across restarts lives under this folder. */
@@ -85,20 +83,23 @@ export interface LocalStack {
   urls: { aws: string; dynamodb: string; api: string; web: string; graph: string };
   /** Every resource the stack starts is named in it (unlike a Lambda function's config, which holds its own needs). */
   config: ConfigWith<LocalNeed>;
+  /** The API token in force (the configuration's, else the stack's own). */
   apiToken: string;
+  /** Where the stack keeps its own API token (`<data>/api-token`); absent when the configuration brings one. */
+  apiTokenFile?: string;
   runtime: Runtime;
   /** The runtime of the publish function and the API: the runtime plus the Instagram account. */
   publishRuntime: PublishRuntime;
   fauxqs: FauxqsServer;
   sandbox: GraphSandbox;
   agent?: Agent;
-  /** Runs the token refresh job now (it also runs at start and every hour), on the sandbox's clock. */
+  /**
+   * Runs the token refresh job now (it also runs at start and every hour while a token store is
+   * configured), on the sandbox's clock when the sandbox is the Graph API.
+   */
   refreshToken(): Promise<RefreshOutcome>;
   stop(): Promise<void>;
 }
-
-/** How often the local stack's token refresh job runs (EventBridge runs it daily in AWS). */
-const TOKEN_REFRESH_MS = 3_600_000;
 
 const HOST = "127.0.0.1";
 /** The SNS topic the dead-letter alerts go to, and the queue subscribed to it. */
@@ -127,6 +128,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => fauxqs.stop());
     const stopCors = allowCors(fauxqs.port);
     stops.push(async () => stopCors());
+    const stopIntegrity = enforceS3Integrity(fauxqs.port, REGION, logger);
+    stops.push(async () => stopIntegrity());
     const stopListings = answerMultipartListings(fauxqs.port, join(dataDir, "s3"));
     stops.push(async () => stopListings());
     const awsUrl = `http://${HOST}:${fauxqs.port}`;
@@ -143,7 +146,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await createPhotosTable(ddb, names.table);
     ddb.destroy();
 
-    const apiToken = options.apiToken ?? persistentToken(join(dataDir, "api-token"));
     const sandbox = await startGraphSandbox({
       port: ports.graph ?? 0,
       host: HOST,
@@ -160,45 +162,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => web.stop());
 
     const env = options.env ?? process.env;
-    const config = loadConfig({
-      env,
-      needs: LOCAL_NEEDS,
-      defaults: [
-        {
-          region: REGION,
-          s3: { bucket: names.bucket, endpoint: awsUrl, forcePathStyle: true },
-          sqs: {
-            endpoint: awsUrl,
-            convertQueueUrl: queues.convert.url,
-            mirrorQueueUrl: queues.mirror.url,
-            publishQueueUrl: queues.publish.url,
-            reelQueueUrl: queues.reel.url,
-            convertDlqUrl: queues.convert.dlq.url,
-            mirrorDlqUrl: queues.mirror.dlq.url,
-            publishDlqUrl: queues.publish.dlq.url,
-            reelDlqUrl: queues.reel.dlq.url,
-          },
-          dynamodb: { endpoint: dynamo.url, table: names.table },
-          api: { token: apiToken },
-          mirror: {
-            targets: [
-              { name: "web", transports: [{ type: "local", root: webRoot }], publicBaseUrl: web.url },
-            ],
-          },
-          instagram: {
-            graphBaseUrl: sandbox.url,
-            userId: sandbox.account.igUserId,
-            // The sandbox's well-known token never expires, so it survives restarts of the stack.
-            accessToken: sandbox.defaultToken ?? sandbox.issueToken("ig_long", null),
-            mode: options.publishMode ?? "auto",
-            // Refreshed tokens are kept with the data, as SSM keeps them in AWS.
-            tokenStore: { type: "file", path: join(dataDir, "instagram-token.json") },
-          },
-          alerts: { topicArn: alerts.topicArn, endpoint: awsUrl },
-        },
-        options.settings ?? {},
-      ],
-    });
+    const { config, apiTokenFile } = localConfig(
+      {
+        dataDir,
+        region: REGION,
+        awsUrl,
+        bucket: names.bucket,
+        queues,
+        dynamoUrl: dynamo.url,
+        table: names.table,
+        web: { root: webRoot, url: web.url },
+        sandbox,
+        alertsTopicArn: alerts.topicArn,
+      },
+      { env, apiToken: options.apiToken, publishMode: options.publishMode, settings: options.settings },
+    );
     const clientOptions = {
       logger: logger.createChild({ serviceName: "pipeline" }),
       // The emulators accept any credentials; AWS credentials of the caller's own are left to the SDK.
@@ -210,19 +188,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const deadLetterRuntime = createDeadLetterRuntime(config, clientOptions);
     stops.push(async () => deadLetterRuntime.close());
     // Token lifetimes run on the sandbox's clock, which tests move forward.
-    const refreshToken = () =>
-      refreshStoredToken(publishRuntime.tokens, publishRuntime.config.instagram, {
-        now: () => new Date(sandbox.clock.now()),
-      });
-    const refreshLogged = () =>
-      refreshToken().catch((error: unknown) => logger.warn("token refresh failed", { error }));
-    void refreshLogged();
-    const refreshTimer = setInterval(refreshLogged, TOKEN_REFRESH_MS).unref();
-    stops.push(async () => clearInterval(refreshTimer));
+    const onSandbox = config.instagram.graphBaseUrl === sandbox.url;
+    const tokenClock = () => (onSandbox ? new Date(sandbox.clock.now()) : new Date());
+    const tokenRefresh = startTokenRefresh(publishRuntime, tokenClock, logger);
+    stops.push(async () => tokenRefresh.stop());
 
     const stopNotifications = deliverS3Notifications(
       { server: fauxqs, s3: runtime.clients.s3, sqs: runtime.clients.sqs, region: REGION, logger },
-      [{ bucket: names.bucket, prefix: "originals/", queueUrl: queues.convert.url }],
+      CONVERT_NOTIFICATIONS.map((rule) => ({
+        ...rule,
+        bucket: names.bucket,
+        queueUrl: config.sqs.convertQueueUrl,
+      })),
     );
     stops.push(stopNotifications);
     const stopSweep = startMultipartSweep(runtime.clients.s3, names.bucket, logger);
@@ -233,7 +210,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       : sourceFunctions({ runtime, publishRuntime, deadLetterRuntime });
     stops.push(() => functions.stop());
     const consumers = startPipelineConsumers({
-      queues,
+      // The queues in use are the configuration's: the local ones unless it names others.
+      queues: queuesInUse(config, queues),
       handlers: functions.consumers,
       sqs: runtime.clients.sqs,
       region: REGION,
@@ -266,13 +244,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       urls: { aws: awsUrl, dynamodb: dynamo.url, api: api.url, web: web.url, graph: sandbox.url },
       config,
-      apiToken,
+      apiToken: config.api.token,
+      ...(apiTokenFile && { apiTokenFile }),
       runtime,
       publishRuntime,
       fauxqs,
       sandbox,
       ...(agent && { agent }),
-      refreshToken,
+      refreshToken: tokenRefresh.refresh,
       stop,
     };
   } catch (error) {
@@ -284,6 +263,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 /** The emulators accept any credentials; the SDK just needs some to sign with. */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
+/** The ARN of the queue at `url`: the local queue's, or one in AWS's form for a configured queue. */
+function queueArnOf(url: string, local: QueueRef): string {
+  if (url === local.url) return local.arn;
+  const [account = "", name = ""] = new URL(url).pathname.split("/").filter(Boolean);
+  const region = /^sqs\.([a-z0-9-]+)\./.exec(new URL(url).hostname)?.[1] ?? REGION;
+  return `arn:aws:sqs:${region}:${account}:${name}`;
+}
+
+/** Each stage's queue and dead-letter queue as the configuration names them. */
+function queuesInUse(
+  config: ConfigWith<LocalNeed>,
+  local: Record<StageName, StageQueues>,
+): Record<StageName, StageQueues> {
+  const inUse = (stage: StageName): StageQueues => {
+    const url = config.sqs[`${stage}QueueUrl`];
+    const dlq = config.sqs[`${stage}DlqUrl`];
+    return {
+      url,
+      arn: queueArnOf(url, local[stage]),
+      dlq: { url: dlq, arn: queueArnOf(dlq, local[stage].dlq) },
+    };
+  };
+  return {
+    convert: inUse("convert"),
+    mirror: inUse("mirror"),
+    publish: inUse("publish"),
+    reel: inUse("reel"),
+  };
+}
+
 /** Queue URLs on 127.0.0.1 rather than the emulator's `sqs.<region>.localhost` host name. */
 function withLoopbackUrls(
   queues: Record<StageName, StageQueues>,
@@ -293,12 +302,4 @@ function withLoopbackUrls(
   return Object.fromEntries(
     Object.entries(queues).map(([stage, q]) => [stage, { ...loopback(q), dlq: loopback(q.dlq) }]),
   ) as Record<StageName, StageQueues>;
-}
-
-/** A random API token, made on first start and kept with the data. */
-function persistentToken(path: string): string {
-  if (existsSync(path)) return readFileSync(path, "utf8").trim();
-  const token = randomBytes(24).toString("base64url");
-  writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  return token;
 }

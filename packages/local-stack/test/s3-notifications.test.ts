@@ -71,8 +71,15 @@ describe("local stack: S3 ObjectCreated notifications", () => {
     });
     expect(record.s3.object.eTag).toMatch(/^[0-9a-f]{32}$/);
     expect(objectsCreated(JSON.stringify(event))).toEqual([
-      { bucket: "media", key: "originals/a photo.jpg", size: 5, eventName: "ObjectCreated:Put" },
+      {
+        bucket: "media",
+        key: "originals/a photo.jpg",
+        size: 5,
+        eventName: "ObjectCreated:Put",
+        eventTime: record.eventTime,
+      },
     ]);
+    expect(new Date(record.eventTime).toISOString()).toBe(record.eventTime);
   });
 
   it("announces a completed multipart upload, and a presigned POST from a browser form", async () => {

@@ -40,6 +40,25 @@ export class ImageUrlError extends PhotoRelayError {
   }
 }
 
+/**
+ * Instagram's rules refused the photo when convert made its renditions (imaging's rule `code`,
+ * e.g. `too_small`, `blank`): it has no Instagram rendition, and asking again cannot change that.
+ */
+export class InstagramRefusedError extends ValidationError {
+  constructor(code: string, reason: string) {
+    super(code, `Instagram rendition refused: ${reason}`);
+    this.name = "InstagramRefusedError";
+  }
+}
+
+/** An object under `agents/<id>/rejected/` that is not the rejection report its key says it is. */
+export class BadReportError extends ValidationError {
+  constructor(key: string, problem: string) {
+    super("bad_report", `${key} ${problem}`);
+    this.name = "BadReportError";
+  }
+}
+
 /** The runner's verdict at the queue's last receive: the stage fails with the last reason. */
 export class GaveUpError extends PhotoRelayError {
   constructor(attempts: number, cause: unknown) {
@@ -72,11 +91,13 @@ export class BurstNotSettledError extends RetryableError {
 }
 
 const REFUSALS = {
-  not_publishable: "the photo failed conversion and cannot be published",
+  not_publishable: "the photo failed conversion (or is a refused file) and cannot be published",
   bad_carousel: "a carousel takes 2 to 10 different photos",
   nothing_to_retry: "no stage of this photo has failed",
   already_published: "this photo is already on Instagram",
   publishing_now: "this photo is being posted right now; it can no longer be held",
+  not_retryable:
+    "this is a refused file or upload, or a photo Instagram's rules refuse: retrying cannot change that (send the file again, whole and under its own id)",
   not_in_burst: "the picks must be frames of this burst",
   too_many_picks: "the burst's policy posts fewer frames than that",
   pick_posted: "a frame of this burst is already posted, or being posted now",

@@ -164,6 +164,19 @@ export const SUMMARY_PROJECTION = [
   "renditions",
   "publishHold",
   "burst",
+  "rejection",
+  "quarantine",
 ] as const;
+
+/**
+ * What the bucket notifies the convert queue of, shared by `infra/storage.ts` and the local stack:
+ * new originals, and the edge agents' reports. S3 filters take a prefix and a suffix, no pattern,
+ * so the agents' rule also matches their heartbeats (`agents/<id>/heartbeat.json`); convert
+ * ignores those without reading them and records `agents/<id>/rejected/<reportId>.json`.
+ */
+export const CONVERT_NOTIFICATIONS = [
+  { name: "OriginalsToConvert", prefix: "originals/" },
+  { name: "AgentReportsToConvert", prefix: "agents/", suffix: ".json" },
+] as const satisfies readonly { name: string; prefix: string; suffix?: string }[];
 
 export { FUNCTION_NEEDS, FUNCTION_OPTIONS, type FunctionName } from "./function-needs.ts";

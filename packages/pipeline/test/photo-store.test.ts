@@ -3,7 +3,16 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createPhotosTable, type DynamoServer, startDynamo } from "@photo-relay/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newPhoto, PhotoStore, setStage, summarize } from "../src/photo/index.ts";
+import {
+  newPhoto,
+  newQuarantinedRecord,
+  newRejectedRecord,
+  PhotoStore,
+  rejectionRecordId,
+  setStage,
+  statusOf,
+  summarize,
+} from "../src/photo/index.ts";
 
 let server: DynamoServer;
 let store: PhotoStore;
@@ -70,8 +79,46 @@ describe("photo store", () => {
       held: 0,
       done: 1,
       failed: 1,
+      rejected: 0,
+      quarantined: 0,
     });
     expect((await store.list()).photos[0]?.id).toBe(id(1)); // most recently changed first
+  });
+
+  it("keeps a refused file's own status whatever its stages say", () => {
+    const at = new Date("2026-01-01T00:00:00.000Z");
+    const report = {
+      agentId: "pc",
+      reportId: "r0000001",
+      at: at.toISOString(),
+      file: { name: "a.txt", path: "a.txt", bytes: 3 },
+      reason: { code: "unknown_kind" as const, message: "not a photo" },
+      kept: "rejected-folder" as const,
+    };
+    const rejected = newRejectedRecord(report, "agents/pc/rejected/r0000001.json", at);
+    expect([rejected.status, statusOf(rejected), summarize(rejected.stages)]).toEqual([
+      "rejected",
+      "rejected",
+      "failed",
+    ]);
+    const quarantined = newQuarantinedRecord(
+      {
+        claimedId: id(5),
+        actualId: id(6),
+        uploadKey: "originals/x.jpg",
+        quarantineKey: "quarantine/y.jpg",
+        at: "",
+      },
+      1,
+      undefined,
+      "phone",
+      at,
+    );
+    expect(statusOf(quarantined)).toBe("quarantined");
+    // Ids no photo's bytes can take: neither the refused bytes' own id nor the claimed one.
+    expect(rejectionRecordId({ ...report, file: { ...report.file, sha256: id(7) } })).not.toBe(id(7));
+    expect(quarantined.id).not.toBe(id(5));
+    expect(quarantined.id).not.toBe(id(6));
   });
 
   it("summarises: any failed stage fails the photo; approval shows once mirrored", () => {

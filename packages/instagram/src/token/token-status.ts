@@ -4,6 +4,11 @@ import type { TokenKeeper } from "./token-keeper.ts";
 export interface TokenStatus {
   /** Where the token in force comes from: the refreshed copy in a store, or the configuration. */
   source: "ssm" | "file" | "config";
+  /**
+   * Whether the token is refreshed before it expires: only with a store to keep the refreshed
+   * token in (`instagram.tokenStore`); a token set in the configuration alone is used as it is.
+   */
+  refresh: "configured" | "not configured";
   valid: boolean;
   expiresAt?: string;
   /** Whole days until it expires (negative once expired); absent while the expiry is unknown. */
@@ -25,7 +30,11 @@ export async function tokenStatus(
   const [token, problem] = await Promise.all([tokens.current(), tokens.problem()]);
   const { store } = tokens;
   const stored = store !== undefined && token.accessToken !== tokens.configured;
-  const status: TokenStatus = { source: stored && store ? store.kind : "config", valid: true };
+  const status: TokenStatus = {
+    source: stored && store ? store.kind : "config",
+    refresh: store ? "configured" : "not configured",
+    valid: true,
+  };
   if (token.refreshedAt) status.refreshedAt = token.refreshedAt;
   if (token.expiresAt) {
     status.expiresAt = token.expiresAt;

@@ -2,7 +2,8 @@
  * The route a photo takes, in one place. Convert sends the mirror job, and the publish job too
  * unless Meta is to download the photo from the mirror (`instagram.imageSource: "mirror"`): then
  * mirror sends it once the photo is there. A video goes to the reel stage first, which hands the
- * same jobs on once its Reel is made; it is published as that Reel, with its cover.
+ * same jobs on once its Reel is made; it is published as that Reel, with its cover. A photo
+ * Instagram's rules refused (`instagramRefusal`) is mirrored and never sent to publish.
  */
 import type { Config } from "@photo-relay/core";
 import type { PhotoRecord, PublishMedia } from "../photo/photo-record.ts";
@@ -56,11 +57,13 @@ export function jobsAfterConvert(config: Config, photo: PhotoRecord): NextJob[] 
           ),
         ]
       : [];
-  const publish = publishesFromMirror(config, photo) ? [] : [toPublish(firstPublishJob(photo))];
+  const publish =
+    photo.instagramRefusal || publishesFromMirror(config, photo) ? [] : [toPublish(firstPublishJob(photo))];
   return [mirror, ...check, ...publish];
 }
 
 /** What follows the mirror stage: publishing, when it waited for the mirrored URL. */
 export function jobsAfterMirror(config: Config, photo: PhotoRecord): NextJob[] {
-  return publishesFromMirror(config, photo) ? [toPublish(firstPublishJob(photo))] : [];
+  if (photo.instagramRefusal || !publishesFromMirror(config, photo)) return [];
+  return [toPublish(firstPublishJob(photo))];
 }

@@ -16,7 +16,12 @@ const STUCK = new Set(["failed", "retrying"]);
 export async function redrivePhoto(rt: Runtime, id: PhotoId): Promise<{ redriven: StageName[] }> {
   const photo = await rt.photos.get(id);
   if (!photo) throw new NotFoundError(`photo ${id}`);
-  const stuck = (["convert", "mirror", "publish"] as const).filter((s) => STUCK.has(photo.stages[s].status));
+  if (photo.rejection || photo.quarantine) throw new RequestRefusedError("not_retryable");
+  const stuck = (["convert", "mirror", "publish"] as const).filter(
+    // A publish stage failed by Instagram's rules fails again: only the other stages are retried.
+    (s) => STUCK.has(photo.stages[s].status) && !(s === "publish" && photo.instagramRefusal),
+  );
+  if (stuck.length === 0 && photo.instagramRefusal) throw new RequestRefusedError("not_retryable");
   if (stuck.length === 0) {
     throw new RequestRefusedError("nothing_to_retry");
   }

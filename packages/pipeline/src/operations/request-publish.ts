@@ -1,6 +1,6 @@
 /** Manual publishing: "publish now" for one photo, or for everything awaiting approval. */
 import { NotFoundError, type PhotoId } from "@photo-relay/core";
-import { RequestRefusedError } from "../errors.ts";
+import { InstagramRefusedError, RequestRefusedError } from "../errors.ts";
 import { publishesFromMirror } from "../jobs/photo-route.ts";
 import type { PhotoRecord } from "../photo/photo-record.ts";
 import { isFinished, setStage } from "../photo/stage-transitions.ts";
@@ -11,15 +11,19 @@ export type PublishRequestOutcome = "published" | "queued" | "ignored";
 
 /**
  * Approves a photo for Instagram and queues its publish steps. A photo already published is
- * ignored (never posted twice); one whose conversion failed cannot be published. A photo that is
- * published from the mirror and not mirrored yet is only approved: mirror hands it on when done.
+ * ignored (never posted twice); one whose conversion failed (a refused file, a forged upload) or
+ * that Instagram's rules refuse cannot be published. A photo that is published from the mirror and
+ * not mirrored yet is only approved: mirror hands it on when done.
  */
 export async function requestPublish(rt: Runtime, id: PhotoId): Promise<PublishRequestOutcome> {
   const photo = await rt.photos.get(id);
   if (!photo) throw new NotFoundError(`photo ${id}`);
+  if (photo.rejection || photo.quarantine) throw new RequestRefusedError("not_publishable");
   const { mediaId, status } = photo.stages.publish;
   // `skipped`: an item of another photo's carousel, posted with it.
   if (mediaId || status === "done" || status === "skipped") return "ignored";
+  const refusal = photo.instagramRefusal;
+  if (refusal) throw new InstagramRefusedError(refusal.code, refusal.reason);
   if (photo.stages.convert.status === "failed") throw new RequestRefusedError("not_publishable");
   const approved = await rt.photos.update(id, (p: PhotoRecord) =>
     p.stages.publish.mediaId || p.stages.publish.status === "skipped"

@@ -4,6 +4,7 @@
  */
 import type { PhotoId, RenditionName } from "@photo-relay/core";
 import type { CaptureDevice, CaptureTime, FrameAnalysis } from "@photo-relay/imaging";
+import type { QuarantineRecord, RejectionRecord } from "./refused-records.ts";
 
 export type StageName = "convert" | "mirror" | "publish";
 
@@ -20,9 +21,29 @@ export type StageStatus =
   | "skipped" // nothing to do (e.g. no mirror target configured)
   | "failed"; // a fatal error, recorded with its reason
 
-export type PhotoStatus = "processing" | "awaiting_approval" | "held" | "done" | "failed";
+/**
+ * The summary: `rejected` is a file the edge agent refused (it never reached S3), `quarantined` an
+ * upload whose bytes were not the photo its key claimed; both are records of their own, never a
+ * photo's (see `refused-records.ts`).
+ */
+export type PhotoStatus =
+  | "processing"
+  | "awaiting_approval"
+  | "held"
+  | "done"
+  | "failed"
+  | "rejected"
+  | "quarantined";
 
-export const PHOTO_STATUSES: PhotoStatus[] = ["processing", "awaiting_approval", "held", "done", "failed"];
+export const PHOTO_STATUSES: PhotoStatus[] = [
+  "processing",
+  "awaiting_approval",
+  "held",
+  "done",
+  "failed",
+  "rejected",
+  "quarantined",
+];
 
 export interface StageError {
   code: string;
@@ -177,6 +198,17 @@ export interface PhotoRecord {
   burst?: BurstMembership;
   /** The owner took the photo out of the live gallery (it stays everywhere else). */
   galleryHidden?: { at: string };
+  /**
+   * Set by convert when Instagram's rules refuse the photo (imaging's `instagram-rules.ts`): it has
+   * web and thumbnail renditions but no Instagram one, and its publish stage failed with this reason.
+   */
+  instagramRefusal?: { code: string; reason: string };
+  /** The agent's report of a file it refused: this record is that file (status `rejected`). */
+  rejection?: RejectionRecord;
+  /** An upload whose bytes did not hash to the id its key claimed (status `quarantined`). */
+  quarantine?: QuarantineRecord;
+  /** Rejection records of these same bytes (the agent refused them once, they came whole later). */
+  rejections?: PhotoId[];
   stages: { convert: StageRecord; mirror: MirrorStage; publish: PublishStage };
   /** Every stage status change, oldest first (the last {@link JOURNEY_LIMIT} are kept). */
   journey: JourneyEvent[];
@@ -226,6 +258,13 @@ export function extendJourney(before: PhotoRecord, after: PhotoRecord, at: strin
 }
 
 const FINISHED: StageStatus[] = ["done", "skipped"];
+
+/** The summary status the store records: a refused file's own, else {@link summarize} of the stages. */
+export function statusOf(photo: Pick<PhotoRecord, "stages" | "rejection" | "quarantine">): PhotoStatus {
+  if (photo.rejection) return "rejected";
+  if (photo.quarantine) return "quarantined";
+  return summarize(photo.stages);
+}
 
 /** The photo's summary status, derived from its stages. */
 export function summarize(stages: PhotoRecord["stages"]): PhotoStatus {

@@ -20,7 +20,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { backoffDelay, NotFoundError, type PhotoId, RetryableError } from "@photo-relay/core";
 import { PhotoCounts, type StatusCounts } from "./photo-counts.ts";
-import { extendJourney, type PhotoRecord, type PhotoStatus, STAGE_NAMES, summarize } from "./photo-record.ts";
+import { extendJourney, type PhotoRecord, type PhotoStatus, STAGE_NAMES, statusOf } from "./photo-record.ts";
 
 /** What a transition returns: the new record, or `undefined` for "nothing to change". */
 export type Transition = (photo: PhotoRecord) => PhotoRecord | undefined;
@@ -82,7 +82,7 @@ export class PhotoStore {
       const now = this.#now().toISOString();
       const item: PhotoRecord = {
         ...next,
-        status: summarize(next.stages),
+        status: statusOf(next),
         journey: extendJourney(current, next, now),
         updatedAt: now,
         version: current.version + 1,

@@ -83,6 +83,8 @@ export function FilterBar({ value, onChange }: { value: Filters; onChange: (f: F
             <option value="done">done</option>
             <option value="failed">failed</option>
             <option value="dead_lettered">dead-lettered</option>
+            <option value="rejected">refused by a capture PC</option>
+            <option value="quarantined">quarantined upload</option>
           </select>
         </label>
         <label>

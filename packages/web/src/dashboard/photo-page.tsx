@@ -1,7 +1,8 @@
 /**
  * A photo's own page: renditions, the journey, where it went (web host, Instagram), its burst, and
  * what the owner can do before it is posted (publish now, retry, hold or skip, edit the caption,
- * post another frame of its burst).
+ * post another frame of its burst). A refused file's page says why it was refused and where its
+ * bytes are, and offers no action.
  */
 import { useEffect, useState } from "preact/hooks";
 import { type ApiError, api } from "../shared/api.ts";
@@ -10,6 +11,7 @@ import { BurstPanel } from "./burst-panel.tsx";
 import { CaptionEditor } from "./caption-editor.tsx";
 import { live } from "./live.ts";
 import { sourceLabel } from "./photo-card.tsx";
+import { RefusalPanel } from "./refusal.tsx";
 import { Timeline } from "./timeline.tsx";
 import type { PhotoView } from "./types.ts";
 
@@ -50,6 +52,15 @@ export function PhotoPage({ id }: { id: string }) {
     );
   if (!view) return <p class="muted">Loading…</p>;
   const { summary, photo } = view;
+  if (summary.refusal) {
+    return (
+      <article class="photo-page" data-id={id} data-status={summary.status}>
+        <Heading view={view} />
+        <RefusalPanel refusal={summary.refusal} />
+        <Journey photo={photo} />
+      </article>
+    );
+  }
   const publish = photo.stages.publish;
   const stuck = (["convert", "mirror", "publish"] as const).some((s) =>
     ["failed", "retrying"].includes(photo.stages[s].status),
@@ -58,15 +69,7 @@ export function PhotoPage({ id }: { id: string }) {
   const actionable = !published && publish.status !== "skipped";
   return (
     <article class="photo-page" data-id={id} data-status={summary.status}>
-      <p>
-        <a href="#/">← All photos</a>
-      </p>
-      <h2>{summary.name}</h2>
-      <p class="muted">
-        {sourceLabel(summary.source)} · {formatBytes(summary.bytes)} · {summary.format ?? "?"}
-        {photo.width && ` · ${photo.width}×${photo.height}`}
-        {photo.camera && ` · ${photo.camera}`}
-      </p>
+      <Heading view={view} />
       <div class="stages">
         {(["convert", "mirror", "publish"] as const).map((s) => (
           <span key={s} class={`badge ${photo.stages[s].status}`} data-stage={s}>
@@ -194,10 +197,34 @@ export function PhotoPage({ id }: { id: string }) {
           ))}
         </div>
       </section>
-      <section class="panel" aria-labelledby="journey-title">
-        <h3 id="journey-title">Journey</h3>
-        <Timeline createdAt={photo.createdAt} journey={photo.journey} />
-      </section>
+      <Journey photo={photo} />
     </article>
+  );
+}
+
+/** The way back, the file's name and what is known of it (a refused file has no format or size in pixels). */
+function Heading({ view: { summary, photo } }: { view: PhotoView }) {
+  return (
+    <>
+      <p>
+        <a href="#/">← All photos</a>
+      </p>
+      <h2>{summary.name}</h2>
+      <p class="muted">
+        {sourceLabel(summary.source)} · {formatBytes(summary.bytes)}
+        {!summary.refusal && ` · ${summary.format ?? "?"}`}
+        {photo.width && ` · ${photo.width}×${photo.height}`}
+        {photo.camera && ` · ${photo.camera}`}
+      </p>
+    </>
+  );
+}
+
+function Journey({ photo }: { photo: PhotoView["photo"] }) {
+  return (
+    <section class="panel" aria-labelledby="journey-title">
+      <h3 id="journey-title">Journey</h3>
+      <Timeline createdAt={photo.createdAt} journey={photo.journey} />
+    </section>
   );
 }

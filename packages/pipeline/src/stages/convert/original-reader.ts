@@ -23,6 +23,8 @@ interface OriginalFile {
   bytes: number;
   /** The object's user metadata (`original-name`, `source`). */
   metadata: Record<string, string>;
+  /** The ETag of the version read: a delete that must not hit a newer upload is made conditional on it. */
+  etag: string | undefined;
 }
 
 export type Original =
@@ -41,16 +43,28 @@ export async function readOriginal(s3: S3Client, bucket: string, key: string): P
   const head = await readHead(chunks);
   const format = detectFormat(Buffer.concat(head));
   const metadata = got.Metadata ?? {};
+  const etag = got.ETag;
   if (format?.kind === "video") {
     const dir = await mkdtemp(join(tmpdir(), "photo-relay-original-"));
     const path = join(dir, `original.${format.format}`);
     await pipeline(Readable.from(replay(head, chunks)), createWriteStream(path));
     const container = format.format === "mov" ? "mov" : "mp4";
     const bytes = got.ContentLength ?? 0;
-    return { kind: "video", id: hash.digest("hex"), bytes, metadata, path, container };
+    return { kind: "video", id: hash.digest("hex"), bytes, metadata, etag, path, container };
   }
   const data = await gather(replay(head, chunks), got.ContentLength);
-  return { kind: "image", id: hash.digest("hex"), bytes: data.length, metadata, data };
+  return { kind: "image", id: hash.digest("hex"), bytes: data.length, metadata, etag, data };
+}
+
+/** The uploader's file name (S3 metadata is ASCII: uploaders percent-encode names such as `Müller.jpg`). */
+export function originalName(original: Original): string | undefined {
+  const name = original.metadata["original-name"];
+  if (!name) return undefined;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 /** Deletes what {@link readOriginal} left on disk. */

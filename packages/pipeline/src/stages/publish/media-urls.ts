@@ -6,12 +6,16 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { ImageUrlError, NotReadyError } from "../../errors.ts";
+import { ImageUrlError, InstagramRefusedError, NotReadyError } from "../../errors.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
 import type { Runtime } from "../../runtime.ts";
 
 /** `image_url` for the photo's Instagram rendition, per `instagram.imageSource`. */
 export async function instagramImageUrl(rt: Runtime, photo: PhotoRecord): Promise<string> {
+  // Convert records why a photo has no Instagram rendition; that reason, not "no URL", is the answer.
+  if (photo.instagramRefusal) {
+    throw new InstagramRefusedError(photo.instagramRefusal.code, photo.instagramRefusal.reason);
+  }
   const key = photo.renditions?.instagram?.key;
   if (!key) throw new ImageUrlError("the photo has no Instagram rendition");
   return rt.config.instagram.imageSource === "mirror" ? mirroredUrl(photo) : presignedUrl(rt, key);
