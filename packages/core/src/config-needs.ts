@@ -4,7 +4,8 @@
  * token and mirror never the API token); each names its needs instead, checked once at start with
  * the schema's own wording.
  */
-import { type Config, ENV_VARS } from "./config-schema.ts";
+import { ENV_VARS } from "./config-env.ts";
+import type { Config } from "./config-schema.ts";
 import { ConfigError } from "./errors.ts";
 
 export type ConfigNeed =

@@ -6,20 +6,19 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { z } from "zod";
+import { ENV_VARS, SECRET_PATHS, SETTINGS_VAR } from "./config-env.ts";
 import { type ConfigNeed, type ConfigWith, missingNeeds } from "./config-needs.ts";
 import {
   type Config,
   type ConfigInput,
   configSchema,
-  ENV_VARS,
-  SECRET_PATHS,
   SECRET_REF_FIELDS,
   SECRET_REF_SUFFIX,
-  SETTINGS_VAR,
 } from "./config-schema.ts";
 import { ConfigError } from "./errors.ts";
 import { readSettingsDocument } from "./settings-document.ts";
 
+export * from "./config-env.ts";
 export * from "./config-needs.ts";
 export * from "./config-schema.ts";
 export * from "./settings-document.ts";

@@ -3,7 +3,8 @@
  * so that they reach a Lambda function (which has no config file). Read by the functions at start
  * and by `infra/` when it deploys, with the same schema, so a bad document stops the deploy.
  */
-import { SETTINGS_VAR, tunableSettingsSchema } from "./config-schema.ts";
+import { SETTINGS_VAR } from "./config-env.ts";
+import { tunableSettingsSchema } from "./config-schema.ts";
 import { ConfigError } from "./errors.ts";
 
 /**

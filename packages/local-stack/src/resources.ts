@@ -14,6 +14,9 @@ import {
 import { PHOTOS_TABLE, STAGE_SETTINGS, SUMMARY_PROJECTION } from "@photo-relay/pipeline/settings";
 import type { FauxqsServer } from "fauxqs";
 
+/** The region the emulators answer for (any works; the SDK signs with it). */
+export const LOCAL_REGION = "us-east-1";
+
 export type StageName = keyof typeof STAGE_SETTINGS;
 
 export interface QueueRef {

@@ -25,14 +25,8 @@ import { startDynamo } from "./dynamodb-server.ts";
 import { type LocalNeed, localConfig } from "./local-config.ts";
 import { bundledFunctions, type FunctionBundles, sourceFunctions } from "./local-functions.ts";
 import { startPipelineConsumers } from "./pipeline-consumers.ts";
-import {
-  createPhotosTable,
-  createQueuesAndBucket,
-  type QueueOverrides,
-  type QueueRef,
-  type StageName,
-  type StageQueues,
-} from "./resources.ts";
+import { queuesInUse, withLoopbackUrls } from "./queues-in-use.ts";
+import { createPhotosTable, createQueuesAndBucket, LOCAL_REGION, type QueueOverrides } from "./resources.ts";
 import { allowCors } from "./s3-cors.ts";
 import { enforceS3Integrity } from "./s3-integrity.ts";
 import { answerMultipartListings } from "./s3-multipart-listing.ts";
@@ -104,7 +98,7 @@ export interface LocalStack {
 const HOST = "127.0.0.1";
 /** The SNS topic the dead-letter alerts go to, and the queue subscribed to it. */
 const ALERTS = "photo-relay-alerts";
-const REGION = "us-east-1";
+const REGION = LOCAL_REGION;
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
@@ -262,44 +256,3 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /** The emulators accept any credentials; the SDK just needs some to sign with. */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
-
-/** The ARN of the queue at `url`: the local queue's, or one in AWS's form for a configured queue. */
-function queueArnOf(url: string, local: QueueRef): string {
-  if (url === local.url) return local.arn;
-  const [account = "", name = ""] = new URL(url).pathname.split("/").filter(Boolean);
-  const region = /^sqs\.([a-z0-9-]+)\./.exec(new URL(url).hostname)?.[1] ?? REGION;
-  return `arn:aws:sqs:${region}:${account}:${name}`;
-}
-
-/** Each stage's queue and dead-letter queue as the configuration names them. */
-function queuesInUse(
-  config: ConfigWith<LocalNeed>,
-  local: Record<StageName, StageQueues>,
-): Record<StageName, StageQueues> {
-  const inUse = (stage: StageName): StageQueues => {
-    const url = config.sqs[`${stage}QueueUrl`];
-    const dlq = config.sqs[`${stage}DlqUrl`];
-    return {
-      url,
-      arn: queueArnOf(url, local[stage]),
-      dlq: { url: dlq, arn: queueArnOf(dlq, local[stage].dlq) },
-    };
-  };
-  return {
-    convert: inUse("convert"),
-    mirror: inUse("mirror"),
-    publish: inUse("publish"),
-    reel: inUse("reel"),
-  };
-}
-
-/** Queue URLs on 127.0.0.1 rather than the emulator's `sqs.<region>.localhost` host name. */
-function withLoopbackUrls(
-  queues: Record<StageName, StageQueues>,
-  awsUrl: string,
-): Record<StageName, StageQueues> {
-  const loopback = (q: QueueRef): QueueRef => ({ ...q, url: `${awsUrl}${new URL(q.url).pathname}` });
-  return Object.fromEntries(
-    Object.entries(queues).map(([stage, q]) => [stage, { ...loopback(q), dlq: loopback(q.dlq) }]),
-  ) as Record<StageName, StageQueues>;
-}
