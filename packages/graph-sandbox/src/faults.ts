@@ -25,6 +25,8 @@ export const FAULT_NAMES = [
   "media_fetch_failed",
   /** 24/2207008 creation id unknown/expired on media_publish for an id that exists. */
   "creation_id_expired",
+  /** 9007/2207027 "Media ID is not available" on media_publish of a FINISHED container (Meta answers it a while after FINISHED too). */
+  "media_not_ready",
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];

@@ -99,6 +99,7 @@ function publish(ctx: SandboxContext, creationId: string | undefined): string {
     case "ERROR":
       throw errors.notReady();
     default:
+      if (ctx.faults.take("media_not_ready")) throw errors.notReady();
       break;
   }
   if (ctx.state.countInWindow(ctx.state.publishLog) >= ctx.settings.quotaTotal) throw errors.quotaReached();

@@ -94,4 +94,16 @@ describe("graph-sandbox: admin endpoints", () => {
     expect(state.body.quotaUsage).toBe(1);
     expect(JSON.stringify(state.body)).not.toContain(token);
   });
+
+  it("answers media_publish of a finished container with 'not ready' while media_not_ready is armed", async () => {
+    const url = host.put("/ready.jpg", { body: await image(1080, 1080), contentType: "image/jpeg" });
+    const base = `/v25.0/${sandbox.account.igUserId}`;
+    const { id } = (await call(sandbox.url, "POST", `${base}/media`, { token, body: { image_url: url } }))
+      .body;
+    await admin("POST", "/__sandbox/faults", { name: "media_not_ready", times: 1 });
+    const publish = () =>
+      call(sandbox.url, "POST", `${base}/media_publish`, { token, body: { creation_id: String(id) } });
+    expect(graphError(await publish())).toMatchObject({ code: 9007, error_subcode: 2207027 });
+    expect((await publish()).status).toBe(200);
+  });
 });
