@@ -25,13 +25,14 @@ import {
 import { PHOTO_STATUSES, type PhotoRecord } from "@photo-relay/pipeline/photo";
 import { Hono } from "hono";
 import { z } from "zod";
+import { AuthThrottle, AuthThrottledError, clientAddress } from "./auth-throttle.ts";
 import { runChecks } from "./checks.ts";
 import { httpStatusOf } from "./error-status.ts";
 import { stageQueueDepths } from "./queue-depths.ts";
 import { mountOwnerRoutes, mountPublicRoutes } from "./routes/index.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
 
-export function createApi(runtime: () => PublishRuntime): Hono {
+export function createApi(runtime: () => PublishRuntime, throttle = new AuthThrottle()): Hono {
   const app = new Hono();
 
   app.get("/health", (c) => c.json({ ok: true }));
@@ -42,6 +43,7 @@ export function createApi(runtime: () => PublishRuntime): Hono {
     const header = c.req.header("authorization") ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7) : "";
     if (!safeEqual(token, requireConfig(runtime().config, ["api.token"]).api.token)) {
+      throttle.fail(clientAddress(c.env));
       throw new UnauthorizedError("a valid bearer token is required");
     }
     await next();
@@ -109,6 +111,7 @@ export function createApi(runtime: () => PublishRuntime): Hono {
     if (error instanceof z.ZodError) {
       return c.json({ error: { code: "bad_request", message: z.prettifyError(error) } }, status);
     }
+    if (error instanceof AuthThrottledError) c.header("retry-after", String(error.retryAfterSeconds));
     if (status < 500) return c.json({ error: describeError(error) }, status);
     runtime().logger.error("request failed", { error, path: c.req.path });
     const { code } = describeError(error);

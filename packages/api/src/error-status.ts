@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   not_publishable: 400,
   bad_carousel: 400,
   unauthorized: 401,
+  auth_throttled: 429,
   not_found: 404,
   nothing_to_retry: 409,
   publishing_now: 409,
