@@ -41,9 +41,12 @@ export function startPipelineConsumers(options: PipelineConsumerOptions): Consum
         batchSize: STAGE_SETTINGS[stage].batchSize,
         timeoutMs: (overrides[stage]?.timeoutSeconds ?? STAGE_SETTINGS[stage].timeoutSeconds) * 1000,
         memoryMb: STAGE_SETTINGS[stage].memoryMb,
-        // Convert: one photo per core here (AWS scales it freely); mirror and publish: AWS's cap
-        // (maximumConcurrency 2 in infra/functions.ts), so a step waiting for Meta holds up no other photo.
-        concurrency: 2,
+        // Convert: one photo per core here (AWS scales it freely); publish: AWS's cap (maximumConcurrency
+        // 2 in infra/functions.ts), so a step waiting for Meta holds up no other photo. Mirror: one, as
+        // its invocations here share one module and so one connection per target, which two
+        // invocations at once would interleave (basic-ftp refuses a second task); on AWS each
+        // concurrent invocation has a container, and connections, of its own.
+        concurrency: stage === "mirror" ? 1 : 2,
       }),
     ),
     ...stages.map((stage) =>
