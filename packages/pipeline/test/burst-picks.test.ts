@@ -15,7 +15,8 @@ let scenes: Map<string, [string, LabelledFrame][]>;
 
 beforeAll(async () => {
   stack = await testStack({ publishMode: "manual", settings: { bursts: { settleSeconds: 4 } } });
-  const frames = await labelledBursts(2);
+  // Four drawn scenes: the first camera (of three) shoots two of them, with or without the corpus.
+  const frames = await labelledBursts(4);
   // One camera's scenes only, each its own burst.
   const first = frames.filter((f) => f.camera === frames[0]?.camera);
   scenes = Map.groupBy([...(await uploadFrames(stack, first))], ([, f]) => f.scene);
