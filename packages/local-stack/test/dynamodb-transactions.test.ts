@@ -3,9 +3,14 @@
  * it, DynamoDB's cancellation reasons, exact under concurrent transactions and plain writes, and a
  * retried request (same token) answered as the first time.
  */
-import { CreateTableCommand, DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDynamoClient } from "../../../test/support/dynamo.ts";
 import { type DynamoServer, startDynamo } from "../src/dynamodb-server.ts";
 
 let server: DynamoServer;
@@ -25,11 +30,7 @@ const add = (id: string, n: number) => ({
 
 beforeAll(async () => {
   server = await startDynamo(undefined);
-  client = new DynamoDBClient({
-    region: "us-east-1",
-    endpoint: server.url,
-    credentials: { accessKeyId: "x", secretAccessKey: "x" },
-  });
+  client = localDynamoClient(server.url);
   db = DynamoDBDocumentClient.from(client);
   await client.send(
     new CreateTableCommand({

@@ -4,10 +4,11 @@
  * message is delivered again — and a table from before the counts is counted once, exactly, even
  * while its photos change.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createPhotosTable, type DynamoServer, startDynamo } from "@photo-relay/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDynamoClient } from "../../../test/support/dynamo.ts";
 import {
   newPhoto,
   PHOTO_STATUSES,
@@ -25,11 +26,7 @@ const id = (n: number) => n.toString(16).padStart(64, "0");
 
 beforeAll(async () => {
   server = await startDynamo(undefined);
-  client = new DynamoDBClient({
-    region: "us-east-1",
-    endpoint: server.url,
-    credentials: { accessKeyId: "x", secretAccessKey: "x" },
-  });
+  client = localDynamoClient(server.url);
   db = DynamoDBDocumentClient.from(client);
 });
 afterAll(async () => {

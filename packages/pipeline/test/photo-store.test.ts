@@ -1,8 +1,9 @@
 /** The Photos table: concurrent writers never overwrite each other, and the summary follows the stages. */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createPhotosTable, type DynamoServer, startDynamo } from "@photo-relay/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDynamoClient } from "../../../test/support/dynamo.ts";
 import {
   newPhoto,
   newQuarantinedRecord,
@@ -21,11 +22,7 @@ const id = (n: number) => n.toString(16).padStart(64, "0");
 
 beforeAll(async () => {
   server = await startDynamo(undefined);
-  client = new DynamoDBClient({
-    region: "us-east-1",
-    endpoint: server.url,
-    credentials: { accessKeyId: "x", secretAccessKey: "x" },
-  });
+  client = localDynamoClient(server.url);
   await createPhotosTable(client, "photos");
   store = new PhotoStore(DynamoDBDocumentClient.from(client), "photos");
 });
