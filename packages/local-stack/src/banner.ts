@@ -76,9 +76,11 @@ function endpoint(
   return configured ? `${configured}  (configured, ${what})` : `AWS in ${region}  (configured, ${what})`;
 }
 
+/** The stages' queues in the order a photo meets them; the reel queue only when videos have one. */
 function queueNames(config: Config): string {
-  const { convertQueueUrl, mirrorQueueUrl, publishQueueUrl } = config.sqs;
-  const names = [convertQueueUrl, mirrorQueueUrl, publishQueueUrl].map(
+  const { convertQueueUrl, reelQueueUrl, mirrorQueueUrl, publishQueueUrl } = config.sqs;
+  const reel = reelQueueUrl ? [reelQueueUrl] : [];
+  const names = [convertQueueUrl, ...reel, mirrorQueueUrl, publishQueueUrl].map(
     (url) => url?.split("/").pop() ?? "(none)",
   );
   return `queues ${names.join(", ")}`;

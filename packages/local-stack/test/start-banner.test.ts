@@ -67,7 +67,7 @@ describe("npm start: the banner", () => {
     const { row } = started;
     expect(row("S3")).toMatch(/^http:\/\/127\.0\.0\.1:\d+ {2}\(fauxqs, bucket media\)$/);
     expect(row("SQS")).toContain(
-      "(fauxqs, queues photo-relay-convert, photo-relay-mirror, photo-relay-publish)",
+      "(fauxqs, queues photo-relay-convert, photo-relay-reel, photo-relay-mirror, photo-relay-publish)",
     );
     expect(row("DynamoDB")).toMatch(/\(dynalite, table photos\)$/);
     expect(row("API token")).toBe('stored in .data/api-token (send it as "Authorization: Bearer <token>")');
