@@ -9,8 +9,7 @@ import { setTimeout } from "node:timers/promises";
 import type { ConnectionOptions, TLSSocket } from "node:tls";
 import { ConfigError } from "@photo-relay/core";
 import { Client, FTPError } from "basic-ftp";
-// zod/mini, as the configuration (core's config-schema.ts): cheaper to load at a cold start.
-import * as z from "zod/mini";
+import { z } from "zod";
 import { describeFailure, networkCode, type Phase, transportError } from "../classify.ts";
 import type { TransportError } from "../errors.ts";
 import { type Connection, createFileTransport } from "../file-transport.ts";
@@ -20,44 +19,39 @@ import type { Transport } from "../transport.ts";
 export const ftpsOptionsSchema = z
   .object({
     type: z.literal("ftps"),
-    name: z.optional(z.string().check(z.minLength(1))),
-    host: z.string().check(z.minLength(1)),
+    name: z.string().min(1).optional(),
+    host: z.string().min(1),
     /** Defaults to 21 (explicit) or 990 (implicit). */
-    port: z.optional(z.int().check(z.minimum(1), z.maximum(65_535))),
-    user: z.string().check(z.minLength(1)),
-    password: z.optional(z.string()),
-    passwordFile: z.optional(z.string()),
+    port: z.number().int().min(1).max(65_535).optional(),
+    user: z.string().min(1),
+    password: z.string().optional(),
+    passwordFile: z.string().optional(),
     /** `explicit`: AUTH TLS on the plain port; `implicit`: TLS from the first byte (legacy, port 990). */
-    tls: z._default(z.enum(["explicit", "implicit"]), "explicit"),
+    tls: z.enum(["explicit", "implicit"]).default("explicit"),
     /** PEM of the CA(s) to trust instead of the system store. */
-    ca: z.optional(z.string()),
-    caFile: z.optional(z.string()),
+    ca: z.string().optional(),
+    caFile: z.string().optional(),
     /** SHA-256 fingerprint of the server certificate, as `openssl x509 -noout -fingerprint -sha256` prints it. */
-    fingerprint: z.optional(
-      z
-        .string()
-        .check(
-          z.regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, "must be a SHA-256 fingerprint like AB:CD:…"),
-        ),
-    ),
+    fingerprint: z
+      .string()
+      .regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, "must be a SHA-256 fingerprint like AB:CD:…")
+      .optional(),
     /** Name the certificate must carry, when it differs from `host` (e.g. connecting by IP). */
-    servername: z.optional(z.string()),
-    minTlsVersion: z._default(z.enum(["TLSv1.2", "TLSv1.3"]), "TLSv1.2"),
+    servername: z.string().optional(),
+    minTlsVersion: z.enum(["TLSv1.2", "TLSv1.3"]).default("TLSv1.2"),
     /** Cap at TLSv1.2 for servers with broken TLS 1.3 session tickets (research §6). */
-    maxTlsVersion: z._default(z.enum(["TLSv1.2", "TLSv1.3"]), "TLSv1.3"),
+    maxTlsVersion: z.enum(["TLSv1.2", "TLSv1.3"]).default("TLSv1.3"),
     /** Let a PASV reply name another host for data (NAT'd or load-balanced servers without EPSV). */
-    allowSeparateTransferHost: z._default(z.boolean(), false),
-    root: z._default(z.string(), ""),
+    allowSeparateTransferHost: z.boolean().default(false),
+    root: z.string().default(""),
     /** Idle time after which a connect or transfer counts as failed. */
-    timeoutMs: z._default(z.int().check(z.positive()), 30_000),
+    timeoutMs: z.number().int().positive().default(30_000),
   })
-  .check(
-    z.refine((o) => oneOf(o, "password") && (o.password ?? o.passwordFile) !== undefined, {
-      message: "give exactly one of password and passwordFile",
-      path: ["password"],
-    }),
-    z.refine((o) => oneOf(o, "ca"), { message: "give at most one of ca and caFile", path: ["ca"] }),
-  );
+  .refine((o) => oneOf(o, "password") && (o.password ?? o.passwordFile) !== undefined, {
+    message: "give exactly one of password and passwordFile",
+    path: ["password"],
+  })
+  .refine((o) => oneOf(o, "ca"), { message: "give at most one of ca and caFile", path: ["ca"] });
 
 export type FtpsOptions = z.infer<typeof ftpsOptionsSchema>;
 
