@@ -10,6 +10,7 @@ import {
   PutItemCommand,
   ResourceInUseException,
   ScanCommand,
+  waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import { PHOTOS_TABLE, STAGE_SETTINGS, SUMMARY_PROJECTION } from "@photo-relay/pipeline/settings";
 import type { FauxqsServer } from "fauxqs";
@@ -74,12 +75,14 @@ export function createQueuesAndBucket(
 }
 
 /**
- * Creates the Photos table with its indexes. A table made before an index existed (a local data
- * folder from an older version) is rebuilt with its items: dynalite cannot add an index to a table.
+ * Creates the Photos table with its indexes and returns once it is ACTIVE (a table is CREATING for
+ * a moment after CreateTable, in dynalite as in DynamoDB, and refuses writes with
+ * ResourceNotFoundException until then). A table made before an index existed (a local data folder
+ * from an older version) is rebuilt with its items: dynalite cannot add an index to a table.
  */
 export async function createPhotosTable(dynamo: DynamoDBClient, table: string): Promise<void> {
   try {
-    await dynamo.send(new CreateTableCommand(photosTableSpec(table)));
+    await createActive(dynamo, table);
     return;
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
@@ -95,8 +98,17 @@ export async function createPhotosTable(dynamo: DynamoDBClient, table: string): 
     start = out.LastEvaluatedKey;
   } while (start);
   await dynamo.send(new DeleteTableCommand({ TableName: table }));
-  await dynamo.send(new CreateTableCommand(photosTableSpec(table)));
+  await createActive(dynamo, table);
   for (const Item of items) await dynamo.send(new PutItemCommand({ TableName: table, Item }));
+}
+
+async function createActive(dynamo: DynamoDBClient, table: string): Promise<void> {
+  await dynamo.send(new CreateTableCommand(photosTableSpec(table)));
+  // The SDK's waiter asks at once, then backs off from minDelay (seconds).
+  await waitUntilTableExists(
+    { client: dynamo, minDelay: 0.02, maxDelay: 0.5, maxWaitTime: 30 },
+    { TableName: table },
+  );
 }
 
 function photosTableSpec(table: string): CreateTableCommandInput {
