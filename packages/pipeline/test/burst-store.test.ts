@@ -3,15 +3,14 @@
  * in one burst, a burst is decided once and only after it settled, and a frame that joins in
  * between undoes nothing: the decision waits for it.
  */
-import type { AddressInfo } from "node:net";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createPhotosTable } from "@photo-relay/local-stack";
-import dynalite from "dynalite";
+import { createPhotosTable, type DynamoServer, startDynamo } from "@photo-relay/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDynamoClient } from "../../../test/support/dynamo.ts";
 import { BurstStore } from "../src/bursts/burst-store.ts";
 
-const server = dynalite({ createTableMs: 0 });
+let server: DynamoServer;
 let client: DynamoDBClient;
 let db: DynamoDBDocumentClient;
 let clock = Date.parse("2026-06-12T18:00:00Z");
@@ -29,18 +28,14 @@ const member = (score: number, at: number) => ({
 });
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  client = new DynamoDBClient({
-    region: "us-east-1",
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    credentials: { accessKeyId: "x", secretAccessKey: "x" },
-  });
+  server = await startDynamo(undefined);
+  client = localDynamoClient(server.url);
   await createPhotosTable(client, "photos");
   db = DynamoDBDocumentClient.from(client);
 });
 afterAll(async () => {
   client.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await server?.stop();
 });
 
 type Shot = { n: number; at: number; score: number };

@@ -3,15 +3,14 @@
  * 5,000 photos in 16 items well under DynamoDB's 400 KB, loads whole in 16 reads, and never lets a
  * change derived from an older photo record undo one from a newer record.
  */
-import type { AddressInfo } from "node:net";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { createPhotosTable } from "@photo-relay/local-stack";
-import dynalite from "dynalite";
+import { createPhotosTable, type DynamoServer, startDynamo } from "@photo-relay/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDynamoClient } from "../../../test/support/dynamo.ts";
 import { GalleryRoster, ROSTER_SHARDS } from "../src/gallery/gallery-roster.ts";
 
-const server = dynalite({ createTableMs: 0 });
+let server: DynamoServer;
 let client: DynamoDBClient;
 let db: DynamoDBDocumentClient;
 let roster: GalleryRoster;
@@ -24,19 +23,15 @@ const entry = (n: number) => ({
 });
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  client = new DynamoDBClient({
-    region: "us-east-1",
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    credentials: { accessKeyId: "x", secretAccessKey: "x" },
-  });
+  server = await startDynamo(undefined);
+  client = localDynamoClient(server.url);
   await createPhotosTable(client, "photos");
   db = DynamoDBDocumentClient.from(client);
   roster = new GalleryRoster({ db, table: "photos" });
 });
 afterAll(async () => {
   client.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await server?.stop();
 });
 
 describe("gallery roster", () => {
