@@ -29,6 +29,11 @@ export interface LocalFunctions {
   consumers: ConsumerHandlers;
   /** The API as a `fetch` handler for the local HTTP server. */
   api: (request: Request) => Response | Promise<Response>;
+  /**
+   * Ends the container of the bundled function `name` now, mid-batch if it runs one (a runtime that
+   * crashed); its next invocation starts a new one. Absent when the functions run from sources.
+   */
+  crash?(name: keyof FunctionBundles): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,12 +67,12 @@ const MEMORY_MB: Record<keyof FunctionBundles, number> = {
 };
 
 export function bundledFunctions(config: Config, bundles: FunctionBundles, logLevel: string): LocalFunctions {
-  const started: BundledFunction[] = [];
+  const started = new Map<keyof FunctionBundles, BundledFunction>();
   const start = (name: keyof FunctionBundles) => {
     const functionName = `photo-relay-${name}`;
     const env = lambdaEnvironment(config, name, { functionName, memoryMb: MEMORY_MB[name], logLevel });
     const fn = startBundledFunction(functionName, bundles[name], env);
-    started.push(fn);
+    started.set(name, fn);
     return fn;
   };
   const sqs = (fn: BundledFunction) => (event: unknown, context: Parameters<BundledFunction["invoke"]>[1]) =>
@@ -85,8 +90,11 @@ export function bundledFunctions(config: Config, bundles: FunctionBundles, logLe
   return {
     consumers: { stage: (stage) => stages[stage], deadLetter: sqs(start("deadLetter")) },
     api: apiGatewayFetch(invokeApi),
+    crash: async (name) => {
+      await started.get(name)?.crash();
+    },
     stop: async () => {
-      await Promise.all(started.map((fn) => fn.stop()));
+      await Promise.all([...started.values()].map((fn) => fn.stop()));
     },
   };
 }

@@ -92,6 +92,8 @@ export interface LocalStack {
    * configured), on the sandbox's clock when the sandbox is the Graph API.
    */
   refreshToken(): Promise<RefreshOutcome>;
+  /** With `bundles`: ends one function's container mid-batch, as a crashed runtime (see `LocalFunctions.crash`). */
+  crashFunction?(name: keyof FunctionBundles): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -246,6 +248,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sandbox,
       ...(agent && { agent }),
       refreshToken: tokenRefresh.refresh,
+      ...(functions.crash && { crashFunction: functions.crash }),
       stop,
     };
   } catch (error) {

@@ -1,0 +1,56 @@
+/**
+ * What Instagram (the sandbox's own record) holds: every publishable photo posted exactly once,
+ * none twice, none that should not be (a burst's frames the pick passed over), and each photo's
+ * record names the post the sandbox has. Deferred by the quota counts as not yet, in order.
+ */
+import { type CheckInput, type CheckResult, result } from "./check.ts";
+
+interface SandboxState {
+  media: Array<{ id: string; containerId: string; timestamp: number }>;
+  containers: Array<{ id: string; imageUrl?: string }>;
+}
+
+const ID = /[0-9a-f]{64}/;
+
+export async function checkGraphPosts(input: CheckInput): Promise<CheckResult> {
+  const state = (await (await fetch(`${input.stack.urls.graph}/__sandbox/state`)).json()) as SandboxState;
+  const containers = new Map(state.containers.map((c) => [c.id, c]));
+  const postsByPhoto = new Map<string, string[]>();
+  const problems: string[] = [];
+  for (const media of state.media) {
+    const photoId = containers.get(media.containerId)?.imageUrl?.match(ID)?.[0];
+    if (!photoId) {
+      problems.push(`post ${media.id}: no photo id in its image URL`);
+      continue;
+    }
+    postsByPhoto.set(photoId, [...(postsByPhoto.get(photoId) ?? []), media.id]);
+  }
+  const counts = { posted: 0, skipped: 0, deferred: 0, other: 0 };
+  for (const [id, photo] of input.records) {
+    const posts = postsByPhoto.get(id) ?? [];
+    const publish = photo?.stages.publish;
+    if (posts.length > 1) problems.push(`${id.slice(0, 12)}: posted ${posts.length} times`);
+    if (publish?.status === "done") {
+      counts.posted++;
+      if (posts.length === 0 || !posts.includes(publish.mediaId ?? ""))
+        problems.push(`${id.slice(0, 12)}: done, but its post ${publish.mediaId} is not on Instagram`);
+    } else if (publish?.status === "skipped") {
+      counts.skipped++;
+      if (posts.length > 0)
+        problems.push(`${id.slice(0, 12)}: skipped (${publish.skipReason?.code}) but posted`);
+    } else if (publish?.status === "waiting" && !publish.containerId) {
+      counts.deferred++;
+    } else {
+      counts.other++;
+      if (posts.length > 0)
+        problems.push(`${id.slice(0, 12)}: posted while its publish step is ${publish?.status}`);
+    }
+  }
+  const known = new Set(input.records.keys());
+  for (const id of postsByPhoto.keys())
+    if (!known.has(id)) problems.push(`a post of a photo nobody took: ${id.slice(0, 12)}`);
+  return result("every publishable photo posted exactly once, none twice, none early", problems, {
+    ...counts,
+    postsOnInstagram: state.media.length,
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * After the last fault: waits until every photo taken has settled (done, or failed with its
+ * reason) with nothing left in any queue and the agent's inboxes empty — or the drain time is up,
+ * which the checks then report as what is still open.
+ */
+import { readdirSync } from "node:fs";
+import type { PhotoRecord } from "@photo-relay/pipeline/photo";
+
+export interface DrainOutcome {
+  settled: boolean;
+  waitedMs: number;
+  open: string[];
+}
+
+const SETTLED = new Set(["done", "failed", "rejected", "quarantined"]);
+
+export async function drain(
+  api: { url: string; token: string },
+  ids: string[],
+  inboxes: string[],
+  timeoutMs: number,
+): Promise<DrainOutcome> {
+  const start = Date.now();
+  let open: string[] = [];
+  while (Date.now() - start < timeoutMs) {
+    open = [];
+    for (const id of ids) {
+      const photo = await photoRecord(api, id);
+      if (!photo || !SETTLED.has(photo.status))
+        open.push(`${id.slice(0, 12)}: ${photo ? stagesOf(photo) : "no record"}`);
+    }
+    const left = inboxes.flatMap((dir) => readdirSync(dir).filter((f) => !f.startsWith(".")));
+    if (left.length) open.push(`inbox still holds ${left.join(", ")}`);
+    const status = (await (await fetch(`${api.url}/status`, { headers: auth(api) })).json()) as {
+      queues: Record<string, { visible: number; inFlight: number; delayed: number; deadLetters: number }>;
+    };
+    for (const [name, q] of Object.entries(status.queues))
+      if (q.visible + q.inFlight + q.delayed + q.deadLetters > 0)
+        open.push(`queue ${name}: ${JSON.stringify(q)}`);
+    if (open.length === 0) return { settled: true, waitedMs: Date.now() - start, open };
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return { settled: false, waitedMs: Date.now() - start, open };
+}
+
+const auth = (api: { token: string }) => ({ authorization: `Bearer ${api.token}` });
+
+export async function photoRecord(
+  api: { url: string; token: string },
+  id: string,
+): Promise<PhotoRecord | undefined> {
+  const res = await fetch(`${api.url}/photos/${id}`, { headers: auth(api) });
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`GET /photos/${id}: ${res.status}`);
+  return (await res.json()) as PhotoRecord;
+}
+
+const stagesOf = (p: PhotoRecord) =>
+  Object.entries(p.stages)
+    .map(([name, s]) => `${name} ${s.status}${s.lastError ? ` (${s.lastError.code})` : ""}`)
+    .join(", ");

@@ -1,0 +1,80 @@
+/**
+ * Plays the script against the running stack: each shot at its time (a camera writes it, or one
+ * of ten phones uploads it, each phone one photo at a time), each fault started and ended at its
+ * times. Records what was taken and the faults' actual start and end.
+ */
+import type { EventScript, ScriptedFault, Shot } from "./event-script.ts";
+import type { FaultContext } from "./faults/context.ts";
+import { FAULTS } from "./faults/inject.ts";
+import { type CameraFolders, takeCameraShot } from "./load/cameras.ts";
+import { type PhoneApi, uploadFromPhone } from "./load/phones.ts";
+import type { PhotoSizes } from "./load/photos.ts";
+import type { TakenPhoto } from "./load/shot-files.ts";
+
+export interface FaultRecord extends ScriptedFault {
+  startedAt: number;
+  endedAt?: number;
+  error?: string;
+}
+
+export interface EventOutcome {
+  taken: TakenPhoto[];
+  faults: FaultRecord[];
+  notes: Array<{ t: number; message: string }>;
+  shotErrors: string[];
+}
+
+const PHONES = 10;
+
+export async function playEvent(
+  script: EventScript,
+  ctx: Omit<FaultContext, "note">,
+  load: { folders: CameraFolders; phoneApi: PhoneApi; sizes: PhotoSizes },
+): Promise<EventOutcome> {
+  const outcome: EventOutcome = { taken: [], faults: [], notes: [], shotErrors: [] };
+  const full: FaultContext = { ...ctx, note: (message) => outcome.notes.push({ t: Date.now(), message }) };
+  const start = Date.now();
+  const at = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, start + ms - Date.now())));
+  const phoneQueues = Array.from({ length: PHONES }, () => Promise.resolve());
+  let phone = 0;
+
+  const shoot = async (shot: Shot) => {
+    await at(shot.atMs);
+    try {
+      if (shot.source === "phone") {
+        const slot = phone++ % PHONES;
+        const upload = (phoneQueues[slot] as Promise<void>).then(async () => {
+          outcome.taken.push(await uploadFromPhone(shot, load.phoneApi, load.sizes, script.seed));
+        });
+        phoneQueues[slot] = upload.catch((error) => void outcome.shotErrors.push(`${shot.name}: ${error}`));
+        return;
+      }
+      outcome.taken.push(await takeCameraShot(shot, load.folders, load.sizes, script.seed));
+    } catch (error) {
+      outcome.shotErrors.push(`${shot.name}: ${error}`);
+    }
+  };
+  const inject = async (fault: ScriptedFault) => {
+    await at(fault.atMs);
+    const record: FaultRecord = { ...fault, startedAt: Date.now() };
+    outcome.faults.push(record);
+    try {
+      await FAULTS[fault.name].start(full, fault);
+      await at(fault.atMs + fault.durationMs);
+      await FAULTS[fault.name].end(full, fault);
+    } catch (error) {
+      record.error = String(error);
+    }
+    record.endedAt = Date.now();
+  };
+  // A camera's frames are written in order, one after another, as the camera writes them.
+  const cameras = ["tethered", "folder"].map(async (source) => {
+    for (const shot of script.shots.filter((s) => s.source === source)) await shoot(shot);
+  });
+  const phones = (async () => {
+    for (const shot of script.shots.filter((s) => s.source === "phone")) await shoot(shot);
+  })();
+  await Promise.all([...cameras, phones, ...script.faults.map(inject)]);
+  await Promise.all(phoneQueues);
+  return outcome;
+}

@@ -1,0 +1,64 @@
+/**
+ * The web host, twice: a real vsftpd (FTPS) and a real OpenSSH (SFTP), each behind a proxy the
+ * soak can take down, configured as one mirror target (FTPS first, SFTP when FTPS fails), as
+ * a hosting package offers both. The mirror tests' servers (packages/mirror/test/servers) run them.
+ */
+import { type SshdServer, startSshd } from "../../packages/mirror/test/servers/sshd.ts";
+import { startVsftpd, type VsftpdServer } from "../../packages/mirror/test/servers/vsftpd.ts";
+import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
+
+export interface MirrorHosts {
+  /** `mirror.targets` for the stack's settings. */
+  targets: object[];
+  /** The hosts' folders, where the checks look for every web rendition. */
+  roots: { ftps: string; sftp: string };
+  /** Passwords, for the secret grep. */
+  secrets: string[];
+  setDown(host: "ftps" | "sftp", down: boolean): void;
+  stop(): Promise<void>;
+}
+
+export async function startMirrorHosts(): Promise<MirrorHosts> {
+  const [ftp, ssh]: [VsftpdServer, SshdServer] = await Promise.all([startVsftpd(), startSshd()]);
+  const proxies: Record<"ftps" | "sftp", TcpProxy> = {
+    ftps: await startTcpProxy(ftp.port),
+    sftp: await startTcpProxy(ssh.port),
+  };
+  const host = "127.0.0.1";
+  const targets = [
+    {
+      name: "web",
+      transports: [
+        {
+          type: "ftps",
+          host,
+          port: proxies.ftps.port,
+          user: ftp.user,
+          password: ftp.password,
+          ca: ftp.certificate.pem,
+        },
+        {
+          type: "sftp",
+          host,
+          port: proxies.sftp.port,
+          user: ssh.user,
+          password: ssh.password,
+          hostKeyFingerprint: ssh.hostKeyFingerprint,
+          root: ssh.root,
+        },
+      ],
+      pathTemplate: "/{yyyy}/{mm}/",
+      publicBaseUrl: "https://photos.example.com/soak/",
+    },
+  ];
+  return {
+    targets,
+    roots: { ftps: ftp.root, sftp: ssh.root },
+    secrets: [ftp.password, ssh.password],
+    setDown: (name, down) => proxies[name].setDown(down),
+    async stop() {
+      await Promise.all([proxies.ftps.close(), proxies.sftp.close()]);
+      await Promise.all([ftp.stop(), ssh.stop()]);
+    },
+  };
+}

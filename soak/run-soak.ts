@@ -1,0 +1,187 @@
+/**
+ * One soak run: the stack, the web hosts and the agent as their own processes, the scripted event
+ * with its faults, the drain, then every promise checked from outside and the report written.
+ * `bin/soak.ts` runs it from the command line, `test/soak.test.ts` as a small seeded run.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { PhotoRecord } from "@photo-relay/pipeline/photo";
+import { freshBundles } from "../scripts/function-build.ts";
+import { type CheckResult, runChecks } from "./checks/run-checks.ts";
+import { checkSecrets } from "./checks/secrets.ts";
+import { drain } from "./drain.ts";
+import { type EventOutcome, playEvent } from "./event-runner.ts";
+import { eventScript } from "./event-script.ts";
+import { startMirrorHosts } from "./faults/mirror-hosts.ts";
+import { spoolDisk } from "./faults/spool-disk.ts";
+import { startTcpProxy } from "./faults/tcp-proxy.ts";
+import { agentProcess } from "./load/agent-process.ts";
+import { startApiProbe, startIntruder } from "./load/api-probe.ts";
+import type { PhotoSizes } from "./load/photos.ts";
+import { type SoakReport, writeReport } from "./report/write-report.ts";
+import { startMonitor } from "./sample/monitor.ts";
+import { startStackProcess } from "./stack/stack-process.ts";
+
+export interface SoakOptions {
+  photos: number;
+  minutes: number;
+  seed: number;
+  sizes: PhotoSizes;
+  /** Where `index.html` and `soak.json` go. */
+  reportDir: string;
+  /** A PNG of the report (Chromium), when set. */
+  screenshot?: string;
+  log?: (line: string) => void;
+}
+
+export interface SoakResult {
+  report: SoakReport;
+  checks: CheckResult[];
+  passed: boolean;
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const work = mkdtempSync(join(tmpdir(), "photo-relay-soak-"));
+  const dirs = Object.fromEntries(
+    ["tethered", "folder", "card", "processed", "agent", "logs"].map((d) => [d, join(work, d)]),
+  ) as Record<string, string>;
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  const script = eventScript(options);
+  log(
+    `soak: ${script.shots.length} photos over ${options.minutes} min, ${script.faults.length} faults, seed ${options.seed}; work in ${work}`,
+  );
+
+  const bundles = await freshBundles(["api", "convert", "mirror", "publish", "reel", "deadLetter"]);
+  const hosts = await startMirrorHosts();
+  const graphToken = `IGAA-soak-${randomBytes(12).toString("hex")}`;
+  const apiToken = randomBytes(24).toString("base64url");
+  const stack = await startStackProcess(
+    {
+      dataDir: join(work, ".data"),
+      inbox: false,
+      bundles,
+      apiToken,
+      graphTokens: [{ token: graphToken, kind: "ig_long" }],
+      graphProcessingMs: 300,
+      graphQuotaTotal: options.photos * 2,
+      settings: {
+        mirror: { targets: hosts.targets },
+        instagram: { accessToken: graphToken, checkDelaysSeconds: [1] },
+        redelivery: { baseSeconds: 1, maxSeconds: 4 },
+        bursts: { settleSeconds: 3 },
+      },
+    },
+    join(dirs.logs as string, "stack.log"),
+  );
+  const s3Proxy = await startTcpProxy(stack.awsPort);
+  const spool = spoolDisk(
+    join(work, "spool"),
+    Math.max(256, Math.ceil((options.sizes.nefBytes * 12) / 2 ** 20)),
+  );
+  const places = {
+    dir: dirs.agent as string,
+    inboxes: [dirs.tethered, dirs.folder] as [string, string],
+    card: dirs.card as string,
+    spoolDir: spool.dir,
+    processedDir: dirs.processed as string,
+  };
+  const agent = agentProcess(places, `http://127.0.0.1:${s3Proxy.port}`, stack.bucket);
+  await agent.start();
+  const api = { url: stack.urls.api, token: stack.apiToken };
+  const monitor = startMonitor(() => ({ stack: stack.pid, agent: agent.pid, soak: process.pid }), api);
+  const probe = startApiProbe(api);
+  const intruder = startIntruder(api.url);
+  const sqs = new SQSClient({
+    region: "us-east-1",
+    endpoint: stack.urls.aws,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+
+  const startedAt = Date.now();
+  let outcome: EventOutcome | undefined;
+  let checks: CheckResult[] = [];
+  let records: Map<string, PhotoRecord | undefined> = new Map();
+  const issuedTokens: string[] = [];
+  const secrets = () => [apiToken, graphToken, ...issuedTokens, ...hosts.secrets];
+  try {
+    outcome = await playEvent(
+      script,
+      {
+        stack,
+        agent,
+        s3Proxy,
+        mirrorHosts: hosts,
+        spool,
+        sqs,
+        graphToken,
+        issuedTokens,
+        savedVisibility: {},
+      },
+      { folders: { card: places.card, folder: places.inboxes[1] }, phoneApi: api, sizes: options.sizes },
+    );
+    log(
+      `soak: event played (${outcome.taken.length} photos taken, ${outcome.shotErrors.length} shot errors); draining`,
+    );
+    const drained = await drain(
+      api,
+      outcome.taken.map((p) => p.id),
+      places.inboxes,
+      Math.max(180_000, options.minutes * 30_000),
+    );
+    log(
+      `soak: drain ${drained.settled ? "settled" : "timed out"} after ${Math.round(drained.waitedMs / 1000)} s`,
+    );
+    await Promise.all([probe.stop(), intruder.stop()]);
+    ({ results: checks, records } = await runChecks({
+      api,
+      stack,
+      hosts,
+      places,
+      outcome,
+      drained,
+      samples: monitor.samples,
+      probe: probe.result,
+      intruder: intruder.result,
+      secrets: secrets(),
+      logFiles: [
+        join(dirs.logs as string, "stack.log"),
+        join(dirs.agent as string, "logs", "agent.log"),
+        join(dirs.agent as string, "agent-stdout.log"),
+      ],
+      answers: [...monitor.answers, ...probe.result.answers],
+    }));
+  } finally {
+    await Promise.all([probe.stop(), intruder.stop(), monitor.stop()]);
+    await agent.stop();
+    await stack.stop();
+    await s3Proxy.close();
+    await hosts.stop();
+    spool.unmount();
+    sqs.destroy();
+  }
+  const reportInput = {
+    options: { photos: options.photos, minutes: options.minutes, seed: options.seed, sizes: options.sizes },
+    startedAt,
+    endedAt: Date.now(),
+    spool: spool.kind,
+    agentStarts: agent.starts,
+    outcome: outcome as EventOutcome,
+    samples: monitor.samples,
+    probe: probe.result,
+    intruder: intruder.result,
+    checks,
+    records,
+  };
+  await writeReport(options.reportDir, reportInput);
+  // The report itself is grepped too, then written again with that verdict.
+  const reportFiles = ["soak.json", "index.html"].map((f) => join(options.reportDir, f));
+  const leaks = checkSecrets(secrets(), reportFiles, []);
+  leaks.name = "no secret in the report";
+  checks.push(leaks);
+  const report = await writeReport(options.reportDir, reportInput, options.screenshot);
+  return { report, checks, passed: checks.every((c) => c.ok) };
+}
