@@ -56,9 +56,13 @@ export function serveTransactions(server: Server, url: () => string): () => void
       return;
     }
     if (!WRITES.has(operation)) return dynalite(req, res);
+    // A writer that went away while it waited (a crashed Lambda container) has had its "close"
+    // already: without the check its place in the gate was never given back, and every later
+    // transaction and write waited forever.
     void gate.shared(
       () =>
         new Promise<void>((done) => {
+          if (res.closed || req.destroyed) return done();
           res.once("close", done);
           dynalite(req, res);
         }),
