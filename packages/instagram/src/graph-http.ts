@@ -27,8 +27,8 @@ export interface GraphClientOptions {
   timeoutMs?: number;
   /** Called with the usage headers of every response that has them. */
   onUsage?: (usage: GraphUsage) => void;
-  /** Called before an `auth` error is thrown: Instagram refused the token (see `TokenKeeper.noteRefusal`). */
-  onRefused?: (error: GraphApiError) => Promise<void>;
+  /** Called before an `auth` error is thrown: Instagram refused `token`, the one the call carried (see `TokenKeeper.noteRefusal`). */
+  onRefused?: (error: GraphApiError, token: string) => Promise<void>;
 }
 
 type Params = Record<string, string | number | boolean | undefined>;
@@ -99,7 +99,7 @@ export class GraphHttp {
     const isError = !response.ok || (payload !== null && typeof payload === "object" && "error" in payload);
     if (isError) {
       const error = graphApiError(method, url, response.status, payload, usage?.retryAfterSeconds);
-      if (error.kind === "auth") await this.#options.onRefused?.(error);
+      if (error.kind === "auth") await this.#options.onRefused?.(error, token);
       throw error;
     }
     // A 2xx that is not JSON comes from something between us and Meta (a proxy, a captive portal).

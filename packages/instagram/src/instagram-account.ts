@@ -51,8 +51,8 @@ export function openInstagramAccount(
     userId: settings.userId,
     accessToken: () => tokens.accessToken(),
     // The refusal itself is thrown on; a log that cannot be written now is written at the next one.
-    onRefused: (error) =>
-      tokens.noteRefusal(error).then(
+    onRefused: (error, token) =>
+      tokens.noteRefusal(error, token).then(
         () => undefined,
         () => undefined,
       ),

@@ -86,17 +86,21 @@ export class TokenKeeper {
 
   /**
    * Records (once) that Instagram refused the token in force, so publishing stops and `/status`
-   * says why; returns the record.
+   * says why; returns the record. `refused` is the token the refused call carried (default: the
+   * one in force): a call sent with a token that has been replaced since (renewed, refreshed)
+   * records nothing, or the new token would be refused for the old one's expiry.
    */
-  async noteRefusal(error: GraphApiError): Promise<TokenProblem> {
-    const known = await this.problem();
-    if (known) return known;
+  async noteRefusal(error: GraphApiError, refused?: string): Promise<TokenProblem> {
+    const current = await this.accessToken();
     const problem: TokenProblem = {
       code: error.code,
       message: describeTokenRefusal(error),
       at: this.#now().toISOString(),
-      tokenHash: sha256Hex(Buffer.from(await this.accessToken())),
+      tokenHash: sha256Hex(Buffer.from(refused ?? current)),
     };
+    if (refused !== undefined && refused !== current) return problem;
+    const known = await this.problem();
+    if (known) return known;
     await this.#problems.write(problem);
     this.#problem = { key: problem.tokenHash, value: problem, until: Date.now() + this.#cacheMs };
     return problem;
