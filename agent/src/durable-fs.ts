@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { copyFile, mkdir, open, rename, rm, unlink } from "node:fs/promises";
+import { copyFile, mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
 import { basename, dirname, extname, isAbsolute, join, relative, sep } from "node:path";
 
 /** fsync a directory so a rename or unlink inside it survives a power cut (a no-op where unsupported, e.g. Windows). */
@@ -25,6 +25,25 @@ export async function fsyncDir(dir: string): Promise<void> {
 /** A unique temporary name inside `dir`. */
 export function tempPath(dir: string, hint = "tmp"): string {
   return join(dir, `.${hint}-${process.pid}-${randomBytes(6).toString("hex")}`);
+}
+
+/** A name {@link tempPath} made: `.<hint>-<pid>-<12 hex>`. */
+const TEMP_NAME = /^\..+-(\d+)-[0-9a-f]{12}$/;
+
+/**
+ * Removes the temp files an earlier process left in `dir` when it was killed between writing and
+ * renaming (a SIGKILL, a power cut): nothing reads them, and a capture PC killed often would
+ * gather one per kill. This process's own are left alone. Returns how many went.
+ */
+export async function removeStaleTemps(dir: string): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const pid = name.match(TEMP_NAME)?.[1];
+    if (pid === undefined || Number(pid) === process.pid) continue;
+    await rm(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "../durable-fs.ts";
+import { removeStaleTemps, writeFileAtomic } from "../durable-fs.ts";
 import type { MediaKind } from "../intake/media-kind.ts";
 
 /** spooled → uploading → verified (HeadObject matched) → archived (originals moved); then the record is removed. */
@@ -67,8 +67,10 @@ export class Journal {
     this.dir = join(spoolDir, "journal");
   }
 
+  /** Creates the folder and drops the temp files of saves a crash cut short. */
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    await removeStaleTemps(this.dir);
   }
 
   /** All records; unreadable ones (cannot happen with atomic writes, but a disk may rot) are reported, not thrown. */

@@ -4,8 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { link, mkdir, open, readdir, rename, rm, stat, statfs } from "node:fs/promises";
-import { join } from "node:path";
-import { fsyncDir, isCode, tempPath } from "../durable-fs.ts";
+import { dirname, join } from "node:path";
+import { fsyncDir, isCode, removeStaleTemps, tempPath } from "../durable-fs.ts";
 import { SourceChangedError, SpoolFullError } from "../errors.ts";
 
 const CHUNK = 1024 * 1024;
@@ -37,8 +37,9 @@ export class Spool {
     this.#minFreeBytes = options.minFreeBytes ?? 256 * 1024 * 1024;
   }
 
-  /** Creates the folders and drops half-written copies left by a crash. */
+  /** Creates the folders and drops half-written copies (and status-file temps) left by a crash. */
   async init(): Promise<void> {
+    await removeStaleTemps(dirname(this.dataDir));
     await rm(this.#tmpDir, { recursive: true, force: true });
     await mkdir(this.#tmpDir, { recursive: true });
     await mkdir(this.dataDir, { recursive: true });
