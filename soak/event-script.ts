@@ -115,7 +115,11 @@ function faultSchedule(random: Random, durationMs: number): ScriptedFault[] {
   const ftpsMs = lasting(5 * 60_000);
   faults.push({ name: "ftps_down", atMs: ftpsAt, durationMs: ftpsMs });
   // Both hosts down right after the FTPS outage, long enough for the mirror to dead-letter.
-  faults.push({ name: "mirror_hosts_down", atMs: ftpsAt + ftpsMs, durationMs: lasting(2 * 60_000) });
+  faults.push({
+    name: "mirror_hosts_down",
+    atMs: ftpsAt + ftpsMs,
+    durationMs: Math.max(30_000, lasting(2 * 60_000)),
+  });
   faults.push({ name: "graph_5xx", atMs: at(0.1, 0.3), durationMs: lasting(45_000), detail: "server_error" });
   const code = ["4", "17", "32"][intBetween(random, 0, 2)] as string;
   faults.push({ name: "graph_rate_limit", atMs: at(0.3, 0.4), durationMs: lasting(30_000), detail: code });

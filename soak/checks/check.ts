@@ -26,6 +26,8 @@ export interface CheckInput {
   outcome: EventOutcome;
   drained: DrainOutcome;
   samples: Sample[];
+  /** Whether the run is long enough (≥ 10 min) for a growth trend to be told from warming up. */
+  trendMatters: boolean;
   probe: ProbeResult;
   intruder: IntruderResult;
   secrets: string[];

@@ -20,11 +20,17 @@ export const FAULTS: Record<ScriptedFault["name"], { start: Step; end: Step }> =
   },
   s3_down: {
     start: async (ctx) => ctx.s3Proxy.setDown(true),
-    end: async (ctx) => ctx.s3Proxy.setDown(false),
+    end: async (ctx) => {
+      ctx.s3Proxy.setDown(false);
+      ctx.note(`S3 back; the agent's connections refused meanwhile: ${ctx.s3Proxy.refused}`);
+    },
   },
   ftps_down: {
     start: async (ctx) => ctx.mirrorHosts.setDown("ftps", true),
-    end: async (ctx) => ctx.mirrorHosts.setDown("ftps", false),
+    end: async (ctx) => {
+      ctx.mirrorHosts.setDown("ftps", false);
+      ctx.note(`FTPS back; connections refused so far ${JSON.stringify(ctx.mirrorHosts.refused())}`);
+    },
   },
   mirror_hosts_down: {
     start: async (ctx) => {
@@ -34,6 +40,7 @@ export const FAULTS: Record<ScriptedFault["name"], { start: Step; end: Step }> =
     end: async (ctx) => {
       ctx.mirrorHosts.setDown("ftps", false);
       ctx.mirrorHosts.setDown("sftp", false);
+      ctx.note(`both hosts back; connections refused so far ${JSON.stringify(ctx.mirrorHosts.refused())}`);
       // The operator sees the dead-lettered mirrors on the dashboard and retries them all.
       await retryAll(ctx, "hosts back");
     },

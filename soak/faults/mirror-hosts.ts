@@ -14,7 +14,11 @@ export interface MirrorHosts {
   roots: { ftps: string; sftp: string };
   /** Passwords, for the secret grep. */
   secrets: string[];
+  /** The daemons' PIDs, for a last-resort kill. */
+  pids: number[];
   setDown(host: "ftps" | "sftp", down: boolean): void;
+  /** Connections each door refused so far. */
+  refused(): { ftps: number; sftp: number };
   stop(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ export async function startMirrorHosts(): Promise<MirrorHosts> {
           password: ssh.password,
           hostKeyFingerprint: ssh.hostKeyFingerprint,
           root: ssh.root,
+          timeoutMs: 10_000,
         },
       ],
       pathTemplate: "/{yyyy}/{mm}/",
@@ -55,7 +60,9 @@ export async function startMirrorHosts(): Promise<MirrorHosts> {
     targets,
     roots: { ftps: ftp.root, sftp: ssh.root },
     secrets: [ftp.password, ssh.password],
+    pids: [ftp.pid, ssh.pid],
     setDown: (name, down) => proxies[name].setDown(down),
+    refused: () => ({ ftps: proxies.ftps.refused, sftp: proxies.sftp.refused }),
     async stop() {
       await Promise.all([proxies.ftps.close(), proxies.sftp.close()]);
       await Promise.all([ftp.stop(), ssh.stop()]);

@@ -8,11 +8,14 @@ import { connect, createServer, type Socket } from "node:net";
 export interface TcpProxy {
   port: number;
   setDown(down: boolean): void;
+  /** Connections refused while down (proof that a client tried). */
+  readonly refused: number;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, host = "127.0.0.1"): Promise<TcpProxy> {
   let down = false;
+  let refused = 0;
   const open = new Set<Socket>();
   const track = (socket: Socket) => {
     open.add(socket);
@@ -21,7 +24,10 @@ export async function startTcpProxy(targetPort: number, host = "127.0.0.1"): Pro
   };
   const server = createServer((client) => {
     track(client);
-    if (down) return void client.resetAndDestroy();
+    if (down) {
+      refused++;
+      return void client.resetAndDestroy();
+    }
     const upstream = connect(targetPort, host);
     track(upstream);
     client.pipe(upstream);
@@ -35,6 +41,9 @@ export async function startTcpProxy(targetPort: number, host = "127.0.0.1"): Pro
   };
   return {
     port: (server.address() as { port: number }).port,
+    get refused() {
+      return refused;
+    },
     setDown(next) {
       down = next;
       if (down) dropAll();

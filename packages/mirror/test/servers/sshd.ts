@@ -24,6 +24,8 @@ export interface SshdServer {
   hostPublicKey: string;
   /** Absolute folder where sessions start; the user may write there. */
   root: string;
+  /** The daemon's own PID (the soak's last-resort kill when its process is ended from outside). */
+  pid: number;
   killSessions(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -80,6 +82,7 @@ Match User ${SFTP_USER}
     hostKeyFingerprint: sshFingerprint(Buffer.from(hostPublicKey.split(" ")[1] ?? "", "base64")),
     hostPublicKey,
     root,
+    pid: daemon.pid,
     killSessions: daemon.killSessions,
     stop: async () => {
       await daemon.stop();

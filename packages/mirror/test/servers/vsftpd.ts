@@ -64,6 +64,8 @@ export interface VsftpdServer {
   certificate: Certificate;
   /** vsftpd's own log: one "CONNECT" line per control connection. */
   logFile: string;
+  /** The daemon's own PID (the soak's last-resort kill when its process is ended from outside). */
+  pid: number;
   killSessions(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -142,6 +144,7 @@ export async function startVsftpd(options: VsftpdOptions = {}): Promise<VsftpdSe
     root,
     certificate,
     logFile: settings.vsftpd_log_file ?? "",
+    pid: daemon.pid,
     killSessions: daemon.killSessions,
     stop: async () => {
       await daemon.stop();
