@@ -58,13 +58,12 @@ export async function playEvent(
     await at(fault.atMs);
     const record: FaultRecord = { ...fault, startedAt: Date.now() };
     outcome.faults.push(record);
-    try {
-      await FAULTS[fault.name].start(full, fault);
-      await at(fault.atMs + fault.durationMs);
-      await FAULTS[fault.name].end(full, fault);
-    } catch (error) {
-      record.error = String(error);
-    }
+    // The end runs even when the start failed half-way: nothing stays broken past its time.
+    const errors: string[] = [];
+    await FAULTS[fault.name].start(full, fault).catch((error) => void errors.push(`start: ${error}`));
+    await at(fault.atMs + fault.durationMs);
+    await FAULTS[fault.name].end(full, fault).catch((error) => void errors.push(`end: ${error}`));
+    if (errors.length) record.error = errors.join("; ");
     record.endedAt = Date.now();
   };
   // A camera's frames are written in order, one after another, as the camera writes them.

@@ -1,8 +1,9 @@
 /**
- * The web host, twice: a real vsftpd (FTPS) and a real OpenSSH (SFTP), each behind a proxy the
- * soak can take down, configured as one mirror target (FTPS first, SFTP when FTPS fails), as
- * a hosting package offers both. The mirror tests' servers (packages/mirror/test/servers) run them.
+ * The web host with two doors: a real vsftpd (FTPS) and a real OpenSSH (SFTP) onto one folder,
+ * each behind a proxy the soak can take down, configured as one mirror target (FTPS first, SFTP
+ * when FTPS fails), as a hosting package offers both. The mirror tests' servers (packages/mirror/test/servers) run them.
  */
+import { chmod } from "node:fs/promises";
 import { type SshdServer, startSshd } from "../../packages/mirror/test/servers/sshd.ts";
 import { startVsftpd, type VsftpdServer } from "../../packages/mirror/test/servers/vsftpd.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
@@ -10,8 +11,8 @@ import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 export interface MirrorHosts {
   /** `mirror.targets` for the stack's settings. */
   targets: object[];
-  /** The hosts' folders, where the checks look for every web rendition. */
-  roots: { ftps: string; sftp: string };
+  /** The host's folder (both doors write it), where the checks look for every web rendition. */
+  root: string;
   /** Passwords, for the secret grep. */
   secrets: string[];
   /** The daemons' PIDs, for a last-resort kill. */
@@ -23,11 +24,17 @@ export interface MirrorHosts {
 }
 
 export async function startMirrorHosts(): Promise<MirrorHosts> {
-  const [ftp, ssh]: [VsftpdServer, SshdServer] = await Promise.all([startVsftpd(), startSshd()]);
+  const [ftp, ssh]: [VsftpdServer, SshdServer] = await Promise.all([
+    startVsftpd({ settings: { local_umask: "000" } }),
+    startSshd({ umask: "000" }),
+  ]);
   const proxies: Record<"ftps" | "sftp", TcpProxy> = {
     ftps: await startTcpProxy(ftp.port),
     sftp: await startTcpProxy(ssh.port),
   };
+  // One folder behind both doors: FTPS's root, writable by the SFTP user too; both daemons make
+  // files and folders with umask 000, so each user may write what the other made.
+  await chmod(ftp.root, 0o777);
   const host = "127.0.0.1";
   const targets = [
     {
@@ -48,7 +55,7 @@ export async function startMirrorHosts(): Promise<MirrorHosts> {
           user: ssh.user,
           password: ssh.password,
           hostKeyFingerprint: ssh.hostKeyFingerprint,
-          root: ssh.root,
+          root: ftp.root,
           timeoutMs: 10_000,
         },
       ],
@@ -58,7 +65,7 @@ export async function startMirrorHosts(): Promise<MirrorHosts> {
   ];
   return {
     targets,
-    roots: { ftps: ftp.root, sftp: ssh.root },
+    root: ftp.root,
     secrets: [ftp.password, ssh.password],
     pids: [ftp.pid, ssh.pid],
     setDown: (name, down) => proxies[name].setDown(down),

@@ -40,7 +40,12 @@ export function spoolDisk(dir: string, sizeMiB: number): SpoolDisk {
       if (!mounted) return 0;
       const { bavail, bsize } = statfsSync(dir);
       const bytes = Math.max(0, bavail * bsize - 512 * 1024);
-      writeFileSync(filler, Buffer.alloc(bytes));
+      try {
+        writeFileSync(filler, Buffer.alloc(bytes));
+      } catch (error) {
+        // The agent wrote meanwhile and the disk filled before the filler did: full is the point.
+        if ((error as NodeJS.ErrnoException).code !== "ENOSPC") throw error;
+      }
       return bytes;
     },
     empty: () => rmSync(filler, { force: true }),

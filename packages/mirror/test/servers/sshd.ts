@@ -30,7 +30,8 @@ export interface SshdServer {
   stop(): Promise<void>;
 }
 
-export async function startSshd(): Promise<SshdServer> {
+/** `umask`: the sessions' file mode mask (internal-sftp -u), e.g. "000" for a folder shared with another user. */
+export async function startSshd(options: { umask?: string } = {}): Promise<SshdServer> {
   await ensureSystemSetup();
   const dir = await mkdtemp(join(tmpdir(), "photo-relay-sshd-"));
   await chmod(dir, 0o755); // the user's session process must reach `root`
@@ -64,7 +65,7 @@ Subsystem sftp internal-sftp
 LogLevel VERBOSE
 Match User ${SFTP_USER}
   # No ChrootDirectory: every component of its path must be root-owned and not world-writable.
-  ForceCommand internal-sftp -d ${root}
+  ForceCommand internal-sftp -d ${root}${options.umask ? ` -u ${options.umask}` : ""}
   AllowTcpForwarding no
   X11Forwarding no
   PermitTTY no
