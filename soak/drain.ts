@@ -1,7 +1,9 @@
 /**
  * After the last fault: waits until every photo taken has settled (done, or failed with its
  * reason) with nothing left in any queue and the agent's inboxes empty — or the drain time is up,
- * which the checks then report as what is still open.
+ * which the checks then report as what is still open. Meanwhile it acts as the operator who
+ * watches the dashboard: a photo failed for a cause the faults made (not Instagram's refusal of
+ * the photo itself) is retried with `POST /retry`, at most every 15 s, each retry noted.
  */
 import { readdirSync } from "node:fs";
 import type { PhotoRecord } from "@photo-relay/pipeline/photo";
@@ -19,15 +21,25 @@ export async function drain(
   ids: string[],
   inboxes: string[],
   timeoutMs: number,
+  note: (message: string) => void = () => undefined,
 ): Promise<DrainOutcome> {
   const start = Date.now();
   let open: string[] = [];
+  let retriedAt = 0;
   while (Date.now() - start < timeoutMs) {
     open = [];
+    let failed = 0;
     for (const id of ids) {
       const photo = await photoRecord(api, id);
       if (!photo || !SETTLED.has(photo.status))
         open.push(`${id.slice(0, 12)}: ${photo ? stagesOf(photo) : "no record"}`);
+      if (photo?.status === "failed" && !photo.instagramRefusal) failed++;
+    }
+    if (failed > 0 && Date.now() - retriedAt > 15_000) {
+      retriedAt = Date.now();
+      const res = await fetch(`${api.url}/retry`, { method: "POST", headers: auth(api) });
+      note(`drain: ${failed} photo(s) failed; POST /retry: ${res.status} ${await res.text()}`);
+      open.push(`${failed} failed, retried`);
     }
     const left = inboxes.flatMap((dir) => readdirSync(dir).filter((f) => !f.startsWith(".")));
     if (left.length) open.push(`inbox still holds ${left.join(", ")}`);

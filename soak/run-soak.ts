@@ -95,7 +95,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const s3Proxy = await startTcpProxy(stack.awsPort);
   const spool = spoolDisk(
     join(work, "spool"),
-    Math.max(256, Math.ceil((options.sizes.nefBytes * 12) / 2 ** 20)),
+    Math.max(256, Math.ceil((options.sizes.jpegBytes * 300) / 2 ** 20)),
   );
   const places = {
     dir: dirs.agent as string,
@@ -157,7 +157,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       api,
       outcome.taken.map((p) => p.id),
       places.inboxes,
-      Math.max(180_000, options.minutes * 30_000),
+      options.drainTimeoutMs ?? Math.max(180_000, options.minutes * 30_000),
+      (message) => outcome?.notes.push({ t: Date.now(), message }),
     );
     log(
       `soak: drain ${drained.settled ? "settled" : "timed out"} after ${Math.round(drained.waitedMs / 1000)} s`,
