@@ -9,7 +9,7 @@ import { type LocalStackOptions, startLocalStack } from "@photo-relay/local-stac
 import type { StackReady, StackRequest } from "./stack-protocol.ts";
 
 const options = JSON.parse(process.argv[2] ?? "{}") as LocalStackOptions;
-const logger = createLogger("soak-stack", { level: "WARN" });
+const logger = createLogger("soak-stack", { level: "INFO" });
 const stack = await startLocalStack({ ...options, logger, env: {} });
 const ready: StackReady = {
   urls: stack.urls,
