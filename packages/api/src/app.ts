@@ -24,7 +24,7 @@ import {
 } from "@photo-relay/pipeline/api";
 import { PHOTO_STATUSES, type PhotoRecord } from "@photo-relay/pipeline/photo";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { AuthThrottle, AuthThrottledError, clientAddress } from "./auth-throttle.ts";
 import { runChecks } from "./checks.ts";
 import { httpStatusOf } from "./error-status.ts";
@@ -108,7 +108,7 @@ export function createApi(runtime: () => PublishRuntime, throttle = new AuthThro
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no such route" } }, 404));
   app.onError((error, c) => {
     const status = httpStatusOf(error);
-    if (error instanceof z.ZodError) {
+    if (error instanceof z.core.$ZodError) {
       return c.json({ error: { code: "bad_request", message: z.prettifyError(error) } }, status);
     }
     if (error instanceof AuthThrottledError) c.header("retry-after", String(error.retryAfterSeconds));
@@ -122,10 +122,10 @@ export function createApi(runtime: () => PublishRuntime, throttle = new AuthThro
 
 /** What `/status` counts: each stage's queue and its dead-letter queue. */
 
-const listQuery = z.object({
-  status: z.enum(PHOTO_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().optional(),
+export const listQuery = z.object({
+  status: z.optional(z.enum(PHOTO_STATUSES)),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200))),
+  cursor: z.optional(z.string()),
 });
 
 function photoId(value: string): string {

@@ -5,7 +5,7 @@
  */
 import { NotFoundError, PhotoRelayError, ValidationError } from "@photo-relay/core";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { WEB_ERROR_STATUS } from "./web-errors.ts";
 
 const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
@@ -24,7 +24,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
 
 /** 4xx for what the caller can fix (every `ValidationError` is a 400), 500 for the rest. */
 export function httpStatusOf(error: unknown): ContentfulStatusCode {
-  if (error instanceof z.ZodError) return 400;
+  if (error instanceof z.core.$ZodError) return 400;
   if (!(error instanceof PhotoRelayError)) return 500;
   const status = STATUS_BY_CODE[error.code];
   if (status !== undefined) return status;

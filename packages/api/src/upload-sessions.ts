@@ -6,7 +6,7 @@
 import { HeadObjectCommand, NotFound } from "@aws-sdk/client-s3";
 import { originalKey } from "@photo-relay/core";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Caller } from "./caller.ts";
 import { apiToken, guestLinks } from "./caller.ts";
 import { formatBytes, MULTIPART_ABOVE, PART_SIZE, uploadRules } from "./upload-rules.ts";
@@ -15,12 +15,12 @@ import { issueTicket, TICKET_SECONDS, type Ticket } from "./upload-tickets.ts";
 import { UploadRefused } from "./web-errors.ts";
 
 export const sessionRequest = z.object({
-  filename: z.string().min(1).max(255),
-  size: z.number().int().nonnegative(),
-  contentType: z.string().max(255),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the file's SHA-256 in lower-case hex"),
+  filename: z.string().check(z.minLength(1), z.maxLength(255)),
+  size: z.int().check(z.nonnegative()),
+  contentType: z.string().check(z.maxLength(255)),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, "must be the file's SHA-256 in lower-case hex")),
   /** The multipart upload the page already has for this file: none is created. */
-  uploadId: z.string().min(1).max(1024).optional(),
+  uploadId: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 export type SessionRequest = z.infer<typeof sessionRequest>;
 
