@@ -27,7 +27,8 @@ import { waitFor } from "../test/support/wait.ts";
 import type { BenchResult } from "./result.ts";
 
 const MB = 1_000_000;
-const SIZE = 60 * MB;
+/** `WEB_BENCH_MB` sets another size (the issue's figure is for 60 MB). */
+const SIZE = Number(process.env.WEB_BENCH_MB ?? 60) * MB;
 const RUNS = Number(process.env.WEB_BENCH_RUNS ?? 3);
 const PHOTOS = 10_000;
 /** `WEB_BENCH_ONLY=upload` runs the upload comparison alone (no 10,000-photo seed). */
@@ -181,9 +182,13 @@ async function uploads(stack: Stack, browser: Browser, dir: string): Promise<Ben
     })),
   );
   const reference = median(aws);
+  console.log(
+    `median from the hash to the first part in S3: ${median(phases.map((p) => p.firstPart - p.session))} ms;`,
+    `median of the runs' own page/CLI ratios: ${round(median(page.map((p, i) => p / (aws[i] ?? 1))), 2)}`,
+  );
   return [
     result(
-      "web 60 MB upload page (Uppy multipart, hash included)",
+      `web ${SIZE / MB} MB upload page (Uppy multipart, hash included)`,
       "MB/s",
       median(page),
       "aws s3 cp (awscli 2.9.19)",
@@ -191,7 +196,7 @@ async function uploads(stack: Stack, browser: Browser, dir: string): Promise<Ben
       true,
     ),
     result(
-      "web 60 MB upload transfer (Uppy multipart, first part → complete)",
+      `web ${SIZE / MB} MB upload transfer (Uppy multipart, first part → complete)`,
       "MB/s",
       median(transfer),
       "aws s3 cp (awscli 2.9.19)",
