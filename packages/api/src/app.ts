@@ -25,6 +25,7 @@ import {
 import { PHOTO_STATUSES, type PhotoRecord } from "@photo-relay/pipeline/photo";
 import { Hono } from "hono";
 import * as z from "zod/mini";
+import { $ZodError } from "zod/v4/core";
 import { AuthThrottle, AuthThrottledError, clientAddress } from "./auth-throttle.ts";
 import { runChecks } from "./checks.ts";
 import { httpStatusOf } from "./error-status.ts";
@@ -108,7 +109,7 @@ export function createApi(runtime: () => PublishRuntime, throttle = new AuthThro
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no such route" } }, 404));
   app.onError((error, c) => {
     const status = httpStatusOf(error);
-    if (error instanceof z.core.$ZodError) {
+    if (error instanceof $ZodError) {
       return c.json({ error: { code: "bad_request", message: z.prettifyError(error) } }, status);
     }
     if (error instanceof AuthThrottledError) c.header("retry-after", String(error.retryAfterSeconds));
