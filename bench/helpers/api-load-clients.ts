@@ -1,0 +1,157 @@
+/**
+ * The api-load benchmark's clients, in a process of their own (forked by api-load-run.ts) so that
+ * their work never runs on the stack's event loop: what they measure is what a phone or a
+ * dashboard over the network would see. On `{ phase: "idle" }` they only sample; on
+ * `{ phase: "load" }` ten phones upload, a camera writes a burst into the agent's inbox and a
+ * client hammers the API with no or a wrong token, while the samplers run, until `{ stop: true }`.
+ */
+import { join } from "node:path";
+import { d800Photo, tetherWrite } from "./d800-photo.ts";
+import { padded } from "./padded-photo.ts";
+import { type ApiTarget, phoneUpload } from "./phone-upload.ts";
+
+export interface ClientPlan {
+  phase: "idle" | "load";
+  api: ApiTarget;
+  /** Idle: how long to sample. */
+  seconds?: number;
+  inbox?: string;
+  phones?: number;
+  filesPerPhone?: number;
+  fileBytes?: number;
+  frames?: number;
+  hammerPerSecond?: number;
+}
+
+export interface Samples {
+  /** Each route's answer times in ms, and any answer that was not 200. */
+  routes: Record<string, { ms: number[]; failures: number }>;
+  hammer: { statuses: Record<string, number>; ms: number[] };
+  phones: { ids: string[]; seconds: number[]; errors: string[] };
+  burst: string[];
+}
+
+const SAMPLED = ["/status", "/photos"];
+const PAUSE_MS = 100;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function sampler(api: ApiTarget, path: string, stopped: () => boolean, into: Samples["routes"][string]) {
+  return (async () => {
+    while (!stopped()) {
+      const start = performance.now();
+      try {
+        const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${api.token}` } });
+        await res.arrayBuffer();
+        if (res.status !== 200) into.failures++;
+      } catch {
+        into.failures++;
+      }
+      into.ms.push(performance.now() - start);
+      await sleep(PAUSE_MS);
+    }
+  })();
+}
+
+/** No token, a wrong one, a guessed guest token, in turn, at about `perSecond` requests a second. */
+function hammer(api: ApiTarget, perSecond: number, stopped: () => boolean, into: Samples["hammer"]) {
+  const wrong = [undefined, "wrong-token-0123456789", "abcdefgh.wrong-guest-secret"];
+  const routes = ["/status", "/photos", "/upload-sessions"];
+  const loops = 4;
+  let n = 0;
+  const one = async () => {
+    while (!stopped()) {
+      const i = n++;
+      const token = wrong[i % wrong.length];
+      const path = routes[Math.floor(i / wrong.length) % routes.length] as string;
+      const start = performance.now();
+      try {
+        const res = await fetch(`${api.url}${path}`, {
+          method: path === "/upload-sessions" ? "POST" : "GET",
+          headers: { ...(token && { authorization: `Bearer ${token}` }), "content-type": "application/json" },
+          ...(path === "/upload-sessions" && { body: "{}" }),
+        });
+        await res.arrayBuffer();
+        into.statuses[res.status] = (into.statuses[res.status] ?? 0) + 1;
+      } catch {
+        into.statuses.error = (into.statuses.error ?? 0) + 1;
+      }
+      const took = performance.now() - start;
+      into.ms.push(took);
+      await sleep(Math.max(0, (loops * 1000) / perSecond - took));
+    }
+  };
+  return Promise.all(Array.from({ length: loops }, one));
+}
+
+async function phones(plan: ClientPlan, photo: Buffer, into: Samples["phones"]): Promise<void> {
+  const count = plan.phones ?? 10;
+  await Promise.all(
+    Array.from({ length: count }, async (_, p) => {
+      for (let f = 0; f < (plan.filesPerPhone ?? 2); f++) {
+        const name = `PHONE${p}_${f}.JPG`;
+        const data = padded(photo, `${name} ${Date.now()}`, plan.fileBytes ?? 20 * 1024 * 1024);
+        const start = performance.now();
+        try {
+          into.ids.push(await phoneUpload(plan.api, data, name));
+          into.seconds.push((performance.now() - start) / 1000);
+        } catch (error) {
+          into.errors.push(`${name}: ${(error as Error).message}`);
+        }
+      }
+    }),
+  );
+}
+
+async function burst(plan: ClientPlan, photo: Buffer, into: string[]): Promise<void> {
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: plan.frames ?? 40 }, async (_, i) => {
+      await sleep(Math.max(0, start + i * 250 - performance.now()));
+      const name = `BURST_${String(i).padStart(4, "0")}.JPG`;
+      const data = padded(photo, `${name} ${Date.now()}`, photo.length + 1024);
+      await tetherWrite(join(plan.inbox as string, name), data);
+      into.push(name);
+    }),
+  );
+}
+
+async function runPlan(plan: ClientPlan, stop: Promise<void>): Promise<Samples> {
+  const samples: Samples = {
+    routes: Object.fromEntries(SAMPLED.map((p) => [p, { ms: [], failures: 0 }])),
+    hammer: { statuses: {}, ms: [] },
+    phones: { ids: [], seconds: [], errors: [] },
+    burst: [],
+  };
+  let stopped = false;
+  const isStopped = () => stopped;
+  void stop.then(() => {
+    stopped = true;
+  });
+  const loops = SAMPLED.map((p) => sampler(plan.api, p, isStopped, samples.routes[p] as never));
+  if (plan.phase === "idle") {
+    await sleep((plan.seconds ?? 20) * 1000);
+    stopped = true;
+    await Promise.all(loops);
+    return samples;
+  }
+  const hammering = hammer(plan.api, plan.hammerPerSecond ?? 200, isStopped, samples.hammer);
+  const photo = await d800Photo();
+  await Promise.all([phones(plan, photo, samples.phones), burst(plan, photo, samples.burst)]);
+  process.send?.({ type: "sent", phoneIds: samples.phones.ids, frames: samples.burst.length });
+  await stop;
+  await Promise.all([...loops, hammering]);
+  return samples;
+}
+
+let release: () => void = () => {};
+process.on("message", (message: ClientPlan | { stop: true }) => {
+  if ("stop" in message) return release();
+  const stop = new Promise<void>((r) => {
+    release = r;
+  });
+  void runPlan(message, stop).then(
+    (samples) => process.send?.({ type: "samples", samples }),
+    (error: Error) => process.send?.({ type: "error", message: error.stack ?? error.message }),
+  );
+});
