@@ -8,7 +8,6 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import {
   describeError,
   isPhotoId,
-  redactConfig,
   requireConfig,
   UnauthorizedError,
   ValidationError,
@@ -20,16 +19,14 @@ import {
   publishPending,
   redrivePhoto,
   requestPublish,
-  tokenStatus,
 } from "@photo-relay/pipeline/api";
 import { PHOTO_STATUSES, type PhotoRecord } from "@photo-relay/pipeline/photo";
 import { Hono } from "hono";
 import { z } from "zod";
 import { AuthThrottle, AuthThrottledError, clientAddress } from "./auth-throttle.ts";
-import { runChecks } from "./checks.ts";
 import { httpStatusOf } from "./error-status.ts";
-import { stageQueueDepths } from "./queue-depths.ts";
 import { mountOwnerRoutes, mountPublicRoutes } from "./routes/index.ts";
+import { statusReport } from "./status-report.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
 
 export function createApi(runtime: () => PublishRuntime, throttle = new AuthThrottle()): Hono {
@@ -50,24 +47,7 @@ export function createApi(runtime: () => PublishRuntime, throttle = new AuthThro
   });
   mountOwnerRoutes(app, runtime);
 
-  app.get("/status", async (c) => {
-    const rt = runtime();
-    const [checks, counts, deadLettered, queues] = await Promise.all([
-      runChecks(rt),
-      rt.photos.countByStatus(),
-      rt.photos.countDeadLettered(),
-      stageQueueDepths(rt.clients.sqs, rt.config),
-    ]);
-    const live = checks.instagram.ok ? undefined : checks.instagram.error;
-    return c.json({
-      config: { ok: Object.values(checks).every((c) => c.ok), checks, settings: redactConfig(rt.config) },
-      token: await tokenStatus(rt.tokens, rt.now(), live),
-      counts,
-      /** Photos with a stage whose message reached its dead-letter queue (`POST /photos/:id/retry` re-drives). */
-      deadLettered,
-      queues,
-    });
-  });
+  app.get("/status", async (c) => c.json(await statusReport(runtime())));
 
   app.get("/photos", async (c) => {
     const rt = runtime();
@@ -119,8 +99,6 @@ export function createApi(runtime: () => PublishRuntime, throttle = new AuthThro
   });
   return app;
 }
-
-/** What `/status` counts: each stage's queue and its dead-letter queue. */
 
 const listQuery = z.object({
   status: z.enum(PHOTO_STATUSES).optional(),
