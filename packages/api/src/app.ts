@@ -2,16 +2,9 @@
  * The HTTP API: one small Hono app that runs in Lambda (behind API Gateway) and on Node (the local
  * stack). Every route but `/health` and the data-less page shells under `/app` needs the bearer token; errors are translated in `onError` only.
  */
-import { timingSafeEqual } from "node:crypto";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import {
-  describeError,
-  isPhotoId,
-  requireConfig,
-  UnauthorizedError,
-  ValidationError,
-} from "@photo-relay/core";
+import { describeError, isPhotoId, ValidationError } from "@photo-relay/core";
 import {
   type BurstView,
   burstsOf,
@@ -23,7 +16,8 @@ import {
 import { PHOTO_STATUSES, type PhotoRecord } from "@photo-relay/pipeline/photo";
 import { Hono } from "hono";
 import { z } from "zod";
-import { AuthThrottle, AuthThrottledError, clientAddress } from "./auth-throttle.ts";
+import { authGate } from "./auth-gate.ts";
+import { AuthThrottle, AuthThrottledError } from "./auth-throttle.ts";
 import { httpStatusOf } from "./error-status.ts";
 import { mountOwnerRoutes, mountPublicRoutes } from "./routes/index.ts";
 import { statusReport } from "./status-report.ts";
@@ -33,18 +27,9 @@ export function createApi(runtime: () => PublishRuntime, throttle = new AuthThro
   const app = new Hono();
 
   app.get("/health", (c) => c.json({ ok: true }));
-  // Page shells (no data) and the upload routes, which take the owner's or a guest link's token.
+  // One door for the rest: the owner's token, or a guest link's on the routes open to guests.
+  app.use("*", authGate(runtime, throttle));
   mountPublicRoutes(app, runtime);
-
-  app.use("*", async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
-    const token = header.startsWith("Bearer ") ? header.slice(7) : "";
-    if (!safeEqual(token, requireConfig(runtime().config, ["api.token"]).api.token)) {
-      throttle.fail(clientAddress(c.env));
-      throw new UnauthorizedError("a valid bearer token is required");
-    }
-    await next();
-  });
   mountOwnerRoutes(app, runtime);
 
   app.get("/status", async (c) => c.json(await statusReport(runtime())));
@@ -151,10 +136,4 @@ function burstSummary(photoId: string, own: NonNullable<PhotoRecord["burst"]>, b
     ...(decidedAt && { decidedAt }),
     members: burst.members.map((m) => m.photoId),
   };
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
