@@ -2,8 +2,6 @@
  * The HTTP API: one small Hono app that runs in Lambda (behind API Gateway) and on Node (the local
  * stack). Every route but `/health` and the data-less page shells under `/app` needs the bearer token; errors are translated in `onError` only.
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { describeError, isPhotoId, ValidationError } from "@photo-relay/core";
 import {
   type BurstView,
@@ -19,6 +17,7 @@ import { z } from "zod";
 import { authGate } from "./auth-gate.ts";
 import { AuthThrottle, AuthThrottledError } from "./auth-throttle.ts";
 import { httpStatusOf } from "./error-status.ts";
+import { presignGet } from "./photo-summary.ts";
 import { mountOwnerRoutes, mountPublicRoutes } from "./routes/index.ts";
 import { statusReport } from "./status-report.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
@@ -97,22 +96,15 @@ function photoId(value: string): string {
 }
 
 /**
- * The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added,
+ * The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added
+ * (the dashboard's: the same URL for a few minutes),
  * and for a frame of a burst, the burst: its state, picks and members (`GET /bursts/:id` has their scores).
  */
 async function present(rt: PublishRuntime, photo: PhotoRecord, bursts: Map<string, BurstView>) {
   const { version: _v, kind: _k, ...rest } = photo;
   const { leaseUntil: _l, ...publish } = photo.stages.publish;
   const thumbKey = photo.renditions?.thumbnail?.key;
-  const thumbnailUrl = thumbKey
-    ? await getSignedUrl(
-        rt.clients.s3,
-        new GetObjectCommand({ Bucket: rt.config.s3.bucket, Key: thumbKey }),
-        {
-          expiresIn: rt.config.s3.presignSeconds,
-        },
-      )
-    : undefined;
+  const thumbnailUrl = thumbKey ? await presignGet(rt, thumbKey) : undefined;
   const burst = photo.burst && bursts.get(photo.burst.id);
   return {
     ...rest,
