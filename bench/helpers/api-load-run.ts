@@ -85,6 +85,8 @@ export async function runApiLoad(): Promise<BenchResult[]> {
     graphCallsPerHour: 100_000,
     logger: createLogger("api-load-bench", { level: "ERROR" }),
     env: {},
+    // As `npm start` runs it; `API_LOAD_API_THREAD=0` serves the API from the main thread.
+    apiThread: process.env.API_LOAD_API_THREAD !== "0",
   });
   let delivered = 0;
   stack.agent?.on("delivered", () => delivered++);
