@@ -22,7 +22,7 @@ import { CONVERT_NOTIFICATIONS } from "@photo-relay/pipeline/settings";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startApiThread } from "./api-thread.ts";
-import { startDynamo } from "./dynamodb-server.ts";
+import { startDynamoThread } from "./dynamodb-thread.ts";
 import { type LocalNeed, localConfig } from "./local-config.ts";
 import { bundledFunctions, type FunctionBundles, sourceFunctions } from "./local-functions.ts";
 import { startPipelineConsumers } from "./pipeline-consumers.ts";
@@ -141,7 +141,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fauxqs.createQueue(ALERTS);
     fauxqs.subscribe({ topic: ALERTS, queue: ALERTS });
 
-    const dynamo = await startDynamo(join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
+    const dynamo = await startDynamoThread(join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
     stops.push(() => dynamo.stop());
     const ddb = new DynamoDBClient({ region: REGION, endpoint: dynamo.url, credentials: LOCAL_CREDENTIALS });
     await createPhotosTable(ddb, names.table);
