@@ -7,7 +7,8 @@
  * request at a time each, 100 ms apart). The reference is the same two routes sampled on the same
  * stack once the pipeline has drained (same data, nothing else running); issue 14 aims at a p95
  * under 200 ms under load. The clients run in a process of their own (bench/helpers/api-load-clients.ts),
- * so that what they measure is what a client over the network sees; the stack's own event loop
+ * and the hammering client in another (bench/helpers/api-load-hammer.ts), so that what they measure
+ * is what a client over the network sees; the stack's own event loop
  * delay is printed for each phase. `API_LOAD_PHONES`, `API_LOAD_FILES` (per phone),
  * `API_LOAD_FRAMES`, `API_LOAD_IDLE_SECONDS`, `API_LOAD_HAMMER_RPS` change the sizes. Run it alone
  * (`npm run bench -- api-load`): libuv's pool is sized for the local stack only when nothing started it before.

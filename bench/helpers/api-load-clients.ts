@@ -2,8 +2,9 @@
  * The api-load benchmark's clients, in a process of their own (forked by api-load-run.ts) so that
  * their work never runs on the stack's event loop: what they measure is what a phone or a
  * dashboard over the network would see. On `{ phase: "idle" }` they only sample; on
- * `{ phase: "load" }` ten phones upload, a camera writes a burst into the agent's inbox and a
- * client hammers the API with no or a wrong token, while the samplers run, until `{ stop: true }`.
+ * `{ phase: "load" }` ten phones upload and a camera writes a burst into the agent's inbox while
+ * the samplers run, until `{ stop: true }`. The hammering client has a process of its own
+ * (api-load-hammer.ts), as an attacker has a machine of its own.
  */
 import { join } from "node:path";
 import { d800Photo, tetherWrite } from "./d800-photo.ts";
@@ -20,13 +21,11 @@ export interface ClientPlan {
   filesPerPhone?: number;
   fileBytes?: number;
   frames?: number;
-  hammerPerSecond?: number;
 }
 
 export interface Samples {
   /** Each route's answer times in ms, and any answer that was not 200. */
   routes: Record<string, { ms: number[]; failures: number }>;
-  hammer: { statuses: Record<string, number>; ms: number[] };
   phones: { ids: string[]; seconds: number[]; errors: string[] };
   burst: string[];
 }
@@ -51,37 +50,6 @@ function sampler(api: ApiTarget, path: string, stopped: () => boolean, into: Sam
       await sleep(PAUSE_MS);
     }
   })();
-}
-
-/** No token, a wrong one, a guessed guest token, in turn, at about `perSecond` requests a second. */
-function hammer(api: ApiTarget, perSecond: number, stopped: () => boolean, into: Samples["hammer"]) {
-  const wrong = [undefined, "wrong-token-0123456789", "abcdefgh.wrong-guest-secret"];
-  const routes = ["/status", "/photos", "/upload-sessions"];
-  const loops = 4;
-  let n = 0;
-  const one = async () => {
-    while (!stopped()) {
-      const i = n++;
-      const token = wrong[i % wrong.length];
-      const path = routes[Math.floor(i / wrong.length) % routes.length] as string;
-      const start = performance.now();
-      try {
-        const res = await fetch(`${api.url}${path}`, {
-          method: path === "/upload-sessions" ? "POST" : "GET",
-          headers: { ...(token && { authorization: `Bearer ${token}` }), "content-type": "application/json" },
-          ...(path === "/upload-sessions" && { body: "{}" }),
-        });
-        await res.arrayBuffer();
-        into.statuses[res.status] = (into.statuses[res.status] ?? 0) + 1;
-      } catch {
-        into.statuses.error = (into.statuses.error ?? 0) + 1;
-      }
-      const took = performance.now() - start;
-      into.ms.push(took);
-      await sleep(Math.max(0, (loops * 1000) / perSecond - took));
-    }
-  };
-  return Promise.all(Array.from({ length: loops }, one));
 }
 
 async function phones(plan: ClientPlan, photo: Buffer, into: Samples["phones"]): Promise<void> {
@@ -119,7 +87,6 @@ async function burst(plan: ClientPlan, photo: Buffer, into: string[]): Promise<v
 async function runPlan(plan: ClientPlan, stop: Promise<void>): Promise<Samples> {
   const samples: Samples = {
     routes: Object.fromEntries(SAMPLED.map((p) => [p, { ms: [], failures: 0 }])),
-    hammer: { statuses: {}, ms: [] },
     phones: { ids: [], seconds: [], errors: [] },
     burst: [],
   };
@@ -135,12 +102,11 @@ async function runPlan(plan: ClientPlan, stop: Promise<void>): Promise<Samples> 
     await Promise.all(loops);
     return samples;
   }
-  const hammering = hammer(plan.api, plan.hammerPerSecond ?? 200, isStopped, samples.hammer);
   const photo = await d800Photo();
   await Promise.all([phones(plan, photo, samples.phones), burst(plan, photo, samples.burst)]);
   process.send?.({ type: "sent", phoneIds: samples.phones.ids, frames: samples.burst.length });
   await stop;
-  await Promise.all([...loops, hammering]);
+  await Promise.all(loops);
   return samples;
 }
 

@@ -8,6 +8,7 @@ import { createLogger } from "@photo-relay/core";
 import { type LocalStack, startLocalStack } from "@photo-relay/local-stack";
 import type { BenchResult } from "../result.ts";
 import type { ClientPlan, Samples } from "./api-load-clients.ts";
+import type { Hammered } from "./api-load-hammer.ts";
 import { d800Photo } from "./d800-photo.ts";
 import { percentile } from "./latency-hops.ts";
 
@@ -28,6 +29,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
 type Reply =
   | { type: "sent"; phoneIds: string[]; frames: number }
   | { type: "samples"; samples: Samples }
+  | { type: "hammered"; hammered: Hammered }
   | { type: "error"; message: string };
 
 function reply<T extends Reply["type"]>(child: ChildProcess, type: T): Promise<Extract<Reply, { type: T }>> {
@@ -91,6 +93,8 @@ export async function runApiLoad(): Promise<BenchResult[]> {
   let delivered = 0;
   stack.agent?.on("delivered", () => delivered++);
   const child = fork(join(import.meta.dirname, "api-load-clients.ts"), { stdio: "inherit" });
+  const attacker =
+    HAMMER_RPS > 0 ? fork(join(import.meta.dirname, "api-load-hammer.ts"), { stdio: "inherit" }) : undefined;
   try {
     const api = { url: stack.urls.api, token: stack.apiToken };
     process.stdout.write(
@@ -103,24 +107,27 @@ export async function runApiLoad(): Promise<BenchResult[]> {
       phones: PHONES,
       filesPerPhone: FILES,
       frames: FRAMES,
-      hammerPerSecond: HAMMER_RPS,
     };
     const loaded = loopDelay();
     const started = performance.now();
     child.send(loadPlan);
+    attacker?.send({ api, perSecond: HAMMER_RPS });
     const sent = await reply(child, "sent");
     while (delivered < sent.frames) await new Promise((r) => setTimeout(r, 100));
     const seconds = (performance.now() - started) / 1000;
     const samplesOfLoad = reply(child, "samples");
+    const hammeredThen = attacker ? reply(attacker, "hammered") : Promise.resolve(undefined);
     child.send({ stop: true });
+    attacker?.send({ stop: true });
     const busy = (await samplesOfLoad).samples;
+    const hammer = (await hammeredThen)?.hammered ?? { statuses: {}, ms: [] };
     const busyDelay = loaded();
     process.stdout.write(
       `  under load for ${seconds.toFixed(1)} s: ${busy.phones.ids.length} phone uploads (${busy.phones.errors.length} failed${busy.phones.errors.length ? `: ${busy.phones.errors[0]}` : ""}), ${delivered} frames delivered by the agent\n`,
     );
-    const hammered = busy.hammer.ms.length;
+    const hammered = hammer.ms.length;
     process.stdout.write(
-      `  hammering client: ${hammered} requests (${round(hammered / seconds)}/s), statuses ${JSON.stringify(busy.hammer.statuses)}, p95 ${round(percentile(busy.hammer.ms, 95))} ms\n`,
+      `  hammering client: ${hammered} requests (${round(hammered / seconds)}/s), statuses ${JSON.stringify(hammer.statuses)}, p95 ${round(percentile(hammer.ms, 95))} ms\n`,
     );
     describe("load", busy, busyDelay);
 
@@ -147,6 +154,7 @@ export async function runApiLoad(): Promise<BenchResult[]> {
     });
   } finally {
     child.kill();
+    attacker?.kill();
     await stack.stop();
     await rm(root, { recursive: true, force: true });
   }
