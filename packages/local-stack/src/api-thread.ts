@@ -6,6 +6,7 @@
  * runtime to change what the API sees need it in process (the default).
  */
 import { Worker } from "node:worker_threads";
+import type { Logger } from "@photo-relay/core";
 import type { ApiThreadInit } from "./api-thread-worker.ts";
 
 export interface ApiThread {
@@ -13,13 +14,14 @@ export interface ApiThread {
   stop(): Promise<void>;
 }
 
-export function startApiThread(init: ApiThreadInit): Promise<ApiThread> {
+export function startApiThread(init: ApiThreadInit, logger: Logger): Promise<ApiThread> {
   const worker = new Worker(new URL("./api-thread-worker.ts", import.meta.url), { workerData: init });
   return new Promise((resolve, reject) => {
     const failed = (error: Error) => reject(error);
     worker.once("error", failed);
     worker.once("message", ({ url }: { url: string }) => {
       worker.off("error", failed);
+      worker.on("error", (error) => logger.error("the API thread failed", { error }));
       resolve({
         url,
         stop: async () => {

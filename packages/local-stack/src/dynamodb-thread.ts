@@ -5,9 +5,11 @@
  * contract as {@link startDynamo}; the table persists in `path` as there.
  */
 import { Worker } from "node:worker_threads";
+import type { Logger } from "@photo-relay/core";
 import type { DynamoServer } from "./dynamodb-server.ts";
 
 export function startDynamoThread(
+  logger: Logger,
   path: string | undefined,
   host = "127.0.0.1",
   port = 0,
@@ -19,6 +21,7 @@ export function startDynamoThread(
     worker.once("error", reject);
     worker.once("message", ({ url }: { url: string }) => {
       worker.off("error", reject);
+      worker.on("error", (error) => logger.error("the DynamoDB thread failed", { error }));
       resolve({
         url,
         stop: async () => {

@@ -141,7 +141,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fauxqs.createQueue(ALERTS);
     fauxqs.subscribe({ topic: ALERTS, queue: ALERTS });
 
-    const dynamo = await startDynamoThread(join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
+    const dynamo = await startDynamoThread(logger, join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
     stops.push(() => dynamo.stop());
     const ddb = new DynamoDBClient({ region: REGION, endpoint: dynamo.url, credentials: LOCAL_CREDENTIALS });
     await createPhotosTable(ddb, names.table);
@@ -225,13 +225,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const api =
       options.apiThread && !options.bundles
-        ? await startApiThread({
-            config,
-            host: HOST,
-            port: ports.api ?? 0,
-            logLevel: logger.getLevelName() as LoggerOptions["level"],
-            ...(!env.AWS_ACCESS_KEY_ID && { credentials: LOCAL_CREDENTIALS }),
-          })
+        ? await startApiThread(
+            {
+              config,
+              host: HOST,
+              port: ports.api ?? 0,
+              logLevel: logger.getLevelName() as LoggerOptions["level"],
+              ...(!env.AWS_ACCESS_KEY_ID && { credentials: LOCAL_CREDENTIALS }),
+            },
+            logger,
+          )
         : await startApiServer(functions.api, HOST, ports.api ?? 0);
     stops.push(api.stop);
 
