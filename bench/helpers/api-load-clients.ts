@@ -25,7 +25,7 @@ export interface ClientPlan {
 
 export interface Samples {
   /** Each route's answer times in ms, and any answer that was not 200. */
-  routes: Record<string, { ms: number[]; failures: number }>;
+  routes: Record<string, { ms: number[]; failures: string[] }>;
   phones: { ids: string[]; seconds: number[]; errors: string[] };
   burst: string[];
 }
@@ -34,6 +34,11 @@ const SAMPLED = ["/status", "/photos"];
 const PAUSE_MS = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A fetch error with what undici says beneath "fetch failed". */
+const describe = (error: unknown): string => {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  return e.cause ? `${e.message} (${e.cause.code ?? ""} ${e.cause.message ?? ""})` : e.message;
+};
 
 function sampler(api: ApiTarget, path: string, stopped: () => boolean, into: Samples["routes"][string]) {
   return (async () => {
@@ -42,9 +47,9 @@ function sampler(api: ApiTarget, path: string, stopped: () => boolean, into: Sam
       try {
         const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${api.token}` } });
         await res.arrayBuffer();
-        if (res.status !== 200) into.failures++;
-      } catch {
-        into.failures++;
+        if (res.status !== 200) into.failures.push(`${res.status}`);
+      } catch (error) {
+        into.failures.push(describe(error));
       }
       into.ms.push(performance.now() - start);
       await sleep(PAUSE_MS);
@@ -64,7 +69,7 @@ async function phones(plan: ClientPlan, photo: Buffer, into: Samples["phones"]):
           into.ids.push(await phoneUpload(plan.api, data, name));
           into.seconds.push((performance.now() - start) / 1000);
         } catch (error) {
-          into.errors.push(`${name}: ${(error as Error).message}`);
+          into.errors.push(`${name}: ${describe(error)}`);
         }
       }
     }),
@@ -86,7 +91,7 @@ async function burst(plan: ClientPlan, photo: Buffer, into: string[]): Promise<v
 
 async function runPlan(plan: ClientPlan, stop: Promise<void>): Promise<Samples> {
   const samples: Samples = {
-    routes: Object.fromEntries(SAMPLED.map((p) => [p, { ms: [], failures: 0 }])),
+    routes: Object.fromEntries(SAMPLED.map((p) => [p, { ms: [], failures: [] }])),
     phones: { ids: [], seconds: [], errors: [] },
     burst: [],
   };

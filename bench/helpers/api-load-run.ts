@@ -67,7 +67,7 @@ async function drained(stack: LocalStack): Promise<void> {
 function describe(label: string, samples: Samples, delay: ReturnType<ReturnType<typeof loopDelay>>) {
   for (const [path, { ms, failures }] of Object.entries(samples.routes)) {
     process.stdout.write(
-      `  ${label} ${path}: n=${ms.length}, p50 ${round(percentile(ms, 50))} ms, p95 ${round(percentile(ms, 95))} ms, max ${round(Math.max(...ms))} ms, non-200 ${failures}\n`,
+      `  ${label} ${path}: n=${ms.length}, p50 ${round(percentile(ms, 50))} ms, p95 ${round(percentile(ms, 95))} ms, max ${round(Math.max(...ms))} ms, not 200: ${failures.length}${failures.length ? ` (${[...new Set(failures)].join("; ")})` : ""}\n`,
     );
   }
   process.stdout.write(
@@ -123,7 +123,7 @@ export async function runApiLoad(): Promise<BenchResult[]> {
     const hammer = (await hammeredThen)?.hammered ?? { statuses: {}, ms: [] };
     const busyDelay = loaded();
     process.stdout.write(
-      `  under load for ${seconds.toFixed(1)} s: ${busy.phones.ids.length} phone uploads (${busy.phones.errors.length} failed${busy.phones.errors.length ? `: ${busy.phones.errors[0]}` : ""}), ${delivered} frames delivered by the agent\n`,
+      `  under load for ${seconds.toFixed(1)} s: ${busy.phones.ids.length} phone uploads (${busy.phones.errors.length} failed${busy.phones.errors.length ? `: ${busy.phones.errors.join("; ")}` : ""}), ${delivered} frames delivered by the agent\n`,
     );
     const hammered = hammer.ms.length;
     process.stdout.write(
