@@ -11,6 +11,7 @@ import { runChecks } from "./checks.ts";
 import { stageQueueDepths } from "./queue-depths.ts";
 import { SharedAnswer } from "./shared-answer.ts";
 
+const REFRESH_AFTER_MS = 1000;
 const answers = new WeakMap<PublishRuntime, SharedAnswer<Awaited<ReturnType<typeof computeStatus>>>>();
 
 /** The status for every caller of this instance, its figures read at most `api.statusMaxAgeSeconds` ago. */
@@ -18,7 +19,12 @@ export async function statusReport(rt: PublishRuntime) {
   let shared = answers.get(rt);
   const maxAgeMs = rt.config.api.statusMaxAgeSeconds * 1000;
   if (!shared) {
-    shared = new SharedAnswer(() => computeStatus(rt), { maxAgeMs });
+    // Refreshed once a second while polled, so a slow refresh (a busy S3 or SQS) has the rest of
+    // the bound to finish before any caller waits for it.
+    shared = new SharedAnswer(() => computeStatus(rt), {
+      maxAgeMs,
+      refreshAfterMs: Math.min(REFRESH_AFTER_MS, maxAgeMs / 2),
+    });
     answers.set(rt, shared);
   }
   const { value, at } = await shared.get();
