@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Agent, type AgentOptions, startAgent } from "@photo-relay/agent";
-import { type ConfigWith, createLogger, type Logger } from "@photo-relay/core";
+import { type ConfigWith, createLogger, type Logger, type LoggerOptions } from "@photo-relay/core";
 import { type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "@photo-relay/graph-sandbox";
 import type { RefreshOutcome } from "@photo-relay/instagram";
 import { createDeadLetterRuntime } from "@photo-relay/pipeline/dead-letters";
@@ -21,7 +21,8 @@ import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
 import { CONVERT_NOTIFICATIONS } from "@photo-relay/pipeline/settings";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
-import { startDynamo } from "./dynamodb-server.ts";
+import { startApiThread } from "./api-thread.ts";
+import { startDynamoThread } from "./dynamodb-thread.ts";
 import { type LocalNeed, localConfig } from "./local-config.ts";
 import { bundledFunctions, type FunctionBundles, sourceFunctions } from "./local-functions.ts";
 import { startPipelineConsumers } from "./pipeline-consumers.ts";
@@ -71,6 +72,12 @@ export interface LocalStackOptions {
    * they replace the local defaults, e.g. a real FTPS mirror target or another Graph API.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Serve the API from a thread of its own (`api-thread.ts`), as `npm start` does, so that it waits
+   * for nothing the emulators and stages do; its runtime is then its own, and a test that changes
+   * `runtime.config` afterwards does not reach it. Ignored with `bundles` (the API's bundle has a worker).
+   */
+  apiThread?: boolean;
 }
 
 export interface LocalStack {
@@ -134,7 +141,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fauxqs.createQueue(ALERTS);
     fauxqs.subscribe({ topic: ALERTS, queue: ALERTS });
 
-    const dynamo = await startDynamo(join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
+    const dynamo = await startDynamoThread(logger, join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
     stops.push(() => dynamo.stop());
     const ddb = new DynamoDBClient({ region: REGION, endpoint: dynamo.url, credentials: LOCAL_CREDENTIALS });
     await createPhotosTable(ddb, names.table);
@@ -216,7 +223,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all(consumers.map((c) => c.stop()));
     });
 
-    const api = await startApiServer(functions.api, HOST, ports.api ?? 0);
+    const api =
+      options.apiThread && !options.bundles
+        ? await startApiThread(
+            {
+              config,
+              host: HOST,
+              port: ports.api ?? 0,
+              logLevel: logger.getLevelName() as LoggerOptions["level"],
+              ...(!env.AWS_ACCESS_KEY_ID && { credentials: LOCAL_CREDENTIALS }),
+            },
+            logger,
+          )
+        : await startApiServer(functions.api, HOST, ports.api ?? 0);
     stops.push(api.stop);
 
     let agent: Agent | undefined;
