@@ -32,6 +32,7 @@ import { routeS3ToThread } from "./s3-front.ts";
 import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
 import { startS3Thread } from "./s3-thread.ts";
+import { withRelaxedSqliteSync } from "./sqs-durability.ts";
 import { startTokenRefresh } from "./token-refresh-job.ts";
 import { startWebServer } from "./web-server.ts";
 
@@ -114,12 +115,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
     // S3 runs in a thread of its own (`s3-worker.ts`: objects under `s3/`, its integrity checks and
     // listings); this thread's fauxqs keeps SQS and SNS in `dataDir` (SQLite) and the one port.
-    const fauxqs = await startFauxqs({
-      port: ports.aws ?? 0,
-      logger: false,
-      messageSpies: { bufferSize: 1000 },
-      dataDir: join(dataDir, "fauxqs"),
-    });
+    const fauxqs = await withRelaxedSqliteSync(() =>
+      startFauxqs({
+        port: ports.aws ?? 0,
+        logger: false,
+        messageSpies: { bufferSize: 1000 },
+        dataDir: join(dataDir, "fauxqs"),
+      }),
+    );
     stops.push(() => fauxqs.stop());
     const spy = fauxqs.spy as unknown as { addMessage(message: SpyMessage): void };
     const s3Thread = await startS3Thread(
