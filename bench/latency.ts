@@ -20,9 +20,11 @@
  * stack only when nothing started it before.
  */
 import { sizeThreadPool } from "@photo-relay/local-stack/threadpool";
+import { countBuffersInHeapLimit } from "@photo-relay/local-stack/v8-gc";
 import type { BenchResult } from "./result.ts";
 
 sizeThreadPool(); // as `npm start` does, before anything starts the pool
+countBuffersInHeapLimit(); // as `npm start` does
 
 export async function run(): Promise<BenchResult[]> {
   const { runLatency } = await import("./helpers/latency-runs.ts");
