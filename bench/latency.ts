@@ -19,8 +19,9 @@
  * (`npm run bench -- latency` or `node bench/latency.ts`): libuv's pool is sized for the local
  * stack only when nothing started it before.
  */
+
+import { countBuffersInHeapLimit } from "@photo-relay/core/v8-gc";
 import { sizeThreadPool } from "@photo-relay/local-stack/threadpool";
-import { countBuffersInHeapLimit } from "@photo-relay/local-stack/v8-gc";
 import type { BenchResult } from "./result.ts";
 
 sizeThreadPool(); // as `npm start` does, before anything starts the pool
