@@ -19,7 +19,7 @@ import {
 } from "@photo-relay/pipeline/publish";
 import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
 import { CONVERT_NOTIFICATIONS } from "@photo-relay/pipeline/settings";
-import { type FauxqsServer, startFauxqs } from "fauxqs";
+import { type FauxqsServer, type SpyMessage, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
 import { startApiThread } from "./api-thread.ts";
 import { startDynamoThread } from "./dynamodb-thread.ts";
@@ -29,10 +29,11 @@ import { startPipelineConsumers } from "./pipeline-consumers.ts";
 import { queuesInUse, withLoopbackUrls } from "./queues-in-use.ts";
 import { createPhotosTable, createQueuesAndBucket, LOCAL_REGION, type QueueOverrides } from "./resources.ts";
 import { allowCors } from "./s3-cors.ts";
-import { enforceS3Integrity } from "./s3-integrity.ts";
-import { answerMultipartListings } from "./s3-multipart-listing.ts";
+import { routeS3ToThread } from "./s3-front.ts";
 import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
+import { startS3Thread } from "./s3-thread.ts";
+import { withRelaxedSqliteSync } from "./sqs-durability.ts";
 import { startTokenRefresh } from "./token-refresh-job.ts";
 import { startWebServer } from "./web-server.ts";
 
@@ -118,23 +119,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    // fauxqs ships `dataDir` (SQLite: queues, messages, bucket metadata) and `s3StorageDir` (object bodies).
-    const fauxqs = await startFauxqs({
-      port: ports.aws ?? 0,
-      logger: false,
-      messageSpies: { bufferSize: 1000 },
-      dataDir: join(dataDir, "fauxqs"),
-      s3StorageDir: join(dataDir, "s3"),
-    });
+    const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
+    // S3 runs in a thread of its own (`s3-worker.ts`: objects under `s3/`, its integrity checks and
+    // listings); this thread's fauxqs keeps SQS and SNS in `dataDir` (SQLite) and the one port.
+    const fauxqs = await withRelaxedSqliteSync(() =>
+      startFauxqs({
+        port: ports.aws ?? 0,
+        logger: false,
+        messageSpies: { bufferSize: 1000 },
+        dataDir: join(dataDir, "fauxqs"),
+      }),
+    );
     stops.push(() => fauxqs.stop());
+    const spy = fauxqs.spy as unknown as { addMessage(message: SpyMessage): void };
+    const s3Thread = await startS3Thread(
+      { storageDir: join(dataDir, "s3"), bucket: names.bucket, region: REGION, logLevel: levelOf(logger) },
+      (stored) => spy.addMessage(stored),
+    );
+    stops.push(() => s3Thread.stop());
+    const stopFront = routeS3ToThread(fauxqs.port, s3Thread);
+    stops.push(async () => stopFront());
     const stopCors = allowCors(fauxqs.port);
     stops.push(async () => stopCors());
-    const stopIntegrity = enforceS3Integrity(fauxqs.port, REGION, logger);
-    stops.push(async () => stopIntegrity());
-    const stopListings = answerMultipartListings(fauxqs.port, join(dataDir, "s3"));
-    stops.push(async () => stopListings());
     const awsUrl = `http://${HOST}:${fauxqs.port}`;
-    const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
     const queues = withLoopbackUrls(createQueuesAndBucket(fauxqs, names, options.queueOverrides), awsUrl);
     // Dead-letter alerts land on a queue of their own, as an e-mail subscription would receive them.
     const alerts = fauxqs.createTopic(ALERTS);
@@ -275,3 +282,4 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /** The emulators accept any credentials; the SDK just needs some to sign with. */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+const levelOf = (logger: Logger) => logger.getLevelName() as NonNullable<LoggerOptions["level"]>;
