@@ -19,10 +19,13 @@
  * (`npm run bench -- latency` or `node bench/latency.ts`): libuv's pool is sized for the local
  * stack only when nothing started it before.
  */
+
+import { countBuffersInHeapLimit } from "@photo-relay/core/v8-gc";
 import { sizeThreadPool } from "@photo-relay/local-stack/threadpool";
 import type { BenchResult } from "./result.ts";
 
 sizeThreadPool(); // as `npm start` does, before anything starts the pool
+countBuffersInHeapLimit(); // as `npm start` does
 
 export async function run(): Promise<BenchResult[]> {
   const { runLatency } = await import("./helpers/latency-runs.ts");

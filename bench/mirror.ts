@@ -13,10 +13,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { countBuffersInHeapLimit } from "@photo-relay/core/v8-gc";
 import { createTransport } from "@photo-relay/mirror";
 import { type SshdServer, startSshd } from "../packages/mirror/test/servers/sshd.ts";
 import { startVsftpd, type VsftpdServer } from "../packages/mirror/test/servers/vsftpd.ts";
 import type { BenchResult } from "./result.ts";
+
+// Our transports run in the mirror function's process, which sets this first (functions/src/mirror.ts).
+countBuffersInHeapLimit();
 
 const FILES = 20;
 const SIZE = 20 * 1024 * 1024;

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { newPhoto, type PhotoRecord } from "@photo-relay/pipeline/photo";
-import { dropFiles, launchChromium, newContext } from "../test/support/browser.ts";
+import { launchChromium, newContext, stageFiles } from "../test/support/browser.ts";
 import { cameraJpeg } from "../test/support/photos.ts";
 import { recordHttpRequests, recordS3Requests } from "../test/support/s3-requests.ts";
 import { testStack } from "../test/support/stack.ts";
@@ -27,9 +27,12 @@ import { waitFor } from "../test/support/wait.ts";
 import type { BenchResult } from "./result.ts";
 
 const MB = 1_000_000;
-const SIZE = 60 * MB;
+/** `WEB_BENCH_MB` sets another size (the issue's figure is for 60 MB). */
+const SIZE = Number(process.env.WEB_BENCH_MB ?? 60) * MB;
 const RUNS = Number(process.env.WEB_BENCH_RUNS ?? 3);
 const PHOTOS = 10_000;
+/** `WEB_BENCH_ONLY=upload` runs the upload comparison alone (no 10,000-photo seed). */
+const ONLY = process.env.WEB_BENCH_ONLY ?? "";
 const sh = promisify(execFile);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -59,6 +62,7 @@ export async function run(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), "bench-web-"));
   try {
     const results = await uploads(stack, browser, dir);
+    if (ONLY === "upload") return results;
     await seed(stack);
     results.push(await firstRender(stack, browser), ...(await listLatency(stack)));
     return results;
@@ -75,8 +79,12 @@ type Browser = Awaited<ReturnType<typeof launchChromium>>;
 interface Phases {
   /** The file's hash is done: the page asks for a ticket. */
   session: number;
+  /** The API has answered it. */
+  ticket: number;
   /** The multipart upload is created in S3. */
   create: number;
+  /** The page asks S3 which parts it holds (a fresh upload: none). */
+  list: number;
   firstPart: number;
   complete: number;
   /** Signing requests to the API during the upload. */
@@ -96,65 +104,91 @@ async function uploads(stack: Stack, browser: Browser, dir: string): Promise<Ben
     AWS_SECRET_ACCESS_KEY: "local",
     AWS_DEFAULT_REGION: "us-east-1",
   };
+  const viaPage = async (i: number, file: string) => {
+    const tab = await (await newContext(browser, "desktop", stack.apiToken)).newPage();
+    await tab.goto(`${stack.urls.api}/app/upload`);
+    await tab.waitForSelector(".uppy-Dashboard-AddFiles");
+    // The file is chosen before the clock starts: Playwright's file transfer is no part of the page.
+    const drop = await stageFiles(tab, [file]);
+    const from = s3.requests.length;
+    const fromApi = api.requests.length;
+    const started = performance.now();
+    await drop(".uppy-Dashboard-AddFiles");
+    const complete = await waitFor(
+      () => s3.requests.slice(from).find((r) => r.method === "POST" && r.uploadId && r.status === 200),
+      "the completion",
+      { timeoutMs: 120_000, intervalMs: 10 },
+    );
+    page[i] = SIZE / MB / ((complete.at - started) / 1000);
+    const sent = s3.requests.slice(from);
+    const first = sent.filter((r) => r.partNumber).sort((a, b) => a.startedAt - b.startedAt)[0];
+    if (first) transfer[i] = SIZE / MB / ((complete.at - first.startedAt) / 1000);
+    const asked = api.requests.slice(fromApi);
+    const since = (at: number | undefined) => Math.round((at ?? Number.NaN) - started);
+    const session = asked.find((r) => r.path === "/upload-sessions");
+    phases[i] = {
+      session: since(session?.startedAt),
+      ticket: since(session?.at),
+      create: since(sent.find((r) => r.method === "POST" && r.uploadId === undefined && r.key)?.at),
+      list: since(sent.find((r) => r.method === "GET" && r.uploadId)?.startedAt),
+      firstPart: since(first?.startedAt),
+      complete: since(complete.at),
+      signs: asked.filter((r) => r.path.startsWith("/upload-sessions/sign")).length,
+    };
+    await tab.context().close();
+  };
+  const viaCli = async (i: number, file: string) => {
+    const t = performance.now();
+    await sh(
+      "/usr/bin/aws",
+      [
+        "--endpoint-url",
+        stack.urls.aws,
+        "s3",
+        "cp",
+        file,
+        `s3://${stack.config.s3.bucket}/bench/aws-${i}.bin`,
+        "--only-show-errors",
+      ],
+      { env },
+    );
+    aws[i] = SIZE / MB / ((performance.now() - t) / 1000);
+  };
   try {
     for (let i = 0; i < RUNS; i++) {
       // Fresh bytes every run: content-derived keys would make a repeat "already there".
       const head = await cameraJpeg({ width: 320, height: 240, seed: 3000 + i });
       const file = join(dir, `BENCH_${i}.JPG`);
       writeFileSync(file, Buffer.concat([head, randomBytes(SIZE - head.length)]));
-
-      const tab = await (await newContext(browser, "desktop", stack.apiToken)).newPage();
-      await tab.goto(`${stack.urls.api}/app/upload`);
-      await tab.waitForSelector(".uppy-Dashboard-AddFiles");
-      const from = s3.requests.length;
-      const fromApi = api.requests.length;
-      const started = performance.now();
-      await dropFiles(tab, ".uppy-Dashboard-AddFiles", [file]);
-      const complete = await waitFor(
-        () => s3.requests.slice(from).find((r) => r.method === "POST" && r.uploadId && r.status === 200),
-        "the completion",
-        { timeoutMs: 120_000, intervalMs: 10 },
-      );
-      page.push(SIZE / MB / ((complete.at - started) / 1000));
-      const sent = s3.requests.slice(from);
-      const first = sent.filter((r) => r.partNumber).sort((a, b) => a.startedAt - b.startedAt)[0];
-      if (first) transfer.push(SIZE / MB / ((complete.at - first.startedAt) / 1000));
-      const asked = api.requests.slice(fromApi);
-      const since = (at: number | undefined) => Math.round((at ?? Number.NaN) - started);
-      phases.push({
-        session: since(asked.find((r) => r.path === "/upload-sessions")?.startedAt),
-        create: since(sent.find((r) => r.method === "POST" && r.uploadId === undefined && r.key)?.at),
-        firstPart: since(first?.startedAt),
-        complete: since(complete.at),
-        signs: asked.filter((r) => r.path.startsWith("/upload-sessions/sign")).length,
-      });
-      await tab.context().close();
-
-      const t = performance.now();
-      await sh(
-        "/usr/bin/aws",
-        [
-          "--endpoint-url",
-          stack.urls.aws,
-          "s3",
-          "cp",
-          file,
-          `s3://${stack.config.s3.bucket}/bench/aws-${i}.bin`,
-          "--only-show-errors",
-        ],
-        { env },
-      );
-      aws.push(SIZE / MB / ((performance.now() - t) / 1000));
+      // Each side goes first every other run: neither always meets the caches (or the load) first.
+      if (i % 2 === 0) {
+        await viaPage(i, file);
+        await viaCli(i, file);
+      } else {
+        await viaCli(i, file);
+        await viaPage(i, file);
+      }
     }
   } finally {
     s3.stop();
     api.stop();
   }
-  console.table(phases.map((p, i) => ({ ...p, aws: `${round(aws[i] ?? 0)} MB/s` })));
+  console.table(
+    phases.map((p, i) => ({
+      ...p,
+      page: `${round(page[i] ?? 0)} MB/s`,
+      aws: `${round(aws[i] ?? 0)} MB/s`,
+      ratio: round((page[i] ?? 0) / (aws[i] ?? 1), 2),
+    })),
+  );
   const reference = median(aws);
+  console.log(
+    `median from the hash to the first part in S3: ${median(phases.map((p) => p.firstPart - p.session))} ms;`,
+    `median of the runs' own page/CLI ratios: ${round(median(page.map((p, i) => p / (aws[i] ?? 1))), 2)}`,
+  );
   return [
     result(
-      "web 60 MB upload page (Uppy multipart, hash included)",
+      `web ${SIZE / MB} MB upload page (Uppy multipart, hash included)`,
       "MB/s",
       median(page),
       "aws s3 cp (awscli 2.9.19)",
@@ -162,7 +196,7 @@ async function uploads(stack: Stack, browser: Browser, dir: string): Promise<Ben
       true,
     ),
     result(
-      "web 60 MB upload transfer (Uppy multipart, first part → complete)",
+      `web ${SIZE / MB} MB upload transfer (Uppy multipart, first part → complete)`,
       "MB/s",
       median(transfer),
       "aws s3 cp (awscli 2.9.19)",

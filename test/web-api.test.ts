@@ -45,6 +45,10 @@ interface Session {
   key: string;
   ticket: string;
 }
+interface Started {
+  uploadId: string;
+  presigned: { list: string; parts: string[]; expiresAt: string };
+}
 interface Signed {
   url: string;
   headers?: Record<string, string>;
@@ -143,6 +147,42 @@ describe("upload signing", () => {
     const { status, body } = await sign({ ...s, ticket: expired }, { method: "POST" });
     expect(status).toBe(401);
     expect(body.error.code).toBe("ticket_expired");
+  });
+
+  it("creates a file's multipart upload with its ticket, its first parts presigned, and none again for a page that names it", async () => {
+    const first = await call<Session & Started>("/upload-sessions", {
+      filename: "started.mp4",
+      size: 20 * MiB,
+      contentType: "video/mp4",
+      sha256: sha(Buffer.from("started")),
+    });
+    const { uploadId, presigned } = first.body;
+    expect(presigned.parts).toHaveLength(3); // 20 MiB in 8 MiB parts
+    const uploads = async () =>
+      (
+        await stack.runtime.clients.s3.send(
+          new ListMultipartUploadsCommand({ Bucket: stack.config.s3.bucket, Prefix: first.body.key }),
+        )
+      ).Uploads?.map((u) => u.UploadId) ?? [];
+    expect(await uploads()).toEqual([uploadId]);
+    expect(
+      (await fetch(presigned.parts[0] as string, { method: "PUT", body: new Uint8Array(8 * MiB) })).status,
+    ).toBe(200);
+    const listed = await (await fetch(presigned.list)).text();
+    expect([...listed.matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) => m[1])).toEqual(["1"]);
+    // A restored tab (or a renewed ticket) names its upload: a fresh ticket, the same upload.
+    const again = await call<Session & Started>("/upload-sessions", {
+      filename: "started.mp4",
+      size: 20 * MiB,
+      contentType: "video/mp4",
+      sha256: sha(Buffer.from("started")),
+      uploadId,
+    });
+    expect(again.status).toBe(201);
+    expect(again.body.uploadId).toBe(uploadId);
+    expect(await uploads()).toEqual([uploadId]);
+    const complete = await sign(again.body, { method: "POST", uploadId });
+    expect(complete.status).toBe(200);
   });
 
   it("refuses part numbers past what the announced size needs", async () => {

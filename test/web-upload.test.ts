@@ -221,6 +221,8 @@ describe("upload page: interruptions", () => {
       const sent = s3.requests.slice(start).filter((r) => r.key === key);
       const uploads = new Set(sent.filter((r) => r.uploadId).map((r) => r.uploadId));
       expect(uploads.size).toBe(1); // the same multipart upload went on; none was started again
+      // One CreateMultipartUpload (the API's, with the first ticket): the restored page named its upload.
+      expect(sent.filter((r) => r.method === "POST" && !r.uploadId)).toHaveLength(1);
       const numbers = partsDone().map((r) => r.partNumber as number);
       // Each part was stored exactly once: the ones S3 held before the page died were not sent again.
       expect(numbers.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

@@ -3,11 +3,12 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLogger, sha256Hex } from "@photo-relay/core";
+import { createLogger } from "@photo-relay/core";
 import { startLocalStack } from "@photo-relay/local-stack";
 import type { BenchResult } from "../result.ts";
 import { writeBurstPlot } from "./burst-plot.ts";
-import { d800Photo, tetherWrite, variant } from "./d800-photo.ts";
+import { type Camera, startCamera } from "./camera.ts";
+import { d800Photo } from "./d800-photo.ts";
 import { at, hopTable, type Point, percentile, span } from "./latency-hops.ts";
 import { type Marks, type Taps, tapStack } from "./stack-taps.ts";
 
@@ -36,11 +37,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Writes one frame into the inbox; resolves with its photo id once its close is marked. */
-async function shoot(inbox: string, marks: Marks, photo: Buffer, name: string): Promise<string> {
-  const bytes = variant(photo, name);
-  const id = sha256Hex(bytes);
-  marks.add(id, "close", await tetherWrite(join(inbox, name), bytes));
+/** Writes one frame into the inbox (from the camera's thread); resolves with its photo id once its close is marked. */
+async function shoot(inbox: string, marks: Marks, camera: Camera, name: string): Promise<string> {
+  const { id, close } = await camera.shoot(inbox, name);
+  marks.add(id, "close", close);
   return id;
 }
 
@@ -68,10 +68,10 @@ function result(name: string, seconds: number, tool: string, aim: number): Bench
   };
 }
 
-async function singles(inbox: string, marks: Marks, photo: Buffer): Promise<string[]> {
+async function singles(inbox: string, marks: Marks, camera: Camera): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i <= RUNS; i++) {
-    const id = await shoot(inbox, marks, photo, `DSC_${String(i).padStart(4, "0")}.JPG`);
+    const id = await shoot(inbox, marks, camera, `DSC_${String(i).padStart(4, "0")}.JPG`);
     await withTimeout(settled(marks, id), PHOTO_TIMEOUT_MS, `run ${i}`);
     if (i > 0) ids.push(id); // run 0 warms up: first-call costs are not what a running stack pays
     if (TRACE) {
@@ -87,12 +87,12 @@ async function singles(inbox: string, marks: Marks, photo: Buffer): Promise<stri
   return ids;
 }
 
-async function burst(inbox: string, marks: Marks, photo: Buffer): Promise<string[]> {
+async function burst(inbox: string, marks: Marks, camera: Camera): Promise<string[]> {
   const start = performance.now();
   const frames = Array.from({ length: FRAMES }, async (_, i) => {
     const due = start + (i * 1000) / FPS;
     await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
-    return shoot(inbox, marks, photo, `BURST_${String(i).padStart(4, "0")}.JPG`);
+    return shoot(inbox, marks, camera, `BURST_${String(i).padStart(4, "0")}.JPG`);
   });
   return Promise.all(frames);
 }
@@ -105,9 +105,9 @@ async function saveMarks(part: "singles" | "burst", marks: Marks, ids: string[])
 }
 
 /** The 20 single photos: (a), (b), (c) against their aims, and where their time goes. */
-async function singleFigures(taps: Taps, inbox: string, photo: Buffer): Promise<BenchResult[]> {
+async function singleFigures(taps: Taps, inbox: string, camera: Camera): Promise<BenchResult[]> {
   const { marks } = taps;
-  const ids = await singles(inbox, marks, photo);
+  const ids = await singles(inbox, marks, camera);
   await Promise.all(ids.map((id) => taps.readJourney(id)));
   process.stdout.write(`\nwhere the time goes (${ids.length} runs):\n${hopTable(marks, ids)}\n\n`);
   await saveMarks("singles", marks, ids);
@@ -136,10 +136,11 @@ async function singleFigures(taps: Taps, inbox: string, photo: Buffer): Promise<
 }
 
 /** The burst: drained within its aim, the timeline plot, and where its time goes. */
-async function burstFigures(taps: Taps, inbox: string, photo: Buffer): Promise<BenchResult[]> {
+async function burstFigures(taps: Taps, inbox: string, camera: Camera): Promise<BenchResult[]> {
   const { marks } = taps;
   process.stdout.write(`burst: ${FRAMES} frames at ${FPS} fps (load ${load()})\n`);
-  const frames = await burst(inbox, marks, photo);
+  const cpu = { thread: process.threadCpuUsage(), process: process.cpuUsage() };
+  const frames = await burst(inbox, marks, camera);
   const lastClose = Math.max(...frames.map((id) => at(marks, id, "close") ?? 0));
   const mirrored = await withTimeout(
     Promise.all(frames.map((id) => marks.when(id, "mirrored"))),
@@ -147,8 +148,12 @@ async function burstFigures(taps: Taps, inbox: string, photo: Buffer): Promise<B
     "every burst frame mirrored",
   );
   const drained = (Math.max(...mirrored) - lastClose) / 1000;
+  // CPU seconds, less bent by other load than the wall clock: the main thread's (the API, the
+  // consumers, SQS, the agent) and the whole process's (with the S3 thread and libvips's pool).
+  const seconds = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(1);
+  const used = `CPU: main thread ${seconds(process.threadCpuUsage(cpu.thread))} s, process ${seconds(process.cpuUsage(cpu.process))} s`;
   process.stdout.write(
-    `  every frame mirrored ${drained.toFixed(1)} s after the last close (load ${load()})\n`,
+    `  every frame mirrored ${drained.toFixed(1)} s after the last close (load ${load()}; ${used})\n`,
   );
   await withTimeout(
     Promise.all(frames.map((id) => settled(marks, id))),
@@ -205,16 +210,18 @@ export async function runLatency(): Promise<BenchResult[]> {
     env: {},
   });
   const taps = tapStack(stack);
+  const camera = startCamera(photo);
   stack.agent?.on("delivered", (e) => taps.marks.add(e.sha256, "delivered"));
   try {
     const how = bundles
       ? "functions from their bundles, each in a worker"
       : "functions in process, as npm start";
     process.stdout.write(`photo: ${(photo.length / 1e6).toFixed(1)} MB, 7360×4912; ${how}; load ${load()}\n`);
-    const results = RUNS > 0 ? await singleFigures(taps, inbox, photo) : [];
-    if (FRAMES > 0) results.push(...(await burstFigures(taps, inbox, photo)));
+    const results = RUNS > 0 ? await singleFigures(taps, inbox, camera) : [];
+    if (FRAMES > 0) results.push(...(await burstFigures(taps, inbox, camera)));
     return results;
   } finally {
+    await camera.stop();
     taps.stop();
     await stack.stop();
     await rm(root, { recursive: true, force: true });

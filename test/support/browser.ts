@@ -94,6 +94,11 @@ export async function seriousA11yIssues(page: Page): Promise<AxeViolation[]> {
  * `DataTransfer` holding them goes through dragenter, dragover and drop.
  */
 export async function dropFiles(page: Page, selector: string, paths: string[]): Promise<void> {
+  await (await stageFiles(page, paths))(selector);
+}
+
+/** Puts `paths` in a hidden input of the page; the function returned drops them on `selector`. */
+export async function stageFiles(page: Page, paths: string[]): Promise<(selector: string) => Promise<void>> {
   await page.evaluate(() => {
     const input = document.createElement("input");
     input.type = "file";
@@ -103,15 +108,16 @@ export async function dropFiles(page: Page, selector: string, paths: string[]): 
     document.body.append(input);
   });
   await page.setInputFiles("#test-drag-source", paths);
-  await page.evaluate((target) => {
-    const input = document.getElementById("test-drag-source") as HTMLInputElement;
-    const transfer = new DataTransfer();
-    for (const file of input.files ?? []) transfer.items.add(file);
-    const zone = document.querySelector(target);
-    if (!zone) throw new Error(`no drop zone ${target}`);
-    for (const type of ["dragenter", "dragover", "drop"]) {
-      zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
-    }
-    input.remove();
-  }, selector);
+  return (selector) =>
+    page.evaluate((target) => {
+      const input = document.getElementById("test-drag-source") as HTMLInputElement;
+      const transfer = new DataTransfer();
+      for (const file of input.files ?? []) transfer.items.add(file);
+      const zone = document.querySelector(target);
+      if (!zone) throw new Error(`no drop zone ${target}`);
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      }
+      input.remove();
+    }, selector);
 }

@@ -12,6 +12,8 @@ import { waitFor } from "./wait.ts";
 export const FAST_SETTINGS = {
   redelivery: { baseSeconds: 1, maxSeconds: 2 },
   instagram: { checkDelaysSeconds: [1] },
+  // Tests read `/status` right after what they count happened.
+  api: { statusMaxAgeSeconds: 0 },
 };
 
 export async function testStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
@@ -28,6 +30,7 @@ export async function testStack(options: Partial<LocalStackOptions> = {}): Promi
       ...extra,
       redelivery: { ...FAST_SETTINGS.redelivery, ...extra.redelivery },
       instagram: { ...FAST_SETTINGS.instagram, ...extra.instagram },
+      api: { ...FAST_SETTINGS.api, ...extra.api },
     },
   });
 }

@@ -26,7 +26,7 @@ export const agentConfigSchema = z.object({
   /** Where refused files whose bytes matter go; default `rejected/` beside `processed/`. */
   rejectedDir: z.string().optional(),
   /** This capture PC's name in its reports (agents/<agentId>/…); default: the host name. */
-  agentId: agentId.optional(),
+  agentId: z.optional(agentId),
   heartbeatSeconds: z.number().int().min(0).default(30),
   maxFileMiB: z
     .number()

@@ -22,6 +22,7 @@ import {
 import type { FinishedPart, JournalRecord } from "../spool/journal.ts";
 import { expectedMultipartEtag, objectMetadata, verifyObject } from "./object-check.ts";
 import type { S3Target } from "./s3-target.ts";
+import { withUnsignedPayload } from "./unsigned-payload.ts";
 import type { PartLimits, Uplink } from "./uplink.ts";
 
 export interface UploadContext extends S3Target {
@@ -134,15 +135,17 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
       const md5 = createHash("md5").update(body).digest("base64");
       const part = ctx
         .send(
-          new UploadPartCommand({
-            Bucket: ctx.bucket,
-            Key: record.key,
-            UploadId: upload.uploadId,
-            PartNumber: n,
-            Body: body,
-            ContentLength: size,
-            ContentMD5: md5, // S3 rejects a part whose bytes were damaged on the way
-          }),
+          withUnsignedPayload(
+            new UploadPartCommand({
+              Bucket: ctx.bucket,
+              Key: record.key,
+              UploadId: upload.uploadId,
+              PartNumber: n,
+              Body: body,
+              ContentLength: size,
+              ContentMD5: md5, // S3 rejects a part whose bytes were damaged on the way
+            }),
+          ),
         )
         .finally(release) // the buffer is free once S3 answered; the journal write need not hold it
         .then(async (out) => {

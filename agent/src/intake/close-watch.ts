@@ -35,6 +35,7 @@ export interface CloseWatchEvents {
 export interface CloseWatch {
   /** Watches one more folder (not recursively; call it for each subfolder). Idempotent. */
   add(dir: string): void;
+  /** Stops watching; later `add` calls do nothing (a scan may outlive the agent's stop). */
   close(): Promise<void>;
 }
 
@@ -76,7 +77,10 @@ export async function startCloseWatch(
   }
   s.watchers++;
   const mine = new Set<number>();
+  let closed = false;
   const add = (dir: string) => {
+    // A watch added after close() would keep the shared read (and so close itself) waiting for good.
+    if (closed) return;
     const wd = s.inotify.addWatch(s.fd, dir, MASK);
     if (wd < 0) return; // no permission, or the watch limit: the scans still see this folder
     mine.add(wd);
@@ -89,6 +93,8 @@ export async function startCloseWatch(
   return {
     add,
     close: async () => {
+      if (closed) return;
+      closed = true;
       for (const wd of mine) {
         const folder = s.folders.get(wd);
         folder?.watchers.delete(events);

@@ -59,6 +59,7 @@ export class Intake {
   #watcher: FSWatcher | undefined;
   #closeWatch: CloseWatch | undefined;
   #timers: NodeJS.Timeout[] = [];
+  #stopped = false;
 
   constructor(options: IntakeOptions) {
     this.#o = options;
@@ -83,7 +84,7 @@ export class Intake {
   hint(path: string, how: Hint = "seen"): void {
     // A sidecar travels with its photo (see sidecar.ts), it is not a file of its own; system junk
     // is nobody's photo and nothing to report.
-    if (this.#skipped(path) || this.#ignored(path) || isCompanion(path)) return;
+    if (this.#stopped || this.#skipped(path) || this.#ignored(path) || isCompanion(path)) return;
     this.#readiness.hint(resolve(path), how);
   }
 
@@ -121,6 +122,8 @@ export class Intake {
   }
 
   async stop(): Promise<void> {
+    // A scan still reading a folder finds nothing to do when it resumes: no hint, no watch.
+    this.#stopped = true;
     for (const timer of this.#timers) clearInterval(timer);
     await this.#watcher?.close();
     await this.#closeWatch?.close();
@@ -139,6 +142,7 @@ export class Intake {
     } catch {
       return; // missing or unplugged folder; doctor reports it
     }
+    if (this.#stopped) return;
     if (!this.#skipped(dir)) this.#closeWatch?.add(dir);
     for (const entry of entries) {
       const path = join(entry.parentPath, entry.name);

@@ -2,17 +2,7 @@
  * The HTTP API: one small Hono app that runs in Lambda (behind API Gateway) and on Node (the local
  * stack). Every route but `/health` and the data-less page shells under `/app` needs the bearer token; errors are translated in `onError` only.
  */
-import { timingSafeEqual } from "node:crypto";
-import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import {
-  describeError,
-  isPhotoId,
-  redactConfig,
-  requireConfig,
-  UnauthorizedError,
-  ValidationError,
-} from "@photo-relay/core";
+import { describeError, isPhotoId, ValidationError } from "@photo-relay/core";
 import {
   type BurstView,
   burstsOf,
@@ -20,54 +10,29 @@ import {
   publishPending,
   redrivePhoto,
   requestPublish,
-  tokenStatus,
 } from "@photo-relay/pipeline/api";
 import { PHOTO_STATUSES, type PhotoRecord } from "@photo-relay/pipeline/photo";
 import { Hono } from "hono";
-import { z } from "zod";
-import { AuthThrottle, AuthThrottledError, clientAddress } from "./auth-throttle.ts";
-import { runChecks } from "./checks.ts";
+import * as z from "zod/mini";
+import { $ZodError } from "zod/v4/core";
+import { authGate } from "./auth-gate.ts";
+import { AuthThrottle, AuthThrottledError } from "./auth-throttle.ts";
 import { httpStatusOf } from "./error-status.ts";
-import { stageQueueDepths } from "./queue-depths.ts";
+import { presignGet } from "./photo-summary.ts";
 import { mountOwnerRoutes, mountPublicRoutes } from "./routes/index.ts";
+import { statusReport } from "./status-report.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
 
 export function createApi(runtime: () => PublishRuntime, throttle = new AuthThrottle()): Hono {
   const app = new Hono();
 
   app.get("/health", (c) => c.json({ ok: true }));
-  // Page shells (no data) and the upload routes, which take the owner's or a guest link's token.
+  // One door for the rest: the owner's token, or a guest link's on the routes open to guests.
+  app.use("*", authGate(runtime, throttle));
   mountPublicRoutes(app, runtime);
-
-  app.use("*", async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
-    const token = header.startsWith("Bearer ") ? header.slice(7) : "";
-    if (!safeEqual(token, requireConfig(runtime().config, ["api.token"]).api.token)) {
-      throttle.fail(clientAddress(c.env));
-      throw new UnauthorizedError("a valid bearer token is required");
-    }
-    await next();
-  });
   mountOwnerRoutes(app, runtime);
 
-  app.get("/status", async (c) => {
-    const rt = runtime();
-    const [checks, counts, deadLettered, queues] = await Promise.all([
-      runChecks(rt),
-      rt.photos.countByStatus(),
-      rt.photos.countDeadLettered(),
-      stageQueueDepths(rt.clients.sqs, rt.config),
-    ]);
-    const live = checks.instagram.ok ? undefined : checks.instagram.error;
-    return c.json({
-      config: { ok: Object.values(checks).every((c) => c.ok), checks, settings: redactConfig(rt.config) },
-      token: await tokenStatus(rt.tokens, rt.now(), live),
-      counts,
-      /** Photos with a stage whose message reached its dead-letter queue (`POST /photos/:id/retry` re-drives). */
-      deadLettered,
-      queues,
-    });
-  });
+  app.get("/status", async (c) => c.json(await statusReport(runtime())));
 
   app.get("/photos", async (c) => {
     const rt = runtime();
@@ -108,7 +73,7 @@ export function createApi(runtime: () => PublishRuntime, throttle = new AuthThro
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no such route" } }, 404));
   app.onError((error, c) => {
     const status = httpStatusOf(error);
-    if (error instanceof z.ZodError) {
+    if (error instanceof $ZodError) {
       return c.json({ error: { code: "bad_request", message: z.prettifyError(error) } }, status);
     }
     if (error instanceof AuthThrottledError) c.header("retry-after", String(error.retryAfterSeconds));
@@ -120,12 +85,10 @@ export function createApi(runtime: () => PublishRuntime, throttle = new AuthThro
   return app;
 }
 
-/** What `/status` counts: each stage's queue and its dead-letter queue. */
-
-const listQuery = z.object({
-  status: z.enum(PHOTO_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().optional(),
+export const listQuery = z.object({
+  status: z.optional(z.enum(PHOTO_STATUSES)),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200))),
+  cursor: z.optional(z.string()),
 });
 
 function photoId(value: string): string {
@@ -134,22 +97,15 @@ function photoId(value: string): string {
 }
 
 /**
- * The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added,
+ * The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added
+ * (the dashboard's: the same URL for a few minutes),
  * and for a frame of a burst, the burst: its state, picks and members (`GET /bursts/:id` has their scores).
  */
 async function present(rt: PublishRuntime, photo: PhotoRecord, bursts: Map<string, BurstView>) {
   const { version: _v, kind: _k, ...rest } = photo;
   const { leaseUntil: _l, ...publish } = photo.stages.publish;
   const thumbKey = photo.renditions?.thumbnail?.key;
-  const thumbnailUrl = thumbKey
-    ? await getSignedUrl(
-        rt.clients.s3,
-        new GetObjectCommand({ Bucket: rt.config.s3.bucket, Key: thumbKey }),
-        {
-          expiresIn: rt.config.s3.presignSeconds,
-        },
-      )
-    : undefined;
+  const thumbnailUrl = thumbKey ? await presignGet(rt, thumbKey) : undefined;
   const burst = photo.burst && bursts.get(photo.burst.id);
   return {
     ...rest,
@@ -173,10 +129,4 @@ function burstSummary(photoId: string, own: NonNullable<PhotoRecord["burst"]>, b
     ...(decidedAt && { decidedAt }),
     members: burst.members.map((m) => m.photoId),
   };
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -42,6 +42,11 @@ export class AuthThrottle {
     this.#now = options.now ?? Date.now;
   }
 
+  /** Addresses remembered now (at most `maxClients`). */
+  get size(): number {
+    return this.#clients.size;
+  }
+
   /** Counts one failure of `client`; throws {@link AuthThrottledError} once its budget is spent. */
   fail(client: string): void {
     const now = this.#now();

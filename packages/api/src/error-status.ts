@@ -5,7 +5,8 @@
  */
 import { NotFoundError, PhotoRelayError, ValidationError } from "@photo-relay/core";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+// The error class itself, not `z.core`: a namespace read keeps all of zod (its locales too) in the bundle.
+import { $ZodError } from "zod/v4/core";
 import { WEB_ERROR_STATUS } from "./web-errors.ts";
 
 const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
@@ -24,7 +25,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
 
 /** 4xx for what the caller can fix (every `ValidationError` is a 400), 500 for the rest. */
 export function httpStatusOf(error: unknown): ContentfulStatusCode {
-  if (error instanceof z.ZodError) return 400;
+  if (error instanceof $ZodError) return 400;
   if (!(error instanceof PhotoRelayError)) return 500;
   const status = STATUS_BY_CODE[error.code];
   if (status !== undefined) return status;

@@ -6,24 +6,36 @@
 import { HeadObjectCommand, NotFound } from "@aws-sdk/client-s3";
 import { originalKey } from "@photo-relay/core";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Caller } from "./caller.ts";
 import { apiToken, guestLinks } from "./caller.ts";
 import { formatBytes, MULTIPART_ABOVE, PART_SIZE, uploadRules } from "./upload-rules.ts";
-import { issueTicket, TICKET_SECONDS } from "./upload-tickets.ts";
+import { type StartedUpload, startMultipart } from "./upload-start.ts";
+import { issueTicket, TICKET_SECONDS, type Ticket } from "./upload-tickets.ts";
 import { UploadRefused } from "./web-errors.ts";
 
 export const sessionRequest = z.object({
-  filename: z.string().min(1).max(255),
-  size: z.number().int().nonnegative(),
-  contentType: z.string().max(255),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the file's SHA-256 in lower-case hex"),
+  filename: z.string().check(z.minLength(1), z.maxLength(255)),
+  size: z.int().check(z.nonnegative()),
+  contentType: z.string().check(z.maxLength(255)),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, "must be the file's SHA-256 in lower-case hex")),
+  /** The multipart upload the page already has for this file: none is created. */
+  uploadId: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 export type SessionRequest = z.infer<typeof sessionRequest>;
 
+interface Granted {
+  state: "new";
+  key: string;
+  ticket: string;
+  partSize: number;
+  expiresAt: string;
+}
+
 export type UploadSession =
   | { state: "exists"; key: string; photoId: string }
-  | { state: "new"; key: string; ticket: string; multipart: boolean; partSize: number; expiresAt: string };
+  | (Granted & { multipart: false })
+  | (Granted & { multipart: true } & StartedUpload);
 
 export async function openUploadSession(
   rt: PublishRuntime,
@@ -62,7 +74,7 @@ export async function openUploadSession(
   }
   const exp = Math.floor(now.getTime() / 1000) + TICKET_SECONDS;
   const multipart = req.size > MULTIPART_ABOVE;
-  const ticket = issueTicket(apiToken(rt), {
+  const granted: Ticket = {
     key,
     size: req.size,
     contentType: req.contentType,
@@ -71,15 +83,16 @@ export async function openUploadSession(
     multipart,
     ...(caller.kind === "guest" && { link: caller.link.linkId }),
     exp,
-  });
-  return {
-    state: "new",
+  };
+  const session = {
+    state: "new" as const,
     key,
-    ticket,
-    multipart,
+    ticket: issueTicket(apiToken(rt), granted),
     partSize: PART_SIZE,
     expiresAt: new Date(exp * 1000).toISOString(),
   };
+  if (!multipart) return { ...session, multipart };
+  return { ...session, multipart, ...(await startMultipart(rt, granted, req.uploadId)) };
 }
 
 export async function exists(rt: PublishRuntime, key: string): Promise<boolean> {

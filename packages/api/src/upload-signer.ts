@@ -17,7 +17,7 @@ import {
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { multipartUpload, postPolicy } from "./upload-integrity.ts";
 import { formatBytes, maxPartNumber, UPLOAD_KEY } from "./upload-rules.ts";
 import { exists } from "./upload-sessions.ts";
@@ -27,10 +27,10 @@ import { UploadRefused } from "./web-errors.ts";
 /** Uppy's `PresignableRequest`. */
 export const presignableRequest = z.object({
   method: z.enum(["GET", "PUT", "POST", "DELETE"]),
-  key: z.string().min(1).max(1024),
-  uploadId: z.string().min(1).max(1024).optional(),
-  partNumber: z.number().int().optional(),
-  contentType: z.string().optional(),
+  key: z.string().check(z.minLength(1), z.maxLength(1024)),
+  uploadId: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+  partNumber: z.optional(z.int()),
+  contentType: z.optional(z.string()),
 });
 export type PresignableRequest = z.infer<typeof presignableRequest>;
 

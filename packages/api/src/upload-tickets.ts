@@ -5,23 +5,23 @@
  * cannot widen it (a bigger size, another key, another source) and the API keeps no session state.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { UploadRefused } from "./web-errors.ts";
 
 /** How long a ticket lasts: long enough for a 2 GB video on a slow phone; the page asks for a new one after. */
 export const TICKET_SECONDS = 6 * 3600;
 
-const ticketSchema = z.object({
+export const ticketSchema = z.object({
   key: z.string(),
-  size: z.number().int().positive(),
+  size: z.int().check(z.positive()),
   contentType: z.string(),
   filename: z.string(),
   source: z.string(),
   multipart: z.boolean(),
   /** The guest link the ticket was issued to, if any. */
-  link: z.string().optional(),
+  link: z.optional(z.string()),
   /** Expiry, seconds since the epoch. */
-  exp: z.number().int(),
+  exp: z.int(),
 });
 
 export type Ticket = z.infer<typeof ticketSchema>;

@@ -6,7 +6,7 @@
  */
 import { originalKey } from "@photo-relay/core";
 import type { Runtime } from "@photo-relay/pipeline/runtime";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { checkDeclaredUpload, checkNotStored, presignPut } from "./upload-integrity.ts";
 
 export const EXTENSIONS: Record<string, string> = {
@@ -23,12 +23,12 @@ export const EXTENSIONS: Record<string, string> = {
 };
 
 export const uploadRequest = z.object({
-  filename: z.string().min(1).max(255),
-  size: z.number().int().positive(),
+  filename: z.string().check(z.minLength(1), z.maxLength(255)),
+  size: z.int().check(z.positive()),
   contentType: z.enum(Object.keys(EXTENSIONS) as [string, ...string[]], {
     error: `must be one of ${Object.keys(EXTENSIONS).join(", ")}`,
   }),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the file's SHA-256 in lower-case hex"),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, "must be the file's SHA-256 in lower-case hex")),
 });
 
 export type UploadRequest = z.infer<typeof uploadRequest>;

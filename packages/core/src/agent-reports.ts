@@ -4,14 +4,16 @@
  * own S3 prefix `agents/<agentId>/`, so the capture PC needs no credentials beyond S3 writes to
  * `originals/`, `sidecars/` and that prefix. The cloud side validates them with these schemas.
  */
-import { z } from "zod";
+// zod/mini, as the configuration (config-schema.ts): cheaper to load at a cold start.
+import * as z from "zod/mini";
 
 /** The S3 prefix an agent reports under. */
 export const AGENTS_PREFIX = "agents/";
 
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const count = z.int().check(z.minimum(0));
 
-export const agentId = z.string().regex(AGENT_ID, "letters, digits, '.', '_' or '-', at most 64");
+export const agentId = z.string().check(z.regex(AGENT_ID, "letters, digits, '.', '_' or '-', at most 64"));
 
 /** `agents/<agentId>/heartbeat.json`: overwritten by the agent every interval. */
 export const heartbeatKey = (id: string): string => `${AGENTS_PREFIX}${id}/heartbeat.json`;
@@ -27,15 +29,15 @@ export const heartbeatSchema = z.object({
   /** When the agent wrote this heartbeat (ISO 8601); the cloud calls the agent offline when it is old. */
   at: z.iso.datetime(),
   /** How often the agent writes one, so the reader knows when it is overdue. */
-  intervalSeconds: z.number().int().positive(),
+  intervalSeconds: z.int().check(z.positive()),
   /** Whether the agent reaches S3 (it can only report when it does, so this says "was it draining"). */
   online: z.boolean(),
-  spool: z.object({ files: z.number().int().min(0), bytes: z.number().int().min(0) }),
-  lastFile: z.object({ name: z.string(), at: z.iso.datetime(), photoId: z.string().optional() }).optional(),
+  spool: z.object({ files: count, bytes: count }),
+  lastFile: z.optional(z.object({ name: z.string(), at: z.iso.datetime(), photoId: z.optional(z.string()) })),
   counters: z.object({
-    delivered: z.number().int().min(0),
-    rejected: z.number().int().min(0),
-    failed: z.number().int().min(0),
+    delivered: count,
+    rejected: count,
+    failed: count,
   }),
 });
 export type Heartbeat = z.infer<typeof heartbeatSchema>;
@@ -53,17 +55,14 @@ export type RejectionCode = z.infer<typeof rejectionCode>;
 export const rejectionSchema = z.object({
   agentId,
   /** Unique per report (the file's SHA-256 when it could be read, else a random id). */
-  reportId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  reportId: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/)),
   at: z.iso.datetime(),
   file: z.object({
     name: z.string(),
     /** Where the agent found it, relative to its watched folder. */
     path: z.string(),
-    bytes: z.number().int().min(0),
-    sha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
+    bytes: count,
+    sha256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
   }),
   reason: z.object({ code: rejectionCode, message: z.string() }),
   /** Where the bytes are now: the agent's `rejected/` folder, its spool (bytes kept), or nowhere. */

@@ -89,6 +89,11 @@ const TUNABLES = {
   api: {
     /** Largest file a phone may upload, in bytes. */
     maxUploadBytes: withDefault(integer(1), 200 * 1024 * 1024),
+    /**
+     * How old `GET /status`'s figures may be, in seconds: one computation per instance serves every
+     * caller meanwhile. 0 computes for each caller.
+     */
+    statusMaxAgeSeconds: withDefault(integer(0, 60), 5),
   },
   convert: {
     instagramWidth: withDefault(integer(320, 1440), 1080),

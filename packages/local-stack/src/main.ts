@@ -28,6 +28,7 @@ export async function startMain(argv: string[]): Promise<void> {
       ports: values["random-ports"] ? {} : DEFAULT_PORTS,
       publishMode: values.manual ? "manual" : "auto",
       logger,
+      apiThread: true,
     });
     const inbox: string | false = values["no-agent"] ? false : resolve(values.inbox);
     const places = { inbox, processed: resolve(values.processed), dataDir: resolve(values["data-dir"]) };

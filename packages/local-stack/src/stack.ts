@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Agent, type AgentOptions, startAgent } from "@photo-relay/agent";
-import { type ConfigWith, createLogger, type Logger } from "@photo-relay/core";
+import { type ConfigWith, createLogger, type Logger, type LoggerOptions } from "@photo-relay/core";
 import { type GraphSandbox, type GraphSandboxOptions, startGraphSandbox } from "@photo-relay/graph-sandbox";
 import type { RefreshOutcome } from "@photo-relay/instagram";
 import { createDeadLetterRuntime } from "@photo-relay/pipeline/dead-letters";
@@ -19,19 +19,21 @@ import {
 } from "@photo-relay/pipeline/publish";
 import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
 import { CONVERT_NOTIFICATIONS } from "@photo-relay/pipeline/settings";
-import { type FauxqsServer, startFauxqs } from "fauxqs";
+import { type FauxqsServer, type SpyMessage, startFauxqs } from "fauxqs";
 import { startApiServer } from "./api-server.ts";
-import { startDynamo } from "./dynamodb-server.ts";
+import { startApiThread } from "./api-thread.ts";
+import { startDynamoThread } from "./dynamodb-thread.ts";
 import { type LocalNeed, localConfig } from "./local-config.ts";
 import { bundledFunctions, type FunctionBundles, sourceFunctions } from "./local-functions.ts";
 import { startPipelineConsumers } from "./pipeline-consumers.ts";
 import { queuesInUse, withLoopbackUrls } from "./queues-in-use.ts";
 import { createPhotosTable, createQueuesAndBucket, LOCAL_REGION, type QueueOverrides } from "./resources.ts";
 import { allowCors } from "./s3-cors.ts";
-import { enforceS3Integrity } from "./s3-integrity.ts";
-import { answerMultipartListings } from "./s3-multipart-listing.ts";
+import { routeS3ToThread } from "./s3-front.ts";
 import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
+import { startS3Thread } from "./s3-thread.ts";
+import { withRelaxedSqliteSync } from "./sqs-durability.ts";
 import { startTokenRefresh } from "./token-refresh-job.ts";
 import { startWebServer } from "./web-server.ts";
 
@@ -71,6 +73,12 @@ export interface LocalStackOptions {
    * they replace the local defaults, e.g. a real FTPS mirror target or another Graph API.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Serve the API from a thread of its own (`api-thread.ts`), as `npm start` does, so that it waits
+   * for nothing the emulators and stages do; its runtime is then its own, and a test that changes
+   * `runtime.config` afterwards does not reach it. Ignored with `bundles` (the API's bundle has a worker).
+   */
+  apiThread?: boolean;
 }
 
 export interface LocalStack {
@@ -113,30 +121,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    // fauxqs ships `dataDir` (SQLite: queues, messages, bucket metadata) and `s3StorageDir` (object bodies).
-    const fauxqs = await startFauxqs({
-      port: ports.aws ?? 0,
-      logger: false,
-      messageSpies: { bufferSize: 1000 },
-      dataDir: join(dataDir, "fauxqs"),
-      s3StorageDir: join(dataDir, "s3"),
-    });
+    const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
+    // S3 runs in a thread of its own (`s3-worker.ts`: objects under `s3/`, its integrity checks and
+    // listings); this thread's fauxqs keeps SQS and SNS in `dataDir` (SQLite) and the one port.
+    const fauxqs = await withRelaxedSqliteSync(() =>
+      startFauxqs({
+        port: ports.aws ?? 0,
+        logger: false,
+        messageSpies: { bufferSize: 1000 },
+        dataDir: join(dataDir, "fauxqs"),
+      }),
+    );
     stops.push(() => fauxqs.stop());
+    const spy = fauxqs.spy as unknown as { addMessage(message: SpyMessage): void };
+    const s3Thread = await startS3Thread(
+      { storageDir: join(dataDir, "s3"), bucket: names.bucket, region: REGION, logLevel: levelOf(logger) },
+      (stored) => spy.addMessage(stored),
+    );
+    stops.push(() => s3Thread.stop());
+    const stopFront = routeS3ToThread(fauxqs.port, s3Thread);
+    stops.push(async () => stopFront());
     const stopCors = allowCors(fauxqs.port);
     stops.push(async () => stopCors());
-    const stopIntegrity = enforceS3Integrity(fauxqs.port, REGION, logger);
-    stops.push(async () => stopIntegrity());
-    const stopListings = answerMultipartListings(fauxqs.port, join(dataDir, "s3"));
-    stops.push(async () => stopListings());
     const awsUrl = `http://${HOST}:${fauxqs.port}`;
-    const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
     const queues = withLoopbackUrls(createQueuesAndBucket(fauxqs, names, options.queueOverrides), awsUrl);
     // Dead-letter alerts land on a queue of their own, as an e-mail subscription would receive them.
     const alerts = fauxqs.createTopic(ALERTS);
     fauxqs.createQueue(ALERTS);
     fauxqs.subscribe({ topic: ALERTS, queue: ALERTS });
 
-    const dynamo = await startDynamo(join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
+    const dynamo = await startDynamoThread(logger, join(dataDir, "dynamodb"), HOST, ports.dynamodb ?? 0);
     stops.push(() => dynamo.stop());
     const ddb = new DynamoDBClient({ region: REGION, endpoint: dynamo.url, credentials: LOCAL_CREDENTIALS });
     await createPhotosTable(ddb, names.table);
@@ -218,7 +232,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all(consumers.map((c) => c.stop()));
     });
 
-    const api = await startApiServer(functions.api, HOST, ports.api ?? 0);
+    const api =
+      options.apiThread && !options.bundles
+        ? await startApiThread(
+            {
+              config,
+              host: HOST,
+              port: ports.api ?? 0,
+              logLevel: logger.getLevelName() as LoggerOptions["level"],
+              ...(!env.AWS_ACCESS_KEY_ID && { credentials: LOCAL_CREDENTIALS }),
+            },
+            logger,
+          )
+        : await startApiServer(functions.api, HOST, ports.api ?? 0);
     stops.push(api.stop);
 
     let agent: Agent | undefined;
@@ -259,3 +285,4 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /** The emulators accept any credentials; the SDK just needs some to sign with. */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+const levelOf = (logger: Logger) => logger.getLevelName() as NonNullable<LoggerOptions["level"]>;

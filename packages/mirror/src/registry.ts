@@ -4,7 +4,8 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ConfigError } from "@photo-relay/core";
-import { z } from "zod";
+// zod/mini, as the configuration (core's config-schema.ts): cheaper to load at a cold start.
+import * as z from "zod/mini";
 import type { Transport } from "./transport.ts";
 import { createFtpsTransport, ftpsOptionsSchema } from "./transports/ftps.ts";
 import { createLocalTransport, localOptionsSchema } from "./transports/local.ts";

@@ -8,17 +8,14 @@
 import { ValidationError } from "@photo-relay/core";
 import { choosePicks, describeBurst, type PublishRuntime } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 const burstId = (value: string) => {
   if (!/^[0-9a-z-]{1,80}$/.test(value)) throw new ValidationError("bad_request", "not a burst id");
   return value;
 };
-const picksBody = z.object({
-  picks: z
-    .array(z.string().regex(/^[0-9a-f]{64}$/))
-    .min(1)
-    .max(10),
+export const picksBody = z.object({
+  picks: z.array(z.string().check(z.regex(/^[0-9a-f]{64}$/))).check(z.minLength(1), z.maxLength(10)),
 });
 
 export function mountBurstRoutes(app: Hono, runtime: () => PublishRuntime): void {

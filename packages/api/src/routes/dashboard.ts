@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import { PHOTO_STATUSES, type PhotoStatus } from "@photo-relay/pipeline/photo";
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { agentHealth } from "../agent-health.ts";
 import { health } from "../health.ts";
 import { changedSince, queryPhotos } from "../photo-queries.ts";
@@ -22,19 +22,21 @@ import { summarize } from "../photo-summary.ts";
 import { parse } from "./validate.ts";
 
 const iso = z.iso.datetime({ offset: true });
-const photosQuery = z.object({
-  state: z.enum([...PHOTO_STATUSES, "dead_lettered"]).optional(),
-  source: z
-    .string()
-    .regex(/^(agent|phone|guest|guest:[A-Za-z0-9_-]+|test|upload)$/)
-    .optional(),
-  from: iso.optional(),
-  to: iso.optional(),
-  q: z.string().max(200).optional(),
-  frames: z.enum(["picks", "all"]).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(60),
-  cursor: z.string().max(2000).optional(),
+/** A whole number in a query string, in [min, max]. */
+const queryInt = (min: number, max: number) =>
+  z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
+export const photosQuery = z.object({
+  state: z.optional(z.enum([...PHOTO_STATUSES, "dead_lettered"])),
+  source: z.optional(z.string().check(z.regex(/^(agent|phone|guest|guest:[A-Za-z0-9_-]+|test|upload)$/))),
+  from: z.optional(iso),
+  to: z.optional(iso),
+  q: z.optional(z.string().check(z.maxLength(200))),
+  frames: z.optional(z.enum(["picks", "all"])),
+  limit: z._default(queryInt(1, 500), 60),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
+export const liveQuery = z.object({ since: z.optional(iso) });
+export const statsQuery = z.object({ hours: z._default(queryInt(1, 48), 6) });
 
 /** Live answers reach back this far before `since`: an index write may show up a little late. */
 const LIVE_OVERLAP_MS = 5000;
@@ -62,7 +64,7 @@ export function mountDashboardRoutes(app: Hono, runtime: () => PublishRuntime): 
 
   app.get("/dashboard/live", async (c) => {
     const rt = runtime();
-    const since = parse(z.object({ since: iso.optional() }), c.req.query()).since;
+    const since = parse(liveQuery, c.req.query()).since;
     const from = new Date(Date.parse(since ?? rt.now().toISOString()) - LIVE_OVERLAP_MS).toISOString();
     const [changed, healthNow] = await Promise.all([changedSince(rt, from), health(rt)]);
     const { at: _at, ...stableHealth } = healthNow;
@@ -79,10 +81,7 @@ export function mountDashboardRoutes(app: Hono, runtime: () => PublishRuntime): 
   });
 
   app.get("/dashboard/stats", async (c) => {
-    const { hours } = parse(
-      z.object({ hours: z.coerce.number().int().min(1).max(48).default(6) }),
-      c.req.query(),
-    );
+    const { hours } = parse(statsQuery, c.req.query());
     return c.json(await photoStats(runtime(), hours));
   });
 

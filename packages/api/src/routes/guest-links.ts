@@ -6,7 +6,7 @@
  */
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { bearer, guestLinks, openGuestLink } from "../caller.ts";
 import type { GuestLink } from "../guest-link-store.ts";
 import { uploadRules } from "../upload-rules.ts";
@@ -15,14 +15,11 @@ import { body } from "./validate.ts";
 
 const MAX_LINK_DAYS = 90;
 
-const createBody = z.object({
-  label: z.string().trim().min(1).max(120),
+export const createBody = z.object({
+  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
   expiresAt: z.iso.datetime({ offset: true }),
-  maxFiles: z.number().int().min(1).max(10_000),
-  maxBytes: z
-    .number()
-    .int()
-    .min(1024 * 1024, "a link must allow at least 1 MiB"),
+  maxFiles: z.int().check(z.minimum(1), z.maximum(10_000)),
+  maxBytes: z.int().check(z.minimum(1024 * 1024, "a link must allow at least 1 MiB")),
 });
 
 export function mountGuestRoutes(app: Hono, runtime: () => PublishRuntime): void {

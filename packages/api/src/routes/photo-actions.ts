@@ -8,13 +8,13 @@
 import { PhotoRelayError } from "@photo-relay/core";
 import { type PublishRuntime, redrivePhoto } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { choosePublishing, setCaption } from "../photo-choices.ts";
 import { photoView } from "../photo-view.ts";
 import { body, photoIdParam } from "./validate.ts";
 
-const publishingBody = z.object({ action: z.enum(["hold", "skip", "release"]) });
-const captionBody = z.object({ caption: z.string().nullable() });
+export const publishingBody = z.object({ action: z.enum(["hold", "skip", "release"]) });
+export const captionBody = z.object({ caption: z.nullable(z.string()) });
 
 export function mountPhotoActions(app: Hono, runtime: () => PublishRuntime): void {
   app.get("/photos/:id/view", async (c) => {

@@ -9,7 +9,7 @@
 import { isPhotoId, ValidationError } from "@photo-relay/core";
 import type { PublishRuntime } from "@photo-relay/pipeline/api";
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { apiToken, type Caller, guestLinks, resolveCaller } from "../caller.ts";
 import { summarize } from "../photo-summary.ts";
 import { uploadRules } from "../upload-rules.ts";
@@ -19,7 +19,10 @@ import { readTicket } from "../upload-tickets.ts";
 import { UploadRefused } from "../web-errors.ts";
 import { body } from "./validate.ts";
 
-const signBody = z.object({ ticket: z.string().min(1).max(4096), request: presignableRequest });
+export const signBody = z.object({
+  ticket: z.string().check(z.minLength(1), z.maxLength(4096)),
+  request: presignableRequest,
+});
 const STATUS_IDS = 100;
 
 export function mountUploadRoutes(app: Hono, runtime: () => PublishRuntime): void {

@@ -8,7 +8,8 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "@photo-relay/core";
 import { ConfigError, ValidationError } from "@photo-relay/core";
-import { z } from "zod";
+// zod/mini, as the configuration (core's config-schema.ts): cheaper to load at a cold start.
+import * as z from "zod/mini";
 import { GalleryError } from "../errors.ts";
 import type { MirrorSession } from "../session.ts";
 import { joinPath, normaliseRemotePath, type PutOptions } from "../transport.ts";
@@ -61,18 +62,24 @@ export interface GalleryBatch {
 
 export const gallerySettingsSchema = z.object({
   /** The gallery's folder under the target's root; "" puts it at the root itself. */
-  folder: z
-    .string()
-    .default("gallery")
-    .refine((f) => f === "" || normaliseRemotePath(f) !== undefined, "must be a relative folder without ..")
-    .transform((f) => normaliseRemotePath(f) ?? ""),
-  title: z.string().min(1).max(200).default("Live gallery"),
+  folder: z.pipe(
+    z
+      ._default(z.string(), "gallery")
+      .check(
+        z.refine(
+          (f) => f === "" || normaliseRemotePath(f) !== undefined,
+          "must be a relative folder without ..",
+        ),
+      ),
+    z.transform((f: string) => normaliseRemotePath(f) ?? ""),
+  ),
+  title: z._default(z.string().check(z.minLength(1), z.maxLength(200)), "Live gallery"),
   /** Photos per older page; `gallery.json` holds between one and two pages' worth. */
-  pageSize: z.number().int().min(1).max(1000).default(60),
+  pageSize: z._default(z.int().check(z.minimum(1), z.maximum(1000)), 60),
   /** How often an open page checks for new photos. */
-  pollSeconds: z.number().min(1).max(3600).default(5),
+  pollSeconds: z._default(z.number().check(z.minimum(1), z.maximum(3600)), 5),
   /** Writes of one update before it gives up on a list that keeps changing (a retryable error). */
-  maxRounds: z.number().int().min(1).max(50).default(5),
+  maxRounds: z._default(z.int().check(z.minimum(1), z.maximum(50)), 5),
 });
 export type GallerySettings = z.input<typeof gallerySettingsSchema>;
 

@@ -6,19 +6,20 @@
  */
 import { createHash } from "node:crypto";
 import { ValidationError } from "@photo-relay/core";
-import { z } from "zod";
+// zod/mini, as the configuration (core's config-schema.ts): cheaper to load at a cold start.
+import * as z from "zod/mini";
 
 export const MANIFEST_FORMAT = "photo-relay-gallery/1";
 export const PAGE_FORMAT = "photo-relay-gallery-page/1";
 export const MANIFEST_FILE = "gallery.json";
 
-const dimensions = { width: z.number().int().positive(), height: z.number().int().positive() };
+const dimensions = { width: z.int().check(z.positive()), height: z.int().check(z.positive()) };
 /** A rendition as the records describe it; convert writes web JPEGs and WebP thumbnails. */
 const renditionEntry = z.object({
   ...dimensions,
-  type: z.enum(["image/jpeg", "image/webp"]).default("image/jpeg"),
+  type: z._default(z.enum(["image/jpeg", "image/webp"]), "image/jpeg"),
 });
-const photoId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1-128 letters, digits, _ or -");
+const photoId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1-128 letters, digits, _ or -"));
 /** A photo id as the gallery uses it in file names. */
 export const photoIdSchema = photoId;
 
@@ -26,11 +27,14 @@ export const photoIdSchema = photoId;
 export const galleryEntrySchema = z.object({
   id: photoId,
   /** Capture time, else arrival time. */
-  takenAt: z.union([z.date(), z.iso.datetime({ offset: true })]).transform((d) => new Date(d).toISOString()),
+  takenAt: z.pipe(
+    z.union([z.date(), z.iso.datetime({ offset: true })]),
+    z.transform((d: Date | string) => new Date(d).toISOString()),
+  ),
   web: renditionEntry,
   thumbnail: renditionEntry,
   /** Text for screen readers and the lightbox caption. */
-  alt: z.string().max(1000).optional(),
+  alt: z.optional(z.string().check(z.maxLength(1000))),
 });
 export type GalleryEntry = z.input<typeof galleryEntrySchema>;
 export type NormalisedEntry = z.output<typeof galleryEntrySchema>;
@@ -42,7 +46,7 @@ export const galleryPhotoSchema = z.object({
   takenAt: z.string(),
   web: rendition,
   thumbnail: rendition,
-  alt: z.string().optional(),
+  alt: z.optional(z.string()),
 });
 export type GalleryPhoto = z.infer<typeof galleryPhotoSchema>;
 
@@ -59,13 +63,13 @@ export const galleryManifestSchema = z.object({
   updatedAt: z.string(),
   title: z.string(),
   /** Photos in the whole gallery. */
-  count: z.number().int().nonnegative(),
-  pollSeconds: z.number().positive(),
+  count: z.int().check(z.nonnegative()),
+  pollSeconds: z.number().check(z.positive()),
   /** The newest photos, newest first: between `pageSize` and twice that, or all of them. */
   photos: z.array(galleryPhotoSchema),
   /** Older pages, newest first; `newest`/`oldest` are the `takenAt` of their first and last photo. */
   older: z.array(
-    z.object({ src: z.string(), count: z.number().int().positive(), newest: z.string(), oldest: z.string() }),
+    z.object({ src: z.string(), count: z.int().check(z.positive()), newest: z.string(), oldest: z.string() }),
   ),
 });
 export type GalleryManifest = z.infer<typeof galleryManifestSchema>;

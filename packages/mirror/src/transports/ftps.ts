@@ -9,7 +9,8 @@ import { setTimeout } from "node:timers/promises";
 import type { ConnectionOptions, TLSSocket } from "node:tls";
 import { ConfigError } from "@photo-relay/core";
 import { Client, FTPError } from "basic-ftp";
-import { z } from "zod";
+// zod/mini, as the configuration (core's config-schema.ts): cheaper to load at a cold start.
+import * as z from "zod/mini";
 import { describeFailure, networkCode, type Phase, transportError } from "../classify.ts";
 import type { TransportError } from "../errors.ts";
 import { type Connection, createFileTransport } from "../file-transport.ts";
@@ -19,39 +20,44 @@ import type { Transport } from "../transport.ts";
 export const ftpsOptionsSchema = z
   .object({
     type: z.literal("ftps"),
-    name: z.string().min(1).optional(),
-    host: z.string().min(1),
+    name: z.optional(z.string().check(z.minLength(1))),
+    host: z.string().check(z.minLength(1)),
     /** Defaults to 21 (explicit) or 990 (implicit). */
-    port: z.number().int().min(1).max(65_535).optional(),
-    user: z.string().min(1),
-    password: z.string().optional(),
-    passwordFile: z.string().optional(),
+    port: z.optional(z.int().check(z.minimum(1), z.maximum(65_535))),
+    user: z.string().check(z.minLength(1)),
+    password: z.optional(z.string()),
+    passwordFile: z.optional(z.string()),
     /** `explicit`: AUTH TLS on the plain port; `implicit`: TLS from the first byte (legacy, port 990). */
-    tls: z.enum(["explicit", "implicit"]).default("explicit"),
+    tls: z._default(z.enum(["explicit", "implicit"]), "explicit"),
     /** PEM of the CA(s) to trust instead of the system store. */
-    ca: z.string().optional(),
-    caFile: z.string().optional(),
+    ca: z.optional(z.string()),
+    caFile: z.optional(z.string()),
     /** SHA-256 fingerprint of the server certificate, as `openssl x509 -noout -fingerprint -sha256` prints it. */
-    fingerprint: z
-      .string()
-      .regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, "must be a SHA-256 fingerprint like AB:CD:…")
-      .optional(),
+    fingerprint: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, "must be a SHA-256 fingerprint like AB:CD:…"),
+        ),
+    ),
     /** Name the certificate must carry, when it differs from `host` (e.g. connecting by IP). */
-    servername: z.string().optional(),
-    minTlsVersion: z.enum(["TLSv1.2", "TLSv1.3"]).default("TLSv1.2"),
+    servername: z.optional(z.string()),
+    minTlsVersion: z._default(z.enum(["TLSv1.2", "TLSv1.3"]), "TLSv1.2"),
     /** Cap at TLSv1.2 for servers with broken TLS 1.3 session tickets (research §6). */
-    maxTlsVersion: z.enum(["TLSv1.2", "TLSv1.3"]).default("TLSv1.3"),
+    maxTlsVersion: z._default(z.enum(["TLSv1.2", "TLSv1.3"]), "TLSv1.3"),
     /** Let a PASV reply name another host for data (NAT'd or load-balanced servers without EPSV). */
-    allowSeparateTransferHost: z.boolean().default(false),
-    root: z.string().default(""),
+    allowSeparateTransferHost: z._default(z.boolean(), false),
+    root: z._default(z.string(), ""),
     /** Idle time after which a connect or transfer counts as failed. */
-    timeoutMs: z.number().int().positive().default(30_000),
+    timeoutMs: z._default(z.int().check(z.positive()), 30_000),
   })
-  .refine((o) => oneOf(o, "password") && (o.password ?? o.passwordFile) !== undefined, {
-    message: "give exactly one of password and passwordFile",
-    path: ["password"],
-  })
-  .refine((o) => oneOf(o, "ca"), { message: "give at most one of ca and caFile", path: ["ca"] });
+  .check(
+    z.refine((o) => oneOf(o, "password") && (o.password ?? o.passwordFile) !== undefined, {
+      message: "give exactly one of password and passwordFile",
+      path: ["password"],
+    }),
+    z.refine((o) => oneOf(o, "ca"), { message: "give at most one of ca and caFile", path: ["ca"] }),
+  );
 
 export type FtpsOptions = z.infer<typeof ftpsOptionsSchema>;
 

@@ -6,7 +6,8 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { z } from "zod";
+// zod/mini, as the configuration (core's config-schema.ts): cheaper to load at a cold start.
+import * as z from "zod/mini";
 import { networkCode, transportError } from "../classify.ts";
 import type { TransportErrorCode } from "../errors.ts";
 import { createFileTransport } from "../file-transport.ts";
@@ -14,9 +15,9 @@ import type { Transport } from "../transport.ts";
 
 export const localOptionsSchema = z.object({
   type: z.literal("local"),
-  name: z.string().min(1).optional(),
+  name: z.optional(z.string().check(z.minLength(1))),
   /** Folder the files are written under. */
-  root: z.string().min(1),
+  root: z.string().check(z.minLength(1)),
 });
 
 export type LocalOptions = z.infer<typeof localOptionsSchema>;

@@ -11,7 +11,8 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { z } from "zod";
+// zod/mini, as the configuration (core's config-schema.ts): cheaper to load at a cold start.
+import * as z from "zod/mini";
 import { networkCode, transportError } from "../classify.ts";
 import { TransportError, type TransportErrorCode } from "../errors.ts";
 import { sourceSize } from "../file-transport.ts";
@@ -19,13 +20,13 @@ import { joinPath, normaliseRemotePath, type Transport } from "../transport.ts";
 
 export const s3OptionsSchema = z.object({
   type: z.literal("s3"),
-  name: z.string().min(1).optional(),
-  bucket: z.string().min(3),
+  name: z.optional(z.string().check(z.minLength(1))),
+  bucket: z.string().check(z.minLength(3)),
   /** Key prefix, e.g. "mirror/"; plays the role of the other transports' `root`. */
-  prefix: z.string().default(""),
-  region: z.string().optional(),
-  endpoint: z.url().optional(),
-  forcePathStyle: z.boolean().default(false),
+  prefix: z._default(z.string(), ""),
+  region: z.optional(z.string()),
+  endpoint: z.optional(z.url()),
+  forcePathStyle: z._default(z.boolean(), false),
 });
 
 export type S3Options = z.infer<typeof s3OptionsSchema>;

@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 import type { SFTPWrapper, Client as SshClient } from "ssh2";
 import SftpClient from "ssh2-sftp-client";
-import { z } from "zod";
+// zod/mini, as the configuration (core's config-schema.ts): cheaper to load at a cold start.
+import * as z from "zod/mini";
 import { describeFailure, networkCode, type Phase, transportError } from "../classify.ts";
 import type { TransportError, TransportErrorCode } from "../errors.ts";
 import { type Connection, createFileTransport } from "../file-transport.ts";
@@ -18,31 +19,36 @@ import { pipelinedWrite } from "./sftp-write.ts";
 export const sftpOptionsSchema = z
   .object({
     type: z.literal("sftp"),
-    name: z.string().min(1).optional(),
-    host: z.string().min(1),
-    port: z.number().int().min(1).max(65_535).default(22),
-    user: z.string().min(1),
-    password: z.string().optional(),
-    passwordFile: z.string().optional(),
+    name: z.optional(z.string().check(z.minLength(1))),
+    host: z.string().check(z.minLength(1)),
+    port: z._default(z.int().check(z.minimum(1), z.maximum(65_535)), 22),
+    user: z.string().check(z.minLength(1)),
+    password: z.optional(z.string()),
+    passwordFile: z.optional(z.string()),
     /** OpenSSH or PEM private key text. */
-    privateKey: z.string().optional(),
-    privateKeyFile: z.string().optional(),
-    passphrase: z.string().optional(),
+    privateKey: z.optional(z.string()),
+    privateKeyFile: z.optional(z.string()),
+    passphrase: z.optional(z.string()),
     /** The server's host key as `ssh-keygen -lf` prints it: `SHA256:` + unpadded base64. */
     hostKeyFingerprint: z
       .string()
-      .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "must look like SHA256:<43 base64 chars>"),
-    root: z.string().default(""),
-    timeoutMs: z.number().int().positive().default(30_000),
+      .check(z.regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "must look like SHA256:<43 base64 chars>")),
+    root: z._default(z.string(), ""),
+    timeoutMs: z._default(z.int().check(z.positive()), 30_000),
   })
-  .refine((o) => oneOf(o, "password") && oneOf(o, "privateKey"), {
-    message: "give at most one of password/passwordFile and of privateKey/privateKeyFile",
-    path: ["password"],
-  })
-  .refine((o) => [o.password, o.passwordFile, o.privateKey, o.privateKeyFile].some((v) => v !== undefined), {
-    message: "give a password or a private key",
-    path: ["password"],
-  });
+  .check(
+    z.refine((o) => oneOf(o, "password") && oneOf(o, "privateKey"), {
+      message: "give at most one of password/passwordFile and of privateKey/privateKeyFile",
+      path: ["password"],
+    }),
+    z.refine(
+      (o) => [o.password, o.passwordFile, o.privateKey, o.privateKeyFile].some((v) => v !== undefined),
+      {
+        message: "give a password or a private key",
+        path: ["password"],
+      },
+    ),
+  );
 
 export type SftpOptions = z.infer<typeof sftpOptionsSchema>;
 

@@ -6,7 +6,10 @@
  *
  * Before a file goes, a preprocessor hashes it in a worker (its SHA-256 is the photo's id and key)
  * and asks the API for a ticket: the API may answer "already there", or refuse with a reason that
- * the file then shows. Every S3 request is signed by the API within that ticket.
+ * the file then shows. Every S3 request is signed by the API within that ticket. A file that goes
+ * in parts gets its multipart upload with the ticket (and its first parts presigned): it is handed
+ * to the S3 plugin as the upload to go on with, as Golden Retriever hands over a restored one, so
+ * the first part leaves without another round trip.
  */
 
 import type { UploadRules, UploadSession } from "@photo-relay/api";
@@ -17,6 +20,7 @@ import GoldenRetriever from "@uppy/golden-retriever";
 import { ApiError, api } from "../shared/api.ts";
 import { retryNetworkFailures } from "./auto-retry.ts";
 import { hashFile, warmHashing } from "./hash-file.ts";
+import { keepPresigned, takePresigned } from "./presigned.ts";
 import { sameFamily } from "./sniff.ts";
 
 export type { UploadRules } from "@photo-relay/api";
@@ -100,16 +104,22 @@ async function prepare(uppy: Uppy<FileMeta, Body>, rules: UploadRules, id: strin
       sha256 = hashed.sha256;
       contentType = checkedType(file, hashed.sniffed, rules);
     }
+    // A restored tab names the upload it has: the API creates none, only a fresh ticket.
+    const uploadId = file.s3Multipart?.uploadId;
     const session = await api<Session>("/upload-sessions", {
       method: "POST",
-      body: { filename: file.name, size: file.size, contentType, sha256 },
+      body: { filename: file.name, size: file.size, contentType, sha256, ...(uploadId && { uploadId }) },
     });
     if (session.state === "exists") {
       uppy.setFileMeta(id, { phase: "exists", sha256, contentType, note: "already there" });
       uppy.emit("upload-success", uppy.getFile(id), { status: 200, body: {} as Body, uploadURL: "" });
-    } else {
-      uppy.setFileMeta(id, { phase: "ready", sha256, contentType, key: session.key, ticket: session.ticket });
+      return;
     }
+    if (session.multipart) {
+      keepPresigned(session.key, session.uploadId, session.presigned);
+      uppy.setFileState(id, { s3Multipart: { uploadId: session.uploadId, key: session.key } });
+    }
+    uppy.setFileMeta(id, { phase: "ready", sha256, contentType, key: session.key, ticket: session.ticket });
   } catch (error) {
     const message = (error as Error).message;
     uppy.setFileMeta(id, { phase: "refused", note: message });
@@ -149,6 +159,8 @@ async function signRequest(uppy: Uppy<FileMeta, Body>, request: SignRequest, rem
       "/upload-sessions/sign",
       { method: "POST", body: { ticket, request } },
     );
+  const presigned = takePresigned(request);
+  if (presigned) return presigned;
   const file = uppy.getFiles().find((f) => f.meta.key === request.key);
   const gone = request.key ? removed.get(request.key) : undefined;
   if (!file && gone) return sign(gone);
@@ -157,6 +169,8 @@ async function signRequest(uppy: Uppy<FileMeta, Body>, request: SignRequest, rem
     return await sign(file.meta.ticket);
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== "ticket_expired") throw error;
+    // The file's upload goes on: naming it keeps the API from creating a second one.
+    const uploadId = ("uploadId" in request && request.uploadId) || file.s3Multipart?.uploadId;
     const session = await api<Session>("/upload-sessions", {
       method: "POST",
       body: {
@@ -164,6 +178,7 @@ async function signRequest(uppy: Uppy<FileMeta, Body>, request: SignRequest, rem
         size: file.size,
         contentType: file.meta.contentType,
         sha256: file.meta.sha256,
+        ...(uploadId && { uploadId }),
       },
     });
     if (session.state !== "new") throw new Error("this photo is already there");

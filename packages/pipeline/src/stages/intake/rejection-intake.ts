@@ -12,7 +12,7 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { AGENTS_PREFIX, type PhotoId, type Rejection, rejectionSchema } from "@photo-relay/core";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { BadReportError } from "../../errors.ts";
 import { finished, type StageResult } from "../../jobs/next-jobs.ts";
 import type { CreatedObject } from "../../jobs/s3-event.ts";
