@@ -41,6 +41,8 @@ const ENCODE_TIMEOUT_SECONDS = 10;
 const QUALITY_STEP = 8;
 const MIN_QUALITY = 40;
 const THUMBNAIL_QUALITY = 80;
+/** libwebp's effort 2 of 0 … 6 (default 4): 22 ms instead of 30 for a 400 px thumbnail, 3 % larger. */
+const THUMBNAIL_EFFORT = 2;
 
 export async function renderRenditions(
   image: OpenedImage,
@@ -55,11 +57,15 @@ export async function renderRenditions(
   const scale = Math.min(1, Math.max(webScale, thumbnailScale, instagramScale(frame, width, height)));
   const base = await decodeUpright(image, scale);
 
+  // The web JPEG is progressive (a page shows it at once, then sharpens it), which costs a 36 MP
+  // frame's conversion about 80 ms of its ≈ 300 ms of CPU. The Instagram JPEG, only ever
+  // downloaded by Meta, is baseline with libjpeg's standard Huffman tables: optimised ones took
+  // longer to encode for files ≈ 1 % smaller.
   const finishJpeg = (img: Sharp, quality: number, progressive: boolean): Sharp => {
     const out = img.withIccProfile("srgb");
     const exif = Object.keys(kept).length > 0 ? out.withExif({ IFD0: { ...kept } }) : out;
     return exif
-      .jpeg({ quality, progressive, chromaSubsampling: "4:2:0" })
+      .jpeg({ quality, progressive, optimiseCoding: progressive, chromaSubsampling: "4:2:0" })
       .timeout({ seconds: ENCODE_TIMEOUT_SECONDS });
   };
 
@@ -71,7 +77,7 @@ export async function renderRenditions(
   const thumbnail = async (): Promise<RenderedImage> => {
     const size = scaled(width, height, thumbnailScale);
     const data = await resized(base, size)
-      .webp({ quality: THUMBNAIL_QUALITY })
+      .webp({ quality: THUMBNAIL_QUALITY, effort: THUMBNAIL_EFFORT })
       .timeout({ seconds: ENCODE_TIMEOUT_SECONDS })
       .toBuffer();
     return { data, contentType: "image/webp", ...size };
