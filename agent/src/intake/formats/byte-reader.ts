@@ -43,6 +43,16 @@ export class ByteReader {
     return -1;
   }
 
+  /**
+   * The loaded bytes from `position` on (at least one byte unless past the end), so that a scan
+   * walks them without a promise per byte; `start` is the file position of `bytes[0]`.
+   */
+  async windowAt(position: number): Promise<{ start: number; bytes: Buffer }> {
+    if (position >= this.size) return { start: position, bytes: Buffer.alloc(0) };
+    await this.#load(position);
+    return { start: this.#start, bytes: this.#window };
+  }
+
   async #load(position: number): Promise<void> {
     if (position >= this.#start && position < this.#start + this.#window.length) return;
     this.#backing ??= Buffer.allocUnsafe(this.#windowBytes);
