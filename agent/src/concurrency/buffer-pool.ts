@@ -1,6 +1,10 @@
+import { sharedBuffer } from "../digest-thread.ts";
 import { Semaphore } from "./semaphore.ts";
 
-/** Part buffers: at most `size` in use, each reused, so upload memory stays at size × bytes. */
+/**
+ * Part buffers: at most `size` in use, each reused, so upload memory stays at size × bytes. They
+ * are shared memory, so the digest thread hashes a part where it lies (`digest-thread.ts`).
+ */
 export class BufferPool {
   readonly #slots: Semaphore;
   readonly #free: Buffer[] = [];
@@ -21,9 +25,7 @@ export class BufferPool {
     const releaseSlot = await this.#slots.acquire();
     // A resumed upload may use a larger part size than the pool's: that part gets its own buffer.
     const whole =
-      length <= this.#bytes
-        ? (this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#bytes))
-        : Buffer.allocUnsafeSlow(length);
+      length <= this.#bytes ? (this.#free.pop() ?? sharedBuffer(this.#bytes)) : sharedBuffer(length);
     let released = false;
     return {
       buffer: whole.subarray(0, length),

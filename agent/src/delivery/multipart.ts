@@ -3,7 +3,6 @@
  * so an interrupted upload continues from its last finished part, also after a restart. Each part
  * carries its MD5; after completion the object's ETag must equal the one derived from those MD5s.
  */
-import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import {
   CompleteMultipartUploadCommand,
@@ -12,6 +11,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { RetryableError } from "@photo-relay/core";
 import type { BufferPool } from "../concurrency/buffer-pool.ts";
+import { md5Base64 } from "../digest-thread.ts";
 import {
   isConditionalConflict,
   isNoSuchUpload,
@@ -132,7 +132,16 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
         release();
         throw new SpoolCorruptError(record.key);
       }
-      const md5 = createHash("md5").update(body).digest("base64");
+      // Needed although the spool copy was hashed: S3 checks each part against its Content-MD5, so
+      // bytes damaged between this read and S3's disk are refused, and the object's ETag, derived
+      // from these digests, proves after completion that S3 holds exactly the parts we read.
+      let md5: string;
+      try {
+        md5 = await md5Base64(body);
+      } catch (error) {
+        release();
+        throw error;
+      }
       const part = ctx
         .send(
           withUnsignedPayload(

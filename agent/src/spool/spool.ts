@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { link, mkdir, open, readdir, rename, rm, stat, statfs } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { sha256OfFile } from "../digest-thread.ts";
 import { fsyncDir, isCode, removeStaleTemps, tempPath } from "../durable-fs.ts";
 import { SourceChangedError, SpoolFullError } from "../errors.ts";
 
@@ -120,23 +121,13 @@ async function tryLink(source: string, temp: string): Promise<boolean> {
 }
 
 /**
- * SHA-256 of a file. No fsync here: a process crash keeps the page cache, and after a power cut the
- * agent re-hashes every pending spool copy before using it (see `Delivery.enqueue(…, recovered)`).
+ * SHA-256 of a file: the photo id, so the content-derived key and the check that a spool copy is
+ * still the file that was received. Read and hashed on the digest thread (`digest-thread.ts`). No
+ * fsync here: a process crash keeps the page cache, and after a power cut the agent re-hashes
+ * every pending spool copy before using it (see `Delivery.enqueue(…, recovered)`).
  */
 export async function hashFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  const handle = await open(path, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-    }
-  } finally {
-    await handle.close();
-  }
-  return hash.digest("hex");
+  return sha256OfFile(path);
 }
 
 async function copyHashing(source: string, temp: string): Promise<string> {
