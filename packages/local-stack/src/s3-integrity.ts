@@ -125,7 +125,12 @@ async function check(s3: S3Client, target: S3Request, request: IncomingMessage, 
   return PRECONDITIONED.has(target.operation) ? preconditionRefusal(s3, target, h) : undefined;
 }
 
-/** BadDigest when `data` does not match the SHA-256 or MD5 (base64) it declares. */
+/**
+ * BadDigest when `data` does not match the SHA-256 or MD5 (base64) it declares. fauxqs hashes the
+ * same bytes again for its ETag (and each part once more at CompleteMultipartUpload), but only
+ * after it has stored them; this pass is the one that refuses a damaged body before anything is
+ * stored, as AWS does, which the agent's integrity promise (`Content-MD5` on every part) rests on.
+ */
 function digestRefusal(data: Buffer, sha256?: string, md5?: string): Refusal | undefined {
   for (const [algorithm, declared, bytes] of [
     ["sha256", sha256, 32],

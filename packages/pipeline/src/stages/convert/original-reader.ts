@@ -3,6 +3,13 @@
  * image is gathered into one buffer of the announced size for the converter, so its bytes are held
  * once; a video is never held at all: it streams to a temporary file, which convert probes and
  * {@link discardOriginal} deletes.
+ *
+ * The hash stays although the agent hashed the same bytes (≈ 9 ms of CPU for a 15 MB frame, on the
+ * pass that reads them anyway): the key only claims an id. S3 checked the agent's parts against
+ * their MD5s, not against the SHA-256 in the key, and a phone's upload may carry no checksum at
+ * all, so this is the one place that proves the bytes are the photo their id names (`quarantine.ts`
+ * takes the ones that are not). S3 keeps no whole-object SHA-256 of a multipart upload to trust
+ * instead (only a composite of per-part checksums).
  */
 import { createHash, type Hash } from "node:crypto";
 import { createWriteStream } from "node:fs";
