@@ -63,16 +63,17 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const dir = dirname(path);
   const temp = tempPath(dir, basename(path));
-  const handle = await open(temp, "w");
   try {
-    await handle.writeFile(data);
-    if (durable) await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(temp, "w");
+    try {
+      await handle.writeFile(data);
+      if (durable) await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, path);
   } catch (error) {
+    // A full disk (ENOSPC) fails the write: its temp file must not stay behind until a restart.
     await rm(temp, { force: true });
     throw error;
   }

@@ -1,14 +1,16 @@
 /**
- * Tethering through the gphoto2 CLI (see agent/README.md, "Tethering"): auto-detect the camera, catch up with
- * `--get-all-files --skip-existing`, then `--capture-tethered --keep` with a hook script whose
- * `download` event nominates each new file at once. When the camera goes away gphoto2 exits, and
- * session starts over under the shared capped, jittered backoff (core's `retry`).
+ * Tethering through the gphoto2 CLI (see agent/README.md, "Tethering"): auto-detect the camera, then
+ * one gphoto2 run that catches up (`--get-all-files --skip-existing`) and goes on to
+ * `--capture-tethered --keep`, with a hook script whose `download` event nominates each new file at
+ * once. When the camera goes away gphoto2 exits, and the session starts over under the shared
+ * capped, jittered backoff (core's `retry`).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { type Logger, retry } from "@photo-relay/core";
+import { writeFileAtomic } from "../durable-fs.ts";
 import { TetherEndedError } from "../errors.ts";
 
 export interface TetherOptions {
@@ -83,11 +85,13 @@ export function startTether(options: TetherOptions): Tether {
     }
     const name = `${camera.model} (${camera.port})`;
     options.onState?.({ state: "catching-up", camera: name });
-    await run(["--get-all-files", "--skip-existing", ...common]);
-    if (stopper.signal.aborted) return;
     const started = Date.now();
-    // Tethered once gphoto2 waits for the camera's events: a shot before that is the next catch-up's.
-    const capture = await run(["--capture-tethered", "--keep", ...common], (line) => {
+    // Catch-up and capture in ONE run, so in one camera session: the camera queues an "added" event
+    // for every shot taken after the catch-up looked at the card, and the tethered wait downloads
+    // them. As two runs, a shot landing between them (the catch-up of a busy card takes seconds)
+    // was on the card only, until the next restart; after the last one, never (issue 14's soak).
+    const args = ["--get-all-files", "--skip-existing", "--capture-tethered", "--keep", ...common];
+    const capture = await run(args, (line) => {
       if (!line.startsWith("Waiting for events")) return;
       logger.info("tethered", { camera: name });
       options.onState?.({ state: "tethered", camera: name });
@@ -100,10 +104,9 @@ export function startTether(options: TetherOptions): Tether {
   };
 
   const loop = async () => {
-    const hook = await writeHookScript(options.workDir);
     const backoff = { baseMs: 1000, maxMs: 30_000, ...options.backoff };
     while (!stopper.signal.aborted) {
-      await retry(() => session(hook), {
+      await retry(() => writeHookScript(options.workDir).then(session), {
         ...backoff,
         attempts: Number.POSITIVE_INFINITY,
         signal: stopper.signal,
@@ -157,18 +160,30 @@ function runGphoto2(
   });
 }
 
-/** The hook prints the saved path on gphoto2's stdout, which the supervisor reads. */
+/**
+ * The hook prints the saved path on gphoto2's stdout, which the supervisor reads. Written at each
+ * session's start, atomically: on a full spool disk the session waits its backoff and tries again
+ * (a plain write would leave a truncated hook, and a throw here would end tethering for good).
+ */
 async function writeHookScript(dir: string): Promise<string> {
+  try {
+    return await writeHook(dir);
+  } catch (error) {
+    throw new TetherEndedError(`cannot write the hook script: ${(error as Error).message}`);
+  }
+}
+
+async function writeHook(dir: string): Promise<string> {
   if (process.platform === "win32") {
     const path = join(dir, "gphoto2-hook.cmd");
-    await writeFile(
+    await writeFileAtomic(
       path,
       `@echo off\r\nif "%ACTION%"=="download" echo ${HOOK_TAG}\t%ARGUMENT%\r\nexit /b 0\r\n`,
     );
     return path;
   }
   const path = join(dir, "gphoto2-hook.sh");
-  await writeFile(
+  await writeFileAtomic(
     path,
     `#!/bin/sh\n# photo-relay: gphoto2 --hook-script (ACTION=init|start|download|stop, ARGUMENT=saved file)\n` +
       `if [ "$ACTION" = "download" ]; then printf '${HOOK_TAG}\\t%s\\n' "$ARGUMENT"; fi\nexit 0\n`,

@@ -25,6 +25,7 @@ import { startApiThread } from "./api-thread.ts";
 import { startDynamoThread } from "./dynamodb-thread.ts";
 import { type LocalNeed, localConfig } from "./local-config.ts";
 import { bundledFunctions, type FunctionBundles, sourceFunctions } from "./local-functions.ts";
+import { boundNativeHeap } from "./native-heap.ts";
 import { startPipelineConsumers } from "./pipeline-consumers.ts";
 import { queuesInUse, withLoopbackUrls } from "./queues-in-use.ts";
 import { createPhotosTable, createQueuesAndBucket, LOCAL_REGION, type QueueOverrides } from "./resources.ts";
@@ -114,6 +115,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const logger = options.logger ?? createLogger("local-stack");
+  // Before any thread starts: their arenas and buffers are made under the bounds (native-heap.ts).
+  logger.debug("native heap", { bounds: await boundNativeHeap(logger) });
   const ports = options.ports ?? {};
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
