@@ -24,22 +24,19 @@ export async function boundNativeHeap(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
   if (process.platform !== "linux") return "not Linux";
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  if (!report?.header?.glibcVersionRuntime) return "not glibc";
+  let mallopt: (param: number, value: number) => number;
   try {
     const { default: koffi } = await import("koffi");
-    const mallopt = koffi.load("libc.so.6").func("int mallopt(int param, int value)") as (
-      param: number,
-      value: number,
-    ) => number;
-    const done: string[] = [];
-    if (env.MALLOC_MMAP_THRESHOLD_ === undefined && mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) === 1)
-      done.push(`mmap threshold ${MMAP_THRESHOLD_BYTES}`);
-    if (env.MALLOC_ARENA_MAX === undefined && mallopt(M_ARENA_MAX, ARENA_MAX) === 1)
-      done.push(`arena max ${ARENA_MAX}`);
-    return done.join(", ") || "left to the environment";
+    // Only glibc's libc has this name (musl's is libc.musl-*.so.1), as the agent's inotify binding relies on.
+    mallopt = koffi.load("libc.so.6").func("int mallopt(int param, int value)") as typeof mallopt;
   } catch (error) {
-    logger?.warn("could not bound the native heap (mallopt)", { error });
+    logger?.debug("native heap left unbounded: no glibc mallopt", { error });
     return "mallopt unavailable";
   }
+  const done: string[] = [];
+  if (env.MALLOC_MMAP_THRESHOLD_ === undefined && mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) === 1)
+    done.push(`mmap threshold ${MMAP_THRESHOLD_BYTES}`);
+  if (env.MALLOC_ARENA_MAX === undefined && mallopt(M_ARENA_MAX, ARENA_MAX) === 1)
+    done.push(`arena max ${ARENA_MAX}`);
+  return done.join(", ") || "left to the environment";
 }
