@@ -8,7 +8,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/
 import { originalKey, sha256Hex } from "@photo-relay/core";
 import type { LocalStack } from "@photo-relay/local-stack";
 import { type PhotoRecord, quarantineRecordId } from "@photo-relay/pipeline/photo";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cameraJpeg } from "../../../test/support/photos.ts";
 import { testStack, uploadOriginal, waitForPhoto } from "../../../test/support/stack.ts";
 
@@ -70,7 +70,9 @@ describe("convert: forged photo ids", () => {
     });
     expect(record.stages.convert.lastError?.message).toContain(`claimed photo ${claimed}`);
     expect(record.renditions).toBeUndefined();
-    expect(await exists(key)).toBe(false);
+    // The record is written before the upload is deleted (copy, record, delete), so the delete may
+    // still be on its way when the record shows.
+    await vi.waitFor(async () => expect(await exists(key)).toBe(false), { timeout: 10_000, interval: 100 });
     const kept = await stack.runtime.clients.s3.send(
       new GetObjectCommand({ Bucket: stack.config.s3.bucket, Key: quarantineKey }),
     );
