@@ -1,8 +1,9 @@
 /**
  * The agent's spool on a disk of its own that the soak can fill: a tmpfs mounted for the run
- * (root in the sandbox may mount one), filled to within a megabyte by one file, emptied again.
- * A real full disk: the agent's own free-space check and ENOSPC both meet it. Without the right
- * to mount, the spool stays on the main disk and the fault is reported as not injected.
+ * (root in the sandbox may mount one), filled by one file to within half a megabyte (or as
+ * asked), emptied again. A real full disk: the agent's own free-space check and ENOSPC both meet
+ * it. Without the right to mount, the spool stays on the main disk and the fault is reported as
+ * not injected.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
@@ -13,7 +14,8 @@ export interface SpoolDisk {
   /** "tmpfs <size>" or why the spool is an ordinary folder. */
   kind: string;
   mounted: boolean;
-  fill(): number;
+  /** Fills the disk to within `leaveBytes` (default 512 KiB); returns the filler's size. */
+  fill(leaveBytes?: number): number;
   empty(): void;
   unmount(): void;
 }
@@ -36,10 +38,10 @@ export function spoolDisk(dir: string, sizeMiB: number): SpoolDisk {
     dir,
     kind,
     mounted,
-    fill() {
+    fill(leaveBytes = 512 * 1024) {
       if (!mounted) return 0;
       const { bavail, bsize } = statfsSync(dir);
-      const bytes = Math.max(0, bavail * bsize - 512 * 1024);
+      const bytes = Math.max(0, bavail * bsize - leaveBytes);
       try {
         writeFileSync(filler, Buffer.alloc(bytes));
       } catch (error) {

@@ -4,14 +4,14 @@
  * journaled (through the record store) before anything is acknowledged.
  */
 import type { Dirent, Stats } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { describeError, originalKey, type RejectionCode } from "@photo-relay/core";
 import { type FSWatcher, watch } from "chokidar";
 import type { KeyedLock } from "../concurrency/keyed-lock.ts";
 import { Limiter } from "../concurrency/limiter.ts";
-import { isInside } from "../durable-fs.ts";
-import { SourceChangedError } from "../errors.ts";
+import { isCode, isInside } from "../durable-fs.ts";
+import { SourceChangedError, SpoolFullError } from "../errors.ts";
 import type { AgentBus } from "../events.ts";
 import { hasCompanionName, isCompanion } from "../sidecar.ts";
 import type { JournalRecord } from "../spool/journal.ts";
@@ -188,12 +188,25 @@ export class Intake {
       return "retry";
     }
     const source = { path, size: stats.size, mtimeMs: stats.mtimeMs };
-    await o.locks.run(prepared.sha256, async () => {
-      const { mtimeMs: spoolMtimeMs } = await o.spool.commit(prepared, media.ext);
-      const existing = o.store.get(prepared.sha256);
-      if (existing) return o.store.addSource(existing, source, spoolMtimeMs);
-      await o.store.add(newRecord(prepared.sha256, media, source, spoolMtimeMs));
-    });
+    try {
+      await o.locks.run(prepared.sha256, async () => {
+        const { path: copy, mtimeMs: spoolMtimeMs } = await o.spool.commit(prepared, media.ext);
+        const existing = o.store.get(prepared.sha256);
+        if (existing) return o.store.addSource(existing, source, spoolMtimeMs);
+        await o.store.add(newRecord(prepared.sha256, media, source, spoolMtimeMs)).catch(async (error) => {
+          await rm(copy, { force: true }); // no record refers to it: give its room back
+          throw error;
+        });
+      });
+    } catch (error) {
+      await o.spool.discard(prepared);
+      // The disk filled between the copy and its journal record (ENOSPC): the file was not received,
+      // so, as with a full spool before the copy, it stays in the inbox and is taken once there is room.
+      const failure = isCode(error, "ENOSPC") ? new SpoolFullError(0, stats.size) : error;
+      const { code, message } = describeError(failure);
+      this.#reject({ path, outcome: "failed", code, reason: message });
+      return "retry";
+    }
     this.#reported.delete(`${path}:spool_full`);
     o.bus.emit("spooled", { path, sha256: prepared.sha256, bytes: stats.size, kind: media.kind });
     return "done";

@@ -2,7 +2,8 @@
  * Decides when an inbox file is ready: its writer is done with it (on Linux the close itself, see
  * close-watch.ts), its format check passes, and size and mtime held still for the settle
  * (`stableMs`). A file whose structure cannot prove it complete waits the longer stability window
- * instead. Watcher events and scans only nominate candidates.
+ * instead. Watcher events and scans only nominate candidates. A file is refused only once no
+ * writer holds it open any more and it stayed unchanged for the grace time.
  */
 import { type Stats, stat } from "node:fs";
 import { open } from "node:fs/promises";
@@ -11,6 +12,7 @@ import { promisify } from "node:util";
 import { isCode } from "../durable-fs.ts";
 import { isIgnoredName } from "./ignored-names.ts";
 import { type Detection, detectMedia, type MediaKind } from "./media-kind.ts";
+import { isOpenForWriting } from "./open-writers.ts";
 
 const statAsync = promisify(stat);
 
@@ -28,7 +30,7 @@ export type Hint = "seen" | "writing" | "closed" | "complete";
 
 export interface ReadinessOptions {
   stableMs: number;
-  /** How long a stable file may stay unreadable or incomplete before it is rejected. */
+  /** How long a stable file may stay unreadable or incomplete, once no writer holds it, before it is rejected. */
   graceMs: number;
   maxFileBytes: number;
   include?: MediaKind[];
@@ -68,7 +70,10 @@ const RETRY_MS = 1000;
 const FAILED_RECHECK_MS = 60_000;
 /** Files only plausibly complete by their format hold still at least this long. */
 const UNPROVEN_STABLE_MS = 2000;
-/** A writer that keeps a file open without writing to it for this long is taken to be done. */
+/**
+ * A writer that keeps a file open without writing to it for this long is taken to be done, when
+ * the format proves the file complete; a file that is not is never refused while held open.
+ */
 const WRITER_QUIET_MS = 2000;
 
 const signature = (s: Stats) => `${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
@@ -175,14 +180,28 @@ export class Readiness {
         const { companion } = this.#options;
         if (companion?.is(path)) return void this.#candidates.delete(path);
         if (companion?.mayBe(path) && stableFor < this.#options.graceMs) return;
-        return this.#reject(path, stats, "ignored", "unsupported", media.detail);
-      }
-      if (stableFor < this.#options.graceMs) return; // maybe still being written (or preallocated and being filled)
-      const code = media.reason === "unreadable" ? "unreadable" : stats.size === 0 ? "empty" : "incomplete";
-      this.#reject(path, stats, media.reason === "unreadable" ? "failed" : "ignored", code, media.detail);
+      } else if (stableFor < this.#options.graceMs) return; // maybe still being written (or preallocated and being filled)
+      // An unreadable file stays where it is (and is looked at again): only the others are judged.
+      if (media.reason === "unreadable")
+        return this.#reject(path, stats, "failed", "unreadable", media.detail);
+      if (await this.#heldByWriter(path, c)) return;
+      const code = media.reason === "unsupported" ? "unsupported" : stats.size === 0 ? "empty" : "incomplete";
+      this.#reject(path, stats, "ignored", code, media.detail);
     } finally {
       c.busy = false;
     }
+  }
+
+  /**
+   * A file its writer still holds open is not judged, however long the writer pauses (a loaded
+   * machine, a slow card reader): inotify saw writes and no close, or `/proc` shows the writer
+   * (also to an agent started after the writer opened the file). Its quiet time starts again, so
+   * it is looked at again a grace time later, or as soon as the writer closes it.
+   */
+  async #heldByWriter(path: string, c: Candidate): Promise<boolean> {
+    if (!c.writing && !(await isOpenForWriting(path))) return false;
+    c.stableSince = this.#now();
+    return true;
   }
 
   async #accept(path: string, stats: Stats, c: Candidate, media: Ready, stableFor: number): Promise<void> {

@@ -59,10 +59,19 @@ export class RecordStore {
     return { files: this.#entries.size, bytes };
   }
 
-  /** Adds a new record and makes it durable: the acknowledgement that a crash loses nothing. */
+  /**
+   * Adds a new record and makes it durable: the acknowledgement that a crash loses nothing. When
+   * the journal cannot be written (a full disk), the record is forgotten again and the error thrown:
+   * the inbox file was not received.
+   */
   async add(record: JournalRecord): Promise<Entry> {
     const entry = this.#track(record, false);
-    await this.#journal.save(record);
+    try {
+      await this.#journal.save(record);
+    } catch (error) {
+      this.#untrack(record.sha256);
+      throw error;
+    }
     return entry;
   }
 
@@ -82,13 +91,17 @@ export class RecordStore {
 
   /** Forgets a record (delivered, or dropped as corrupt) and its journal file. */
   async remove(sha256: string): Promise<void> {
+    this.#untrack(sha256);
+    await this.#journal.remove(sha256);
+  }
+
+  #untrack(sha256: string): void {
     const entry = this.#entries.get(sha256);
     this.#entries.delete(sha256);
     for (const s of entry?.record.sources ?? []) {
       // The path may hold other bytes by now, spooled under another record: keep that one's entry.
       if (this.knows(s.path, s.size, s.mtimeMs)) this.#sources.delete(s.path);
     }
-    await this.#journal.remove(sha256);
   }
 
   #track(record: JournalRecord, unverified: boolean): Entry {
