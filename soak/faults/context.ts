@@ -1,5 +1,6 @@
 /** What the faults act on: every part of the running event the soak can break and mend. */
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import { retry } from "@photo-relay/core";
 import type { AgentProcess } from "../load/agent-process.ts";
 import type { StackProcess } from "../stack/stack-process.ts";
 import type { MirrorHosts } from "./mirror-hosts.ts";
@@ -33,12 +34,22 @@ export async function callApi(ctx: FaultContext, path: string, init: RequestInit
   return body;
 }
 
+/**
+ * Calls the sandbox's admin routes. A request that fails to connect is sent again: on a loaded
+ * machine one did, and the fault it was to end (the 5xx storm) stayed armed for the rest of the
+ * run, so every photo's publish kept retrying and the drain timed out (issue 14). Each admin call
+ * is safe to repeat (arming or clearing a switch, issuing a token, moving the clock past expiry).
+ */
 export async function callSandbox(ctx: FaultContext, path: string, method: string, body?: object) {
-  const res = await fetch(`${ctx.stack.urls.graph}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    ...(body && { body: JSON.stringify(body) }),
-  });
+  const res = await retry(
+    () =>
+      fetch(`${ctx.stack.urls.graph}${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        ...(body && { body: JSON.stringify(body) }),
+      }),
+    { attempts: 5, baseMs: 500, shouldRetry: (error) => error instanceof TypeError },
+  );
   if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<Record<string, unknown>>;
 }

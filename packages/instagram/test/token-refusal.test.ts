@@ -54,3 +54,22 @@ describe("instagram: a refusal of a token already replaced", () => {
     expect((await keeper.refusal())?.message).toMatch(/token expired/);
   });
 });
+
+describe("instagram: a refusal of a token renewed since", () => {
+  it("stops no step once the renewed token is in the store, however long reads are cached", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "token-renewed-")), "token.json");
+    // As on AWS: the store (an SSM parameter there) is read at most once a minute.
+    const keeper = new TokenKeeper({
+      settings: { accessToken: OLD },
+      store: new FileTokenStore(path),
+      cacheMs: 60_000,
+    });
+    await keeper.noteRefusal(expired(), OLD);
+    expect((await keeper.refusal())?.message).toMatch(/token expired/);
+
+    // The refresh job (another process) renews the token.
+    await new FileTokenStore(path).write({ accessToken: NEW, seedHash: sha256Hex(Buffer.from(OLD)) });
+    expect(await keeper.refusal()).toBeUndefined();
+    expect(await keeper.accessToken()).toBe(NEW);
+  });
+});

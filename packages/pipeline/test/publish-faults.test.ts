@@ -37,7 +37,7 @@ async function withFault(name: FaultName, options: FaultOptions) {
 
 describe("publish: Graph API faults", () => {
   it.each<[FaultName, FaultOptions]>([
-    // Without estimated_time_to_regain_access the step comes back after quotaDeferSeconds.
+    // Without estimated_time_to_regain_access the step comes back after the redelivery backoff.
     ["rate_limit", { times: 2, code: 80002, retryAfterMinutes: 0 }],
     ["rate_limit", { times: 1, code: 4, retryAfterMinutes: 0 }],
     ["too_many_actions_401", { times: 1 }],

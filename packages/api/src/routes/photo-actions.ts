@@ -3,7 +3,7 @@
  * - `GET  /photos/:id/view`: the photo page's data (renditions, journey, caption);
  * - `POST /photos/:id/publishing` `{action: "hold" | "skip" | "release"}`;
  * - `PUT  /photos/:id/caption` `{caption: string | null}`: the caption posted instead of the template's;
- * - `POST /retry`: re-drives every failed photo ("retry all"), answering with counts.
+ * - `POST /retry`: re-drives every failed photo ("retry all"), oldest first, answering with counts.
  */
 import { PhotoRelayError } from "@photo-relay/core";
 import { type PublishRuntime, redrivePhoto } from "@photo-relay/pipeline/api";
@@ -36,14 +36,17 @@ export function mountPhotoActions(app: Hono, runtime: () => PublishRuntime): voi
 
   app.post("/retry", async (c) => {
     const rt = runtime();
-    // The ids first: re-driving moves photos out of the index being paged.
-    const ids: string[] = [];
+    // The photos first: re-driving moves them out of the index being paged.
+    const failed: { id: string; createdAt: string }[] = [];
     let cursor: string | undefined;
     do {
       const page = await rt.photos.list({ status: "failed", limit: 100, ...(cursor && { cursor }) });
-      ids.push(...page.photos.map((p) => p.id));
+      failed.push(...page.photos);
       cursor = page.cursor;
     } while (cursor);
+    // Oldest arrival first (the index lists the latest failure first): photos a refused token or
+    // an outage stopped are then posted in the order they came, not backwards.
+    const ids = failed.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((p) => p.id);
     const result = { found: ids.length, redriven: 0, failed: 0 };
     for (const id of ids) {
       try {

@@ -78,9 +78,19 @@ export class TokenKeeper {
     return problem;
   }
 
-  /** The recorded refusal of the token in force as the error a publish step stops with, if any. */
+  /**
+   * The recorded refusal of the token in force as the error a publish step stops with, if any. A
+   * refusal read from the cache is confirmed with a fresh read of the store and the log first: the
+   * token may have been renewed meanwhile, and a photo retried right after the renewal must not
+   * stop again for the old token's refusal (issue 14). Only refused steps pay the extra reads.
+   */
   async refusal(): Promise<TokenRefusedError | undefined> {
-    const problem = await this.problem();
+    let problem = await this.problem();
+    if (problem && this.#cacheMs > 0) {
+      this.#token = undefined;
+      this.#problem = undefined;
+      problem = await this.problem();
+    }
     return problem ? new TokenRefusedError(problem.message) : undefined;
   }
 

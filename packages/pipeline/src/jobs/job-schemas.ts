@@ -48,6 +48,8 @@ export const publishJob = z.object({
   step: publishStep,
   /** How many status checks came before this one (drives the growing delay). */
   checks: z._default(z.int().check(z.minimum(0)), 0),
+  /** How many call-rate limits in a row deferred this step (drives its growing backoff). */
+  throttled: z.optional(z.int().check(z.minimum(1))),
   /** With `create`: what to publish the photo as, recorded on the photo before the container is made. */
   media: z.optional(publishMedia),
 });

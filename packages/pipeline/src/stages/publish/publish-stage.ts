@@ -16,7 +16,7 @@ import { parkIfHeld } from "./publish-hold.ts";
 import { recordPublishMedia } from "./publish-media.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 import { fetchPermalink, publishStep } from "./publish-steps.ts";
-import { checkDelay, later, markWaiting } from "./waiting.ts";
+import { checkDelay, later, markWaiting, throttleDelay } from "./waiting.ts";
 
 export const publishStage: Stage<PublishJob, PublishRuntime> = {
   name: "publish",
@@ -84,13 +84,20 @@ async function deferOn(
       await markWaiting(rt, job.photoId);
       return later({ ...job, step: "check" }, checkDelay(rt, job.checks));
     case "quota_spent":
-    case "rate_limited":
-      log.warn(
-        `Instagram says ${error.kind === "quota_spent" ? "the day's posts are spent" : "slow down"}; deferring`,
-        { retryAfterSeconds: error.retryAfterSeconds },
-      );
+      log.warn("Instagram says the day's posts are spent; deferring");
       await markWaiting(rt, job.photoId);
-      return later(job, error.retryAfterSeconds ?? quotaDeferSeconds(rt.config.instagram));
+      return later(job, quotaDeferSeconds(rt.config.instagram));
+    case "rate_limited": {
+      const throttled = (job.throttled ?? 0) + 1;
+      const delaySeconds = throttleDelay(rt, throttled, error.retryAfterSeconds);
+      log.warn("Instagram says slow down; deferring", {
+        retryAfterSeconds: error.retryAfterSeconds,
+        throttled,
+        delaySeconds,
+      });
+      await markWaiting(rt, job.photoId);
+      return later(job, delaySeconds, throttled);
+    }
     case "container_invalid":
       if (!error.recreateContainer) return undefined;
       await markWaiting(rt, job.photoId, { dropContainer: true });
