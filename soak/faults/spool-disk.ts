@@ -1,12 +1,12 @@
 /**
  * The agent's spool on a disk of its own that the soak can fill: a tmpfs mounted for the run
- * (root in the sandbox may mount one), filled by one file to within half a megabyte (or as
+ * (root in the sandbox may mount one), filled by one preallocated file to within half a megabyte (or as
  * asked), emptied again. A real full disk: the agent's own free-space check and ENOSPC both meet
  * it. Without the right to mount, the spool stays on the main disk and the fault is reported as
  * not injected.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 
 export interface SpoolDisk {
@@ -42,11 +42,13 @@ export function spoolDisk(dir: string, sizeMiB: number): SpoolDisk {
       if (!mounted) return 0;
       const { bavail, bsize } = statfsSync(dir);
       const bytes = Math.max(0, bavail * bsize - leaveBytes);
+      // fallocate(1) takes the blocks without a byte passing through this process: filling from a
+      // buffer would hold gigabytes in the soak's own memory (and past 4 GiB, not fit in one).
       try {
-        writeFileSync(filler, Buffer.alloc(bytes));
+        execFileSync("fallocate", ["-l", String(bytes), filler], { stdio: "pipe" });
       } catch (error) {
         // The agent wrote meanwhile and the disk filled before the filler did: full is the point.
-        if ((error as NodeJS.ErrnoException).code !== "ENOSPC") throw error;
+        if (!String((error as { stderr?: Buffer }).stderr ?? "").includes("No space left")) throw error;
       }
       return bytes;
     },
