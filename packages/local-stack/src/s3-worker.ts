@@ -15,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "@photo-relay/core";
 import { type S3SpyEvent, type SpyMessage, startFauxqs } from "fauxqs";
+import { liftEmulatorBodyLimit } from "./s3-body-limit.ts";
 import { enforceS3Integrity } from "./s3-integrity.ts";
 import { answerMultipartListings } from "./s3-multipart-listing.ts";
 import { type S3WorkerData, type S3WorkerMessage, SPY_SEQUENCE_HEADER } from "./s3-worker-protocol.ts";
@@ -22,6 +23,7 @@ import { type S3WorkerData, type S3WorkerMessage, SPY_SEQUENCE_HEADER } from "./
 const { storageDir, bucket, region, logLevel } = workerData as S3WorkerData;
 const post = (message: S3WorkerMessage) => parentPort?.postMessage(message);
 
+liftEmulatorBodyLimit();
 const server = await startFauxqs({
   port: 0,
   host: "127.0.0.1",
