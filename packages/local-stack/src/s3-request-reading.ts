@@ -51,7 +51,8 @@ export function classifyS3Request(request: IncomingMessage): S3Request | undefin
  * The largest body the local S3 takes in one request (the emulator's limit, `s3-body-limit.ts`):
  * a phone's whole photo in one presigned PUT, up to the API's default `api.maxUploadBytes` (200
  * MiB), with room. AWS takes 5 GiB; here a body is held in memory whole (the gate, then the
- * emulator), hence a bound. Past it the gate holds nothing and the emulator answers 413 itself.
+ * emulator), hence a bound. A body declared past it is refused by the gate (`EntityTooLarge`); one
+ * of no declared length is held up to it, then passed on, and the emulator refuses it (413).
  */
 export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 

@@ -191,4 +191,31 @@ describe("the local stack's S3 under large uploads at once", () => {
     expect((await handPut("large/abandoned.bin", abandoned, 4, async () => {})).status).toBe(200);
     expect(await stored("large/abandoned.bin")).toBe(sha(abandoned));
   }, 180_000);
+
+  it("refuses a body declared over 256 MiB with EntityTooLarge before reading it, and stores nothing", async () => {
+    const declared = 300 * MiB;
+    let sent = 0;
+    const zeros = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= declared) return controller.close();
+        sent += MiB;
+        controller.enqueue(new Uint8Array(MiB));
+      },
+    });
+    const res = await fetch(`${stack.urls.aws}/${bucket}/large/too-large.bin`, {
+      method: "PUT",
+      headers: { "content-length": String(declared) },
+      body: zeros,
+      duplex: "half",
+    } as RequestInit);
+    expect([res.status, await res.text()]).toEqual([
+      400,
+      expect.stringContaining("<Code>EntityTooLarge</Code>"),
+    ]);
+    expect(sent).toBeLessThan(declared);
+    const head = await s3
+      .send(new HeadObjectCommand({ Bucket: bucket, Key: "large/too-large.bin" }))
+      .catch((e: unknown) => e);
+    expect((head as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(404);
+  });
 });
