@@ -1,8 +1,9 @@
 /**
  * The local stack's S3, in a worker thread of its own (started by `s3-thread.ts`): a fauxqs
  * instance that serves only S3, with its objects persisted under `storageDir`, behind the checks
- * AWS makes and the emulator does not (`s3-integrity.ts`) and with the multipart listings it gets
- * wrong (`s3-multipart-listing.ts`). Storing a body costs fauxqs synchronous file writes and MD5
+ * AWS makes and the emulator does not (`s3-integrity.ts`), with the multipart listings it gets
+ * wrong (`s3-multipart-listing.ts`) and a body limit that takes a phone's whole photo in one PUT
+ * (`s3-body-limit.ts`). Storing a body costs fauxqs synchronous file writes and MD5
  * passes (a burst of 120 × 36 MP frames: ≈ 12 s of writes, 12 s of hashing, 7 s of the integrity
  * gate's digests); here they no longer hold up the main thread's API, consumers and agent.
  *
