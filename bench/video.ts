@@ -130,7 +130,7 @@ export async function run(): Promise<BenchResult[]> {
     credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
   });
   try {
-    // Multipart, as the agent uploads: fauxqs refuses single PUTs over 11 MiB (Fastify's body limit).
+    // Multipart, as the agent uploads.
     const params = { Bucket: "media", Key: "originals/clip.mov", Body: createReadStream(clip) };
     await new Upload({ client: s3, params, partSize: 8 * 1024 * 1024, queueSize: 4 }).done();
     const probe = await probeReel(clip);

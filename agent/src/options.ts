@@ -19,8 +19,8 @@ export interface AgentOptions {
   spoolDir: string;
   s3: { client: S3Client; bucket: string; prefix?: "originals/" };
   /**
-   * Largest multipart part; default 8 MiB (below the local emulator's 11 MiB body limit). Parts are
-   * sized for about 2 s each on the measured uplink, from S3's 5 MiB minimum up to this.
+   * Largest multipart part; default 8 MiB. Parts are sized for about 2 s each on the measured
+   * uplink, from S3's 5 MiB minimum up to this.
    */
   partSizeBytes?: number;
   /** Most parts in flight across all files (files in flight: twice that); default 4, fewer when memory is short. */

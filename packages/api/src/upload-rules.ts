@@ -1,7 +1,7 @@
 /**
  * What the upload page may send: the kinds of file, the size limit, and how a file travels (one
- * presigned POST up to {@link MULTIPART_ABOVE}, multipart parts of {@link PART_SIZE} above it; the
- * local emulator refuses request bodies over 11 MiB, and small parts resume at a finer grain).
+ * presigned POST up to {@link MULTIPART_ABOVE}, multipart parts of {@link PART_SIZE} above it, as
+ * small parts resume at a finer grain).
  */
 import type { Config } from "@photo-relay/core";
 import { EXTENSIONS } from "./uploads.ts";

@@ -33,23 +33,37 @@ export function routeS3ToThread(port: number, thread: S3Thread): () => void {
   const forward = (req: IncomingMessage, res: ServerResponse) => {
     // The front has already said "100 Continue" to the client; the thread must not wait for it.
     const { expect: _, ...headers } = req.headers;
+    let answer: IncomingMessage | undefined;
     const upstream = request(
       { host: "127.0.0.1", port: thread.port, method: req.method, path: req.url, headers, agent },
-      (answer) => {
-        const recorded = Number(answer.headers[SPY_SEQUENCE_HEADER] ?? 0);
+      (reply) => {
+        answer = reply;
+        const recorded = Number(reply.headers[SPY_SEQUENCE_HEADER] ?? 0);
         void thread.recorded(recorded).then(() => {
-          const { [SPY_SEQUENCE_HEADER]: _seq, connection: _c, "keep-alive": _k, ...rest } = answer.headers;
-          res.writeHead(answer.statusCode ?? 502, answer.statusMessage, rest);
-          answer.pipe(res);
+          const { [SPY_SEQUENCE_HEADER]: _seq, connection: _c, "keep-alive": _k, ...rest } = reply.headers;
+          res.writeHead(reply.statusCode ?? 502, reply.statusMessage, rest);
+          reply.pipe(res);
         });
       },
     );
     upstream.on("error", (error) => {
-      if (res.headersSent) return void res.destroy(error);
+      // A refusal before the whole body (the emulator's 413) closes the thread's end while the
+      // body is still being sent: the answer is whole, only the rest of the body did not go.
+      if (answer?.complete) return;
+      if (answer || res.headersSent) return void res.destroy(error);
       res.writeHead(502, { "content-type": "application/xml" });
       res.end(
         `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>the S3 thread did not answer</Message></Error>`,
       );
+    });
+    // Once the thread's end is closed, nothing reads the rest of the client's body unless this
+    // does: unpiped, the request would stay paused and the client, blocked on sending a body
+    // nobody takes, would never read its answer nor free the connection. As Node's server does
+    // with a body its handler left unread, the rest is read and dropped.
+    upstream.once("close", () => {
+      if (req.readableEnded) return;
+      req.unpipe(upstream);
+      req.resume();
     });
     res.once("close", () => {
       if (!res.writableFinished) upstream.destroy();

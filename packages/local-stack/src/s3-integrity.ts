@@ -7,7 +7,9 @@
  * - `If-None-Match: *` on PutObject, CopyObject and CompleteMultipartUpload refuses to replace an
  *   existing key → 412 `PreconditionFailed`;
  * - `If-Match: <etag>` on those and on DeleteObject acts only on the object with that ETag → 412
- *   (a missing object → 404 `NoSuchKey`).
+ *   (a missing object → 404 `NoSuchKey`);
+ * - a body declared over the local bound (`MAX_BODY_BYTES`; AWS's is 5 GiB) → 400 `EntityTooLarge`,
+ *   before any of it is read.
  * Signatures, expiry and POST policies are still not checked (AWS checks them): an upload that
  * leaves out its signed checksum gets through here, and convert catches a forged photo id.
  *
@@ -25,6 +27,7 @@ import {
   classifyS3Request,
   decodeAwsChunked,
   holdBody,
+  MAX_BODY_BYTES,
   readPostForm,
   type S3Request,
 } from "./s3-request-reading.ts";
@@ -37,6 +40,13 @@ interface Refusal {
   message: string;
   condition?: string;
 }
+
+/** AWS's answer to a body over its 5 GiB; locally the bound is {@link MAX_BODY_BYTES}. */
+const TOO_LARGE: Refusal = {
+  status: 400,
+  code: "EntityTooLarge",
+  message: "Your proposed upload exceeds the maximum allowed size",
+};
 
 const PRECONDITIONED = new Set(["PutObject", "CopyObject", "CompleteMultipartUpload", "DeleteObject"]);
 
@@ -52,10 +62,16 @@ export function enforceS3Integrity(port: number, region: string, logger: Logger)
 
   const gate = async (request: IncomingMessage, response: ServerResponse, next: () => void) => {
     const target = classifyS3Request(request);
-    if (!target || response.writableEnded || !needsCheck(target, request.headers)) return next();
+    if (!target || response.writableEnded) return next();
+    // Refused here, not by the emulator: its 413 closes the connection mid-body (s3-front.ts).
+    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES)
+      return refuse(response, target, TOO_LARGE);
+    if (!needsCheck(target, request.headers)) return next();
     const held = target.operation === "DeleteObject" ? undefined : holdBody(request);
     try {
       const body = held ? await held.body : Buffer.alloc(0);
+      // The client hung up mid-body: there is nothing to store and no one to answer.
+      if (request.destroyed) return;
       const refusal = body && (await check(s3, target, request, body));
       held?.release();
       if (refusal) return refuse(response, target, refusal);

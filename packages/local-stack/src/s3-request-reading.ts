@@ -47,11 +47,17 @@ export function classifyS3Request(request: IncomingMessage): S3Request | undefin
   return undefined;
 }
 
-/** Most the emulator takes in one request (its 11 MiB body limit); past it, the emulator answers itself. */
-export const MAX_HELD_BYTES = 12 * 1024 * 1024;
+/**
+ * The largest body the local S3 takes in one request (the emulator's limit, `s3-body-limit.ts`):
+ * a phone's whole photo in one presigned PUT, up to the API's default `api.maxUploadBytes` (200
+ * MiB), with room. AWS takes 5 GiB; here a body is held in memory whole (the gate, then the
+ * emulator), hence a bound. A body declared past it is refused by the gate (`EntityTooLarge`); one
+ * of no declared length is held up to it, then passed on, and the emulator refuses it (413).
+ */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export interface HeldBody {
-  /** The whole body, or `undefined` when it grew past {@link MAX_HELD_BYTES} (the rest then flows on). */
+  /** The whole body, or `undefined` when it grew past {@link MAX_BODY_BYTES} (the rest then flows on). */
   body: Promise<Buffer | undefined>;
   /** Hands what was held to the request's readers (the emulator), as if it had just arrived. */
   release(): void;
@@ -96,7 +102,7 @@ export function holdBody(request: IncomingMessage): HeldBody {
     const buffer = chunk as Buffer;
     chunks.push(buffer);
     size += buffer.length;
-    if (size > MAX_HELD_BYTES) {
+    if (size > MAX_BODY_BYTES) {
       done(undefined);
       release();
     }

@@ -1,8 +1,9 @@
 /**
  * The local stack's S3, in a worker thread of its own (started by `s3-thread.ts`): a fauxqs
  * instance that serves only S3, with its objects persisted under `storageDir`, behind the checks
- * AWS makes and the emulator does not (`s3-integrity.ts`) and with the multipart listings it gets
- * wrong (`s3-multipart-listing.ts`). Storing a body costs fauxqs synchronous file writes and MD5
+ * AWS makes and the emulator does not (`s3-integrity.ts`), with the multipart listings it gets
+ * wrong (`s3-multipart-listing.ts`) and a body limit that takes a phone's whole photo in one PUT
+ * (`s3-body-limit.ts`). Storing a body costs fauxqs synchronous file writes and MD5
  * passes (a burst of 120 × 36 MP frames: ≈ 12 s of writes, 12 s of hashing, 7 s of the integrity
  * gate's digests); here they no longer hold up the main thread's API, consumers and agent.
  *
@@ -15,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "@photo-relay/core";
 import { type S3SpyEvent, type SpyMessage, startFauxqs } from "fauxqs";
+import { liftEmulatorBodyLimit } from "./s3-body-limit.ts";
 import { enforceS3Integrity } from "./s3-integrity.ts";
 import { answerMultipartListings } from "./s3-multipart-listing.ts";
 import { type S3WorkerData, type S3WorkerMessage, SPY_SEQUENCE_HEADER } from "./s3-worker-protocol.ts";
@@ -22,6 +24,7 @@ import { type S3WorkerData, type S3WorkerMessage, SPY_SEQUENCE_HEADER } from "./
 const { storageDir, bucket, region, logLevel } = workerData as S3WorkerData;
 const post = (message: S3WorkerMessage) => parentPort?.postMessage(message);
 
+liftEmulatorBodyLimit();
 const server = await startFauxqs({
   port: 0,
   host: "127.0.0.1",
