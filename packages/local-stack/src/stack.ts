@@ -35,7 +35,7 @@ import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
 import { startS3Thread } from "./s3-thread.ts";
 import { withRelaxedSqliteSync } from "./sqs-durability.ts";
-import { lowerLibvipsWorkers, lowerThisThread } from "./thread-priority.ts";
+import { lowerLibvipsWorkers } from "./thread-priority.ts";
 import { startTokenRefresh } from "./token-refresh-job.ts";
 import { startWebServer } from "./web-server.ts";
 
@@ -250,10 +250,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           )
         : await startApiServer(functions.api, HOST, ports.api ?? 0);
     stops.push(api.stop);
-    // The API and DynamoDB keep their threads' priority; the background work runs below them
-    // (thread-priority.ts). The main thread (the stages, the agent, SQS) only when the API has left
-    // it, and for the rest of the process: an unprivileged thread cannot raise its priority again.
-    if (options.apiThread && !options.bundles) lowerThisThread();
+    // sharp's conversions run below the API's and DynamoDB's threads (thread-priority.ts).
     const stopLoweringLibvips = lowerLibvipsWorkers();
     stops.push(async () => stopLoweringLibvips());
 

@@ -1,12 +1,15 @@
 /**
  * The local stack runs on one machine what AWS spreads over many, and Linux shares the cores among
  * threads, not processes. Answering a request costs the API's thread and DynamoDB's a few
- * milliseconds of CPU, but under load they waited for a core behind the background work: libvips'
- * workers converting 36 MP frames, the S3 thread hashing 20 MB uploads, the stages and the agent on
- * the main thread (issue 14's api-load bench: the API thread used 7 % of a core, yet `/status`,
- * answered from memory, took 300 ms at p95). So the background threads run at a lower priority
- * ({@link BACKGROUND_NICE}): they still get every cycle nobody else wants, and a thread that wakes
- * for a request gets a core at once.
+ * milliseconds of CPU, but under load they waited for a core behind the bulk work: libvips' workers
+ * converting 36 MP frames and the S3 thread hashing 20 MB uploads (issue 14's api-load bench: the
+ * API thread used 7 % of a core, yet `/status`, answered from memory, took 300 ms at p95). So those
+ * run at a lower priority ({@link BACKGROUND_NICE}): they still get every cycle nobody else wants,
+ * and a thread that wakes for a request gets a core at once.
+ *
+ * The main thread keeps its priority: it answers SQS (`/status` reads eight queue depths there
+ * for its figures) and runs the agent and the stages' steps, and lowered it lost to every other
+ * process on a shared machine (api-load: the load window 52 → 156 s, `/status` p95 46 → 392 ms).
  *
  * On Linux a thread's nice value is its own (`setpriority` on a thread id) and is inherited by the
  * threads it starts; raising one's own nice value needs no privilege. Elsewhere nothing changes.
