@@ -18,12 +18,9 @@ import { type S3SpyEvent, type SpyMessage, startFauxqs } from "fauxqs";
 import { enforceS3Integrity } from "./s3-integrity.ts";
 import { answerMultipartListings } from "./s3-multipart-listing.ts";
 import { type S3WorkerData, type S3WorkerMessage, SPY_SEQUENCE_HEADER } from "./s3-worker-protocol.ts";
-import { lowerThisThread } from "./thread-priority.ts";
 
 const { storageDir, bucket, region, logLevel } = workerData as S3WorkerData;
 const post = (message: S3WorkerMessage) => parentPort?.postMessage(message);
-// Storing and hashing uploads is background work: the API's and DynamoDB's threads come first.
-lowerThisThread();
 
 const server = await startFauxqs({
   port: 0,

@@ -1,20 +1,20 @@
 /**
  * The local stack runs on one machine what AWS spreads over many, and Linux shares the cores among
  * threads, not processes. Answering a request costs the API's thread and DynamoDB's a few
- * milliseconds of CPU, but under load they waited for a core behind the bulk work: libvips' workers
- * converting 36 MP frames and the S3 thread hashing 20 MB uploads (issue 14's api-load bench: the
- * API thread used 7 % of a core, yet `/status`, answered from memory, took 300 ms at p95). So those
- * run at a lower priority ({@link BACKGROUND_NICE}): they still get every cycle nobody else wants,
- * and a thread that wakes for a request gets a core at once.
+ * milliseconds of CPU, but under load they waited for a core behind sharp's conversions (issue 14's
+ * api-load bench: the API thread used 7 % of a core, yet `/status`, answered from memory, took
+ * 300 ms at p95). So libvips' workers run at a lower priority ({@link BACKGROUND_NICE}): they still
+ * get every cycle nobody else wants, and a thread that wakes for a request gets a core at once.
  *
- * The main thread keeps its priority: it answers SQS (`/status` reads eight queue depths there
- * for its figures) and runs the agent and the stages' steps, and lowered it lost to every other
- * process on a shared machine (api-load: the load window 52 → 156 s, `/status` p95 46 → 392 ms).
+ * Only they: the S3 thread serves the phones' uploads and `/status`'s HeadBucket, the main thread
+ * SQS (`/status`'s queue depths), the agent and the stages' steps, and lowered, either lost to every
+ * other process on a shared machine (api-load: phone uploads cut with "other side closed", the load
+ * window 52 → 156 s, `/status` p95 46 → 392 ms).
  *
- * On Linux a thread's nice value is its own (`setpriority` on a thread id) and is inherited by the
- * threads it starts; raising one's own nice value needs no privilege. Elsewhere nothing changes.
+ * On Linux a thread's nice value is its own (`setpriority` on a thread id) and raising it needs no
+ * privilege. Elsewhere nothing changes.
  */
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
 
 /** The background threads' nice value (0 is the default; 19 the lowest priority). */
@@ -23,12 +23,6 @@ export const BACKGROUND_NICE = 10;
 /** libvips names the threads of its pool so (`/proc/<pid>/task/<tid>/comm`). */
 const LIBVIPS_WORKER = "libvips worker";
 
-/** The calling thread's id on Linux (`/proc/thread-self` links to `<pid>/task/<tid>`). */
-function currentThreadId(): number | undefined {
-  if (process.platform !== "linux") return undefined;
-  return Number(readlinkSync("/proc/thread-self").split("/").at(-1));
-}
-
 /** Sets thread `tid` to the background priority unless it already runs lower (nice can only go up unprivileged). */
 function lower(tid: number): void {
   try {
@@ -36,12 +30,6 @@ function lower(tid: number): void {
   } catch {
     // The thread ended meanwhile, or the system refuses: it keeps its priority.
   }
-}
-
-/** Runs the calling thread, and the threads it starts from now on, at the background priority. */
-export function lowerThisThread(): void {
-  const tid = currentThreadId();
-  if (tid !== undefined) lower(tid);
 }
 
 /**
