@@ -24,8 +24,8 @@ export interface ClientPlan {
 }
 
 export interface Samples {
-  /** Each route's answer times in ms, and any answer that was not 200. */
-  routes: Record<string, { ms: number[]; failures: string[] }>;
+  /** Each route's answer times in ms, any answer that was not 200, and the largest body (bytes). */
+  routes: Record<string, { ms: number[]; failures: string[]; maxBytes: number }>;
   phones: { ids: string[]; seconds: number[]; errors: string[] };
   burst: string[];
 }
@@ -46,7 +46,7 @@ function sampler(api: ApiTarget, path: string, stopped: () => boolean, into: Sam
       const start = performance.now();
       try {
         const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${api.token}` } });
-        await res.arrayBuffer();
+        into.maxBytes = Math.max(into.maxBytes, (await res.arrayBuffer()).byteLength);
         if (res.status !== 200) into.failures.push(`${res.status}`);
       } catch (error) {
         into.failures.push(describe(error));
@@ -91,7 +91,7 @@ async function burst(plan: ClientPlan, photo: Buffer, into: string[]): Promise<v
 
 async function runPlan(plan: ClientPlan, stop: Promise<void>): Promise<Samples> {
   const samples: Samples = {
-    routes: Object.fromEntries(SAMPLED.map((p) => [p, { ms: [], failures: [] }])),
+    routes: Object.fromEntries(SAMPLED.map((p) => [p, { ms: [], failures: [], maxBytes: 0 }])),
     phones: { ids: [], seconds: [], errors: [] },
     burst: [],
   };

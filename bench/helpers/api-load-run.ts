@@ -65,9 +65,9 @@ async function drained(stack: LocalStack): Promise<void> {
 }
 
 function describe(label: string, samples: Samples, delay: ReturnType<ReturnType<typeof loopDelay>>) {
-  for (const [path, { ms, failures }] of Object.entries(samples.routes)) {
+  for (const [path, { ms, failures, maxBytes }] of Object.entries(samples.routes)) {
     process.stdout.write(
-      `  ${label} ${path}: n=${ms.length}, p50 ${round(percentile(ms, 50))} ms, p95 ${round(percentile(ms, 95))} ms, max ${round(Math.max(...ms))} ms, not 200: ${failures.length}${failures.length ? ` (${[...new Set(failures)].join("; ")})` : ""}\n`,
+      `  ${label} ${path}: n=${ms.length}, p50 ${round(percentile(ms, 50))} ms, p95 ${round(percentile(ms, 95))} ms, max ${round(Math.max(...ms))} ms, body up to ${round(maxBytes / 1024)} kB, not 200: ${failures.length}${failures.length ? ` (${[...new Set(failures)].join("; ")})` : ""}\n`,
     );
   }
   process.stdout.write(

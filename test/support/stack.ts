@@ -13,7 +13,7 @@ export const FAST_SETTINGS = {
   redelivery: { baseSeconds: 1, maxSeconds: 2 },
   instagram: { checkDelaysSeconds: [1] },
   // Tests read `/status` right after what they count happened.
-  api: { statusMaxAgeSeconds: 0 },
+  api: { statusMaxAgeSeconds: 0, photosMaxAgeSeconds: 0 },
 };
 
 export async function testStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {

@@ -4,21 +4,20 @@
  */
 import { describeError, isPhotoId, ValidationError } from "@photo-relay/core";
 import {
-  type BurstView,
   burstsOf,
   type PublishRuntime,
   publishPending,
   redrivePhoto,
   requestPublish,
 } from "@photo-relay/pipeline/api";
-import { PHOTO_STATUSES, type PhotoRecord } from "@photo-relay/pipeline/photo";
+import { PHOTO_STATUSES } from "@photo-relay/pipeline/photo";
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import { $ZodError } from "zod/v4/core";
 import { authGate } from "./auth-gate.ts";
 import { AuthThrottle, AuthThrottledError } from "./auth-throttle.ts";
 import { httpStatusOf } from "./error-status.ts";
-import { presignGet } from "./photo-summary.ts";
+import { photoList, presentPhoto } from "./photo-list.ts";
 import { mountOwnerRoutes, mountPublicRoutes } from "./routes/index.ts";
 import { statusReport } from "./status-report.ts";
 import { presignUpload, uploadRequest } from "./uploads.ts";
@@ -34,23 +33,12 @@ export function createApi(runtime: () => PublishRuntime, throttle = new AuthThro
 
   app.get("/status", async (c) => c.json(await statusReport(runtime())));
 
-  app.get("/photos", async (c) => {
-    const rt = runtime();
-    const { status, limit, cursor } = listQuery.parse(c.req.query());
-    const page = await rt.photos.list({
-      ...(status && { status }),
-      ...(limit && { limit }),
-      ...(cursor && { cursor }),
-    });
-    const bursts = await burstsOf(rt, page.photos);
-    const photos = await Promise.all(page.photos.map((p) => present(rt, p, bursts)));
-    return c.json({ photos, ...(page.cursor && { cursor: page.cursor }) });
-  });
+  app.get("/photos", async (c) => c.json(await photoList(runtime(), listQuery.parse(c.req.query()))));
 
   app.get("/photos/:id", async (c) => {
     const rt = runtime();
     const photo = await rt.photos.require(photoId(c.req.param("id")));
-    return c.json(await present(rt, photo, await burstsOf(rt, [photo])));
+    return c.json(await presentPhoto(rt, photo, await burstsOf(rt, [photo]), "page"));
   });
 
   app.post("/photos/:id/publish", async (c) => {
@@ -94,39 +82,4 @@ export const listQuery = z.object({
 function photoId(value: string): string {
   if (!isPhotoId(value)) throw new ValidationError("bad_request", "photo id must be a SHA-256 hex string");
   return value;
-}
-
-/**
- * The photo as the API shows it: internal bookkeeping removed, a short-lived thumbnail URL added
- * (the dashboard's: the same URL for a few minutes),
- * and for a frame of a burst, the burst: its state, picks and members (`GET /bursts/:id` has their scores).
- */
-async function present(rt: PublishRuntime, photo: PhotoRecord, bursts: Map<string, BurstView>) {
-  const { version: _v, kind: _k, ...rest } = photo;
-  const { leaseUntil: _l, ...publish } = photo.stages.publish;
-  const thumbKey = photo.renditions?.thumbnail?.key;
-  const thumbnailUrl = thumbKey ? await presignGet(rt, thumbKey) : undefined;
-  const burst = photo.burst && bursts.get(photo.burst.id);
-  return {
-    ...rest,
-    stages: { ...photo.stages, publish },
-    ...(thumbnailUrl && { thumbnailUrl }),
-    ...(photo.burst && burst && { burst: burstSummary(photo.id, photo.burst, burst) }),
-  };
-}
-
-/** The record learns its role when a stage applies the decision; the burst knows it first. */
-function burstSummary(photoId: string, own: NonNullable<PhotoRecord["burst"]>, burst: BurstView) {
-  const { id, state, picks, pickedBy, settlesAt, decidedAt } = burst;
-  return {
-    id,
-    role: burst.members.find((m) => m.photoId === photoId)?.role ?? own.role,
-    lead: own.lead,
-    state,
-    picks,
-    pickedBy,
-    ...(settlesAt && { settlesAt }),
-    ...(decidedAt && { decidedAt }),
-    members: burst.members.map((m) => m.photoId),
-  };
 }

@@ -86,6 +86,31 @@ describe("api", () => {
     expect((await fetch(body.url, { method: "PUT", headers, body: new Uint8Array(data) })).status).toBe(412);
   });
 
+  it("shares GET /photos' first page among callers within api.photosMaxAgeSeconds, and says when it was read", async () => {
+    type Page = { at: string; photos: PhotoRecord[] };
+    const settings = stack.publishRuntime.config.api;
+    settings.photosMaxAgeSeconds = 60;
+    try {
+      const { body: first } = await call<Page>("/photos");
+      const photo = first.photos[0] as PhotoRecord;
+      expect(photo).toBeDefined();
+      await stack.runtime.photos.update(photo.id, (p) => ({ ...p, originalName: "RENAMED.JPG" }));
+      // Within the bound: the same read, for this caller and the next.
+      const { body: again } = await call<Page>("/photos");
+      expect(again.at).toBe(first.at);
+      expect(again.photos.find((p) => p.id === photo.id)?.originalName).toBe(photo.originalName);
+      // Another query is a read of its own, after the change.
+      const { body: other } = await call<Page>("/photos?limit=10");
+      expect(other.photos.find((p) => p.id === photo.id)?.originalName).toBe("RENAMED.JPG");
+      settings.photosMaxAgeSeconds = 0;
+      const { body: fresh } = await call<Page>("/photos");
+      expect(fresh.photos.find((p) => p.id === photo.id)?.originalName).toBe("RENAMED.JPG");
+      expect(Date.parse(fresh.at)).toBeGreaterThan(Date.parse(first.at));
+    } finally {
+      settings.photosMaxAgeSeconds = 0;
+    }
+  });
+
   it("signs nothing for a declared size over api.maxUploadBytes", async () => {
     const { status, body } = await call<{ error: { code: string; message: string } }>("/uploads", {
       method: "POST",

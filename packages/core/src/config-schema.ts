@@ -94,6 +94,11 @@ const TUNABLES = {
      * caller meanwhile. 0 computes for each caller.
      */
     statusMaxAgeSeconds: withDefault(integer(0, 60), 5),
+    /**
+     * How old the records of `GET /photos`'s first page may be, in seconds: one read per instance
+     * serves every caller meanwhile. 0 reads for each caller.
+     */
+    photosMaxAgeSeconds: withDefault(integer(0, 60), 1),
   },
   convert: {
     instagramWidth: withDefault(integer(320, 1440), 1080),

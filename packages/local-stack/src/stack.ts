@@ -35,6 +35,7 @@ import { startMultipartSweep } from "./s3-multipart-sweep.ts";
 import { deliverS3Notifications } from "./s3-notifications.ts";
 import { startS3Thread } from "./s3-thread.ts";
 import { withRelaxedSqliteSync } from "./sqs-durability.ts";
+import { lowerLibvipsWorkers } from "./thread-priority.ts";
 import { startTokenRefresh } from "./token-refresh-job.ts";
 import { startWebServer } from "./web-server.ts";
 
@@ -249,6 +250,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           )
         : await startApiServer(functions.api, HOST, ports.api ?? 0);
     stops.push(api.stop);
+    // sharp's conversions run below the API's and DynamoDB's threads (thread-priority.ts).
+    const stopLoweringLibvips = lowerLibvipsWorkers();
+    stops.push(async () => stopLoweringLibvips());
 
     let agent: Agent | undefined;
     if (options.inbox !== false) {

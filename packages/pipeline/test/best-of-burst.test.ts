@@ -105,7 +105,11 @@ describe("best of the burst on the local stack", () => {
     const best = burst.members.reduce((a, b) => (b.score > a.score ? b : a));
     expect(best).toMatchObject({ photoId: sharpId, role: "pick" });
     expect(burst.members.map((m) => m.shotAt)).toEqual([...burst.members.map((m) => m.shotAt)].sort());
-    const list = await api<{ photos: { id: string; burst?: { id: string } }[] }>("/photos?limit=20");
-    expect(list.photos.every((p) => p.burst?.id)).toBe(true);
+    const list = await api<{
+      photos: { id: string; burst?: { id: string; role: string; members?: string[] } }[];
+    }>("/photos?limit=20");
+    expect(list.photos.every((p) => p.burst?.id && p.burst.role)).toBe(true);
+    // A list leaves each burst's members to the photo's own page: every frame would repeat them.
+    expect(list.photos.filter((p) => p.burst?.members)).toEqual([]);
   });
 });
