@@ -15,6 +15,8 @@ export interface DrainOutcome {
 }
 
 const SETTLED = new Set(["done", "failed", "rejected", "quarantined"]);
+/** One API request that takes longer than this fails the drain rather than holding the run (issue 14). */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function drain(
   api: { url: string; token: string },
@@ -37,13 +39,13 @@ export async function drain(
     }
     if (failed > 0 && Date.now() - retriedAt > 15_000) {
       retriedAt = Date.now();
-      const res = await fetch(`${api.url}/retry`, { method: "POST", headers: auth(api) });
+      const res = await fetch(`${api.url}/retry`, { method: "POST", ...request(api) });
       note(`drain: ${failed} photo(s) failed; POST /retry: ${res.status} ${await res.text()}`);
       open.push(`${failed} failed, retried`);
     }
     const left = inboxes.flatMap((dir) => readdirSync(dir).filter((f) => !f.startsWith(".")));
     if (left.length) open.push(`inbox still holds ${left.join(", ")}`);
-    const status = (await (await fetch(`${api.url}/status`, { headers: auth(api) })).json()) as {
+    const status = (await (await fetch(`${api.url}/status`, request(api))).json()) as {
       queues: Record<string, { visible: number; inFlight: number; delayed: number; deadLetters: number }>;
     };
     for (const [name, q] of Object.entries(status.queues))
@@ -55,13 +57,16 @@ export async function drain(
   return { settled: false, waitedMs: Date.now() - start, open };
 }
 
-const auth = (api: { token: string }) => ({ authorization: `Bearer ${api.token}` });
+const request = (api: { token: string }) => ({
+  headers: { authorization: `Bearer ${api.token}` },
+  signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+});
 
 export async function photoRecord(
   api: { url: string; token: string },
   id: string,
 ): Promise<PhotoRecord | undefined> {
-  const res = await fetch(`${api.url}/photos/${id}`, { headers: auth(api) });
+  const res = await fetch(`${api.url}/photos/${id}`, request(api));
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`GET /photos/${id}: ${res.status}`);
   return (await res.json()) as PhotoRecord;

@@ -24,6 +24,7 @@ import type { PhotoSizes } from "./load/photos.ts";
 import { type SoakReport, writeReport } from "./report/write-report.ts";
 import { startMonitor } from "./sample/monitor.ts";
 import { startStackProcess } from "./stack/stack-process.ts";
+import { stopAll } from "./stop-all.ts";
 
 export interface SoakOptions {
   photos: number;
@@ -56,6 +57,9 @@ const SHORT_RUN_QUEUES = {
   mirror: { visibilityTimeoutSeconds: 65, timeoutSeconds: 60, maxReceives: 4 },
   publish: { visibilityTimeoutSeconds: 40, timeoutSeconds: 20 },
 };
+
+/** How long each part gets to stop (the agent finishes its journal writes) before it is killed. */
+const STOP_GRACE_MS = 20_000;
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -109,11 +113,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   // process group, the web hosts' daemons, the spool's mount.
   const leftovers = () => {
     agent.kill();
-    for (const pid of hosts.pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {}
-    }
+    hosts.kill();
     spool.unmount();
   };
   process.once("exit", leftovers);
@@ -131,6 +131,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const startedAt = Date.now();
   let outcome: EventOutcome | undefined;
   let checks: CheckResult[] = [];
+  let stopped: CheckResult | undefined;
   let records: Map<string, PhotoRecord | undefined> = new Map();
   const issuedTokens: string[] = [];
   const secrets = () => [apiToken, graphToken, ...issuedTokens, ...hosts.secrets];
@@ -185,14 +186,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }));
   } finally {
     await Promise.all([probe.stop(), intruder.stop(), monitor.stop()]);
-    await agent.stop();
-    await stack.stop();
-    await s3Proxy.close();
-    await hosts.stop();
-    spool.unmount();
     sqs.destroy();
+    stopped = await stopAll(
+      [
+        { name: "agent", stop: () => agent.stop(), kill: () => agent.kill() },
+        { name: "stack", stop: () => stack.stop(), kill: () => stack.kill() },
+        { name: "S3 proxy", stop: () => s3Proxy.close() },
+        { name: "web host (vsftpd, sshd, proxies)", stop: () => hosts.stop(), kill: () => hosts.kill() },
+        { name: "spool disk", stop: async () => spool.unmount() },
+      ],
+      STOP_GRACE_MS,
+    );
     process.off("exit", leftovers);
   }
+  checks.push(stopped);
   const reportInput = {
     options: { photos: options.photos, minutes: options.minutes, seed: options.seed, sizes: options.sizes },
     startedAt,

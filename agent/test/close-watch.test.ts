@@ -1,5 +1,5 @@
 /**
- * The inotify close watch (Linux): it sees a writer's close, and closing it ends its blocking read
+ * The inotify close watch (Linux): it sees a writer's close, and closing it ends its wait
  * even when a scan that outlived the agent's stop asks it to watch a folder again (that re-armed
  * watch used to keep the read, and so `agent.stop()`, waiting for good: agent/test/slow-writers
  * hung at 60 s under load).

@@ -15,8 +15,8 @@ export interface MirrorHosts {
   root: string;
   /** Passwords, for the secret grep. */
   secrets: string[];
-  /** The daemons' PIDs, for a last-resort kill. */
-  pids: number[];
+  /** SIGKILLs both daemons: the last resort when `stop` overran, or the soak itself is ended. */
+  kill(): void;
   setDown(host: "ftps" | "sftp", down: boolean): void;
   /** Connections each door refused so far. */
   refused(): { ftps: number; sftp: number };
@@ -67,7 +67,13 @@ export async function startMirrorHosts(): Promise<MirrorHosts> {
     targets,
     root: ftp.root,
     secrets: [ftp.password, ssh.password],
-    pids: [ftp.pid, ssh.pid],
+    kill: () => {
+      for (const pid of [ftp.pid, ssh.pid]) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {} // already gone
+      }
+    },
     setDown: (name, down) => proxies[name].setDown(down),
     refused: () => ({ ftps: proxies.ftps.refused, sftp: proxies.sftp.refused }),
     async stop() {

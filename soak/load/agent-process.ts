@@ -58,6 +58,11 @@ export function agentProcess(places: AgentPlaces, s3Endpoint: string, bucket: st
   let child: ChildProcess | undefined;
   let starts = 0;
   const exited = () => !child || child.exitCode !== null || child.signalCode !== null;
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child?.pid) process.kill(-child.pid, signal);
+    } catch {} // the whole group is gone
+  };
   const waitExit = () =>
     exited() ? Promise.resolve() : new Promise<void>((r) => child?.once("exit", () => r()));
   return {
@@ -68,7 +73,7 @@ export function agentProcess(places: AgentPlaces, s3Endpoint: string, bucket: st
       return starts;
     },
     kill() {
-      if (!exited() && child?.pid) process.kill(-child.pid, "SIGKILL"); // the agent and its gphoto2
+      if (!exited()) killGroup("SIGKILL"); // the agent and its gphoto2
     },
     async start() {
       await waitExit();
@@ -94,9 +99,11 @@ export function agentProcess(places: AgentPlaces, s3Endpoint: string, bucket: st
         child?.once("exit", (code) => reject(new Error(`the agent exited (${code}) before it was ready`)));
       });
     },
+    /** SIGTERM to the agent and its gphoto2, then waits for the agent's exit, however long (stop-all.ts bounds it). */
     async stop() {
-      if (!exited() && child?.pid) process.kill(-child.pid, "SIGTERM");
+      if (!exited()) killGroup("SIGTERM");
       await waitExit();
+      killGroup("SIGKILL"); // a gphoto2 that outlived its agent
       out.end();
     },
   };

@@ -9,6 +9,7 @@ export interface StackProcess extends StackReady {
   pid: number;
   request(request: StackRequest): Promise<void>;
   stop(): Promise<void>;
+  kill(): void;
 }
 
 /** `logFile` collects the process's stdout and stderr (the soak greps it for secrets). */
@@ -42,12 +43,12 @@ export async function startStackProcess(
     ...ready,
     pid: child.pid as number,
     request,
+    /** Asks the stack to stop and waits for its exit, however long (the soak bounds it: stop-all.ts). */
     async stop() {
-      if (child.exitCode === null) child.send({ cmd: "stop" } satisfies StackRequest);
-      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      if (child.exitCode === null && child.connected) child.send({ cmd: "stop" } satisfies StackRequest);
       await exited;
-      clearTimeout(timer);
       log.end();
     },
+    kill: () => child.kill("SIGKILL"),
   };
 }

@@ -24,6 +24,6 @@ describe("soak: a small event under faults", () => {
     expect(report.photos).toBe(150);
     expect(report.faults.map((f) => f.error).filter(Boolean)).toEqual([]);
     for (const check of checks) expect(check.problems, check.name).toEqual([]);
-    expect(checks.length).toBe(9);
+    expect(checks.length).toBe(10);
   }, 420_000);
 });

@@ -6,7 +6,7 @@
  * Elsewhere, or when inotify cannot start, {@link startCloseWatch} returns undefined and the
  * agent relies on chokidar, the format checks and its reconciliation scans.
  */
-import { closeSync, read } from "node:fs";
+import { closeSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { loadKoffi } from "./koffi.ts";
 
@@ -19,6 +19,13 @@ const IN_IGNORED = 0x8000;
 const IN_ONLYDIR = 0x1000000;
 const IN_ISDIR = 0x40000000;
 const IN_CLOEXEC = 0o2000000;
+const IN_NONBLOCK = 0o4000;
+const EFD_CLOEXEC = IN_CLOEXEC;
+const EFD_NONBLOCK = IN_NONBLOCK;
+const POLLIN = 0x1;
+const POLLFD_BYTES = 8;
+/** What an eventfd is written: a 64-bit count. */
+const ONE = new BigUint64Array([1n]);
 const MASK = IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ONLYDIR;
 
 export interface CloseWatchEvents {
@@ -43,23 +50,24 @@ interface Inotify {
   init1(flags: number): number;
   addWatch(fd: number, path: string, mask: number): number;
   rmWatch(fd: number, wd: number): number;
+  eventfd(initval: number, flags: number): number;
+  /** `poll(2)` on libuv's thread pool; the callback gets poll's result. */
+  poll: { async(fds: Buffer, count: number, timeoutMs: number, done: (error: unknown) => void): void };
 }
 
 /**
- * One inotify instance per process, shared by every agent in it: its blocking read holds one of
- * libuv's four pool threads, so several agents (tests, the local stack) must not each hold one.
+ * One inotify instance per process, shared by every agent in it: its wait holds one of libuv's
+ * four pool threads, so several agents (tests, the local stack) must not each hold one.
  */
 interface Shared {
   inotify: Inotify;
+  /** -1 once closed (a failed descriptor ends the watch; the scans go on). */
   fd: number;
   /** Watch descriptor → folder and the watches interested in it. */
   folders: Map<number, { dir: string; watchers: Set<CloseWatchEvents> }>;
   watchers: number;
-  /** Starts the read loop (with the first watch: without one, a read would block for good). */
-  start: () => void;
-  /** Ends the read loop; false when it never ran (then the descriptor is simply closed). */
-  stop: () => boolean;
-  closed?: () => void;
+  /** Ends the wait at once; resolves when the descriptors are closed. */
+  stop: () => Promise<void>;
 }
 
 let shared: Promise<Shared | undefined> | undefined;
@@ -79,7 +87,7 @@ export async function startCloseWatch(
   const mine = new Set<number>();
   let closed = false;
   const add = (dir: string) => {
-    // A watch added after close() would keep the shared read (and so close itself) waiting for good.
+    // A scan that outlived the agent's stop must not watch again (the instance may be gone).
     if (closed) return;
     const wd = s.inotify.addWatch(s.fd, dir, MASK);
     if (wd < 0) return; // no permission, or the watch limit: the scans still see this folder
@@ -87,7 +95,6 @@ export async function startCloseWatch(
     const folder = s.folders.get(wd) ?? { dir, watchers: new Set() };
     folder.watchers.add(events);
     s.folders.set(wd, folder);
-    s.start();
   };
   for (const dir of dirs) add(dir);
   return {
@@ -101,54 +108,85 @@ export async function startCloseWatch(
         if (folder && !folder.watchers.size) s.inotify.rmWatch(s.fd, wd);
       }
       if (--s.watchers > 0) return;
-      // The last one: the IN_IGNORED events of the removed watches end the pending read.
       shared = undefined;
-      const done = new Promise<void>((resolve) => {
-        s.closed = resolve;
-      });
-      if (!s.stop()) return;
-      await done;
+      await s.stop();
     },
   };
 }
 
+/**
+ * The inotify descriptor is non-blocking and waited on with `poll(2)` together with an eventfd.
+ * A blocking `read(2)` on the pool thread could only be ended by an event, and a process that
+ * exits (even by `process.exit` or an uncaught error, skipping `close()`) joins libuv's pool
+ * threads: one stuck in that read kept the agent alive after SIGTERM for good (issue 14). Writing
+ * to the eventfd (at stop, and in the process's `exit` handler) ends the poll at once.
+ */
 async function open(): Promise<Shared | undefined> {
   const inotify = process.platform === "linux" ? await loadInotify() : undefined;
-  const fd = inotify?.init1(IN_CLOEXEC) ?? -1;
+  const fd = inotify?.init1(IN_NONBLOCK | IN_CLOEXEC) ?? -1;
   if (!inotify || fd < 0) return undefined;
+  const wake = inotify.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake < 0) {
+    closeSync(fd);
+    return undefined;
+  }
+  const fds = Buffer.alloc(2 * POLLFD_BYTES); // struct pollfd { int fd; short events, revents; }[2]
+  for (const [i, each] of [fd, wake].entries()) {
+    fds.writeInt32LE(each, i * POLLFD_BYTES);
+    fds.writeInt16LE(POLLIN, i * POLLFD_BYTES + 4);
+  }
   const buffer = Buffer.alloc(64 * 1024);
-  let reading = false;
+  let stopping = false;
+  const wakeUp = () => writeSync(wake, ONE);
+  let ended: () => void = () => undefined;
+  const end = new Promise<void>((resolve) => {
+    ended = resolve;
+  });
+  const finish = () => {
+    // Closed descriptors' numbers are soon reused: nothing may touch them any more.
+    stopping = true;
+    s.fd = -1;
+    process.off("exit", wakeUp);
+    closeSync(fd);
+    closeSync(wake);
+    ended();
+  };
   const s: Shared = {
     inotify,
     fd,
     folders: new Map(),
     watchers: 0,
-    start: () => {
-      if (!reading) next();
-      reading = true;
-    },
     stop: () => {
-      if (!reading) {
-        closeSync(fd);
-        return false;
+      if (!stopping) {
+        stopping = true;
+        wakeUp();
       }
-      // A watch added and removed at once: its IN_IGNORED wakes the read even when none is left.
-      const wd = inotify.addWatch(fd, "/", IN_ONLYDIR | IN_CLOSE_WRITE);
-      if (wd >= 0) inotify.rmWatch(fd, wd);
-      return true;
+      return end;
     },
   };
-  // A blocking read on libuv's thread pool returns with each batch of events.
-  const next = () =>
-    read(fd, buffer, 0, buffer.length, null, (error, bytes) => {
-      if (!error) dispatch(buffer.subarray(0, bytes), s);
-      if (error || (s.watchers === 0 && s.folders.size === 0)) {
-        closeSync(fd);
-        return s.closed?.();
-      }
-      next();
+  // Poll's result needs no look: the flag says a stop, and draining the inotify descriptor until
+  // EAGAIN covers events (and a poll ended by a signal, EINTR).
+  const wait = () =>
+    inotify.poll.async(fds, 2, -1, () => {
+      if (stopping || !drain(fd, buffer, s)) return finish();
+      wait();
     });
+  process.on("exit", wakeUp);
+  wait();
   return s;
+}
+
+/** Reads and dispatches every pending event; false when the descriptor failed (the scans go on). */
+function drain(fd: number, buffer: Buffer, s: Shared): boolean {
+  for (;;) {
+    let bytes: number;
+    try {
+      bytes = readSync(fd, buffer, 0, buffer.length, null);
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "EAGAIN";
+    }
+    dispatch(buffer.subarray(0, bytes), s);
+  }
 }
 
 function dispatch(bytes: Buffer, s: Shared): void {
@@ -184,6 +222,8 @@ async function loadInotify(): Promise<Inotify | undefined> {
         "int inotify_add_watch(int fd, const char *path, uint32_t mask)",
       ) as Inotify["addWatch"],
       rmWatch: libc.func("int inotify_rm_watch(int fd, int wd)") as Inotify["rmWatch"],
+      eventfd: libc.func("int eventfd(unsigned int initval, int flags)") as Inotify["eventfd"],
+      poll: libc.func("int poll(void *fds, unsigned long nfds, int timeout)") as unknown as Inotify["poll"],
     };
   } catch {
     return undefined; // no glibc (musl): chokidar and the scans serve
