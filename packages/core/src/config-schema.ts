@@ -145,8 +145,8 @@ const TUNABLES = {
       {},
     ),
     /**
-     * When the rolling publishing quota is spent, the step comes back after between half this many
-     * seconds and all of it, at random (so a deferred burst does not return all at once).
+     * When the rolling publishing quota is spent, the photo waits in the quota's line and looks
+     * again after half this many seconds at the head of the line, up to all of it further back.
      * SQS delays stop at 900 s; a longer wait is several deferrals.
      */
     quotaDeferSeconds: withDefault(integer(1, 900), 900),

@@ -46,7 +46,7 @@ export {
   type InstagramSettings,
   openInstagramAccount,
 } from "./instagram-account.ts";
-export { type QuotaGate, quotaDeferSeconds, readQuotaGate } from "./quota-gate.ts";
+export { maxDeferSeconds, type QuotaGate, quotaDeferSeconds, readQuotaGate } from "./quota-gate.ts";
 export { redactUrl } from "./redact-url.ts";
 export { TokenKeeper, type TokenKeeperOptions } from "./token/token-keeper.ts";
 export { MemoryTokenProblems, type TokenProblem, type TokenProblemLog } from "./token/token-problems.ts";

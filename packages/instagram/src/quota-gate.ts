@@ -9,34 +9,35 @@ import type { GraphClient } from "./graph-client.ts";
 /** SQS caps a message delay at 15 minutes; a longer wait is several deferrals. */
 const MAX_DELAY_SECONDS = 900;
 
-export type QuotaGate =
-  | { open: true; quotaUsage: number; quotaTotal: number }
-  | { open: false; quotaUsage: number; quotaTotal: number; deferSeconds: number };
+export interface QuotaGate {
+  quotaUsage: number;
+  quotaTotal: number;
+  /** Posts that still fit into the rolling window right now (0 when the quota is spent). */
+  free: number;
+}
 
 type QuotaSettings = Pick<Config["instagram"], "quotaDeferSeconds">;
 
-/**
- * Whether one more post fits into the rolling window right now. When it does not, `deferSeconds`
- * says when to look again (see {@link quotaDeferSeconds}).
- */
-export async function readQuotaGate(
-  graph: Pick<GraphClient, "getPublishingLimit">,
-  settings: QuotaSettings,
-  random: () => number = Math.random,
-): Promise<QuotaGate> {
+/** How many more posts fit into the rolling window right now. */
+export async function readQuotaGate(graph: Pick<GraphClient, "getPublishingLimit">): Promise<QuotaGate> {
   const { quotaUsage, quotaTotal } = await graph.getPublishingLimit();
-  if (quotaUsage < quotaTotal) return { open: true, quotaUsage, quotaTotal };
-  return { open: false, quotaUsage, quotaTotal, deferSeconds: quotaDeferSeconds(settings, random) };
+  return { quotaUsage, quotaTotal, free: Math.max(0, quotaTotal - quotaUsage) };
 }
 
 /**
- * The delay before a deferred photo asks again: a random point between half the configured
- * `quotaDeferSeconds` and all of it. The spread matters for a burst: a hundred deferred photos come
- * back one by one over the interval rather than all in the same second, when only a few posts have
- * been freed.
- * @example quotaDeferSeconds({ quotaDeferSeconds: 900 }, () => 0) // 450
+ * The delay before a photo waiting for the quota looks again, from its place in the quota's line
+ * (`ahead`: the photos waiting before it): the first looks after half of `quotaDeferSeconds`, the
+ * ones behind it later the further back they stand, up to all of it. Meta's answer does not say
+ * when the window frees, so the head of the line keeps looking; the spread keeps a long line from
+ * looking all in the same second, and the order of looks follows the line.
+ * @example quotaDeferSeconds({ quotaDeferSeconds: 900 }, 0) // 450
  */
-export function quotaDeferSeconds(settings: QuotaSettings, random: () => number = Math.random): number {
+export function quotaDeferSeconds(settings: QuotaSettings, ahead: number): number {
   const max = Math.min(MAX_DELAY_SECONDS, settings.quotaDeferSeconds);
-  return Math.max(1, Math.round(max / 2 + (random() * max) / 2));
+  return Math.max(1, Math.round(max / 2 + ((max / 2) * ahead) / (ahead + 1)));
+}
+
+/** The longest a step can wait in one hop: `quotaDeferSeconds`, within SQS's cap. */
+export function maxDeferSeconds(settings: QuotaSettings): number {
+  return Math.min(MAX_DELAY_SECONDS, settings.quotaDeferSeconds);
 }

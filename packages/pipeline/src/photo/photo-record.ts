@@ -112,6 +112,12 @@ export interface PublishStage extends StageRecord {
   publishedAt?: string;
   /** A consumer holds the publish step until this time (ms since epoch): two consumers never publish at once. */
   leaseUntil?: number;
+  /**
+   * Deferred by the spent publishing quota: the photo waits in the quota's line, which lets photos
+   * through in arrival order (`stages/publish/quota-line.ts`). Stays set once posted (harmless: the
+   * line counts only photos not yet posted).
+   */
+  quotaLine?: true;
   /** Why a `skipped` stage posts nothing, e.g. `not_best_of_burst` naming the burst's pick. */
   skipReason?: { code: string; message: string };
 }

@@ -161,6 +161,37 @@ export class PhotoStore {
       : { photos };
   }
 
+  /**
+   * The photos in the publishing quota's line (`stages.publish.quotaLine`, not yet posted), oldest
+   * arrival first: the order the quota lets them through.
+   */
+  async quotaLine(): Promise<Pick<PhotoRecord, "id" | "createdAt">[]> {
+    const line: Pick<PhotoRecord, "id" | "createdAt">[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#db.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: "byStatus",
+          KeyConditionExpression: "#s = :s",
+          FilterExpression: "#st.#p.#q = :t AND NOT #st.#p.#s IN (:done, :skipped)",
+          ProjectionExpression: "id, createdAt",
+          ExpressionAttributeNames: { "#s": "status", "#st": "stages", "#p": "publish", "#q": "quotaLine" },
+          ExpressionAttributeValues: {
+            ":s": "processing",
+            ":t": true,
+            ":done": "done",
+            ":skipped": "skipped",
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      line.push(...((out.Items ?? []) as Pick<PhotoRecord, "id" | "createdAt">[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return line.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
   /** Photos per summary status: one read of the counts item. */
   countByStatus(): Promise<StatusCounts> {
     return this.counts.read();

@@ -1,10 +1,10 @@
 /**
  * The first two publish steps: `create` the photo's container (after the burst gate, the
- * manual-mode approval and the quota gate; the first recorded container wins) and, for an image, wait
+ * manual-mode approval and the quota's line; the first recorded container wins) and, for an image, wait
  * a moment in the step for Meta to process it (`ready-wait.ts`); then `check` it until Instagram has
  * processed it, with a growing delay and a deadline.
  */
-import { ContainerFailedError, type ContainerStatus, readQuotaGate } from "@photo-relay/instagram";
+import { ContainerFailedError, type ContainerStatus } from "@photo-relay/instagram";
 import { settleFrame } from "../../bursts/burst-decision.ts";
 import { NotReadyError } from "../../errors.ts";
 import type { PublishJob } from "../../jobs/job-schemas.ts";
@@ -16,6 +16,7 @@ import { captionFor } from "./caption-source.ts";
 import { createMediaContainer, publishMediaOf, withoutContainers } from "./publish-media.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 import { markPublished } from "./publish-steps.ts";
+import { quotaTurn } from "./quota-line.ts";
 import { statusWithinStep } from "./ready-wait.ts";
 import { checkDelay, later, markWaiting } from "./waiting.ts";
 
@@ -49,11 +50,10 @@ export async function createStep(
   if (!containerId) {
     // No container while the quota is spent: it would expire unpublished after 24 h, and
     // containers have their own limit (400 a day).
-    const gate = await readQuotaGate(rt.graph, rt.config.instagram);
-    if (!gate.open) {
-      log.info("publishing quota spent; deferring the container", { ...gate });
+    const turn = await quotaTurn(rt, photo, log);
+    if (!turn.go) {
       await markWaiting(rt, photo.id);
-      return later(job, gate.deferSeconds);
+      return later(job, turn.delaySeconds);
     }
     const created = await createMediaContainer(rt, photo, await captionFor(rt, photo, log));
     if (created === "later") {

@@ -5,7 +5,6 @@
  * recording it: whoever comes next counts it as done.
  */
 import type { Logger, PhotoId } from "@photo-relay/core";
-import { readQuotaGate } from "@photo-relay/instagram";
 import type { PublishJob } from "../../jobs/job-schemas.ts";
 import { finished, type StageResult, toPublish } from "../../jobs/next-jobs.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
@@ -13,6 +12,7 @@ import { setStage, setStageOnce } from "../../photo/stage-transitions.ts";
 import type { StepContext } from "../../stage-runner.ts";
 import { isHeld } from "./publish-hold.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
+import { quotaTurn } from "./quota-line.ts";
 import { later } from "./waiting.ts";
 
 const LEASE_MS = 60_000;
@@ -42,11 +42,8 @@ export async function publishStep(
       return finished();
     }
     if (statusCode !== "FINISHED") return next("check");
-    const gate = await readQuotaGate(rt.graph, rt.config.instagram);
-    if (!gate.open) {
-      log.info("publishing quota spent; deferring", { ...gate });
-      return next("publish", gate.deferSeconds);
-    }
+    const turn = await quotaTurn(rt, photo, log);
+    if (!turn.go) return next("publish", turn.delaySeconds);
     const { mediaId } = await rt.graph.publish(containerId);
     await markPublished(rt, photo.id, mediaId);
     published = true;
