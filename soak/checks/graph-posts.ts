@@ -1,7 +1,8 @@
 /**
  * What Instagram (the sandbox's own record) holds: every publishable photo posted exactly once,
  * none twice, none that should not be (a burst's frames the pick passed over), and each photo's
- * record names the post the sandbox has. Deferred by the quota counts as not yet, in order.
+ * record names the post the sandbox has (or says why it cannot: `mediaIdUnknown`). Deferred by the
+ * quota counts as not yet, in order.
  */
 import { type CheckInput, type CheckResult, result } from "./check.ts";
 
@@ -25,14 +26,20 @@ export async function checkGraphPosts(input: CheckInput): Promise<CheckResult> {
     }
     postsByPhoto.set(photoId, [...(postsByPhoto.get(photoId) ?? []), media.id]);
   }
-  const counts = { posted: 0, skipped: 0, deferred: 0, other: 0 };
+  const counts = { posted: 0, postIdUnknown: 0, skipped: 0, deferred: 0, other: 0 };
   for (const [id, photo] of input.records) {
     const posts = postsByPhoto.get(id) ?? [];
     const publish = photo?.stages.publish;
     if (posts.length > 1) problems.push(`${id.slice(0, 12)}: posted ${posts.length} times`);
     if (publish?.status === "done") {
       counts.posted++;
-      if (posts.length === 0 || !posts.includes(publish.mediaId ?? ""))
+      if (!publish.mediaId) {
+        // Published by an attempt whose answer was lost: the record says so, and its one post is there.
+        if (!publish.mediaIdUnknown) problems.push(`${id.slice(0, 12)}: done without a post id or a reason`);
+        else if (posts.length !== 1)
+          problems.push(`${id.slice(0, 12)}: done (post id unknown), ${posts.length} posts`);
+        else counts.postIdUnknown++;
+      } else if (!posts.includes(publish.mediaId))
         problems.push(`${id.slice(0, 12)}: done, but its post ${publish.mediaId} is not on Instagram`);
     } else if (publish?.status === "skipped") {
       counts.skipped++;
