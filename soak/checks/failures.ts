@@ -13,7 +13,10 @@ export async function checkFailures(input: CheckInput): Promise<CheckResult> {
     const status = photo?.status ?? "missing";
     byStatus[status] = (byStatus[status] ?? 0) + 1;
     if (!photo) {
-      problems.push(`${id.slice(0, 12)}: no record`);
+      // Before the drain's end a photo's original can be in S3 with convert still to come.
+      problems.push(
+        `${id.slice(0, 12)}: no record${input.drained.settled ? "" : " yet (the drain timed out)"}`,
+      );
       continue;
     }
     for (const [stage, s] of Object.entries(photo.stages)) {

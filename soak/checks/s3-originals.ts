@@ -4,7 +4,7 @@ import { GetObjectCommand, paginateListObjectsV2, S3Client } from "@aws-sdk/clie
 import { photoIdOfKey } from "@photo-relay/core";
 import { type CheckInput, type CheckResult, result } from "./check.ts";
 
-export async function checkS3Originals(input: CheckInput): Promise<CheckResult> {
+export async function checkS3Originals(input: Omit<CheckInput, "records">): Promise<CheckResult> {
   const s3 = new S3Client({
     region: "us-east-1",
     endpoint: input.stack.urls.aws,

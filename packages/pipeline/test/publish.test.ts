@@ -10,6 +10,7 @@ import { testStack, uploadOriginal, waitForPhoto } from "../../../test/support/s
 import { waitFor } from "../../../test/support/wait.ts";
 import { publishPending } from "../src/operations/index.ts";
 import { runPublishStep } from "../src/stages/publish/index.ts";
+import { markPublished } from "../src/stages/publish/publish-steps.ts";
 
 let stack: LocalStack;
 let seed = 100;
@@ -114,6 +115,37 @@ describe("publish: never posts twice", () => {
     const done = await waitForPhoto(stack, id, (p) => p.status === "done", "done");
     expect(done.stages.publish.status).toBe("done");
     expect(stack.sandbox.state.publishLog.length - before).toBe(1);
+    // No post id can be recorded (Meta's container names none): the stage says why instead of
+    // leaving a "done" that names no post (issue 14's soak: "its post undefined").
+    expect(done.stages.publish.mediaId).toBeUndefined();
+    expect(done.stages.publish.mediaIdUnknown?.code).toBe("published_unrecorded");
+  });
+
+  it("records the post id when the slow consumer's answer arrives after another found the container PUBLISHED", async () => {
+    const id = await uploadOriginal(stack, await photo());
+    await waitForPhoto(stack, id, (p) => p.status === "awaiting_approval", "awaiting approval");
+    await stack.runtime.photos.update(id, (p) => ({
+      ...p,
+      stages: { ...p.stages, publish: { ...p.stages.publish, approved: true } },
+    }));
+    await runPublishStep(stack.publishRuntime, { photoId: id, step: "create", checks: 0 });
+    const { stages } = await waitForPhoto(stack, id, (p) => !!p.stages.publish.containerId, "container");
+    const containerId = stages.publish.containerId as string;
+    await waitFor(
+      async () =>
+        (await stack.publishRuntime.graph.getContainerStatus(containerId)).statusCode === "FINISHED",
+      "FINISHED",
+    );
+    // Consumer A's media_publish went through but its answer is still on the way; a duplicate
+    // check step (consumer B) finds the container PUBLISHED first.
+    const { mediaId } = await stack.publishRuntime.graph.publish(containerId);
+    await runPublishStep(stack.publishRuntime, { photoId: id, step: "check", checks: 0 });
+    const unrecorded = await waitForPhoto(stack, id, (p) => p.status === "done", "done");
+    expect(unrecorded.stages.publish.mediaIdUnknown?.code).toBe("published_unrecorded");
+    await markPublished(stack.publishRuntime, id, mediaId);
+    const recorded = await stack.runtime.photos.require(id);
+    expect(recorded.stages.publish.mediaId).toBe(mediaId);
+    expect(recorded.stages.publish.mediaIdUnknown).toBeUndefined();
   });
 
   it("retries a transient Graph API error and still publishes once", async () => {

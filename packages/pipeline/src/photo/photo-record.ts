@@ -120,6 +120,13 @@ export interface PublishStage extends StageRecord {
   quotaLine?: true;
   /** Why a `skipped` stage posts nothing, e.g. `not_best_of_burst` naming the burst's pick. */
   skipReason?: { code: string; message: string };
+  /**
+   * Why a `done` stage has no `mediaId`: `published_unrecorded`, the container was found
+   * PUBLISHED by an attempt whose answer was lost (its consumer ended between `media_publish` and
+   * recording it), and Instagram does not say which post a container became. Dropped if that
+   * attempt's answer is recorded after all.
+   */
+  mediaIdUnknown?: { code: "published_unrecorded"; message: string };
 }
 
 /** A video's Reel as the reel stage made it (see `stages/reel/`). */

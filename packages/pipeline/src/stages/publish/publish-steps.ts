@@ -8,7 +8,7 @@ import type { Logger, PhotoId } from "@photo-relay/core";
 import type { PublishJob } from "../../jobs/job-schemas.ts";
 import { finished, type StageResult, toPublish } from "../../jobs/next-jobs.ts";
 import type { PhotoRecord } from "../../photo/photo-record.ts";
-import { setStage, setStageOnce } from "../../photo/stage-transitions.ts";
+import { setStage } from "../../photo/stage-transitions.ts";
 import type { StepContext } from "../../stage-runner.ts";
 import { isHeld } from "./publish-hold.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
@@ -84,23 +84,43 @@ async function releaseLease(rt: PublishRuntime, id: PhotoId, leaseUntil: number)
   );
 }
 
+/**
+ * Marks the photo published, once. `mediaId` undefined: the container was found PUBLISHED with no
+ * answer recorded (see {@link PUBLISHED_UNRECORDED}); the stage then says why it names no post, and
+ * a later call with the id (the slow consumer's own answer) still records it.
+ */
 export async function markPublished(
   rt: PublishRuntime,
   id: PhotoId,
   mediaId: string | undefined,
 ): Promise<void> {
   const now = rt.now();
-  const done = {
-    status: "done",
-    leaseUntil: 0,
-    publishedAt: now.toISOString(),
-    ...(mediaId && { mediaId }),
-  } as const;
-  await rt.photos.update(
-    id,
-    setStageOnce("publish", "mediaId", () => done, now),
-  );
+  await rt.photos.update(id, (p) => {
+    const { mediaId: recorded, mediaIdUnknown } = p.stages.publish;
+    if (recorded || (!mediaId && mediaIdUnknown)) return undefined;
+    const { mediaIdUnknown: _dropped, ...stage } = p.stages.publish;
+    const publish = {
+      ...stage,
+      status: "done",
+      leaseUntil: 0,
+      publishedAt: now.toISOString(),
+      ...(mediaId ? { mediaId } : { mediaIdUnknown: PUBLISHED_UNRECORDED }),
+      updatedAt: now.toISOString(),
+    } as const;
+    return { ...p, stages: { ...p.stages, publish } };
+  });
 }
+
+/**
+ * A post whose id was never recorded: Meta's container answers `PUBLISHED` but names no media, and
+ * the account's media name no container, so the id cannot be looked up afterwards without guessing
+ * (by caption and time, wrong as soon as two photos post at once).
+ */
+export const PUBLISHED_UNRECORDED = {
+  code: "published_unrecorded",
+  message:
+    "Instagram shows this photo's container published by an attempt whose answer was lost (its consumer ended between media_publish and recording it); Instagram does not say which post it became",
+} as const;
 
 /** The permalink is a nicety: failing to read it never fails the photo. */
 export async function fetchPermalink(rt: PublishRuntime, photo: PhotoRecord, log: Logger): Promise<void> {
