@@ -4,6 +4,7 @@
  * record names the post the sandbox has. Deferred by the quota counts as not yet, in order.
  */
 import { type CheckInput, type CheckResult, result } from "./check.ts";
+import { heldByInstagramLimit } from "./limit-wait.ts";
 
 interface SandboxState {
   media: Array<{ id: string; containerId: string; timestamp: number }>;
@@ -38,8 +39,10 @@ export async function checkGraphPosts(input: CheckInput): Promise<CheckResult> {
       counts.skipped++;
       if (posts.length > 0)
         problems.push(`${id.slice(0, 12)}: skipped (${publish.skipReason?.code}) but posted`);
-    } else if (publish?.status === "waiting" && !publish.containerId) {
+    } else if (heldByInstagramLimit(photo)) {
+      // Waiting for the quota or the container limit, with its next look recorded.
       counts.deferred++;
+      if (posts.length > 0) problems.push(`${id.slice(0, 12)}: posted while it waits for a limit`);
     } else {
       counts.other++;
       if (posts.length > 0)
