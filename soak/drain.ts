@@ -1,12 +1,13 @@
 /**
- * After the last fault: waits until every photo taken has settled (done, or failed with its
- * reason) with nothing left in any queue and the agent's inboxes empty — or the drain time is up,
+ * After the last fault: waits until every photo taken has settled (done, failed with its reason,
+ * or held by Instagram's quota or container limit with its next look recorded) with nothing left in any queue and the agent's inboxes empty — or the drain time is up,
  * which the checks then report as what is still open. Meanwhile it acts as the operator who
  * watches the dashboard: a photo failed for a cause the faults made (not Instagram's refusal of
  * the photo itself) is retried with `POST /retry`, at most every 15 s, each retry noted.
  */
 import { readdirSync } from "node:fs";
 import type { PhotoRecord } from "@photo-relay/pipeline/photo";
+import { heldByInstagramLimit } from "./checks/limit-wait.ts";
 
 export interface DrainOutcome {
   settled: boolean;
@@ -31,9 +32,13 @@ export async function drain(
   while (Date.now() - start < timeoutMs) {
     open = [];
     let failed = 0;
+    // Waiting for Instagram's quota or container limit, with the next look recorded: settled for
+    // the run (the limit frees hours later), each with its step delayed on the publish queue.
+    let held = 0;
     for (const id of ids) {
       const photo = await photoRecord(api, id);
-      if (!photo || !SETTLED.has(photo.status))
+      if (heldByInstagramLimit(photo)) held++;
+      else if (!photo || !SETTLED.has(photo.status))
         open.push(`${id.slice(0, 12)}: ${photo ? stagesOf(photo) : "no record"}`);
       if (photo?.status === "failed" && !photo.instagramRefusal) failed++;
     }
@@ -48,9 +53,12 @@ export async function drain(
     const status = (await (await fetch(`${api.url}/status`, request(api))).json()) as {
       queues: Record<string, { visible: number; inFlight: number; delayed: number; deadLetters: number }>;
     };
-    for (const [name, q] of Object.entries(status.queues))
-      if (q.visible + q.inFlight + q.delayed + q.deadLetters > 0)
+    for (const [name, q] of Object.entries(status.queues)) {
+      // The held photos' steps wait on the publish queue, delayed.
+      const delayed = name === "publish" ? Math.max(0, q.delayed - held) : q.delayed;
+      if (q.visible + q.inFlight + delayed + q.deadLetters > 0)
         open.push(`queue ${name}: ${JSON.stringify(q)}`);
+    }
     if (open.length === 0) return { settled: true, waitedMs: Date.now() - start, open };
     await new Promise((r) => setTimeout(r, 2000));
   }

@@ -85,7 +85,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       apiToken,
       graphTokens: [{ token: graphToken, kind: "ig_long" }],
       graphProcessingMs: 300,
+      // Instagram's limits sized to the event, so that every publishable photo can be posted
+      // within the run and the checks can ask for all of them (issue 14): the publishing quota,
+      // and the containers (Meta's 400 a day bound the full run: 176 photos waited 900 s per look,
+      // past the drain). Each post takes a container; the faults waste more (a renewed token's
+      // photos start over, redelivered `create` steps each make one, the first recorded wins).
       graphQuotaTotal: options.photos * 2,
+      graphContainerLimit: options.photos * 4,
       ...(options.minutes < 10 && { queueOverrides: SHORT_RUN_QUEUES }),
       settings: {
         mirror: { targets: hosts.targets },

@@ -4,11 +4,14 @@
  * not mend is reported with its stage and reason.
  */
 import { type CheckInput, type CheckResult, result } from "./check.ts";
+import { heldByInstagramLimit } from "./limit-wait.ts";
 
 export async function checkFailures(input: CheckInput): Promise<CheckResult> {
   const problems: string[] = [];
   const byStatus: Record<string, number> = {};
   const reasons: Record<string, number> = {};
+  /** Open only because Instagram's quota or container limit holds them: deferred, not lost. */
+  const heldByLimits: Record<string, number> = {};
   for (const [id, photo] of input.records) {
     const status = photo?.status ?? "missing";
     byStatus[status] = (byStatus[status] ?? 0) + 1;
@@ -34,12 +37,16 @@ export async function checkFailures(input: CheckInput): Promise<CheckResult> {
       if (!res.ok) problems.push(`${id.slice(0, 12)}: failed, and its page answers ${res.status}`);
       if (!photo.instagramRefusal)
         problems.push(`${id.slice(0, 12)}: still failed at the end (${failedStages(photo)})`);
-    } else if (photo.status === "processing")
-      problems.push(`${id.slice(0, 12)}: still processing (${failedStages(photo)})`);
+    } else if (photo.status === "processing") {
+      const wait = heldByInstagramLimit(photo);
+      if (wait) heldByLimits[wait.limit] = (heldByLimits[wait.limit] ?? 0) + 1;
+      else problems.push(`${id.slice(0, 12)}: still processing (${failedStages(photo)})`);
+    }
   }
   return result("every failure visible with a reason and retryable; nothing left open", problems, {
     byStatus,
     failureReasons: reasons,
+    heldByInstagramLimits: heldByLimits,
     drainSettled: input.drained.settled,
     drainWaitedSeconds: Math.round(input.drained.waitedMs / 1000),
     stillOpen: input.drained.open.slice(0, 10),

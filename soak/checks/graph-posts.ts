@@ -6,6 +6,7 @@
  */
 import { photoRecord } from "../drain.ts";
 import { type CheckInput, type CheckResult, result } from "./check.ts";
+import { heldByInstagramLimit } from "./limit-wait.ts";
 
 interface SandboxState {
   media: Array<{ id: string; containerId: string; timestamp: number }>;
@@ -53,8 +54,11 @@ export async function checkGraphPosts(input: CheckInput): Promise<CheckResult> {
       counts.skipped++;
       if (posts.length > 0)
         problems.push(`${id.slice(0, 12)}: skipped (${publish.skipReason?.code}) but posted`);
-    } else if (publish?.status === "waiting" && !publish.containerId) {
-      counts.deferred++;
+    } else if (heldByInstagramLimit(photo)) {
+      // Waiting for the quota or the container limit, with its next look recorded.
+      if (posts.length === 0) counts.deferred++;
+      else if (await postedSince(input, id, posts)) counts.postedAfterRecordsRead++;
+      else problems.push(`${id.slice(0, 12)}: posted while it waits for a limit`);
     } else if (posts.length > 0 && (await postedSince(input, id, posts))) {
       // Posted after the records were read (the pipeline goes on after a drain that timed out):
       // the record read now names the post. The photo stays reported as open by the failures check.

@@ -54,6 +54,8 @@ export interface LocalStackOptions {
   graphProcessingMs?: number;
   /** The sandbox's rolling publishing quota (default 50). */
   graphQuotaTotal?: number;
+  /** The sandbox's rolling container limit (default 400 a day, as Meta's). */
+  graphContainerLimit?: number;
   /** The hourly call budget the sandbox's usage headers report against (default 200). */
   graphCallsPerHour?: number;
   /** Extra tokens the sandbox accepts (e.g. one with a lifetime, to configure as `instagram.accessToken`). */
@@ -165,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       host: HOST,
       ...(options.graphProcessingMs !== undefined && { processingMs: options.graphProcessingMs }),
       ...(options.graphQuotaTotal !== undefined && { quotaTotal: options.graphQuotaTotal }),
+      ...(options.graphContainerLimit !== undefined && { containerLimit: options.graphContainerLimit }),
       ...(options.graphCallsPerHour !== undefined && { callsPerHour: options.graphCallsPerHour }),
       ...(options.graphTokens && { tokens: options.graphTokens }),
     });

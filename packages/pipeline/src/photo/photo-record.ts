@@ -118,6 +118,14 @@ export interface PublishStage extends StageRecord {
    * line counts only photos not yet posted).
    */
   quotaLine?: true;
+  /**
+   * Which of Instagram's limits the `waiting` stage waits for, and when its step looks again: the
+   * publishing quota (in its line), the container limit (400 a day), or a call-rate limit. Written
+   * with each such wait, dropped by any other; read it only while the stage is `waiting` (it stays
+   * through the lease and once posted, like `quotaLine`). A photo the quota holds past an event is
+   * deferred, not lost: this says so, and until when at the least (issue 14).
+   */
+  waitingFor?: { limit: "quota" | "containers" | "calls"; until: string };
   /** Why a `skipped` stage posts nothing, e.g. `not_best_of_burst` naming the burst's pick. */
   skipReason?: { code: string; message: string };
   /**

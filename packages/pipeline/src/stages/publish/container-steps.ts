@@ -18,7 +18,7 @@ import type { PublishRuntime } from "./publish-runtime.ts";
 import { markPublished } from "./publish-steps.ts";
 import { quotaTurn } from "./quota-line.ts";
 import { statusWithinStep } from "./ready-wait.ts";
-import { checkDelay, later, markWaiting } from "./waiting.ts";
+import { checkDelay, later, limitWait, markWaiting } from "./waiting.ts";
 
 export async function createStep(
   rt: PublishRuntime,
@@ -52,7 +52,7 @@ export async function createStep(
     // containers have their own limit (400 a day).
     const turn = await quotaTurn(rt, photo, log);
     if (!turn.go) {
-      await markWaiting(rt, photo.id);
+      await markWaiting(rt, photo.id, { waitingFor: limitWait(rt, "quota", turn.delaySeconds) });
       return later(job, turn.delaySeconds);
     }
     const created = await createMediaContainer(rt, photo, await captionFor(rt, photo, log));

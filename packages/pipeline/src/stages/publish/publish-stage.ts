@@ -17,7 +17,7 @@ import { recordPublishMedia } from "./publish-media.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 import { fetchPermalink, publishStep } from "./publish-steps.ts";
 import { joinQuotaLine } from "./quota-line.ts";
-import { checkDelay, later, markWaiting, throttleDelay } from "./waiting.ts";
+import { checkDelay, later, limitWait, markWaiting, throttleDelay } from "./waiting.ts";
 
 export const publishStage: Stage<PublishJob, PublishRuntime> = {
   name: "publish",
@@ -85,18 +85,21 @@ async function deferOn(
       await markWaiting(rt, job.photoId);
       return later({ ...job, step: "check" }, checkDelay(rt, job.checks));
     case "quota_spent": {
-      await markWaiting(rt, job.photoId);
       // Past the quota's line, code 9 on `create` is the container limit (400 a day; Meta's code
       // is unconfirmed, the sandbox answers 9): the publishing quota's gate reads open, so joining
       // its line would only block the photos that have containers. The container window frees
       // over hours: one look per longest hop, not the line's short ones.
       if (job.step === "create") {
-        log.warn("Instagram refuses more containers for now; deferring");
-        return later(job, maxDeferSeconds(rt.config.instagram));
+        const delaySeconds = maxDeferSeconds(rt.config.instagram);
+        log.warn("Instagram refuses more containers for now; deferring", { delaySeconds });
+        await markWaiting(rt, job.photoId, { waitingFor: limitWait(rt, "containers", delaySeconds) });
+        return later(job, delaySeconds);
       }
       // The gate read open but the post did not fit (another consumer took the slot): back in line.
       log.warn("Instagram says the day's posts are spent; deferring");
-      return later(job, await joinQuotaLine(rt, await rt.photos.require(job.photoId)));
+      const delaySeconds = await joinQuotaLine(rt, await rt.photos.require(job.photoId));
+      await markWaiting(rt, job.photoId, { waitingFor: limitWait(rt, "quota", delaySeconds) });
+      return later(job, delaySeconds);
     }
     case "rate_limited": {
       const throttled = (job.throttled ?? 0) + 1;
@@ -106,7 +109,7 @@ async function deferOn(
         throttled,
         delaySeconds,
       });
-      await markWaiting(rt, job.photoId);
+      await markWaiting(rt, job.photoId, { waitingFor: limitWait(rt, "calls", delaySeconds) });
       return later(job, delaySeconds, throttled);
     }
     case "container_invalid":

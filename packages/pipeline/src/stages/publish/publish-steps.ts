@@ -13,7 +13,7 @@ import type { StepContext } from "../../stage-runner.ts";
 import { isHeld } from "./publish-hold.ts";
 import type { PublishRuntime } from "./publish-runtime.ts";
 import { quotaTurn } from "./quota-line.ts";
-import { later } from "./waiting.ts";
+import { later, limitWait, markWaiting } from "./waiting.ts";
 
 const LEASE_MS = 60_000;
 
@@ -43,7 +43,11 @@ export async function publishStep(
     }
     if (statusCode !== "FINISHED") return next("check");
     const turn = await quotaTurn(rt, photo, log);
-    if (!turn.go) return next("publish", turn.delaySeconds);
+    if (!turn.go) {
+      // Waiting drops the lease, so the release below finds nothing left to release.
+      await markWaiting(rt, photo.id, { waitingFor: limitWait(rt, "quota", turn.delaySeconds) });
+      return next("publish", turn.delaySeconds);
+    }
     const { mediaId } = await rt.graph.publish(containerId);
     await markPublished(rt, photo.id, mediaId);
     published = true;

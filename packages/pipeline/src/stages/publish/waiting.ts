@@ -44,24 +44,36 @@ export function checkDelay(rt: Runtime, checks: number): number {
   return delays[Math.min(checks, delays.length - 1)] ?? 60;
 }
 
+/** Which of Instagram's limits a wait of `delaySeconds` is for, and when the step looks again. */
+export const limitWait = (
+  rt: Runtime,
+  limit: NonNullable<PublishStage["waitingFor"]>["limit"],
+  delaySeconds: number,
+): NonNullable<PublishStage["waitingFor"]> => ({
+  limit,
+  until: new Date(rt.now().getTime() + delaySeconds * 1000).toISOString(),
+});
+
 /**
  * Marks the photo's publish stage `waiting` (no lease, no last error); `dropContainer` forgets a
- * container Instagram no longer has, so the next `create` makes a new one.
+ * container Instagram no longer has, so the next `create` makes a new one; `waitingFor` names the
+ * limit waited for (any other wait drops it).
  */
 export async function markWaiting(
   rt: Runtime,
   id: PhotoId,
-  options: { dropContainer?: boolean } = {},
+  options: { dropContainer?: boolean; waitingFor?: PublishStage["waitingFor"] } = {},
 ): Promise<void> {
   await rt.photos.update(id, (p) => {
     if (p.stages.publish.status === "done") return undefined;
-    const { lastError: _, ...rest } = p.stages.publish;
+    const { lastError: _, waitingFor: _w, ...rest } = p.stages.publish;
     const stage: PublishStage = options.dropContainer ? withoutContainer(rest) : rest;
     const publish: PublishStage = {
       ...stage,
       status: "waiting",
       leaseUntil: 0,
       updatedAt: rt.now().toISOString(),
+      ...(options.waitingFor && { waitingFor: options.waitingFor }),
     };
     return { ...p, stages: { ...p.stages, publish } };
   });
