@@ -11,7 +11,6 @@
  * reports it is written, and each response carries how many were posted by then
  * ({@link SPY_SEQUENCE_HEADER}), so the parent sees a stored object before its client does.
  */
-
 import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
