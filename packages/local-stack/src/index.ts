@@ -1,6 +1,5 @@
 export { type DynamoServer, startDynamo } from "./dynamodb-server.ts";
 export type { FunctionBundles } from "./local-functions.ts";
-export { boundNativeHeap, startHeapTrim } from "./native-heap.ts";
 export * from "./resources.ts";
 export * from "./s3-multipart-listing.ts";
 export * from "./s3-multipart-sweep.ts";
