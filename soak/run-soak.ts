@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { boundNativeHeap, startHeapTrim } from "@photo-relay/local-stack/native-heap";
 import type { PhotoRecord } from "@photo-relay/pipeline/photo";
 import { freshBundles } from "../scripts/function-build.ts";
 import { type CheckResult, runChecks } from "./checks/run-checks.ts";
@@ -63,6 +64,19 @@ const STOP_GRACE_MS = 20_000;
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // The soak process moves 20-75 MB buffers too (the phones' photos, the cameras' frames): the
+  // stack's bounds on glibc's heap keep them from piling up in arenas (native-heap.ts, imported
+  // alone: the package's index would load the emulators into this process).
+  await boundNativeHeap();
+  const stopTrim = await startHeapTrim();
+  try {
+    return await soak(options, log);
+  } finally {
+    stopTrim();
+  }
+}
+
+async function soak(options: SoakOptions, log: (line: string) => void): Promise<SoakResult> {
   const work = mkdtempSync(join(tmpdir(), "photo-relay-soak-"));
   const dirs = Object.fromEntries(
     ["tethered", "folder", "card", "processed", "agent", "logs"].map((d) => [d, join(work, d)]),

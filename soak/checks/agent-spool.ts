@@ -1,6 +1,6 @@
 /** The agent's spool empty (nothing pending), its inboxes empty, and every camera original archived in `processed/`. */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { createReadStream, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type CheckInput, type CheckResult, result } from "./check.ts";
 
@@ -14,6 +14,16 @@ function files(dir: string): string[] {
   }
 }
 
+/**
+ * Streamed: a full run archives 800 originals of 20-75 MB, and each read whole was one more large
+ * buffer in the soak process, whose peak the memory check measures.
+ */
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
 export async function checkAgentSpool(input: CheckInput): Promise<CheckResult> {
   const { places } = input;
   const problems: string[] = [];
@@ -25,8 +35,7 @@ export async function checkAgentSpool(input: CheckInput): Promise<CheckResult> {
   const left = places.inboxes.flatMap((d) => readdirSync(d).filter((f) => !f.startsWith(".")));
   for (const f of left) problems.push(`inbox still holds ${f}`);
   const archived = new Map<string, string>();
-  for (const file of files(places.processedDir))
-    archived.set(createHash("sha256").update(readFileSync(file)).digest("hex"), file);
+  for (const file of files(places.processedDir)) archived.set(await sha256OfFile(file), file);
   const camera = input.outcome.taken.filter((p) => p.source !== "phone");
   for (const p of camera) if (!archived.has(p.id)) problems.push(`${p.name} not archived in processed/`);
   return result("agent spool empty, every original archived", problems, {

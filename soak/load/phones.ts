@@ -3,6 +3,7 @@
  * `POST /uploads` for a signed PUT, then PUT the bytes straight to S3 with the signed headers.
  * A phone whose upload fails (the stack busy, a fault) tries again, as the page's retry does.
  */
+import { request } from "node:http";
 import type { Shot } from "../event-script.ts";
 import type { PhotoSizes } from "./photos.ts";
 import { sha256, shotBytes, type TakenPhoto } from "./shot-files.ts";
@@ -41,11 +42,29 @@ async function presignedPut(api: PhoneApi, filename: string, data: Buffer, sha: 
   if (res.status === 409) return void (await res.text()); // already in S3 (an earlier try got through)
   if (res.status !== 201) throw new Error(`POST /uploads: ${res.status} ${await res.text()}`);
   const signed = (await res.json()) as { url: string; headers: Record<string, string> };
-  const { "content-length": _length, ...headers } = signed.headers;
-  // The photo's own bytes, not a copy: ten phones × 20 MB copies were the soak process's peak.
-  // (Buffer.concat's memory is a plain ArrayBuffer, which is what fetch's body type asks for.)
-  const body = data as Uint8Array<ArrayBuffer>;
-  const put = await fetch(signed.url, { method: "PUT", headers, body });
-  const text = await put.text();
-  if (put.status !== 200) throw new Error(`PUT to S3: ${put.status} ${text.slice(0, 200)}`);
+  const put = await putBytes(signed.url, signed.headers, data);
+  if (put.status !== 200) throw new Error(`PUT to S3: ${put.status} ${put.text.slice(0, 200)}`);
+}
+
+/**
+ * The PUT itself over `node:http`, which writes the photo's own bytes to the socket. `fetch` does
+ * not: it takes a copy of every buffer body before it sends it (undici's `extractBody`, as the
+ * Fetch standard says), so ten phones held twenty 20 MB buffers, and each retry made one more.
+ */
+function putBytes(
+  url: string,
+  headers: Record<string, string>,
+  data: Buffer,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const put = request(url, { method: "PUT", headers: { ...headers, "content-length": data.length } });
+    put.once("error", reject);
+    put.once("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.once("error", reject);
+      res.once("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    });
+    put.end(data);
+  });
 }

@@ -6,7 +6,7 @@
  * from a real NEF) and a random "sensor" strip that runs to the end of the file (≈ 75 MB).
  * Frames of one burst share a scene (same base), so the burst policy sees them as one burst.
  */
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import sharp from "sharp";
 
 export interface PhotoSizes {
@@ -16,13 +16,24 @@ export interface PhotoSizes {
   nefBytes: number;
 }
 
+/**
+ * The base JPEGs made lately, by scene. A burst's frames share one and come one after another;
+ * every phone photo has a scene of its own, so kept for good they were a few hundred MB by the
+ * end of a full run. A scene made again gives the same bytes (the same SVG through sharp).
+ */
 const bases = new Map<string, Promise<Buffer>>();
+export const BASES_KEPT = 8;
+
+/** How many base JPEGs are kept now (for the test of the bound). */
+export const basesKept = (): number => bases.size;
 
 /** A landscape-like gradient with texture, scene `scene` (a burst's frames share one). */
 export function baseJpeg(scene: number, pixels: number): Promise<Buffer> {
   const key = `${scene}:${pixels}`;
   let base = bases.get(key);
-  if (!base) {
+  // Set again below, so the order of the map is the order of use.
+  if (base) bases.delete(key);
+  else {
     const width = pixels;
     const height = Math.round((pixels * 2) / 3);
     const hue = (scene * 47) % 360;
@@ -38,28 +49,45 @@ export function baseJpeg(scene: number, pixels: number): Promise<Buffer> {
       .jpeg({ quality: 88 })
       .withExifMerge({ IFD0: { Make: "NIKON CORPORATION", Model: "NIKON D800" } })
       .toBuffer();
-    bases.set(key, base);
+  }
+  bases.set(key, base);
+  for (const oldest of bases.keys()) {
+    if (bases.size <= BASES_KEPT) break;
+    bases.delete(oldest);
   }
   return base;
 }
 
-/** `base` with a COM segment naming `nonce` after SOI, padded with APP15 segments to `bytes`. */
+/**
+ * `base` with a COM segment naming `nonce` after SOI, padded with APP15 segments to `bytes`.
+ * Written into one buffer of the final size: built from parts and concatenated, each 20 MB frame
+ * cost twice its size while it was made.
+ */
 export function frameJpeg(base: Buffer, nonce: string, bytes: number): Buffer {
-  const segment = (marker: number, payload: Buffer) => {
-    const head = Buffer.alloc(4);
-    head.writeUInt16BE(marker, 0);
-    head.writeUInt16BE(payload.length + 2, 2);
-    return Buffer.concat([head, payload]);
-  };
-  const parts = [base.subarray(0, 2), segment(0xfffe, Buffer.from(`photo-relay soak ${nonce}`))];
-  let size = base.length + (parts[1] as Buffer).length;
+  const comment = Buffer.from(`photo-relay soak ${nonce}`);
+  const paddings: number[] = [];
+  let size = base.length + comment.length + 4;
   while (size + 4 < bytes) {
-    const payload = randomBytes(Math.min(65_000, bytes - size - 4));
-    parts.push(segment(0xffef, payload));
-    size += payload.length + 4;
+    const payload = Math.min(65_000, bytes - size - 4);
+    paddings.push(payload);
+    size += payload + 4;
   }
-  parts.push(base.subarray(2));
-  return Buffer.concat(parts);
+  const frame = Buffer.allocUnsafe(size);
+  let at = base.copy(frame, 0, 0, 2);
+  const head = (marker: number, length: number) => {
+    frame.writeUInt16BE(marker, at);
+    frame.writeUInt16BE(length + 2, at + 2);
+    at += 4;
+  };
+  head(0xfffe, comment.length);
+  at += comment.copy(frame, at);
+  for (const payload of paddings) {
+    head(0xffef, payload);
+    randomFillSync(frame, at, payload);
+    at += payload;
+  }
+  base.copy(frame, at, 2);
+  return frame;
 }
 
 /** A NEF-like RAW of `bytes` carrying `preview` (a JPEG) as IFD0's JPEG preview. */
@@ -95,7 +123,8 @@ export function nefWithPreview(preview: Buffer, bytes: number): Buffer {
   });
   file.writeUInt32LE(0, 10 + entries.length * 12);
   preview.copy(file, previewAt);
-  randomBytes(size - stripAt).copy(file, stripAt);
+  // In place: a 75 MB random buffer copied in would double the NEF's memory while it is made.
+  randomFillSync(file, stripAt, size - stripAt);
   file[size - 1] = 0x5a;
   return file;
 }

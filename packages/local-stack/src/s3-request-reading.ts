@@ -96,7 +96,10 @@ export function holdBody(request: IncomingMessage): HeldBody {
   request.push = (chunk: unknown): boolean => {
     if (chunk === null) {
       ended = true;
-      done(Buffer.concat(chunks));
+      // The whole body once, not twice: the emulator is handed the joined copy, the parts go.
+      const whole = Buffer.concat(chunks);
+      chunks.splice(0, chunks.length, whole);
+      done(whole);
       return false;
     }
     const buffer = chunk as Buffer;

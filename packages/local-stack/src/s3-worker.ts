@@ -19,12 +19,14 @@ import { type S3SpyEvent, type SpyMessage, startFauxqs } from "fauxqs";
 import { liftEmulatorBodyLimit } from "./s3-body-limit.ts";
 import { enforceS3Integrity } from "./s3-integrity.ts";
 import { answerMultipartListings } from "./s3-multipart-listing.ts";
+import { keepPartsOnDisk } from "./s3-part-bodies.ts";
 import { type S3WorkerData, type S3WorkerMessage, SPY_SEQUENCE_HEADER } from "./s3-worker-protocol.ts";
 
 const { storageDir, bucket, region, logLevel } = workerData as S3WorkerData;
 const post = (message: S3WorkerMessage) => parentPort?.postMessage(message);
 
 liftEmulatorBodyLimit();
+await keepPartsOnDisk();
 const server = await startFauxqs({
   port: 0,
   host: "127.0.0.1",

@@ -25,7 +25,7 @@ import { startApiThread } from "./api-thread.ts";
 import { startDynamoThread } from "./dynamodb-thread.ts";
 import { type LocalNeed, localConfig } from "./local-config.ts";
 import { bundledFunctions, type FunctionBundles, sourceFunctions } from "./local-functions.ts";
-import { boundNativeHeap } from "./native-heap.ts";
+import { boundNativeHeap, startHeapTrim } from "./native-heap.ts";
 import { startPipelineConsumers } from "./pipeline-consumers.ts";
 import { queuesInUse, withLoopbackUrls } from "./queues-in-use.ts";
 import { createPhotosTable, createQueuesAndBucket, LOCAL_REGION, type QueueOverrides } from "./resources.ts";
@@ -127,6 +127,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
+    // What the arenas free goes back to the OS while the stack runs (native-heap.ts).
+    const stopTrim = await startHeapTrim(logger);
+    stops.push(async () => stopTrim());
     const names = { bucket: "media", table: "photos", queuePrefix: "photo-relay-" };
     // S3 runs in a thread of its own (`s3-worker.ts`: objects under `s3/`, its integrity checks and
     // listings); this thread's fauxqs keeps SQS and SNS in `dataDir` (SQLite) and the one port.

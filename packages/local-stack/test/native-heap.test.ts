@@ -3,14 +3,22 @@
  * moves glibc's mmap threshold up, so the next large buffer is mapped on its own (and given back
  * to the OS when freed) instead of being carved from an arena that keeps the space.
  */
+
+import { readFileSync } from "node:fs";
 import koffi from "koffi";
 import { describe, expect, it } from "vitest";
-import { boundNativeHeap } from "../src/native-heap.ts";
+import { boundNativeHeap, startHeapTrim } from "../src/native-heap.ts";
 
 const libc = koffi.load("libc.so.6");
 const malloc = libc.func("void *malloc(size_t size)") as (size: number) => unknown;
 const free = libc.func("void free(void *ptr)") as (ptr: unknown) => void;
+const memset = libc.func("void *memset(void *s, int c, size_t n)") as (
+  p: unknown,
+  c: number,
+  n: number,
+) => unknown;
 const MiB = 1024 * 1024;
+const rssMiB = () => Number(readFileSync("/proc/self/status", "utf8").match(/^VmRSS:\s+(\d+)/m)?.[1]) / 1024;
 
 /**
  * Whether the block at `ptr` is a mapping of its own: glibc starts a mapped block 16 bytes (its
@@ -32,6 +40,25 @@ describe("local stack: native heap", () => {
       expect(blocks.map(mappedAlone)).toEqual([true, true, true, true]);
     } finally {
       for (const b of blocks) free(b);
+    }
+  });
+
+  it("gives the free pages inside the arenas back to the OS", async () => {
+    // 160 MiB in 64 KiB blocks (an HTTP body's chunks), under any mmap threshold: from the arena.
+    const blocks = Array.from({ length: 2560 }, () => {
+      const block = malloc(64 * 1024);
+      memset(block, 1, 64 * 1024);
+      return block;
+    });
+    // The last block stays, so the free space is not at the arena's top, where free() trims it.
+    for (const b of blocks.slice(0, -1)) free(b);
+    const before = rssMiB();
+    const stop = await startHeapTrim(undefined, 50);
+    try {
+      await expect.poll(() => before - rssMiB(), { timeout: 5_000, interval: 100 }).toBeGreaterThan(100);
+    } finally {
+      stop();
+      free(blocks.at(-1));
     }
   });
 });
