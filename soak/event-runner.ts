@@ -1,14 +1,13 @@
 /**
  * Plays the script against the running stack: each shot at its time (a camera writes it, or one
- * of ten phones uploads it, each phone one photo at a time), each fault started and ended at its
- * times. Records what was taken and the faults' actual start and end.
+ * of ten phones uploads it, each phone one photo at a time: both in the devices process,
+ * `load/devices.ts`), each fault started and ended at its times. Records what was taken and the
+ * faults' actual start and end.
  */
 import type { EventScript, ScriptedFault, Shot } from "./event-script.ts";
 import type { FaultContext } from "./faults/context.ts";
 import { FAULTS } from "./faults/inject.ts";
-import { type CameraFolders, takeCameraShot } from "./load/cameras.ts";
-import { type PhoneApi, uploadFromPhone } from "./load/phones.ts";
-import type { PhotoSizes } from "./load/photos.ts";
+import type { Devices } from "./load/devices.ts";
 import type { TakenPhoto } from "./load/shot-files.ts";
 
 export interface FaultRecord extends ScriptedFault {
@@ -29,7 +28,7 @@ const PHONES = 10;
 export async function playEvent(
   script: EventScript,
   ctx: Omit<FaultContext, "note">,
-  load: { folders: CameraFolders; phoneApi: PhoneApi; sizes: PhotoSizes },
+  devices: Devices,
 ): Promise<EventOutcome> {
   const outcome: EventOutcome = { taken: [], faults: [], notes: [], shotErrors: [] };
   const full: FaultContext = { ...ctx, note: (message) => outcome.notes.push({ t: Date.now(), message }) };
@@ -44,12 +43,12 @@ export async function playEvent(
       if (shot.source === "phone") {
         const slot = phone++ % PHONES;
         const upload = (phoneQueues[slot] as Promise<void>).then(async () => {
-          outcome.taken.push(await uploadFromPhone(shot, load.phoneApi, load.sizes, script.seed));
+          outcome.taken.push(await devices.take(shot));
         });
         phoneQueues[slot] = upload.catch((error) => void outcome.shotErrors.push(`${shot.name}: ${error}`));
         return;
       }
-      outcome.taken.push(await takeCameraShot(shot, load.folders, load.sizes, script.seed));
+      outcome.taken.push(await devices.take(shot));
     } catch (error) {
       outcome.shotErrors.push(`${shot.name}: ${error}`);
     }

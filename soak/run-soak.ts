@@ -21,6 +21,7 @@ import { spoolDisk } from "./faults/spool-disk.ts";
 import { startTcpProxy } from "./faults/tcp-proxy.ts";
 import { agentProcess } from "./load/agent-process.ts";
 import { startApiProbe, startIntruder } from "./load/api-probe.ts";
+import { startDevices } from "./load/devices.ts";
 import type { PhotoSizes } from "./load/photos.ts";
 import { type SoakReport, writeReport } from "./report/write-report.ts";
 import { startMonitor } from "./sample/monitor.ts";
@@ -129,17 +130,27 @@ async function soak(options: SoakOptions, log: (line: string) => void): Promise<
     processedDir: dirs.processed as string,
   };
   const agent = agentProcess(places, `http://127.0.0.1:${s3Proxy.port}`, stack.bucket);
+  const api = { url: stack.urls.api, token: stack.apiToken };
+  const devices = startDevices({
+    folders: { card: places.card, folder: places.inboxes[1] },
+    phoneApi: api,
+    sizes: options.sizes,
+    seed: options.seed,
+  });
   // Killed from outside (a test's timeout), the soak still ends what it started: the agent's own
-  // process group, the web hosts' daemons, the spool's mount.
+  // process group, the cameras and phones, the web hosts' daemons, the spool's mount.
   const leftovers = () => {
     agent.kill();
+    devices.kill();
     hosts.kill();
     spool.unmount();
   };
   process.once("exit", leftovers);
   await agent.start();
-  const api = { url: stack.urls.api, token: stack.apiToken };
-  const monitor = startMonitor(() => ({ stack: stack.pid, agent: agent.pid, soak: process.pid }), api);
+  const monitor = startMonitor(
+    () => ({ stack: stack.pid, agent: agent.pid, devices: devices.pid, soak: process.pid }),
+    api,
+  );
   const probe = startApiProbe(api);
   const intruder = startIntruder(api.url);
   const sqs = new SQSClient({
@@ -169,7 +180,7 @@ async function soak(options: SoakOptions, log: (line: string) => void): Promise<
         issuedTokens,
         savedVisibility: {},
       },
-      { folders: { card: places.card, folder: places.inboxes[1] }, phoneApi: api, sizes: options.sizes },
+      devices,
     );
     log(
       `soak: event played (${outcome.taken.length} photos taken, ${outcome.shotErrors.length} shot errors); draining`,
@@ -210,6 +221,7 @@ async function soak(options: SoakOptions, log: (line: string) => void): Promise<
     stopped = await stopAll(
       [
         { name: "agent", stop: () => agent.stop(), kill: () => agent.kill() },
+        { name: "cameras and phones", stop: () => devices.stop(), kill: () => devices.kill() },
         { name: "stack", stop: () => stack.stop(), kill: () => stack.kill() },
         { name: "S3 proxy", stop: () => s3Proxy.close() },
         { name: "web host (vsftpd, sshd, proxies)", stop: () => hosts.stop(), kill: () => hosts.kill() },

@@ -6,6 +6,7 @@
 import { chmod } from "node:fs/promises";
 import { type SshdServer, startSshd } from "../../packages/mirror/test/servers/sshd.ts";
 import { startVsftpd, type VsftpdServer } from "../../packages/mirror/test/servers/vsftpd.ts";
+import { lowerDaemon } from "../load/other-machines.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
 export interface MirrorHosts {
@@ -28,6 +29,9 @@ export async function startMirrorHosts(): Promise<MirrorHosts> {
     startVsftpd({ settings: { local_umask: "000" } }),
     startSshd({ umask: "000" }),
   ]);
+  // The user's web host is another machine: its daemons (and the sessions they fork) run at the
+  // other machines' priority (other-machines.ts).
+  for (const pid of [ftp.pid, ssh.pid]) lowerDaemon(pid);
   const proxies: Record<"ftps" | "sftp", TcpProxy> = {
     ftps: await startTcpProxy(ftp.port),
     sftp: await startTcpProxy(ssh.port),

@@ -1,11 +1,13 @@
 /**
  * The edge agent as a capture PC runs it: `photo-relay agent --plain --config <file>` in its own
- * process group (with the stand-in gphoto2 it starts for the tethered camera), SIGKILLed whole by
- * the soak's fault and started again on the same spool.
+ * process group (with the stand-in gphoto2 it starts for the tethered camera), at the other
+ * machines' priority (other-machines.ts), SIGKILLed whole by the soak's fault and started again on
+ * the same spool.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { niced } from "./other-machines.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const FAKE_GPHOTO2 = join(ROOT, "agent/test/fixtures/bin/gphoto2");
@@ -78,16 +80,20 @@ export function agentProcess(places: AgentPlaces, s3Endpoint: string, bucket: st
     async start() {
       await waitExit();
       starts++;
-      child = spawn(
-        process.execPath,
-        [join(ROOT, "agent/bin/photo-relay.ts"), "agent", "--plain", "--config", config],
-        {
-          cwd: ROOT,
-          detached: true,
-          stdio: ["ignore", "pipe", "pipe"],
-          env: { ...process.env, FAKE_GPHOTO2_CARD: places.card, FAKE_GPHOTO2_NODE: process.execPath },
-        },
-      );
+      // At the other machines' priority, and its gphoto2 with it (other-machines.ts).
+      const [command, args] = niced(process.execPath, [
+        join(ROOT, "agent/bin/photo-relay.ts"),
+        "agent",
+        "--plain",
+        "--config",
+        config,
+      ]);
+      child = spawn(command, args, {
+        cwd: ROOT,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, FAKE_GPHOTO2_CARD: places.card, FAKE_GPHOTO2_NODE: process.execPath },
+      });
       child.stdout?.pipe(out, { end: false });
       child.stderr?.pipe(out, { end: false });
       await new Promise<void>((resolveReady, reject) => {

@@ -11,7 +11,7 @@
 import { type BurstView, burstsOf, type PublishRuntime } from "@photo-relay/pipeline/api";
 import type { PhotoRecord, PhotoStatus } from "@photo-relay/pipeline/photo";
 import { presignGet } from "./photo-summary.ts";
-import { SharedAnswer } from "./shared-answer.ts";
+import { jsonOf, SharedAnswer } from "./shared-answer.ts";
 
 export interface PhotoListQuery {
   status?: PhotoStatus | undefined;
@@ -25,9 +25,11 @@ type PhotoPage = Awaited<ReturnType<typeof readPage>>;
 const FIRST_PAGES_KEPT = 16;
 const firstPages = new WeakMap<PublishRuntime, Map<string, SharedAnswer<PhotoPage>>>();
 
-export async function photoList(rt: PublishRuntime, query: PhotoListQuery) {
+/** The page as JSON text (a shared first page is written once for all its callers: `jsonOf`). */
+export async function photoListJson(rt: PublishRuntime, query: PhotoListQuery): Promise<string> {
   const maxAgeMs = rt.config.api.photosMaxAgeSeconds * 1000;
-  if (query.cursor || maxAgeMs === 0) return { at: rt.now().toISOString(), ...(await readPage(rt, query)) };
+  if (query.cursor || maxAgeMs === 0)
+    return JSON.stringify({ at: rt.now().toISOString(), ...(await readPage(rt, query)) });
   let pages = firstPages.get(rt);
   if (!pages) {
     pages = new Map();
@@ -42,8 +44,8 @@ export async function photoList(rt: PublishRuntime, query: PhotoListQuery) {
     if (pages.size >= FIRST_PAGES_KEPT) pages.delete(pages.keys().next().value as string);
   }
   pages.set(key, shared);
-  const { value, at } = await shared.get();
-  return { at: new Date(at).toISOString(), ...value };
+  const answer = await shared.get();
+  return jsonOf(answer, () => ({ at: new Date(answer.at).toISOString(), ...answer.value }));
 }
 
 async function readPage(rt: PublishRuntime, query: PhotoListQuery) {

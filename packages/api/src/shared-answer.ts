@@ -65,3 +65,20 @@ export class SharedAnswer<V> {
     return answer;
   }
 }
+
+const texts = new WeakMap<Shared<unknown>, string>();
+
+/**
+ * The JSON text of the answer `present` makes from `shared`, written once per shared answer: a
+ * first page of `/photos` is ~190 kB of JSON, and every poller of the same answer gets the same
+ * bytes, so serializing it for each of them was CPU the API's thread spent again and again.
+ * `present` must depend on `shared` only.
+ */
+export function jsonOf(shared: Shared<unknown>, present: () => unknown): string {
+  let text = texts.get(shared);
+  if (text === undefined) {
+    text = JSON.stringify(present());
+    texts.set(shared, text);
+  }
+  return text;
+}

@@ -9,13 +9,13 @@ import { redactConfig } from "@photo-relay/core";
 import { type PublishRuntime, tokenStatus } from "@photo-relay/pipeline/api";
 import { runChecks } from "./checks.ts";
 import { stageQueueDepths } from "./queue-depths.ts";
-import { SharedAnswer } from "./shared-answer.ts";
+import { jsonOf, SharedAnswer } from "./shared-answer.ts";
 
 const REFRESH_AFTER_MS = 1000;
 const answers = new WeakMap<PublishRuntime, SharedAnswer<Awaited<ReturnType<typeof computeStatus>>>>();
 
-/** The status for every caller of this instance, its figures read at most `api.statusMaxAgeSeconds` ago. */
-export async function statusReport(rt: PublishRuntime) {
+/** The status for every caller of this instance, as JSON text, its figures read at most `api.statusMaxAgeSeconds` ago. */
+export async function statusJson(rt: PublishRuntime): Promise<string> {
   let shared = answers.get(rt);
   const maxAgeMs = rt.config.api.statusMaxAgeSeconds * 1000;
   if (!shared) {
@@ -27,8 +27,12 @@ export async function statusReport(rt: PublishRuntime) {
     });
     answers.set(rt, shared);
   }
-  const { value, at } = await shared.get();
-  return { at: new Date(at).toISOString(), maxAgeSeconds: maxAgeMs / 1000, ...value };
+  const answer = await shared.get();
+  return jsonOf(answer, () => ({
+    at: new Date(answer.at).toISOString(),
+    maxAgeSeconds: maxAgeMs / 1000,
+    ...answer.value,
+  }));
 }
 
 async function computeStatus(rt: PublishRuntime) {

@@ -3,7 +3,7 @@
  * bound, a busy refresh keeps serving the last answer, and a failure is not kept.
  */
 import { describe, expect, it } from "vitest";
-import { SharedAnswer } from "../src/shared-answer.ts";
+import { jsonOf, SharedAnswer } from "../src/shared-answer.ts";
 
 function counter() {
   const pending: Array<(n: number) => void> = [];
@@ -69,5 +69,28 @@ describe("api: shared answer", () => {
     await expect(shared.get()).rejects.toThrow("down");
     fail = false;
     expect((await shared.get()).value).toBe(5);
+  });
+
+  it("writes an answer's JSON once for all its callers, and a fresh answer's anew", async () => {
+    let now = 0;
+    let n = 0;
+    const shared = new SharedAnswer(async () => ++n, {
+      maxAgeMs: 1000,
+      refreshAfterMs: 1000,
+      now: () => now,
+    });
+    let written = 0;
+    const text = async () => {
+      const answer = await shared.get();
+      return jsonOf(answer, () => {
+        written++;
+        return { at: answer.at, n: answer.value };
+      });
+    };
+    expect([await text(), await text(), await text()]).toEqual(Array(3).fill('{"at":0,"n":1}'));
+    expect(written).toBe(1);
+    now = 2000;
+    expect(await text()).toBe('{"at":2000,"n":2}');
+    expect(written).toBe(2);
   });
 });

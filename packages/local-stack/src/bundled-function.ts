@@ -11,12 +11,22 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Context } from "aws-lambda";
+import type { LambdaWorkerData } from "./lambda-worker.ts";
 
 export interface BundledFunction {
   invoke(event: unknown, context: Pick<Context, "getRemainingTimeInMillis">): Promise<unknown>;
   /** Ends the container now, mid-invocation if one runs (the soak's "handler crashed" fault). */
   crash(): Promise<void>;
+  /** With `options.http`: the URL its container serves the handler on (a new container takes the same port). */
+  listening(): Promise<string>;
   stop(): Promise<void>;
+}
+
+export interface BundledFunctionOptions {
+  /** The container's thread priority (`lambda-worker.ts`). */
+  nice?: number;
+  /** Serve the handler over HTTP as API Gateway does, from the container's own thread (`lambda-worker.ts`). */
+  http?: { host: string; port: number; timeoutMs: number };
 }
 
 export class InvocationError extends Error {
@@ -36,25 +46,46 @@ export class FunctionCrashedError extends Error {
 }
 
 type Call = { resolve(value: unknown): void; reject(error: Error): void };
-type Reply = { id: number; result?: unknown; error?: { name: string; message: string; stack?: string } };
+type Reply = { id?: number; result?: unknown; error?: { name: string; message: string; stack?: string } };
 
 export function startBundledFunction(
   functionName: string,
   bundle: string,
   env: Record<string, string>,
+  options: BundledFunctionOptions = {},
 ): BundledFunction {
   let next = 0;
   let stopped = false;
   let current: { worker: Worker; pending: Map<number, Call> } | undefined;
+  let http = options.http;
+  let listening: Promise<string> | undefined;
 
   const spawn = () => {
-    const worker = new Worker(new URL("./lambda-worker.ts", import.meta.url), {
-      workerData: { bundle, functionName },
-      env,
-    });
+    const data: LambdaWorkerData = {
+      bundle,
+      functionName,
+      ...(options.nice !== undefined && { nice: options.nice }),
+      ...(http && { http }),
+    };
+    const worker = new Worker(new URL("./lambda-worker.ts", import.meta.url), { workerData: data, env });
     const pending = new Map<number, Call>();
     const container = { worker, pending };
+    if (http) {
+      listening = new Promise((resolve, reject) => {
+        worker.on("message", (m: { listening?: string }) => m.listening && resolve(m.listening));
+        worker.once("error", reject);
+        worker.once("exit", (code) => reject(new FunctionCrashedError(functionName, code)));
+      });
+      // A new container listens where the first one did: the port stays the stack's API URL.
+      listening.then(
+        (url) => {
+          if (http) http = { ...http, port: Number(new URL(url).port) };
+        },
+        () => undefined,
+      );
+    }
     worker.on("message", ({ id, result, error }: Reply) => {
+      if (id === undefined) return;
       const call = pending.get(id);
       pending.delete(id);
       if (error) call?.reject(new InvocationError(functionName, error));
@@ -67,7 +98,9 @@ export function startBundledFunction(
     worker.on("exit", (code) => {
       for (const call of pending.values()) call.reject(new FunctionCrashedError(functionName, code));
       pending.clear();
-      if (current === container) current = undefined; // the next invocation starts a new one
+      if (current !== container) return;
+      current = undefined; // the next invocation starts a new one
+      if (http && !stopped) current = spawn(); // or at once, when requests come over HTTP
     });
     return container;
   };
@@ -86,6 +119,9 @@ export function startBundledFunction(
     },
     async crash() {
       await current?.worker.terminate();
+    },
+    listening() {
+      return listening ?? Promise.reject(new Error(`${functionName}: not served over HTTP`));
     },
     async stop() {
       stopped = true;

@@ -17,18 +17,23 @@ import type { DeadLetterRuntime } from "@photo-relay/pipeline/dead-letters";
 import type { Runtime } from "@photo-relay/pipeline/runtime";
 import { DEAD_LETTER_SETTINGS, type FunctionName, STAGE_SETTINGS } from "@photo-relay/pipeline/settings";
 import type { SQSBatchResponse } from "aws-lambda";
-import { type ApiGatewayInvoke, apiGatewayFetch } from "./api-gateway.ts";
-import { type BundledFunction, startBundledFunction } from "./bundled-function.ts";
+import { startApiServer } from "./api-server.ts";
+import {
+  type BundledFunction,
+  type BundledFunctionOptions,
+  startBundledFunction,
+} from "./bundled-function.ts";
 import { lambdaEnvironment } from "./lambda-environment.ts";
 import type { ConsumerHandlers } from "./pipeline-consumers.ts";
+import { BACKGROUND_NICE } from "./thread-priority.ts";
 
 /** The functions the local stack can run from a bundle, each by the path of its `bundle.mjs`. */
 export type FunctionBundles = Record<Exclude<FunctionName, "tokenRefresh">, string>;
 
 export interface LocalFunctions {
   consumers: ConsumerHandlers;
-  /** The API as a `fetch` handler for the local HTTP server. */
-  api: (request: Request) => Response | Promise<Response>;
+  /** Serves the API over HTTP on `host:port` (0: a free port). */
+  serveApi(host: string, port: number): Promise<{ url: string; stop(): Promise<void> }>;
   /**
    * Ends the container of the bundled function `name` now, mid-batch if it runs one (a runtime that
    * crashed); its next invocation starts a new one. Absent when the functions run from sources.
@@ -51,7 +56,7 @@ export function sourceFunctions(runtimes: {
   };
   return {
     consumers: { stage: (stage) => stages[stage], deadLetter: deadLetterHandler(() => deadLetterRuntime) },
-    api: createApi(() => publishRuntime).fetch,
+    serveApi: (host, port) => startApiServer(createApi(() => publishRuntime).fetch, host, port),
     stop: async () => {},
   };
 }
@@ -66,12 +71,23 @@ const MEMORY_MB: Record<keyof FunctionBundles, number> = {
   deadLetter: DEAD_LETTER_SETTINGS.memoryMb,
 };
 
+/**
+ * The stages whose containers do a conversion's CPU work (sharp, ffmpeg): on Lambda each has a CPU
+ * of its own; here their threads (and the ffmpeg they start) run in the background, as libvips'
+ * workers do (thread-priority.ts), so that a request to the API never waits behind them for a core.
+ */
+const BACKGROUND: ReadonlySet<keyof FunctionBundles> = new Set(["convert", "reel"]);
+
+/** API Gateway stops an integration at 30 s. */
+const API_GATEWAY_TIMEOUT_MS = 29_000;
+
 export function bundledFunctions(config: Config, bundles: FunctionBundles, logLevel: string): LocalFunctions {
   const started = new Map<keyof FunctionBundles, BundledFunction>();
-  const start = (name: keyof FunctionBundles) => {
+  const start = (name: keyof FunctionBundles, options: BundledFunctionOptions = {}) => {
     const functionName = `photo-relay-${name}`;
     const env = lambdaEnvironment(config, name, { functionName, memoryMb: MEMORY_MB[name], logLevel });
-    const fn = startBundledFunction(functionName, bundles[name], env);
+    const nice = BACKGROUND.has(name) ? { nice: BACKGROUND_NICE } : {};
+    const fn = startBundledFunction(functionName, bundles[name], env, { ...nice, ...options });
     started.set(name, fn);
     return fn;
   };
@@ -83,13 +99,13 @@ export function bundledFunctions(config: Config, bundles: FunctionBundles, logLe
     publish: sqs(start("publish")),
     reel: sqs(start("reel")),
   };
-  const api = start("api");
-  // API Gateway stops an integration at 30 s.
-  const invokeApi: ApiGatewayInvoke = (event) =>
-    api.invoke(event, { getRemainingTimeInMillis: () => 29_000 }) as ReturnType<ApiGatewayInvoke>;
   return {
     consumers: { stage: (stage) => stages[stage], deadLetter: sqs(start("deadLetter")) },
-    api: apiGatewayFetch(invokeApi),
+    // The API's container serves API Gateway's side too, from its own thread (lambda-worker.ts).
+    serveApi: async (host, port) => {
+      const api = start("api", { http: { host, port, timeoutMs: API_GATEWAY_TIMEOUT_MS } });
+      return { url: await api.listening(), stop: () => api.stop() };
+    },
     crash: async (name) => {
       await started.get(name)?.crash();
     },

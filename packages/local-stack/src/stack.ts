@@ -20,7 +20,6 @@ import {
 import { createRuntime, type Runtime } from "@photo-relay/pipeline/runtime";
 import { CONVERT_NOTIFICATIONS } from "@photo-relay/pipeline/settings";
 import { type FauxqsServer, type SpyMessage, startFauxqs } from "fauxqs";
-import { startApiServer } from "./api-server.ts";
 import { startApiThread } from "./api-thread.ts";
 import { startDynamoThread } from "./dynamodb-thread.ts";
 import { type LocalNeed, localConfig } from "./local-config.ts";
@@ -254,7 +253,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             },
             logger,
           )
-        : await startApiServer(functions.api, HOST, ports.api ?? 0);
+        : await functions.serveApi(HOST, ports.api ?? 0);
     stops.push(api.stop);
     // sharp's conversions run below the API's and DynamoDB's threads (thread-priority.ts).
     const stopLoweringLibvips = lowerLibvipsWorkers();
