@@ -65,9 +65,10 @@ const STOP_GRACE_MS = 20_000;
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  // The soak process moves 20-75 MB buffers too (the phones' photos, the cameras' frames): the
-  // stack's bounds on glibc's heap keep them from piling up in arenas (native-heap.ts, imported
-  // alone: the package's index would load the emulators into this process).
+  // The soak process moves 20-75 MB buffers too (the checks read originals and renditions; the
+  // devices process, which makes the shots, does the same for itself): the stack's bounds on glibc's
+  // heap keep them from piling up in arenas (native-heap.ts, imported alone: the package's index
+  // would load the emulators into this process).
   await boundNativeHeap();
   const stopTrim = await startHeapTrim();
   try {

@@ -1,8 +1,13 @@
 /** The devices process (`devices.ts`): takes each shot it is sent, with its camera or phone, and answers. */
+import { boundNativeHeap, startHeapTrim } from "@photo-relay/local-stack/native-heap";
 import type { Shot } from "../event-script.ts";
 import { takeCameraShot } from "./cameras.ts";
 import type { DeviceReply, DeviceRequest, DevicesSetup } from "./devices.ts";
 import { uploadFromPhone } from "./phones.ts";
+
+// Its 20-75 MB shots come and go all event long: bounded as the stack's heap is (native-heap.ts).
+await boundNativeHeap();
+await startHeapTrim();
 
 const setup = JSON.parse(process.argv[2] ?? "{}") as DevicesSetup;
 
