@@ -5,8 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
+import { copyFile, mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { boundNativeHeap, startHeapTrim } from "@photo-relay/local-stack/native-heap";
 import type { PhotoRecord } from "@photo-relay/pipeline/photo";
@@ -39,6 +40,11 @@ export interface SoakOptions {
   screenshot?: string;
   /** How long the queues may take to drain after the event (default: 3 min, or half the event). */
   drainTimeoutMs?: number;
+  /**
+   * Keep the work folder (capture folders, card, archive, the stack's S3 and records: 15 GB or
+   * more for a full run) instead of removing it once its logs are copied to `reportDir/logs/`.
+   */
+  keepWork?: boolean;
   log?: (line: string) => void;
 }
 
@@ -160,6 +166,11 @@ async function soak(options: SoakOptions, log: (line: string) => void): Promise<
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
 
+  const logFiles = [
+    join(dirs.logs as string, "stack.log"),
+    join(dirs.agent as string, "logs", "agent.log"),
+    join(dirs.agent as string, "agent-stdout.log"),
+  ];
   const startedAt = Date.now();
   let outcome: EventOutcome | undefined;
   let checks: CheckResult[] = [];
@@ -209,11 +220,7 @@ async function soak(options: SoakOptions, log: (line: string) => void): Promise<
       probe: probe.result,
       intruder: intruder.result,
       secrets: secrets(),
-      logFiles: [
-        join(dirs.logs as string, "stack.log"),
-        join(dirs.agent as string, "logs", "agent.log"),
-        join(dirs.agent as string, "agent-stdout.log"),
-      ],
+      logFiles,
       answers: [...monitor.answers, ...probe.result.answers],
     }));
   } finally {
@@ -231,6 +238,7 @@ async function soak(options: SoakOptions, log: (line: string) => void): Promise<
       STOP_GRACE_MS,
     );
     process.off("exit", leftovers);
+    await putAwayWork(work, logFiles, options, log);
   }
   checks.push(stopped);
   const reportInput = {
@@ -254,4 +262,26 @@ async function soak(options: SoakOptions, log: (line: string) => void): Promise<
   checks.push(leaks);
   const report = await writeReport(options.reportDir, reportInput, options.screenshot);
   return { report, checks, passed: checks.every((c) => c.ok) };
+}
+
+/**
+ * Once everything has stopped: the logs go next to the report (`reportDir/logs/`) and the work
+ * folder is removed, unless asked to keep it — each run leaves 8–17 GB there, and a few runs fill
+ * a disk (one did, mid-run, with ENOSPC). A folder that cannot go (the spool's mount still busy)
+ * is named, not fatal.
+ */
+async function putAwayWork(
+  work: string,
+  logFiles: string[],
+  options: SoakOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  const logsDir = join(options.reportDir, "logs");
+  await mkdir(logsDir, { recursive: true });
+  // A log its process never got to write is simply not there.
+  for (const file of logFiles) await copyFile(file, join(logsDir, basename(file))).catch(() => undefined);
+  if (options.keepWork) return log(`soak: work kept in ${work}`);
+  await rm(work, { recursive: true, force: true, maxRetries: 3 }).catch((error: Error) =>
+    log(`soak: could not remove ${work}: ${error.message}`),
+  );
 }

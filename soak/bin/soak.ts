@@ -2,7 +2,8 @@
 /**
  * `npm run soak [-- --photos N --minutes M --seed S]`: a whole event on the local stack under
  * faults (default: 1,000 photos, 20 minutes, 20 MB JPEGs and 75 MB NEFs), its report in
- * `soak-report/` and a screenshot of it in `docs/soak-report.png`. Exits 1 when a promise broke.
+ * `soak-report/` (with the logs) and a screenshot of it in `docs/soak-report.png`; the work folder
+ * is removed unless `--keep-work`. Exits 1 when a promise broke.
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     pixels: { type: "string", default: "3000" },
     out: { type: "string", default: "soak-report" },
     screenshot: { type: "string", default: "docs/soak-report.png" },
+    "keep-work": { type: "boolean", default: false },
   },
 });
 const root = resolve(import.meta.dirname, "../..");
@@ -33,6 +35,7 @@ const { passed, checks, report } = await runSoak({
   },
   reportDir: resolve(root, values.out),
   screenshot: resolve(root, values.screenshot),
+  keepWork: values["keep-work"],
 });
 for (const c of checks) {
   process.stdout.write(`${c.ok ? "✔" : "✖"} ${c.name}\n`);

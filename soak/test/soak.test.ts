@@ -3,7 +3,7 @@
  * the full run at proportionally shorter lengths) on the local stack, and every promise checked
  * from outside. The full run is `npm run soak`; timings are reported there, never asserted here.
  */
-import { appendFileSync, mkdtempSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,5 +25,9 @@ describe("soak: a small event under faults", () => {
     expect(report.faults.map((f) => f.error).filter(Boolean)).toEqual([]);
     for (const check of checks) expect(check.problems, check.name).toEqual([]);
     expect(checks.length).toBe(10);
+    // The work folder is gone (a full run leaves gigabytes there), its logs kept beside the report.
+    const work = readFileSync(join(reportDir, "soak.log"), "utf8").match(/work in (\S+)/)?.[1];
+    expect(work && existsSync(work), `work folder ${work} removed`).toBe(false);
+    expect(existsSync(join(reportDir, "logs", "stack.log"))).toBe(true);
   }, 420_000);
 });
