@@ -16,6 +16,27 @@ let stack: LocalStack;
 let seed = 100;
 const photo = () => cameraJpeg({ width: 1200, height: 1000, seed: seed++ });
 
+/**
+ * A photo approved and its container made and FINISHED by hand, as the create step would, before
+ * the queue gets there: the state a consumer that crashes around media_publish leaves.
+ */
+async function approvedWithFinishedContainer(): Promise<{ id: string; containerId: string }> {
+  const id = await uploadOriginal(stack, await photo());
+  await waitForPhoto(stack, id, (p) => p.status === "awaiting_approval", "awaiting approval");
+  await stack.runtime.photos.update(id, (p) => ({
+    ...p,
+    stages: { ...p.stages, publish: { ...p.stages.publish, approved: true } },
+  }));
+  await runPublishStep(stack.publishRuntime, { photoId: id, step: "create", checks: 0 });
+  const { stages } = await waitForPhoto(stack, id, (p) => !!p.stages.publish.containerId, "container");
+  const containerId = stages.publish.containerId as string;
+  await waitFor(
+    async () => (await stack.publishRuntime.graph.getContainerStatus(containerId)).statusCode === "FINISHED",
+    "FINISHED",
+  );
+  return { id, containerId };
+}
+
 beforeAll(async () => {
   // Manual mode holds photos before publishing, so each test can aim duplicates at one photo.
   stack = await testStack({
@@ -89,26 +110,7 @@ describe("publish: never posts twice", () => {
   });
 
   it("treats a container already PUBLISHED as done (a crash after media_publish, before recording it)", async () => {
-    const id = await uploadOriginal(stack, await photo());
-    await waitForPhoto(stack, id, (p) => p.status === "awaiting_approval", "awaiting approval");
-    // Stop the queue from getting there first: create the container by hand, as the step would.
-    await stack.runtime.photos.update(id, (p) => ({
-      ...p,
-      stages: { ...p.stages, publish: { ...p.stages.publish, approved: true } },
-    }));
-    await runPublishStep(stack.publishRuntime, { photoId: id, step: "create", checks: 0 });
-    const withContainer = await waitForPhoto(
-      stack,
-      id,
-      (p) => p.stages.publish.containerId !== undefined,
-      "container",
-    );
-    const containerId = withContainer.stages.publish.containerId as string;
-    await waitFor(
-      async () =>
-        (await stack.publishRuntime.graph.getContainerStatus(containerId)).statusCode === "FINISHED",
-      "FINISHED",
-    );
+    const { id, containerId } = await approvedWithFinishedContainer();
     const before = stack.sandbox.state.publishLog.length;
     await stack.publishRuntime.graph.publish(containerId); // the consumer's call went through, then it "crashed"
     await runPublishStep(stack.publishRuntime, { photoId: id, step: "publish", checks: 0 });
@@ -122,20 +124,7 @@ describe("publish: never posts twice", () => {
   });
 
   it("records the post id when the slow consumer's answer arrives after another found the container PUBLISHED", async () => {
-    const id = await uploadOriginal(stack, await photo());
-    await waitForPhoto(stack, id, (p) => p.status === "awaiting_approval", "awaiting approval");
-    await stack.runtime.photos.update(id, (p) => ({
-      ...p,
-      stages: { ...p.stages, publish: { ...p.stages.publish, approved: true } },
-    }));
-    await runPublishStep(stack.publishRuntime, { photoId: id, step: "create", checks: 0 });
-    const { stages } = await waitForPhoto(stack, id, (p) => !!p.stages.publish.containerId, "container");
-    const containerId = stages.publish.containerId as string;
-    await waitFor(
-      async () =>
-        (await stack.publishRuntime.graph.getContainerStatus(containerId)).statusCode === "FINISHED",
-      "FINISHED",
-    );
+    const { id, containerId } = await approvedWithFinishedContainer();
     // Consumer A's media_publish went through but its answer is still on the way; a duplicate
     // check step (consumer B) finds the container PUBLISHED first.
     const { mediaId } = await stack.publishRuntime.graph.publish(containerId);
