@@ -30,6 +30,7 @@ export default defineConfig({
             "scripts/test/**/*.test.ts",
             "test/**/*.test.ts",
             "soak/test/**/*.test.ts",
+            "bench/test/**/*.test.ts",
           ],
           // They check the executables, which only the agent-exe project builds.
           exclude: [...configDefaults.exclude, "agent/test/exe.test.ts", "scripts/test/build-agent.test.ts"],

@@ -1,9 +1,9 @@
 /**
  * A shaped link for the benchmarks: a TCP proxy on 127.0.0.1 that forwards to `target` at most
  * `bitsPerSecond` in each direction (all connections share it, as they share a real uplink) and
- * adds `rttMs / 2` of delay each way. Buffers are bounded: a sender is paused while more than
- * 256 KiB of its bytes wait, so TCP's own flow control still applies. A close travels like the
- * data before it (a response is never cut off by its own connection's end). Loopback only.
+ * adds `rttMs / 2` of delay each way, bytes in order. Buffers are bounded: a sender is paused while
+ * more than 256 KiB of its bytes wait, so TCP's own flow control still applies. A close travels
+ * like the data before it (a response is never cut off by its own connection's end). Loopback only.
  */
 import { connect, createServer, type Socket } from "node:net";
 
@@ -26,27 +26,47 @@ export async function startShapedLink(
   const up: Link = { freeAt: 0 };
   const down: Link = { freeAt: 0 };
   const open = new Set<Socket>();
-  /** Forwards `from` → `to` through `link`; resolves when `from` has ended and all its bytes arrived. */
+  /**
+   * Forwards `from` → `to` through `link`. Each chunk is due when the link has serialised it plus
+   * half the RTT; chunks (and finally the end) leave strictly in arrival order from one queue, so
+   * neither timer rounding nor a close arriving with the last bytes can reorder or drop them.
+   */
   const pipe = (from: Socket, to: Socket, link: Link) => {
-    let waiting = 0;
-    let lastArrival = 0;
+    const queue: { due: number; chunk?: Buffer }[] = [];
+    let queued = 0;
+    let scheduled = false;
+    const schedule = (due: number) => {
+      scheduled = true;
+      setTimeout(flush, Math.max(0, due - performance.now()));
+    };
+    const flush = () => {
+      scheduled = false;
+      const now = performance.now();
+      while (queue[0] && queue[0].due <= now) {
+        const { chunk } = queue.shift() as { chunk?: Buffer };
+        if (!chunk) {
+          to.end();
+          continue;
+        }
+        queued -= chunk.length;
+        if (!to.destroyed) to.write(chunk);
+      }
+      if (queued <= HIGH_WATER && from.isPaused()) from.resume();
+      if (queue[0]) schedule(queue[0].due);
+    };
+    const enqueue = (due: number, chunk?: Buffer) => {
+      queue.push({ due, ...(chunk && { chunk }) });
+      if (!scheduled) schedule(due);
+    };
     from.on("data", (chunk: Buffer) => {
       const now = performance.now();
-      // Serialised at the link rate after whatever is already queued, then delayed by half the RTT.
       link.freeAt = Math.max(now, link.freeAt) + (chunk.length * 8 * 1000) / bitsPerSecond;
-      lastArrival = Math.max(lastArrival, link.freeAt + rttMs / 2);
-      waiting += chunk.length;
-      if (waiting > HIGH_WATER) from.pause();
-      setTimeout(() => {
-        waiting -= chunk.length;
-        if (!to.destroyed) to.write(chunk);
-        if (waiting <= HIGH_WATER) from.resume();
-      }, lastArrival - now);
+      queued += chunk.length;
+      if (queued > HIGH_WATER) from.pause();
+      enqueue(link.freeAt + rttMs / 2, chunk);
     });
     // The end (or a reset) reaches the other side after the bytes that were sent before it.
-    from.on("close", () =>
-      setTimeout(() => to.end(), Math.max(performance.now() + rttMs / 2, lastArrival) - performance.now()),
-    );
+    from.on("close", () => enqueue(Math.max(performance.now() + rttMs / 2, queue.at(-1)?.due ?? 0)));
   };
   const server = createServer((client) => {
     const upstream = connect(target.port, target.host);
