@@ -1,8 +1,16 @@
+import { createHash } from "node:crypto";
 import { readdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { createLogger } from "@photo-relay/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { objectMetadata as agentMetadata } from "../src/delivery/object-check.ts";
 import { startAgent } from "../src/index.ts";
 import type { JournalRecord } from "../src/spool/journal.ts";
 import { until, waitForEvents } from "./helpers/agent-events.ts";
@@ -169,5 +177,124 @@ describe("agent: resumable multipart", () => {
     await second.stop();
     client.destroy();
     fresh.client.destroy();
+  });
+});
+
+/**
+ * A client whose request for part `partNumber` carries one flipped byte the first time, after its
+ * Content-MD5 was set: bytes damaged on the way to a server that stores them unchecked (fauxqs).
+ */
+function damagingClient(partNumber: number) {
+  const client = s3Client(s3.endpoint);
+  let damaged = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { query?: Record<string, string>; body?: unknown };
+      if (
+        context.commandName === "UploadPartCommand" &&
+        request.query?.partNumber === String(partNumber) &&
+        !damaged++
+      ) {
+        const body = Buffer.from(request.body as Uint8Array);
+        body[1000] = (body[1000] ?? 0) ^ 0xff;
+        request.body = body;
+      }
+      return next(args);
+    },
+    { step: "finalizeRequest", name: "damagePart" },
+  );
+  return { client, damagedParts: () => damaged };
+}
+
+/** The first agent sends every part, then is stopped before S3 completes the upload. */
+async function allPartsNoCompletion(name: string, bytes: Buffer) {
+  const ws = await workspace("agent-damage");
+  const client = s3Client(s3.endpoint);
+  const gate = gateCommand(client, "CompleteMultipartUploadCommand", () =>
+    Object.assign(new Error("connection lost"), { name: "AbortError" }),
+  );
+  const first = startAgent(options(ws, client));
+  await first.ready;
+  await writeFile(join(ws.inbox, name), bytes);
+  const parts = Math.ceil(bytes.length / (5 * MiB));
+  await until(
+    async () => (await journalRecords(ws.spoolDir))[0]?.upload?.parts.length === parts,
+    20_000,
+    "all parts",
+  );
+  await interrupt(first, gate);
+  client.destroy();
+  const [record] = await journalRecords(ws.spoolDir);
+  if (!record?.upload) throw new Error("no recorded upload");
+  return { ws, record, upload: record.upload };
+}
+
+describe("agent: bytes damaged on the way", () => {
+  it("sends a part again when the server stored other bytes than its MD5 says, and the object is whole", async () => {
+    const ws = await workspace("agent-damage");
+    const damaging = damagingClient(2);
+    const agent = startAgent(options(ws, damaging.client));
+    await agent.ready;
+    const bytes = nef(12 * MiB);
+    const delivered = waitForEvents(agent, "delivered", 1);
+    await writeFile(join(ws.inbox, "damaged.NEF"), bytes);
+    const [event] = await delivered;
+    expect(damaging.damagedParts()).toBeGreaterThan(0);
+    expect(await objectSha256(s3.client, event?.key ?? "")).toBe(
+      createHash("sha256").update(bytes).digest("hex"),
+    );
+    expect(agent.status().failed).toBe(0);
+    await agent.stop();
+    damaging.client.destroy();
+  });
+
+  it("never takes an object completed from damaged parts for the photo, even with the photo's metadata", async () => {
+    const bytes = nef(11 * MiB);
+    const { ws, record, upload } = await allPartsNoCompletion("wrong.NEF", bytes);
+    // While the agent was down, part 1 was replaced by other bytes and the upload completed.
+    const other = Buffer.from(bytes.subarray(0, 5 * MiB));
+    other[10] = (other[10] ?? 0) ^ 0xff;
+    const replaced = await s3.client.send(
+      new UploadPartCommand({
+        Bucket: BUCKET,
+        Key: record.key,
+        UploadId: upload.uploadId,
+        PartNumber: 1,
+        Body: other,
+      }),
+    );
+    const parts = upload.parts.map((p) => ({ PartNumber: p.n, ETag: p.n === 1 ? replaced.ETag : p.etag }));
+    await s3.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: BUCKET,
+        Key: record.key,
+        UploadId: upload.uploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
+    const second = startAgent(options(ws, s3.client));
+    const failed = waitForEvents(second, "failed", 1);
+    await second.ready;
+    expect((await failed)[0]).toMatchObject({ code: "object_conflict" });
+    expect(second.status().delivered).toBe(0);
+    await second.stop();
+  });
+
+  it("takes an object another uploader stored with the same bytes once its bytes are read back", async () => {
+    const bytes = nef(11 * MiB);
+    const { ws, record, upload } = await allPartsNoCompletion("same.NEF", bytes);
+    await s3.client.send(
+      new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: record.key, UploadId: upload.uploadId }),
+    );
+    // The same bytes in one PUT, with the agent's metadata: an ETag no part plan of ours gives.
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: record.key, Body: bytes, Metadata: agentMetadata(record) }),
+    );
+    const second = startAgent(options(ws, s3.client));
+    const delivered = waitForEvents(second, "delivered", 1);
+    await second.ready;
+    expect((await delivered)[0]).toMatchObject({ key: record.key });
+    expect(second.status().failed).toBe(0);
+    await second.stop();
   });
 });

@@ -8,8 +8,9 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   UploadPartCommand,
+  type UploadPartCommandOutput,
 } from "@aws-sdk/client-s3";
-import { RetryableError } from "@photo-relay/core";
+import { RetryableError } from "@photo-relay/core/edge";
 import type { BufferPool } from "../concurrency/buffer-pool.ts";
 import { md5Base64 } from "../digest-thread.ts";
 import {
@@ -20,7 +21,7 @@ import {
   SpoolCorruptError,
 } from "../errors.ts";
 import type { FinishedPart, JournalRecord } from "../spool/journal.ts";
-import { expectedMultipartEtag, objectMetadata, verifyObject } from "./object-check.ts";
+import { expectedMultipartEtag, findUploaded, objectMetadata, verifyObject } from "./object-check.ts";
 import type { S3Target } from "./s3-target.ts";
 import { withUnsignedPayload } from "./unsigned-payload.ts";
 import type { PartLimits, Uplink } from "./uplink.ts";
@@ -72,7 +73,9 @@ export async function uploadRecord(
     } catch (error) {
       if (isNoSuchUpload(error) || isConditionalConflict(error)) {
         // The upload is gone (expired, aborted, or completed by a request whose answer we lost).
-        if ((await verifyObject(ctx, record)) === "match") return markVerified(record, ctx);
+        const found = await findUploaded(ctx, record);
+        if (found === "match") return markVerified(record, ctx);
+        if (found !== "missing") throw new ObjectConflictError(record.key, found);
         delete record.upload;
         record.state = "spooled";
         await ctx.save(record);
@@ -142,25 +145,11 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
         release();
         throw error;
       }
-      const part = ctx
-        .send(
-          withUnsignedPayload(
-            new UploadPartCommand({
-              Bucket: ctx.bucket,
-              Key: record.key,
-              UploadId: upload.uploadId,
-              PartNumber: n,
-              Body: body,
-              ContentLength: size,
-              ContentMD5: md5, // S3 rejects a part whose bytes were damaged on the way
-            }),
-          ),
-        )
+      const part = sendPart(ctx, record.key, upload.uploadId, n, body, md5)
         .finally(release) // the buffer is free once S3 answered; the journal write need not hold it
-        .then(async (out) => {
-          if (!out.ETag) throw new RetryableError("no_etag", `part ${n} of ${record.key} returned no ETag`);
+        .then(async (etag) => {
           ctx.uplink.record(size, startedAt);
-          recordPart(upload.parts, { n, etag: out.ETag, md5, size });
+          recordPart(upload.parts, { n, etag, md5, size });
           await ctx.save(record);
           sent += size;
           ctx.onProgress(record, sent);
@@ -175,6 +164,52 @@ async function sendParts(record: JournalRecord, spoolPath: string, ctx: UploadCo
     await handle.close();
   }
   if (failure !== undefined) throw failure;
+}
+
+/** Times a part is sent again when S3 stored other bytes than it was sent (see {@link sendPart}). */
+const DAMAGED_PART_ATTEMPTS = 3;
+
+/**
+ * Sends part `n` and returns its ETag. S3 refuses bytes that do not match the part's Content-MD5,
+ * but an S3-compatible server may not check it (fauxqs does not): so the ETag, which is the MD5
+ * of the bytes the server stored (except under SSE-KMS or SSE-C), must equal ours too; a part
+ * damaged on the way is sent again, and a damaged part is never recorded, so never completed.
+ */
+async function sendPart(
+  ctx: UploadContext,
+  key: string,
+  uploadId: string,
+  n: number,
+  body: Buffer,
+  md5: string,
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const out = await ctx.send(
+      withUnsignedPayload(
+        new UploadPartCommand({
+          Bucket: ctx.bucket,
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: n,
+          Body: body,
+          ContentLength: body.length,
+          ContentMD5: md5, // S3 rejects a part whose bytes were damaged on the way
+        }),
+      ),
+    );
+    if (!out.ETag) throw new RetryableError("no_etag", `part ${n} of ${key} returned no ETag`);
+    if (!storedOtherBytes(out, md5)) return out.ETag;
+    if (attempt === DAMAGED_PART_ATTEMPTS)
+      throw new RetryableError(
+        "part_damaged",
+        `part ${n} of ${key} arrived damaged ${attempt} times (ETag ${out.ETag} is not its MD5)`,
+      );
+  }
+}
+
+function storedOtherBytes(out: UploadPartCommandOutput, md5: string): boolean {
+  if (out.ServerSideEncryption?.startsWith("aws:kms") || out.SSECustomerAlgorithm) return false;
+  return out.ETag?.replaceAll('"', "") !== Buffer.from(md5, "base64").toString("hex");
 }
 
 function recordPart(parts: FinishedPart[], part: FinishedPart): void {

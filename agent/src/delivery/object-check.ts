@@ -4,7 +4,7 @@
  * (fauxqs 2.4.1 supports neither CRC64NVME nor FULL_OBJECT checksums, so the SHA-256 rides as metadata.)
  */
 import { createHash } from "node:crypto";
-import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import { isNotFound } from "../errors.ts";
 import type { JournalRecord } from "../spool/journal.ts";
 import type { S3Target } from "./s3-target.ts";
@@ -44,4 +44,25 @@ export async function verifyObject(ctx: S3Target, record: JournalRecord, etag?: 
   if (etag && !head.ServerSideEncryption?.startsWith("aws:kms") && head.ETag !== etag)
     return `ETag ${head.ETag} ≠ ${etag}`;
   return "match";
+}
+
+/**
+ * After our multipart upload vanished (expired, aborted, or completed by a request whose answer
+ * was lost): "match", "missing", or what differs. When every part was recorded, the ETag derived
+ * from them must match as well; an object with another ETag (another uploader's part plan, or a
+ * completion from damaged parts) is read back and hashed, and only its bytes decide.
+ */
+export async function findUploaded(ctx: S3Target, record: JournalRecord): Promise<string> {
+  const upload = record.upload;
+  const complete = upload && upload.parts.length === Math.max(1, Math.ceil(record.bytes / upload.partSize));
+  const found = await verifyObject(ctx, record, complete ? expectedMultipartEtag(record) : undefined);
+  if (!found.startsWith("ETag")) return found;
+  return (await objectSha256(ctx, record.key)) === record.sha256 ? "match" : `${found}, SHA-256 differs`;
+}
+
+async function objectSha256(ctx: S3Target, key: string): Promise<string> {
+  const object = await ctx.send(new GetObjectCommand({ Bucket: ctx.bucket, Key: key }));
+  const hash = createHash("sha256");
+  for await (const chunk of (object.Body ?? []) as AsyncIterable<Uint8Array>) hash.update(chunk);
+  return hash.digest("hex");
 }
