@@ -2,8 +2,8 @@
  * Edge agent: "file closed in the inbox → object verified in S3", for one 75 MB NEF and a burst of
  * 50 × 20 MB, against `aws s3 cp` (Debian awscli, /usr/bin/aws) and a plain lib-storage Upload
  * (8 MiB parts, queueSize 4, files one after another, then HeadObject). The agent runs as the real
- * CLI (`photo-relay agent --plain`) in its own process with its default settings; fauxqs runs in
- * its own process. Also the agent's peak RSS (VmHWM) while delivering 10 × 75 MB (aim: < 200 MB),
+ * CLI (`photo-relay agent --plain`) in its own process with its default settings and launch flags;
+ * fauxqs runs in its own process. Also the agent's peak RSS (VmHWM) while delivering 10 × 75 MB (aim: < 200 MB),
  * and one 75 MB NEF through a shaped link (20 Mbit/s, 40 ms round trip) against `aws s3 cp`.
  * Unit: MB/s (10^6 bytes), higher is better. Run alone: `node bench/agent.ts`.
  */
@@ -21,6 +21,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { AGENT_NODE_FLAGS } from "../agent/src/cli/node-flags.ts";
 import { jpeg, nef } from "../agent/test/helpers/media.ts";
 import { startExternalFauxqs } from "../agent/test/helpers/processes.ts";
 import { BUCKET, s3Client } from "../agent/test/helpers/s3.ts";
@@ -79,7 +80,8 @@ async function agentRun(
       s3: { bucket: BUCKET, endpoint, forcePathStyle: true, accessKeyId: "test", secretAccessKey: "test" },
     }),
   );
-  const child = spawn(process.execPath, [BIN, "agent", "--plain", "--config", config], {
+  // Launched as its executable and its service launch it (agent/src/cli/node-flags.ts).
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, BIN, "agent", "--plain", "--config", config], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });

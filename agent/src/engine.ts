@@ -3,7 +3,7 @@
  * part learns what happened from the bus, never from another part's state.
  */
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
-import { describeError } from "@photo-relay/core";
+import { describeError } from "@photo-relay/core/edge";
 import { BufferPool } from "./concurrency/buffer-pool.ts";
 import { KeyedLock } from "./concurrency/keyed-lock.ts";
 import { Connectivity } from "./delivery/connectivity.ts";
@@ -54,6 +54,7 @@ export function assemble(s: Settings, signal: AbortSignal) {
     void outbox.flush();
     heartbeat.beat();
   });
+  const parts = new BufferPool(s.concurrency, s.partSize);
   const delivery = new Delivery({
     // Twice as many files as part slots, so one file's HEAD/Complete overlaps another's parts.
     concurrency: s.concurrency * 2,
@@ -68,7 +69,7 @@ export function assemble(s: Settings, signal: AbortSignal) {
       send,
       limits: { maxPartBytes: s.partSize, maxInFlight: s.concurrency, memoryBytes: s.memoryBytes },
       uplink: new Uplink(),
-      parts: new BufferPool(s.concurrency, s.partSize),
+      parts,
     },
     archive: { mode: s.archive, processedDir: s.processedDir, inbox: s.inbox, ledger },
     failedBackoff: s.failedBackoff,
@@ -101,6 +102,7 @@ export function assemble(s: Settings, signal: AbortSignal) {
     outbox,
     rejections,
     heartbeat,
+    parts,
     delivery,
     intake,
   };

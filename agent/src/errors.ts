@@ -1,5 +1,5 @@
 /** The agent's named errors and S3 error classes. The delivery loop is the one place that turns them into states. */
-import { PhotoRelayError, RetryableError } from "@photo-relay/core";
+import { PhotoRelayError, RetryableError } from "@photo-relay/core/edge";
 
 /** The spool volume has less free space than the configured floor; the file stays in the inbox. */
 export class SpoolFullError extends RetryableError {

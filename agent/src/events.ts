@@ -4,7 +4,7 @@
  * through one {@link AgentBus}; nobody reaches into another part's state to learn what happened.
  */
 import { EventEmitter } from "node:events";
-import type { Rejection, RejectionCode } from "@photo-relay/core";
+import type { Rejection, RejectionCode } from "@photo-relay/core/edge";
 
 export interface DeliveredEvent {
   path: string;

@@ -1,5 +1,5 @@
 /** The agent's log: one line per event, each about a photo carrying its `photoId`. */
-import type { Logger } from "@photo-relay/core";
+import type { Logger } from "@photo-relay/core/edge";
 import type { AgentBus } from "./events.ts";
 
 export function logEvents(bus: AgentBus, logger: Logger, waiting: () => number): void {

@@ -2,7 +2,7 @@
 import { totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { createLogger, type Logger } from "@photo-relay/core";
+import { createLogger, type Logger } from "@photo-relay/core/edge";
 import type { ArchiveMode } from "./delivery/archive.ts";
 import type { MediaKind } from "./intake/media-kind.ts";
 import { defaultAgentId } from "./reports/agent-id.ts";

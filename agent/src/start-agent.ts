@@ -2,7 +2,7 @@
  * `startAgent`: starts the engine's parts (see engine.ts) in order: recover the journal, resume
  * deliveries, send waiting reports, watch the inbox; and stops them in the reverse order.
  */
-import { describeError, type Logger } from "@photo-relay/core";
+import { describeError, type Logger } from "@photo-relay/core/edge";
 import { assemble } from "./engine.ts";
 import type { AgentEvents } from "./events.ts";
 import { type AgentOptions, resolveSettings } from "./options.ts";
@@ -41,6 +41,7 @@ export function startAgent(options: AgentOptions): Agent {
     await e.outbox.init();
     void e.outbox.flush(); // reports a crash or an outage left behind
     await e.intake.start();
+    void e.parts.warm();
     e.statusFile.start();
     e.heartbeat.start();
     e.retention.startPruning(() => e.spool.freeBytes(), s.logger, s.scanIntervalMs);

@@ -145,9 +145,10 @@ describe("agent: CLI", () => {
   it("prints its version and what runs it", async () => {
     const { stdout } = await program.run(["--version"]);
     expect(stdout).toMatch(
-      /^photo-relay \d+\.\d+\.\d+ \(Node\.js v24\.\d+\.\d+, linux-x64, (single executable|from source)\)\n$/,
+      /^photo-relay \d+\.\d+\.\d+ \(Node\.js v24\.\d+\.\d+, linux-x64, (single executable|from source), --max-semi-space-size=4\)\n$/,
     );
-    expect(stdout).toContain(program.kind === "exe" ? ", single executable)" : ", from source)");
+    // The executable carries its V8 flags; from source they are on the command line, as in its service.
+    expect(stdout).toContain(program.kind === "exe" ? ", single executable," : ", from source,");
   });
 
   it("rejects an invalid config naming each bad field", async () => {

@@ -21,6 +21,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import * as esbuild from "esbuild";
 import { inject } from "postject";
+import { AGENT_NODE_FLAGS } from "../../agent/src/cli/node-flags.ts";
 import { KOFFI_ASSET } from "../../agent/src/intake/koffi.ts";
 import { type PackageWeight, packageWeights, runtimeImports } from "../bundle-report.ts";
 import { hostTarget, NODE_VERSION, nodeBinary, type Target } from "./node-binary.ts";
@@ -133,6 +134,7 @@ async function buildOne(target: Target, host: Target, code: Buffer, force: boole
     useSnapshot: false,
     // V8's code cache is only valid for the binary that wrote it: the host's own target.
     useCodeCache: target === host,
+    execArgv: [...AGENT_NODE_FLAGS],
     assets,
   };
   // Everything the executable is made of, this builder's own code included.

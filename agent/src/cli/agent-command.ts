@@ -1,6 +1,6 @@
 /** `photo-relay agent`: the engine with a live view (or plain event lines), tethering, and a clean stop on SIGINT/SIGTERM. */
 import { resolve } from "node:path";
-import { createLogger } from "@photo-relay/core";
+import { createLogger } from "@photo-relay/core/edge";
 import { startAgent, startTether } from "../index.ts";
 import { type AgentConfig, agentOptions, maskSecrets } from "./config.ts";
 import { startLiveView } from "./live-view.ts";

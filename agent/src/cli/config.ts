@@ -11,7 +11,7 @@ import {
   type Logger,
   loadSettings,
   redactSecrets,
-} from "@photo-relay/core";
+} from "@photo-relay/core/edge";
 import { z } from "zod";
 import { type AgentOptions, MEDIA_KINDS, type MediaKind } from "../index.ts";
 

@@ -8,7 +8,7 @@ import { access, mkdir, stat, statfs } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
-import { describeError } from "@photo-relay/core";
+import { describeError } from "@photo-relay/core/edge";
 import { closeWatchSupport, isAuthError, isNotFound, parseAutoDetect } from "../index.ts";
 import type { AgentConfig } from "./config.ts";
 import { formatBytes } from "./live-view.ts";

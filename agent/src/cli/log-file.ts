@@ -7,7 +7,7 @@ import { Console } from "node:console";
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { Writable } from "node:stream";
-import type { Logger } from "@photo-relay/core";
+import type { Logger } from "@photo-relay/core/edge";
 
 export class RotatingFile extends Writable {
   readonly #path: string;

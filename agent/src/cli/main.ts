@@ -5,12 +5,13 @@
 import { dirname, join, resolve } from "node:path";
 import { isSea } from "node:sea";
 import { parseArgs } from "node:util";
-import { ConfigError, describeError } from "@photo-relay/core";
+import { ConfigError, describeError } from "@photo-relay/core/edge";
 import agentPackage from "../../package.json" with { type: "json" };
 import { agentCommand } from "./agent-command.ts";
 import { DEFAULT_CONFIG, loadConfig } from "./config.ts";
 import { doctorCommand } from "./doctor.ts";
 import { installServiceCommand, type ServiceSpec, serviceFile } from "./install-service.ts";
+import { AGENT_NODE_FLAGS } from "./node-flags.ts";
 import { statusCommand } from "./status.ts";
 
 const USAGE = `photo-relay — camera folder → S3, crash-safe
@@ -64,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       if (platform !== "linux" && platform !== "windows") throw new ConfigError([`--platform: ${platform}`]);
       const spec: ServiceSpec = {
         platform,
-        command: isSea() ? [process.execPath] : [process.execPath, BIN],
+        command: isSea() ? [process.execPath] : [process.execPath, ...AGENT_NODE_FLAGS, BIN],
         config: config.path,
         workingDir: dirname(config.path),
         logDir: join(config.spoolDir, "logs"),
@@ -83,7 +84,8 @@ const BIN = isSea() ? "" : resolve(import.meta.dirname, "../../bin/photo-relay.t
 
 function versionLine(): string {
   const build = isSea() ? "single executable" : "from source";
-  return `photo-relay ${agentPackage.version} (Node.js ${process.version}, ${process.platform}-${process.arch}, ${build})`;
+  const flags = AGENT_NODE_FLAGS.filter((flag) => process.execArgv.includes(flag)).map((flag) => `, ${flag}`);
+  return `photo-relay ${agentPackage.version} (Node.js ${process.version}, ${process.platform}-${process.arch}, ${build}${flags.join("")})`;
 }
 
 export async function runCli(): Promise<void> {

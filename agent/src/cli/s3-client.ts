@@ -10,6 +10,7 @@ export function createS3Client(config: AgentConfig): S3Client {
     // Checksums only where S3 requires them, as in @photo-relay/core: S3-compatible servers accept the uploads.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
+    expectContinueHeader: false,
     ...(s3.endpoint && { endpoint: s3.endpoint }),
     ...(s3.accessKeyId &&
       s3.secretAccessKey && {

@@ -2,7 +2,7 @@
  * Online/offline state. A network failure anywhere switches to offline; one probe loop (HeadBucket
  * under the shared capped, jittered backoff) decides when S3 answers again and wakes the uploads.
  */
-import { type BackoffOptions, isRetryable, retry } from "@photo-relay/core";
+import { type BackoffOptions, isRetryable, retry } from "@photo-relay/core/edge";
 
 export interface ConnectivityOptions {
   /** Any answer from S3 (even 403) counts as reachable; only network-class failures keep us offline. */

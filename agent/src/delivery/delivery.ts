@@ -4,7 +4,7 @@
  * "failed" with its own backoff. A record ends verified → archived → released → removed.
  */
 import { rm } from "node:fs/promises";
-import { backoffDelay, describeError, isRetryable, PhotoRelayError } from "@photo-relay/core";
+import { backoffDelay, describeError, isRetryable, PhotoRelayError } from "@photo-relay/core/edge";
 import type { KeyedLock } from "../concurrency/keyed-lock.ts";
 import { isAuthError, SpoolCorruptError } from "../errors.ts";
 import type { AgentBus } from "../events.ts";

@@ -44,6 +44,8 @@ export interface ReadinessOptions {
    */
   companion?: { is: (path: string) => boolean; mayBe: (path: string) => boolean };
   onReady: (path: string, stats: Stats, media: Ready) => Promise<"done" | "retry">;
+  /** A closed file whose format proves it complete and that will be taken if it holds still. */
+  onSettling?: (path: string, stats: Stats) => void;
   onReject: (rejection: Rejection) => void;
   now?: () => number;
 }
@@ -170,8 +172,13 @@ export class Readiness {
       }
       const stableFor = now - c.stableSince;
       if (!c.complete && (stableFor < this.#options.stableMs || (c.writing && stableFor < WRITER_QUIET_MS))) {
-        // Closed by its writer: read the format during the settle (kept by signature for the next look).
-        if (c.closed && !c.writing) await this.#inspect(path, stats, c);
+        // Closed by its writer: read the format during the settle (kept by signature for the next
+        // look), and let the spool hash it meanwhile when it will be taken as it is.
+        if (c.closed && !c.writing) {
+          const media = await this.#inspect(path, stats, c);
+          if (media.ok && media.proven && this.#takes(media.kind, stats))
+            this.#options.onSettling?.(path, stats);
+        }
         return; // still settling, or its writer has it open
       }
       const media = await this.#inspect(path, stats, c);
@@ -202,6 +209,10 @@ export class Readiness {
     if (!c.writing && !(await isOpenForWriting(path))) return false;
     c.stableSince = this.#now();
     return true;
+  }
+
+  #takes(kind: MediaKind, stats: Stats): boolean {
+    return this.#allowed(kind) && stats.size <= this.#options.maxFileBytes;
   }
 
   async #accept(path: string, stats: Stats, c: Candidate, media: Ready, stableFor: number): Promise<void> {

@@ -13,7 +13,7 @@ import {
   heartbeatSchema,
   isRetryable,
   type Logger,
-} from "@photo-relay/core";
+} from "@photo-relay/core/edge";
 import type { Connectivity } from "../delivery/connectivity.ts";
 import type { S3Target } from "../delivery/s3-target.ts";
 import type { StatusBoard } from "../status.ts";

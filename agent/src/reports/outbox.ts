@@ -9,7 +9,7 @@
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { describeError, isRetryable, type Logger } from "@photo-relay/core";
+import { describeError, isRetryable, type Logger } from "@photo-relay/core/edge";
 import type { Connectivity } from "../delivery/connectivity.ts";
 import type { S3Target } from "../delivery/s3-target.ts";
 import { fsyncDir, isCode, writeFileAtomic } from "../durable-fs.ts";

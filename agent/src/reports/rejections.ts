@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { copyFile, mkdir, stat } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
-import { type Rejection, type RejectionCode, rejectionKey, rejectionSchema } from "@photo-relay/core";
+import { type Rejection, type RejectionCode, rejectionKey, rejectionSchema } from "@photo-relay/core/edge";
 import { isCode, isInside, moveFile } from "../durable-fs.ts";
 import type { AgentBus, EngineEvents } from "../events.ts";
 import { moveCompanions } from "../sidecar.ts";

@@ -4,7 +4,7 @@
  */
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { describeError, type Logger } from "@photo-relay/core";
+import { describeError, type Logger } from "@photo-relay/core/edge";
 import { fsyncDir, isCode } from "../durable-fs.ts";
 
 export interface RetentionOptions {

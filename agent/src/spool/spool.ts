@@ -59,15 +59,21 @@ export class Spool {
   /**
    * Copies (or hard-links) `source` to a temporary name in the spool and hashes it on the way.
    * Throws {@link SourceChangedError} when the source changed meanwhile. Follow with {@link commit}.
+   * `hashed`: the SHA-256 of `source` taken while it had the `expected` size and mtime (during its
+   * settle), used for a hard link instead of reading the file again.
    */
-  async prepare(source: string, expected: { size: number; mtimeMs: number }): Promise<Prepared> {
+  async prepare(
+    source: string,
+    expected: { size: number; mtimeMs: number },
+    hashed?: Promise<string>,
+  ): Promise<Prepared> {
     const free = await this.freeBytes();
     if (free - expected.size < this.#minFreeBytes)
       throw new SpoolFullError(free, expected.size + this.#minFreeBytes);
     const temp = tempPath(this.#tmpDir, "in");
     try {
       const linked = this.#link && (await tryLink(source, temp));
-      const sha256 = linked ? await hashFile(temp) : await copyHashing(source, temp);
+      const sha256 = linked ? await (hashed ?? hashFile(temp)) : await copyHashing(source, temp);
       const after = await stat(source);
       if (after.size !== expected.size || after.mtimeMs !== expected.mtimeMs)
         throw new SourceChangedError(source);

@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { type Logger, retry } from "@photo-relay/core";
+import { type Logger, retry } from "@photo-relay/core/edge";
 import { writeFileAtomic } from "../durable-fs.ts";
 import { TetherEndedError } from "../errors.ts";
 

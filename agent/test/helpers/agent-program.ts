@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { inject } from "vitest";
+import { AGENT_NODE_FLAGS } from "../../src/cli/node-flags.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -45,7 +46,7 @@ export interface AgentProgram {
 
 export function agentProgram(): AgentProgram {
   const exe = inject("agentExe") ?? process.env.PHOTO_RELAY_AGENT_EXE;
-  const command: [string, ...string[]] = exe ? [resolve(exe)] : [process.execPath, BIN];
+  const command: [string, ...string[]] = exe ? [resolve(exe)] : [process.execPath, ...AGENT_NODE_FLAGS, BIN];
   const cwd = exe ? dirname(resolve(exe)) : ROOT;
   const home = exe && (inject("agentExeHome") ?? mkdtempSync(join(tmpdir(), "agent-exe-home-")));
   const env = (options: RunOptions = {}): NodeJS.ProcessEnv => {
