@@ -111,7 +111,7 @@ describe("photo-relay end to end on the local stack", () => {
       const media = stack.sandbox.state.media.get(photo.stages.publish.mediaId as string);
       expect(media?.mediaType).toBe("IMAGE");
       const container = stack.sandbox.state.containers.get(media?.containerId as string);
-      const meta = await sharp(container?.jpeg as Buffer).metadata();
+      const meta = await sharp(await stack.sandbox.state.readImage(container?.id ?? "")).metadata();
       expect(meta.format).toBe("jpeg");
       expect(meta.exif, "no EXIF (and so no GPS) in what Instagram received").toBeUndefined();
       const ratio = (meta.width ?? 0) / (meta.height ?? 1);

@@ -25,6 +25,8 @@ export interface SandboxContext {
   tokens: TokenStore;
   usage: UsageMeter;
   settings: SandboxSettings;
+  /** Where downloaded images are kept (one file per container), removed when the sandbox stops. */
+  mediaDir: string;
   /** The sandbox's own base URL (known once listening). */
   baseUrl(): string;
 }

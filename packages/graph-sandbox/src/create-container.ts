@@ -2,7 +2,7 @@
  * `POST /{ig-user-id}/media`: validates synchronously what Meta validates synchronously (params,
  * caption, image download and image rules) and leaves videos to finish — or fail — while "processing".
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bufferSource, fileSource } from "./byte-source.ts";
@@ -91,7 +91,9 @@ async function attachImage(ctx: SandboxContext, container: Container, url: strin
   });
   const anyRatio = container.kind === "STORIES";
   const image = await checkImage(download.head, download.size, url, anyRatio);
-  container.jpeg = download.head;
+  const file = join(ctx.mediaDir, `${container.id}.jpg`);
+  await writeFile(file, download.head);
+  container.image = { file, bytes: download.head.byteLength };
   container.width = image.width;
   container.height = image.height;
 }

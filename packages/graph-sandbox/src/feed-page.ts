@@ -13,7 +13,7 @@ export function renderFeed(state: SandboxState, only?: string): string {
     const container = state.containers.get(m.containerId);
     const imageIds = m.children ?? [m.containerId];
     const images = imageIds
-      .filter((id) => state.containers.get(id)?.jpeg)
+      .filter((id) => state.containers.get(id)?.image)
       .map(
         (id) =>
           `<img src="/__sandbox/media/${escapeHtml(id)}.jpg" alt="${escapeHtml(state.containers.get(id)?.altText ?? "")}">`,

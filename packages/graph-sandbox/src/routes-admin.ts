@@ -74,11 +74,11 @@ export function adminRoutes(ctx: SandboxContext): Hono<GraphEnv> {
     return c.json({ access_token: record.token, kind, expires_at: record.expiresAt });
   });
 
-  app.get("/__sandbox/media/:file", (c) => {
+  app.get("/__sandbox/media/:file", async (c) => {
     const id = c.req.param("file").replace(/\.jpe?g$/, "");
     const media = ctx.state.media.get(id);
     const containerId = media ? (media.children?.[0] ?? media.containerId) : id;
-    const jpeg = ctx.state.containers.get(containerId)?.jpeg;
+    const jpeg = await ctx.state.readImage(containerId);
     if (!jpeg) return c.json({ error: "no image" }, 404);
     return c.body(new Uint8Array(jpeg), 200, {
       "content-type": "image/jpeg",

@@ -108,7 +108,7 @@ function publish(ctx: SandboxContext, creationId: string | undefined): string {
   const media: Media = {
     id,
     containerId: container.id,
-    mediaType: container.kind === "CAROUSEL" ? "CAROUSEL_ALBUM" : container.jpeg ? "IMAGE" : "VIDEO",
+    mediaType: container.kind === "CAROUSEL" ? "CAROUSEL_ALBUM" : container.image ? "IMAGE" : "VIDEO",
     productType: container.kind === "REELS" ? "REELS" : container.kind === "STORIES" ? "STORY" : "FEED",
     timestamp: now,
     shortcode: Buffer.from(id.slice(-9)).toString("base64url"),
@@ -146,7 +146,7 @@ function containerFields(ctx: SandboxContext, container: Container): Record<stri
   const video =
     container.kind === "REELS" ||
     container.kind === "VIDEO" ||
-    (container.kind === "STORIES" && !container.jpeg);
+    (container.kind === "STORIES" && !container.image);
   return {
     id: container.id,
     status_code: status,

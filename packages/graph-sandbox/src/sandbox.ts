@@ -2,7 +2,10 @@
  * `startGraphSandbox()`: one HTTP server that behaves like graph.facebook.com, graph.instagram.com and
  * rupload.facebook.com (versioned and unversioned paths) for one professional account.
  */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { VirtualClock } from "./clock.ts";
@@ -49,6 +52,11 @@ export interface GraphSandboxOptions {
   republishError?: GraphErrorInit;
   /** Hourly call budget the usage headers report against (default 200). */
   callsPerHour?: number;
+  /**
+   * The folder downloaded images are kept in (default: a fresh one in the system's temporary
+   * folder). Like the rest of the sandbox's state it lasts as long as the sandbox: removed at `stop()`.
+   */
+  mediaDir?: string;
 }
 
 export interface GraphSandbox {
@@ -100,6 +108,8 @@ export async function startGraphSandbox(options: GraphSandboxOptions = {}): Prom
     },
   };
   let baseUrl = "";
+  const mediaDir = options.mediaDir ?? (await mkdtemp(join(tmpdir(), "graph-sandbox-media-")));
+  await mkdir(mediaDir, { recursive: true });
   const ctx: SandboxContext = {
     clock,
     faults: new FaultSwitches(),
@@ -107,6 +117,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions = {}): Prom
     tokens: new TokenStore(clock),
     usage: new UsageMeter(options.callsPerHour ?? 200),
     settings,
+    mediaDir,
     baseUrl: () => baseUrl,
   };
   const defaultToken =
@@ -158,10 +169,12 @@ export async function startGraphSandbox(options: GraphSandboxOptions = {}): Prom
     account,
     defaultToken,
     issueToken: (kind, ttlSeconds) => ctx.tokens.issue(kind, ttlSeconds).token,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
+    stop: async () => {
+      await new Promise<void>((resolve, reject) => {
         if ("closeAllConnections" in server) server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      await rm(mediaDir, { recursive: true, force: true });
+    },
   };
 }

@@ -2,6 +2,7 @@
  * What the sandbox remembers: the account, containers (with their lifecycle), published media and the
  * timestamps that drive the rolling limits. Inspectable by tests as `sandbox.state`.
  */
+import { readFile } from "node:fs/promises";
 import type { VirtualClock } from "./clock.ts";
 import type { VideoProbe } from "./video-probe.ts";
 
@@ -39,12 +40,18 @@ export interface Container {
   coverUrl?: string;
   shareToFeed?: boolean;
   children?: string[];
-  /** Downloaded JPEG bytes (images), shown on the feed page. */
-  jpeg?: Uint8Array;
+  /** The downloaded JPEG (images), shown on the feed page: kept on disk, as Instagram keeps it, not in memory. */
+  image?: StoredImage;
   width?: number;
   height?: number;
   durationSeconds?: number;
   publishedMediaId?: string;
+}
+
+/** A downloaded image in the sandbox's media folder. */
+export interface StoredImage {
+  file: string;
+  bytes: number;
 }
 
 export interface Media {
@@ -129,11 +136,17 @@ export class SandboxState {
     return [...this.media.values()].sort((a, b) => b.timestamp - a.timestamp);
   }
 
-  /** A JSON-safe snapshot for `/__sandbox/state` (JPEG bytes left out). */
+  /** The JPEG a container downloaded, read from the media folder; `undefined` for none. */
+  async readImage(containerId: string): Promise<Buffer | undefined> {
+    const image = this.containers.get(containerId)?.image;
+    return image && (await readFile(image.file));
+  }
+
+  /** A JSON-safe snapshot for `/__sandbox/state` (image files left out). */
   snapshot(): Record<string, unknown> {
-    const containers = [...this.containers.values()].map(({ jpeg, ...c }) => ({
+    const containers = [...this.containers.values()].map(({ image, ...c }) => ({
       ...c,
-      jpegBytes: jpeg?.byteLength,
+      jpegBytes: image?.bytes,
       status_code: this.statusOf(c),
     }));
     return {

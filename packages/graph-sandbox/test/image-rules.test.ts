@@ -1,3 +1,8 @@
+import { existsSync, statSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GraphSandbox, type MediaHost, startGraphSandbox, startMediaHost } from "../src/index.ts";
 import { call, graphError, image } from "./fixtures.ts";
@@ -30,7 +35,30 @@ describe("graph-sandbox: image containers", () => {
     expect(reply.status).toBe(200);
     expect(reply.body.id).toMatch(/^\d{17}$/);
     expect(host.requests).toContain("/square.jpg");
-    expect(sandbox.state.containers.get(String(reply.body.id))?.jpeg?.byteLength).toBeGreaterThan(0);
+    const stored = await sandbox.state.readImage(String(reply.body.id));
+    expect(await sharp(stored).metadata()).toMatchObject({ format: "jpeg", width: 1080, height: 1080 });
+  });
+
+  it("keeps what it downloaded in its media folder, not in memory, for as long as it runs", async () => {
+    const mediaDir = join(await mkdtemp(join(tmpdir(), "sandbox-media-test-")), "media");
+    const own = await startGraphSandbox({ processingMs: 0, mediaDir });
+    const url = await jpegAt("/kept.jpg", 1080, 1350);
+    const reply = await call(
+      own.url,
+      "POST",
+      mediaPath.replace(sandbox.account.igUserId, own.account.igUserId),
+      {
+        token: own.issueToken("ig_long"),
+        body: { image_url: url },
+      },
+    );
+    const container = own.state.containers.get(String(reply.body.id));
+    const file = container?.image?.file ?? "";
+    expect(file.startsWith(mediaDir)).toBe(true);
+    expect(statSync(file).size).toBe(container?.image?.bytes);
+    expect(Object.values(container ?? {}).some((v) => v instanceof Uint8Array)).toBe(false);
+    await own.stop();
+    expect(existsSync(mediaDir)).toBe(false);
   });
 
   it("accepts the ratio bounds exactly: 0.8 (4:5) and 1.91", async () => {

@@ -172,6 +172,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.graphContainerLimit !== undefined && { containerLimit: options.graphContainerLimit }),
       ...(options.graphCallsPerHour !== undefined && { callsPerHour: options.graphCallsPerHour }),
       ...(options.graphTokens && { tokens: options.graphTokens }),
+      mediaDir: join(dataDir, "graph-sandbox-media"),
     });
     stops.push(() => sandbox.stop());
 
